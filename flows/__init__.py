@@ -1,0 +1,1 @@
+"""The kiosk's services as plain-Python state machines (no Kivy import)."""

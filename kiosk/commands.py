@@ -1,0 +1,36 @@
+"""The foundation's own commands: `run` (the kiosk) and `config check`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import tomli_w
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    run = subparsers.add_parser("run", help="run the kiosk (the default when no command is given)")
+    run.set_defaults(func=run_kiosk)
+
+    config = subparsers.add_parser("config", help="check and print the configuration")
+    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    check = config_commands.add_parser(
+        "check", help="validate the merged configuration and print it with secrets hidden")
+    check.add_argument("file", nargs="?", type=Path, help="an extra override file to check on top")
+    check.set_defaults(func=check_config)
+
+
+def check_config(args: argparse.Namespace) -> int:
+    from kiosk.cli import load_from_args
+
+    config = load_from_args(args, [args.file] if args.file else [])
+    print("# configuration OK; merged from: " + ", ".join(str(p) for p in config.sources))
+    print(tomli_w.dumps(config.redacted()))
+    return 0
+
+
+def run_kiosk(args: argparse.Namespace) -> int:
+    from kiosk.cli import load_from_args
+    from kiosk.launcher import launch
+
+    return launch(load_from_args(args))

@@ -1,0 +1,1 @@
+"""ID photo pipeline: detect, measure, check, align, crop, background, encode (OpenCV)."""
