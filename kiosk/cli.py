@@ -19,6 +19,7 @@ from kiosk.schema import ConfigError
 # Modules contributing subcommands, in the order --help lists them.
 COMMAND_MODULES = (
     "kiosk.commands",
+    "devices.cli",
 )
 
 EXIT_OK = 0

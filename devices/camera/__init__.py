@@ -1,0 +1,1 @@
+"""camera device: contract, driver, simulator."""

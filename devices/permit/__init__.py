@@ -1,0 +1,1 @@
+"""permit device: contract, driver, simulator."""

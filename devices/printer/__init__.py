@@ -1,0 +1,1 @@
+"""printer device: contract, driver, simulator."""

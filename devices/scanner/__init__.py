@@ -1,0 +1,1 @@
+"""scanner device: contract, driver, simulator."""
