@@ -11,6 +11,7 @@ import importlib
 
 # Modules adding `devices <verb>` subcommands, in the order --help lists them.
 DEVICE_COMMAND_MODULES = (
+    "devices.permit.cli",
 )
 
 

@@ -1,0 +1,18 @@
+"""`[devices.permit]`: the permit card reader/writer's configuration keys (defaults in config/default.toml).
+
+Imports nothing but the schema engine: the configuration loads before, and without, the driver.
+"""
+
+from __future__ import annotations
+
+from kiosk.schema import Field, Schema
+
+SCHEMA: Schema = {
+    "driver": Field(str, "'simulator' (a simulated module on a pty, cards kept under the data "
+                         "folder) or 'serial' (a vendor module or adapter speaking "
+                         "docs/protocols/permit-card.md)", choices=("simulator", "serial")),
+    "port": Field(str, "serial port of the module, e.g. /dev/ttyUSB1 or a /dev/serial/by-id/ name; "
+                       "not used by the simulator"),
+    "baud": Field(int, "line rate of the module (the simulator also takes this long per byte)",
+                  choices=(115200, 57600, 38400, 19200, 9600)),
+}
