@@ -11,6 +11,8 @@ import importlib
 
 # Modules adding `devices <verb>` subcommands, in the order --help lists them.
 DEVICE_COMMAND_MODULES = (
+    "devices.common_cli",
+    "devices.idcard.cli",
     "devices.permit.cli",
 )
 

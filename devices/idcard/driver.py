@@ -15,6 +15,7 @@ the reader whether a card is still there: if not, the cycle ends as `card_remove
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass, replace
 from typing import Any, Mapping
@@ -288,9 +289,9 @@ def _status_error(answer: Response, what: str) -> IdCardError:
 
 
 def _reason(exc: BaseException) -> str:
-    """pyserial wraps OSError text as "[Errno 2] could not open port X: [Errno 2] No such file..."."""
-    text = str(exc)
-    return text.rsplit(": ", 1)[-1] if ": " in text else text
+    """"No such file or directory" rather than pyserial's "[Errno 2] could not open port X: [Errno 2] ..."."""
+    number = getattr(exc, "errno", None)
+    return os.strerror(number) if isinstance(number, int) else str(exc)
 
 
 def timeouts_from_settings(settings: Mapping[str, Any]) -> Timeouts:

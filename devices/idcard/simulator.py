@@ -105,10 +105,11 @@ class IdCardSimulator:
             raise RuntimeError("the simulator is not running")
         return str(self.link) if self.link else self._pty.slave_path
 
-    @property
-    def listen_address(self) -> str:
-        """Where a technician points `[devices.idcard] port` (shown by `devices simulate`)."""
-        return f"{self.path} ({self.baud} baud)"
+    def describe(self) -> str:
+        """Where a technician points `[devices.idcard] port`, and what lies on the reader."""
+        with self._state:
+            card = self._card.kind.value if self._card else "none"
+        return f"ID card reader (SAM module) on {self.path} ({self.baud} baud); card on the reader: {card}"
 
     # ---- the card field (the technician panel's controls) -------------------------------------
 
@@ -153,7 +154,7 @@ class IdCardSimulator:
         self._stopping.clear()
         self._thread = threading.Thread(target=self._serve, name="idcard-simulator", daemon=True)
         self._thread.start()
-        log.info("ID card simulator listening on %s", self.listen_address)
+        log.info("ID card simulator listening on %s (%d baud)", self.path, self.baud)
 
     def stop(self) -> None:
         """Stop answering and close the pty: to the driver, the reader is unplugged."""

@@ -1,0 +1,113 @@
+"""`devices list` and `devices simulate`: the technician's commands that span every kind."""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import sys
+
+# Cards `devices simulate --id-card` can lay on the simulated reader (simulator.SAMPLE_CARDS;
+# written out so `--help` does not import the driver modules).
+ID_CARD_SAMPLES = ("resident", "permit", "foreign", "none")
+# Camera indexes `devices list` tries (OpenCV numbering: /dev/video0.. on Linux).
+CAMERA_INDEXES = range(5)
+EXIT_OK = 0
+EXIT_FAILED = 1
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    listing = subparsers.add_parser("list", help="list serial ports, cameras and USB printers found here")
+    listing.set_defaults(func=list_devices)
+
+    simulate = subparsers.add_parser(
+        "simulate", help="start every device simulator and print where each listens (Ctrl-C stops)")
+    simulate.add_argument("--id-card", choices=ID_CARD_SAMPLES, default="resident",
+                          help="sample card lying on the simulated ID card reader (default: resident)")
+    simulate.set_defaults(func=simulate_devices)
+
+
+def list_devices(args: argparse.Namespace) -> int:
+    print("Serial ports:")
+    _print_items(serial_ports())
+    print(f"Cameras (OpenCV indexes {CAMERA_INDEXES.start}-{CAMERA_INDEXES.stop - 1}):")
+    _print_items(cameras())
+    print("USB printers:")
+    _print_items(usb_printers())
+    return EXIT_OK
+
+
+def serial_ports() -> list[str]:
+    from serial.tools import list_ports
+
+    return [f"{port.device}  {port.description}  [{port.hwid}]" for port in sorted(list_ports.comports())]
+
+
+def cameras() -> list[str]:
+    """Camera indexes that open. On Linux only indexes with a /dev/videoN node are tried, so
+    a machine without cameras answers at once instead of waiting on each backend."""
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")  # OpenCV warns on every index that fails
+    import cv2
+
+    found = []
+    for index in CAMERA_INDEXES:
+        if sys.platform.startswith("linux") and not os.path.exists(f"/dev/video{index}"):
+            continue
+        capture = cv2.VideoCapture(index)
+        try:
+            if capture.isOpened():
+                width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
+                height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
+                found.append(f"index {index}  {width}x{height}  ({capture.getBackendName()})")
+        finally:
+            capture.release()
+    return found
+
+
+def usb_printers() -> list[str]:
+    """Kernel printer nodes (usblp) and, when pyusb is installed, USB devices of the printer class."""
+    found = [f"{node}  (usblp kernel driver)" for node in sorted(glob.glob("/dev/usb/lp*"))]
+    try:
+        import usb.core
+    except ImportError:
+        return found + (["(pyusb not installed: only /dev/usb/lp* nodes were looked for)"] if not found else [])
+    try:
+        devices = usb.core.find(find_all=True, custom_match=_is_usb_printer)
+        found += [f"USB {d.idVendor:04x}:{d.idProduct:04x} bus {d.bus} address {d.address}" for d in devices]
+    except usb.core.NoBackendError:
+        found.append("(pyusb has no libusb backend: install libusb-1.0)")
+    return found
+
+
+def _is_usb_printer(device) -> bool:
+    USB_CLASS_PRINTER = 7
+    return any(interface.bInterfaceClass == USB_CLASS_PRINTER
+               for configuration in device for interface in configuration)
+
+
+def _print_items(items: list[str]) -> None:
+    for item in items or ["(none found)"]:
+        print(f"  {item}")
+
+
+def simulate_devices(args: argparse.Namespace) -> int:
+    from devices.factory import DeviceContext
+    from devices.idcard.simulator import SAMPLE_CARDS
+    from devices.simulate import print_reports, start_simulators, wait_for_stop
+    from kiosk.cli import load_from_args
+
+    config = load_from_args(args)
+    context = DeviceContext(config.data_dir)
+    try:
+        reports = start_simulators(config["devices"], context)
+        if "idcard" in context.simulators and args.id_card in SAMPLE_CARDS:
+            context.simulators["idcard"].insert_card(SAMPLE_CARDS[args.id_card]())
+        print_reports(reports, sys.stdout)
+        if not any(report.running for report in reports):
+            print("devices simulate: no simulator could be started", file=sys.stderr)
+            return EXIT_FAILED
+        print("Simulators running; press Ctrl-C to stop.", flush=True)
+        wait_for_stop()
+    finally:
+        context.close_all()
+    return EXIT_OK
