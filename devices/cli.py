@@ -14,6 +14,8 @@ DEVICE_COMMAND_MODULES = (
     "devices.common_cli",
     "devices.idcard.cli",
     "devices.permit.cli",
+    "devices.printer.cli",
+    "devices.camera.cli",
 )
 
 

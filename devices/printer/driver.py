@@ -179,6 +179,8 @@ class NetworkLink(EscposLink):
 
     def _after_open(self, printer: Escpos) -> None:
         printer.device.settimeout(WRITE_TIMEOUT)
+        # The 12-byte status request must not wait behind Nagle for the last job's ACK.
+        printer.device.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def _read(self, printer: Escpos, count: int, timeout: float) -> bytes:
         sock: socket.socket = printer.device
@@ -279,6 +281,8 @@ class EscposPrinter:
         self._lock = threading.Lock()
         self._status_log = StatusLog(name, log)
         self.last_state: PrinterState | None = None
+        # Why the last status is what it is, in the technician's words.
+        self.last_detail = ""
 
     @property
     def description(self) -> str:
@@ -296,8 +300,7 @@ class EscposPrinter:
         with self._lock:
             status = self._query_status()
             if not status.usable:
-                detail = self.last_state.describe() if self.last_state else status.value
-                raise PrinterError(MESSAGE_FOR_STATUS[status], detail, status)
+                raise PrinterError(MESSAGE_FOR_STATUS[status], self.last_detail, status)
             try:
                 self._link.write(job)
             except LinkDown as exc:
@@ -342,6 +345,7 @@ class EscposPrinter:
         raise PrinterError(MSG_OFFLINE, detail, DeviceStatus.DISCONNECTED)
 
     def _report(self, status: DeviceStatus, detail: str) -> DeviceStatus:
+        self.last_detail = detail
         self._status_log.update(status, detail)
         return status
 

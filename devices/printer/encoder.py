@@ -64,12 +64,13 @@ class UnknownProfile(ValueError):
 
 
 def _library_profile(name: str) -> object:
-    from escpos.capabilities import get_profile
+    from escpos.capabilities import CAPABILITIES, get_profile
 
     try:
         return get_profile(name)
     except KeyError:
-        raise UnknownProfile(f"python-escpos has no printer profile {name!r}") from None
+        known = ", ".join(sorted(CAPABILITIES["profiles"]))
+        raise UnknownProfile(f"python-escpos has no printer profile {name!r}; known: {known}") from None
 
 
 def profile_width_dots(name: str) -> int:

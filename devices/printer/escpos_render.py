@@ -168,13 +168,16 @@ def _font(pixels: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 @functools.lru_cache(maxsize=4096)
 def _glyph(char: str, width: int, height: int, bold: bool) -> Image.Image:
     """`char` drawn in a width x height cell (ink 0 on white 255), as a thermal head would."""
-    cell = Image.new("L", (width, height), 255)
-    draw = ImageDraw.Draw(cell)
     font = _font(max(height - 3, 8))
+    # Wide letters (m, W, @) overflow a 12-dot cell in a proportional font: draw them at
+    # their own width and squeeze them in, as a printer's fixed-pitch font would look.
+    drawn_width = max(width, int(font.getlength(char)) + 2)
+    cell = Image.new("L", (drawn_width, height), 255)
+    draw = ImageDraw.Draw(cell)
     baseline = height - max(height // 5, 2)
     for offset in ((0, 1) if bold else (0,)):
-        draw.text((width / 2 + offset, baseline), char, font=font, fill=0, anchor="ms")
-    return cell
+        draw.text((drawn_width / 2 + offset, baseline), char, font=font, fill=0, anchor="ms")
+    return cell if drawn_width == width else cell.resize((width, height), Image.Resampling.LANCZOS)
 
 
 def _decode_codepage_table() -> dict[int, str]:

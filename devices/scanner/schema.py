@@ -1,0 +1,16 @@
+"""`[devices.scanner]`: the QR/barcode scanner's configuration keys (defaults in config/default.toml)."""
+
+from __future__ import annotations
+
+from kiosk.schema import Field, Schema
+
+BAUD_CHOICES = (9600, 19200, 38400, 57600, 115200)
+
+SCHEMA: Schema = {
+    "driver": Field(str, "'simulator' (a simulated scanner on a pty) or 'serial' (a scanner in serial "
+                         "or USB-CDC mode, sending one line per scan)", choices=("simulator", "serial")),
+    "port": Field(str, "serial port of the scanner when driver = 'serial', e.g. /dev/ttyACM0 "
+                       "or a /dev/serial/by-id/ name"),
+    "baud": Field(int, "line rate the scanner is set to (most ship at 9600; USB-CDC ignores it)",
+                  choices=BAUD_CHOICES),
+}
