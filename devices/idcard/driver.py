@@ -58,8 +58,16 @@ FRAME_MARGIN_S = 0.05
 WRITE_TIMEOUT_S = 0.5
 
 _IO_ERRORS = (serial.SerialException, OSError, _TermiosError)
-# Failures of the read command that a card pulled away can cause.
-_REMOVAL_SYMPTOMS = (MSG_BAD_FRAME, MSG_TIMEOUT, MSG_READ_FAILED)
+# Statuses a card leaving the field can cause while the module talks to it.
+_CARD_SIDE_FAILURES = frozenset({
+    Sw3.CARD_AUTH_SAM_FAILED, Sw3.SAM_AUTH_CARD_FAILED, Sw3.VERIFICATION_FAILED, Sw3.READ_FAILED,
+    Sw3.RANDOM_FAILED, Sw3.NO_CARD, Sw3.SELECT_FAILED,
+})
+
+
+class _FrameCutShort(IdCardError):
+    """An answer that started and stopped half-way. Callers see an IdCardError ("idcard.bad_frame");
+    the read cycle tells it apart from line noise because a card pulled away causes it."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +112,7 @@ class SerialIdCardReader:
             try:
                 card = self._read_card_data()
             except IdCardError as exc:
-                if exc.message_key not in _REMOVAL_SYMPTOMS:
+                if not _may_mean_card_removed(exc):
                     raise
                 return self._removed_or_raise(exc)
             record = parse_card(card.text, card.photo, card.fingerprints)
@@ -247,12 +255,12 @@ class SerialIdCardReader:
         if not header:
             raise IdCardError(MSG_TIMEOUT, f"no answer to {request.label} within {first_byte_timeout} s")
         if len(header) < protocol.HEADER_SIZE:
-            raise protocol.bad_frame(header, f"answer to {request.label} cut short in the header")
+            raise _cut_short(header, f"answer to {request.label} cut short in the header")
         remaining = protocol.frame_length(header)
         body = _read(port, remaining, line_time(remaining, self._baud) + margin)
         if len(body) < remaining:
-            raise protocol.bad_frame(header + body, f"answer to {request.label} cut short: "
-                                                    f"{len(body)} of {remaining} bytes after LEN")
+            raise _cut_short(header + body, f"answer to {request.label} cut short: "
+                                             f"{len(body)} of {remaining} bytes after LEN")
         return header + body
 
     def _connection(self) -> serial.Serial:
@@ -279,6 +287,17 @@ def _read(port: serial.Serial, size: int, timeout: float) -> bytes:
     """Up to `size` bytes, waiting at most `timeout` seconds in all."""
     port.timeout = timeout
     return port.read(size)
+
+
+def _cut_short(frame: bytes, why: str) -> _FrameCutShort:
+    protocol.bad_frame(frame, why)  # logs the bytes in hex
+    return _FrameCutShort(MSG_BAD_FRAME, why)
+
+
+def _may_mean_card_removed(failure: IdCardError) -> bool:
+    """No answer, half an answer, or a card-side failure status; not line noise or reader faults."""
+    return (isinstance(failure, _FrameCutShort) or failure.message_key == MSG_TIMEOUT
+            or failure.status_code in _CARD_SIDE_FAILURES)
 
 
 def _status_error(answer: Response, what: str) -> IdCardError:

@@ -71,6 +71,7 @@ class RemovalMode(enum.Enum):
 
     CUT_SHORT = "cut_short"  # the answer stops half-way, then nothing
     READ_FAILED = "read_failed"  # the module answers SW3 0x41
+    SILENT = "silent"  # the module never answers the read
 
 
 class IdCardSimulator:
@@ -90,7 +91,7 @@ class IdCardSimulator:
         self._card: IdCardRecord | None = None
         self._found = self._selected = self._halted = False
         self._pull_during_read: RemovalMode | None = None
-        self._faults: collections.deque[Fault] = collections.deque()
+        self._faults: collections.deque[tuple[Fault, Command | None]] = collections.deque()
         self._random = random.Random(0x96_69)
         self._pty: PtyPair | None = None
         self._thread: threading.Thread | None = None
@@ -134,10 +135,10 @@ class IdCardSimulator:
         with self._state:
             self._pull_during_read = mode
 
-    def inject_fault(self, fault: Fault, count: int = 1) -> None:
-        """Spoil the next `count` answers."""
+    def inject_fault(self, fault: Fault, count: int = 1, command: Command | None = None) -> None:
+        """Spoil the next `count` answers (to `command` only, when given)."""
         with self._state:
-            self._faults.extend([fault] * count)
+            self._faults.extend([(fault, command)] * count)
 
     # ---- running -----------------------------------------------------------------------------
 
@@ -193,16 +194,18 @@ class IdCardSimulator:
     def _answer(self, frame: bytes) -> None:
         self.requests.append(frame)
         self._sleep(line_time(len(frame), self.baud))  # the request's own time on the wire
+        command = None
         try:
             request = protocol.parse_request(frame)
         except IdCardError:
             answer = _Answer(Response(_frame_error(frame)))
         else:
+            command = _command_of(request)
             answer = self._respond(request)
         self._sleep(answer.delay_s)
         if answer.response is not None:
             encoded = answer.response.encode()
-            self._send(encoded[: len(encoded) // 2] if answer.cut_short else encoded)
+            self._send(encoded[: len(encoded) // 2] if answer.cut_short else encoded, command)
         if answer.new_baud is not None:
             self.baud = answer.new_baud
 
@@ -211,9 +214,8 @@ class IdCardSimulator:
             if request.para >= len(protocol.BAUD_RATES):
                 return _Answer(Response(Sw3.COMMAND_ERROR))
             return _Answer(Response(Sw3.SUCCESS), new_baud=protocol.BAUD_RATES[request.para])
-        try:
-            command = Command((request.cmd, request.para))
-        except ValueError:
+        command = _command_of(request)
+        if command is None:
             return _Answer(Response(Sw3.COMMAND_ERROR))
         if command is Command.RESET_SAM:
             return _Answer(Response(Sw3.SUCCESS))
@@ -254,6 +256,8 @@ class IdCardSimulator:
         self._found = self._selected = self._halted = False
         if mode is RemovalMode.READ_FAILED:
             return _Answer(Response(Sw3.READ_FAILED), delay_s=PULLED_CARD_FAILURE_DELAY_S)
+        if mode is RemovalMode.SILENT:
+            return _Answer(None)
         return _Answer(Response(Sw3.SUCCESS, _card_data(card, command)), cut_short=True)
 
     def _appended_address_answer(self) -> Response:
@@ -264,10 +268,12 @@ class IdCardSimulator:
             return Response(Sw3.NO_SUCH_ITEM)
         return Response(Sw3.SUCCESS, encode_appended_address(address))
 
-    def _send(self, frame: bytes) -> None:
-        """Write `frame` at line rate, spoiled by the next queued fault if there is one."""
+    def _send(self, frame: bytes, command: Command | None) -> None:
+        """Write `frame` at line rate, spoiled by the next queued fault if it applies."""
+        fault = None
         with self._state:
-            fault = self._faults.popleft() if self._faults else None
+            if self._faults and self._faults[0][1] in (None, command):
+                fault, _ = self._faults.popleft()
         if fault is Fault.SILENCE:
             return
         if fault is Fault.BAD_CHECKSUM:
@@ -307,6 +313,13 @@ class _Answer:
     cut_short: bool = False  # only the first half reaches the line (card pulled mid-answer)
     delay_s: float = 0.0  # time the module spends before answering
     new_baud: int | None = None  # rate to switch to after answering
+
+
+def _command_of(request: Request) -> Command | None:
+    try:
+        return Command((request.cmd, request.para))
+    except ValueError:
+        return None
 
 
 def _card_data(card: IdCardRecord, command: Command) -> bytes:
