@@ -1,0 +1,185 @@
+"""The Kivy application shell: screens, language, text size, and the idle rule.
+
+The app owns no business rule. It renders the home screen from the service board, forwards
+touches, and wipes the session when the citizen leaves or walks away.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk.config import Config
+from kiosk.i18n import Translator
+from kiosk.idle import IdlePhase, IdleTimer
+from kiosk.kivy_setup import design_size
+from kiosk.services import ServiceBoard
+from kiosk.session import Session
+from kiosk.ui import theme
+from kiosk.ui.home import HomeScreen
+from kiosk.ui.idle_warning import IdleWarning
+
+log = logging.getLogger(__name__)
+
+KV_DIR = Path(__file__).parent / "ui"
+# How often the idle rule is checked; the countdown shows whole seconds, so 4 Hz is plenty.
+IDLE_POLL_SECONDS = 0.25
+# Large-text mode multiplies every font size (UX.md).
+LARGE_TEXT_FACTOR = 1.4
+HOME = "home"
+
+
+def load_kv_files() -> None:
+    """Load every screen's .kv rules once per process (loading twice duplicates rules)."""
+    for kv_file in sorted(KV_DIR.glob("*.kv")):
+        if str(kv_file) not in Builder.files:
+            Builder.load_file(str(kv_file))
+
+
+class KioskApp(App):
+    """Holds what every screen binds to: language, unit sizes, palette."""
+
+    lang = StringProperty("zh_CN")
+    # One design pixel (layouts are drawn at 1080 x 1920 or 1920 x 1080) in window pixels.
+    u = NumericProperty(1.0)
+    # Font unit: `u`, times the large-text factor when that mode is on.
+    fu = NumericProperty(1.0)
+    large_text = BooleanProperty(False)
+    high_contrast = BooleanProperty(False)
+    palette = ObjectProperty(theme.NORMAL)
+    hall_name = StringProperty("")
+    idle_seconds_left = NumericProperty(0)
+
+    def __init__(self, settings: Config, translator: Translator, session: Session,
+                 services: ServiceBoard, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.settings = settings
+        self.translator = translator
+        self.session = session
+        self.services = services
+        self.title = "出入境自助服务 Exit-Entry Self-Service"
+        self.idle = IdleTimer(settings["session"]["idle_seconds"], settings["session"]["warning_seconds"],
+                              now=Clock.get_time)
+        self.screens: ScreenManager | None = None
+        self.idle_warning: IdleWarning | None = None
+        self._idle_event = None
+        self._apply_session_preferences()
+
+    # ----- rendering helpers used from .kv files -----
+    def t(self, key: str, lang: str | None = None, **values: object) -> str:
+        """Translate `key`. kv passes `app.lang` so that a language switch redraws the text."""
+        return self.translator.translate(key, lang or self.lang, **values)
+
+    # ----- building -----
+    def build(self) -> ScreenManager:
+        load_kv_files()
+        self.screens = ScreenManager(transition=NoTransition())
+        self.screens.add_widget(HomeScreen(name=HOME))
+        self.idle_warning = IdleWarning()
+        Window.bind(size=self._update_units, on_touch_down=self._on_any_touch)
+        self._update_units()
+        self._idle_event = Clock.schedule_interval(self._poll_idle, IDLE_POLL_SECONDS)
+        return self.screens
+
+    def on_stop(self) -> None:
+        self.release_window()
+
+    def release_window(self) -> None:
+        """Undo what build() attached to the window and the clock (tests build many apps)."""
+        Window.unbind(size=self._update_units, on_touch_down=self._on_any_touch)
+        if self._idle_event is not None:
+            self._idle_event.cancel()
+            self._idle_event = None
+        self._hide_idle_warning()
+
+    def _update_units(self, *_args: object) -> None:
+        design_w, design_h = design_size(self.settings)
+        self.u = min(Window.width / design_w, Window.height / design_h)
+        self.fu = self.u * (LARGE_TEXT_FACTOR if self.large_text else 1.0)
+
+    def on_large_text(self, *_args: object) -> None:
+        self._update_units()
+
+    def on_high_contrast(self, *_args: object) -> None:
+        self.palette = theme.HIGH_CONTRAST if self.high_contrast else theme.NORMAL
+
+    def on_lang(self, *_args: object) -> None:
+        self.translator.set_language(self.lang)
+        self.session.language = self.lang
+        self._update_hall_name()
+
+    def _update_hall_name(self) -> None:
+        suffix = "zh" if self.lang == "zh_CN" else "en"
+        self.hall_name = self.settings["terminal"][f"hall_name_{suffix}"]
+
+    def _apply_session_preferences(self) -> None:
+        self.lang = self.session.language
+        self.large_text = self.session.large_text
+        self.high_contrast = self.session.high_contrast
+        self.on_high_contrast()
+        self._update_hall_name()
+
+    # ----- citizen actions -----
+    def toggle_language(self) -> None:
+        self.lang = "en" if self.lang == "zh_CN" else "zh_CN"
+
+    def toggle_large_text(self) -> None:
+        self.large_text = not self.large_text
+        self.session.large_text = self.large_text
+
+    def start_service(self, service_id: str) -> None:
+        reason = self.services.unavailable_reason(service_id)
+        if reason is not None:
+            log.info("service %s refused on touch: %s", service_id, reason)
+            return
+        log.info("service %s started", service_id)
+
+    # ----- idle rule -----
+    def _on_any_touch(self, *_args: object) -> None:
+        self.idle.touch()
+        return None  # never consume: the touch goes on to the widget under it
+
+    def session_in_use(self) -> bool:
+        """A session needs the idle warning once the citizen has done anything worth keeping."""
+        at_home = self.screens is None or self.screens.current == HOME
+        defaults = (self.settings["ui"]["default_language"], self.settings["ui"]["large_text"])
+        return not (at_home and self.session.is_empty and (self.lang, self.large_text) == defaults)
+
+    def _poll_idle(self, *_args: object) -> None:
+        state = self.idle.poll()
+        if state.phase is IdlePhase.ACTIVE or not self.session_in_use():
+            if state.phase is not IdlePhase.ACTIVE:
+                self.idle.touch()
+            self._hide_idle_warning()
+            return
+        if state.phase is IdlePhase.WARNING:
+            self.idle_seconds_left = state.seconds_left
+            if self.idle_warning is not None and self.idle_warning.parent is None:
+                self.idle_warning.open(animation=False)
+            return
+        self.end_session("idle timeout")
+
+    def _hide_idle_warning(self) -> None:
+        if self.idle_warning is not None and self.idle_warning.parent is not None:
+            self.idle_warning.dismiss(animation=False)
+
+    def keep_session(self) -> None:
+        """The citizen pressed 'I need more time'."""
+        self.idle.touch()
+        self._hide_idle_warning()
+
+    def end_session(self, reason: str) -> None:
+        """Wipe everything personal and return to the home screen in the terminal's defaults."""
+        self._hide_idle_warning()
+        self.session.wipe(reason)
+        self._apply_session_preferences()
+        if self.screens is not None:
+            self.screens.current = HOME
+        self.idle.touch()

@@ -1,0 +1,62 @@
+"""Starting the kiosk: logging, Kivy's environment, the CJK font, then the app.
+
+The order matters (kivy_setup.py says why); everything that can fail for a technician's
+reason (no font, bad config, no display) fails here with one plain message.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from kiosk.config import Config
+from kiosk.fonts import FontMissing, find_cjk_font
+from kiosk.kivy_setup import configure_kivy, prepare_environment, use_offscreen_if_headless
+from kiosk.logs import setup_logging
+
+log = logging.getLogger(__name__)
+
+
+def prepare(config: Config, console_log: bool = False) -> None:
+    """Everything before the first Kivy import: logging, environment, window settings, font."""
+    setup_logging(config["logging"], config.path(config["logging"]["folder"]), console=console_log)
+    prepare_environment(config.data_dir / "kivy")
+    if use_offscreen_if_headless():
+        message = "No display found: rendering with SDL's offscreen driver (nothing is shown)."
+        log.warning(message)
+        print(message, file=sys.stderr)
+    configure_kivy(config)
+    register_font()
+
+
+def register_font() -> None:
+    from kivy.core.text import DEFAULT_FONT, LabelBase
+
+    font = find_cjk_font()
+    LabelBase.register(DEFAULT_FONT, fn_regular=str(font), fn_bold=str(font))
+    log.info("CJK font: %s", font)
+
+
+def build_app(config: Config):  # -> KioskApp (imported late: importing it opens the window)
+    from kiosk.app import KioskApp
+    from kiosk.i18n import translator
+    from kiosk.services import ServiceBoard
+    from kiosk.session import Session
+
+    ui = config["ui"]
+    session = Session(config.data_dir / "sessions", ui["default_language"], ui["large_text"],
+                      ui["high_contrast"])
+    return KioskApp(config, translator(), session, ServiceBoard())
+
+
+def launch(config: Config) -> int:
+    try:
+        prepare(config)
+    except FontMissing as exc:
+        print(f"cannot start: {exc}", file=sys.stderr)
+        return 1
+    log.info("kiosk %s starting", config["terminal"]["id"])
+    app = build_app(config)
+    app.run()
+    log.info("kiosk stopped")
+    return 0

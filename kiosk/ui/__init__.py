@@ -1,0 +1,1 @@
+"""Kivy screens. They render flow state and forward touches; no business rule lives here."""
