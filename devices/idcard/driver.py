@@ -239,13 +239,15 @@ class SerialIdCardReader:
         frame = request.encode()
         try:
             port.reset_input_buffer()  # bytes of an earlier, abandoned answer are not this answer
-            log.debug("-> %s: %s", request.label, frame.hex(" "))
+            if log.isEnabledFor(logging.DEBUG):
+                log.debug("-> %s: %s", request.label, frame.hex(" "))
             port.write(frame)
             answer = self._receive(port, request, first_byte_timeout)
         except _IO_ERRORS as exc:
             self._drop_connection()
             raise IdCardError(MSG_DISCONNECTED, f"{self.port}: {exc}") from None
-        log.debug("<- %s: %s", request.label, answer.hex(" "))
+        if log.isEnabledFor(logging.DEBUG):  # hex of 1295 bytes is not free: only when asked for
+            log.debug("<- %s: %s", request.label, answer.hex(" "))
         return protocol.parse_response(answer)
 
     def _receive(self, port: serial.Serial, request: Request, first_byte_timeout: float) -> bytes:

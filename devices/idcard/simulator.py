@@ -192,8 +192,10 @@ class IdCardSimulator:
     # ---- answering -----------------------------------------------------------------------------
 
     def _answer(self, frame: bytes) -> None:
+        # The request took its own time on the wire: the module could not have seen its last
+        # byte earlier than this, so the answer starts no sooner.
+        request_end = time.perf_counter() + line_time(len(frame), self.baud)
         self.requests.append(frame)
-        self._sleep(line_time(len(frame), self.baud))  # the request's own time on the wire
         command = None
         try:
             request = protocol.parse_request(frame)
@@ -202,10 +204,10 @@ class IdCardSimulator:
         else:
             command = _command_of(request)
             answer = self._respond(request)
-        self._sleep(answer.delay_s)
         if answer.response is not None:
             encoded = answer.response.encode()
-            self._send(encoded[: len(encoded) // 2] if answer.cut_short else encoded, command)
+            self._send(encoded[: len(encoded) // 2] if answer.cut_short else encoded, command,
+                       request_end + answer.delay_s)
         if answer.new_baud is not None:
             self.baud = answer.new_baud
 
@@ -268,8 +270,8 @@ class IdCardSimulator:
             return Response(Sw3.NO_SUCH_ITEM)
         return Response(Sw3.SUCCESS, encode_appended_address(address))
 
-    def _send(self, frame: bytes, command: Command | None) -> None:
-        """Write `frame` at line rate, spoiled by the next queued fault if it applies."""
+    def _send(self, frame: bytes, command: Command | None, starts_at: float) -> None:
+        """Write `frame` at line rate from `starts_at`, spoiled by the next queued fault if it applies."""
         fault = None
         with self._state:
             if self._faults and self._faults[0][1] in (None, command):
@@ -282,14 +284,14 @@ class IdCardSimulator:
             frame = bytes((0x55,)) + self._random.randbytes(len(frame) - 1)
         elif fault is Fault.SHORT:
             frame = frame[: len(frame) // 2]
-        self._write_paced(frame)
+        self._write_paced(frame, starts_at)
 
-    def _write_paced(self, frame: bytes) -> None:
+    def _write_paced(self, frame: bytes, starts_at: float) -> None:
+        """Each chunk is written when its last byte would have left a UART started at `starts_at`."""
         assert self._pty is not None
-        started = time.perf_counter()
         for offset in range(0, len(frame), CHUNK_SIZE):
             chunk = frame[offset : offset + CHUNK_SIZE]
-            due = started + line_time(offset + len(chunk), self.baud)
+            due = starts_at + line_time(offset + len(chunk), self.baud)
             self._sleep(due - time.perf_counter())
             if self._stopping.is_set():
                 return

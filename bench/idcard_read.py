@@ -1,0 +1,119 @@
+"""Benchmark: a full ID card read cycle (find, select, read 30 01) through the simulated SAM module.
+
+The simulator paces every byte at the configured baud (10 bits a byte), in its own process
+so the driver's figures do not share a GIL with it. Driver overhead is the cycle's total
+time minus the time its 1359 bytes (3 requests, 3 answers) need on the wire; it also holds
+the simulator's scheduling jitter, so it is an upper bound on what the driver adds.
+
+    .venv/bin/python bench/idcard_read.py [--reads 30] [--baud 115200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import statistics
+import sys
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from devices.channels import line_time  # noqa: E402
+from devices.idcard import protocol, records  # noqa: E402
+from devices.idcard.contract import ReadOutcome  # noqa: E402
+from devices.idcard.driver import SerialIdCardReader  # noqa: E402
+from devices.idcard.protocol import Command, Request, Response, Sw3  # noqa: E402
+from devices.idcard.simulator import IdCardSimulator, sample_resident_card  # noqa: E402
+
+WARM_UP_READS = 3
+OVERHEAD_TARGET_MS = 2.0
+REQUEST_SIZE = len(Request.of(Command.FIND_CARD).encode())
+ANSWER_SIZES = (len(Response(Sw3.FIND_SUCCESS, bytes(4)).encode()),
+                len(Response(Sw3.SUCCESS, bytes(8)).encode()),
+                len(Response(Sw3.SUCCESS, protocol.encode_text_photo(bytes(256), bytes(1024))).encode()))
+
+
+def serve_simulator(baud: int, control: Connection) -> None:
+    """Child process: run the simulator; put a fresh card down whenever asked."""
+    simulator = IdCardSimulator(baud=baud)
+    simulator.start()
+    control.send(simulator.path)
+    while control.recv() == "present card":
+        simulator.remove_card()  # the last card must leave the field before the next read
+        simulator.insert_card(sample_resident_card())
+        control.send("ready")
+    simulator.stop()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def time_cycles(reader: SerialIdCardReader, control: Connection, count: int) -> list[float]:
+    totals = []
+    for _ in range(count):
+        control.send("present card")
+        control.recv()
+        started = time.perf_counter()
+        result = reader.read_card()
+        totals.append(time.perf_counter() - started)
+        if result.outcome is not ReadOutcome.CARD:
+            raise SystemExit(f"read cycle ended with {result.outcome.value}")
+    return totals
+
+
+def time_decoding(count: int = 2000) -> list[float]:
+    """CPU time to turn the 1295-byte answer into a record (frame checks, blocks, fields)."""
+    card = sample_resident_card()
+    frame = Response(Sw3.SUCCESS, protocol.encode_text_photo(records.encode_card(card), card.photo.wlt)).encode()
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        data = protocol.parse_text_photo(protocol.parse_response(frame).data)
+        records.parse_card(data.text, data.photo)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reads", type=int, default=30)
+    parser.add_argument("--baud", type=int, default=115200, choices=protocol.BAUD_RATES)
+    args = parser.parse_args()
+
+    ours, theirs = multiprocessing.Pipe()
+    child = multiprocessing.get_context("fork").Process(target=serve_simulator, args=(args.baud, theirs))
+    child.start()
+    reader = SerialIdCardReader(ours.recv(), baud=args.baud)
+    try:
+        time_cycles(reader, ours, WARM_UP_READS)
+        totals = time_cycles(reader, ours, args.reads)
+    finally:
+        reader.close()
+        ours.send("stop")
+        child.join()
+
+    read_answer_wire = line_time(ANSWER_SIZES[-1], args.baud)
+    cycle_wire = line_time(3 * REQUEST_SIZE + sum(ANSWER_SIZES), args.baud)
+    overheads = [total - cycle_wire for total in totals]
+    decoding = time_decoding()
+    ms = 1000
+    print(f"ID card read cycle through the simulator at {args.baud} baud, {args.reads} reads "
+          f"(after {WARM_UP_READS} warm-up), simulator in its own process")
+    print(f"  wire time of the read answer ({ANSWER_SIZES[-1]} bytes):      {read_answer_wire * ms:7.1f} ms")
+    print(f"  wire time of the whole cycle ({3 * REQUEST_SIZE + sum(ANSWER_SIZES)} bytes, 6 frames): "
+          f"{cycle_wire * ms:7.1f} ms")
+    print(f"  total per cycle:   median {statistics.median(totals) * ms:7.2f} ms   "
+          f"p95 {percentile(totals, 0.95) * ms:7.2f} ms")
+    print(f"  driver overhead:   median {statistics.median(overheads) * ms:7.2f} ms   "
+          f"p95 {percentile(overheads, 0.95) * ms:7.2f} ms   (target < {OVERHEAD_TARGET_MS} ms)")
+    print(f"  answer -> record decoding (CPU): median {statistics.median(decoding) * 1e6:.0f} us   "
+          f"p95 {percentile(decoding, 0.95) * 1e6:.0f} us")
+    return 0 if statistics.median(overheads) * ms < OVERHEAD_TARGET_MS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
