@@ -1,4 +1,9 @@
-"""Configuration keys of the back-end connection ([backend] in the TOML files)."""
+"""Configuration keys of the back-end connection ([backend] in the TOML files).
+
+The kiosk-side keys (timeouts, retries, TLS, WS-Security, outbox) configure the zeep client in
+kiosk/backend_client; the embedded_* and reference_* keys configure the reference back end
+when it runs in-process (mode = 'embedded') or as `python main.py backend`.
+"""
 
 from kiosk.schema import Field, Schema
 
@@ -6,4 +11,41 @@ BACKEND_SCHEMA: Schema = {
     "mode": Field(str, "'embedded' starts the reference back end in-process; 'remote' uses url.",
                   choices=("embedded", "remote")),
     "url": Field(str, "SOAP endpoint of the hall's back end (mode = 'remote')."),
+    "connect_timeout_seconds": Field(float, "Give up connecting to the back end after this long.",
+                                     minimum=0.1, maximum=60),
+    "operation_timeout_seconds": Field(float, "Give up waiting for one answer after this long.",
+                                       minimum=0.1, maximum=300),
+    "retries": Field(int, "Extra attempts after a timeout, refused connection or HTTP 5xx; only for "
+                          "calls that are safe to repeat (queries, and mutations carrying a request id).",
+                     minimum=0, maximum=10),
+    "retry_backoff_seconds": Field(float, "Wait before the first retry; doubles on each further retry.",
+                                   minimum=0, maximum=60),
+    "retry_backoff_max_seconds": Field(float, "Longest wait between two retries.", minimum=0, maximum=600),
+    "tls_verify": Field(bool, "Verify the back end's TLS certificate (https). Turn off only on a test bench."),
+    "ca_bundle": Field(str, "PEM file of the CA(s) that signed the back end's certificate ('' = system CAs)."),
+    "client_cert": Field(str, "PEM client certificate for mutual TLS ('' = none)."),
+    "client_key": Field(str, "PEM private key of client_cert ('' = the key is inside client_cert)."),
+    "wsse_username": Field(str, "WS-Security UsernameToken user name ('' = no WS-Security header)."),
+    "wsse_password": Field(str, "WS-Security UsernameToken password.", secret=True),
+    "wsse_digest": Field(bool, "Send the password as a digest (PasswordDigest) instead of text."),
+    "outbox_path": Field(str, "SQLite file of the outbox: heartbeats and transaction reports waiting "
+                              "to be delivered (relative: to the project)."),
+    "outbox_backoff_seconds": Field(float, "Outbox: first wait after a failed delivery; doubles after "
+                                           "each further failure.", minimum=0.01, maximum=600),
+    "outbox_backoff_max_seconds": Field(float, "Outbox: longest wait between delivery attempts.",
+                                        minimum=0.01, maximum=3600),
+    "heartbeat_interval_seconds": Field(int, "Seconds between terminal heartbeats (the reference back end "
+                                             "tells terminals this when they register).",
+                                        minimum=5, maximum=3600),
+    "embedded_db": Field(str, "Reference back end database when embedded ('' = a fresh database with "
+                              "today's demo data at every start)."),
+    "reference_hall_region_code": Field(str, "Reference back end: GB/T 2260 code of the hall's city; "
+                                             "applicants with a hukou elsewhere get group tours (L) only."),
+    "reference_payment_expiry_seconds": Field(float, "Reference back end: a payment QR code expires after this long.",
+                                              minimum=1, maximum=86400),
+    "reference_auto_pay_seconds": Field(float, "Reference back end: a pending payment pays itself after this "
+                                               "long, for demos without a phone (0 = never).",
+                                        minimum=0, maximum=86400),
+    "reference_public_url": Field(str, "Reference back end: base URL put in payment QR codes ('' = the "
+                                       "address the kiosk reached it at); set it so phones can open the page."),
 }

@@ -1,0 +1,66 @@
+"""Operation handlers, one module per area, and the table tying each contract operation to its handler.
+
+A handler is `handler(env: CallEnv, request) -> response model` and raises the faults of
+backend.faults. It never opens transactions: the SOAP layer runs it inside one (a write
+transaction with the idempotency record for operations that take a request id).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from backend import messages as m
+from backend.handlers import appointments, applications, endorsements, fines, identity, payments, photos, terminals
+from backend.handlers.common import CallEnv
+
+Handler = Callable[[CallEnv, Any], Any]
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str  # as in the WSDL; the request element is <name>Request, the response <name>Response
+    request: type
+    response: type
+    handler: Handler
+    writes: bool  # needs a write transaction (it changes state, possibly lazily)
+    takes_request_id: bool  # mutating: one effect and one answer per client requestId
+
+
+def _query(name: str, request: type, response: type, handler: Handler, writes: bool = False) -> Operation:
+    return Operation(name, request, response, handler, writes=writes, takes_request_id=False)
+
+
+def _mutation(name: str, request: type, response: type, handler: Handler) -> Operation:
+    return Operation(name, request, response, handler, writes=True, takes_request_id=True)
+
+
+OPERATIONS: tuple[Operation, ...] = (
+    _query("Ping", m.PingRequest, m.PingResponse, terminals.ping),
+    _query("VerifyIdentity", m.VerifyIdentityRequest, m.Identity, identity.verify_identity),
+    _query("CompareFace", m.CompareFaceRequest, m.FaceComparison, identity.compare_face),
+    _mutation("SubmitApplication", m.SubmitApplicationRequest, m.ApplicationReceipt,
+              applications.submit_application),
+    _query("GetApplicationProgress", m.GetApplicationProgressRequest, m.ApplicationProgress,
+           applications.get_application_progress),
+    _mutation("UploadPhoto", m.UploadPhotoRequest, m.PhotoReceipt, photos.upload_photo),
+    _query("CheckEndorsementEligibility", m.CheckEndorsementEligibilityRequest, m.EndorsementEligibility,
+           endorsements.check_eligibility),
+    _mutation("CreateEndorsementOrder", m.CreateEndorsementOrderRequest, m.EndorsementOrder,
+              endorsements.create_order),
+    _query("GetEndorsementOrder", m.GetEndorsementOrderRequest, m.EndorsementOrder, endorsements.get_order),
+    _mutation("ConfirmEndorsementWrite", m.ConfirmEndorsementWriteRequest, m.EndorsementOrder,
+              endorsements.confirm_write),
+    _mutation("CreatePayment", m.CreatePaymentRequest, m.Payment, payments.create_payment),
+    # Looking at a payment applies expiry and the demo auto-pay, hence a write transaction.
+    _query("GetPaymentStatus", m.GetPaymentStatusRequest, m.Payment, payments.get_payment_status, writes=True),
+    _mutation("RefundPayment", m.RefundPaymentRequest, m.Payment, payments.refund_payment),
+    _query("ListViolations", m.ListViolationsRequest, m.DriverViolations, fines.list_violations),
+    _mutation("AcceptViolation", m.AcceptViolationRequest, m.Decision, fines.accept_violation),
+    _mutation("CheckInAppointment", m.CheckInAppointmentRequest, m.QueueTicket, appointments.check_in),
+    _mutation("RegisterTerminal", m.RegisterTerminalRequest, m.TerminalRegistration, terminals.register_terminal),
+    _mutation("Heartbeat", m.HeartbeatRequest, m.HeartbeatAck, terminals.heartbeat),
+    _mutation("ReportTransaction", m.ReportTransactionRequest, m.ReportAck, terminals.report_transaction),
+    _query("ListTransactionRecords", m.ListTransactionRecordsRequest, m.TransactionRecords,
+           terminals.list_transaction_records, writes=True),
+)

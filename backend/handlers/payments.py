@@ -1,0 +1,123 @@
+"""The simulated payment provider: a QR payload that is a URL on this back end, expiry, auto-pay, refunds.
+
+An order is never charged twice: while a payment for it is pending, CreatePayment answers that
+same payment; once it is paid, CreatePayment refuses (ORDER_ALREADY_PAID). Expiry and the
+demo auto-pay are applied lazily whenever a payment is looked at, so no timer thread exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from typing import Any
+
+from backend import messages as m
+from backend.faults import NotEligible, NotFound, PaymentExpired
+from backend.handlers import endorsements, fines
+from backend.handlers.common import CallEnv, money, unguessable_reference
+from backend.settings import ServerSettings
+from backend.timeutil import hall_day, iso, parse
+
+PENDING, PAID, DECLINED, EXPIRED, REFUNDED = "PENDING", "PAID", "DECLINED", "EXPIRED", "REFUNDED"
+PAY_PAGE_PATH = "/pay/"
+
+
+def create_payment(env: CallEnv, req: Any) -> m.Payment:
+    order = env.db.execute("SELECT * FROM orders WHERE order_id = ?", (req.orderId,)).fetchone()
+    if order is None:
+        raise NotFound("ORDER", "no order with this id")
+    for row in env.db.execute("SELECT * FROM payments WHERE order_id = ? ORDER BY created_at",
+                              (req.orderId,)).fetchall():
+        row = refresh(env.db, row, env.now, env.settings)
+        if row["status"] == PENDING:
+            return payment_message(row, env.base_url)
+    order = env.db.execute("SELECT * FROM orders WHERE order_id = ?", (req.orderId,)).fetchone()
+    if order["status"] == "REFUNDED":
+        raise NotEligible("ORDER_CLOSED", "the order was refunded")
+    if order["status"] != "AWAITING_PAYMENT":
+        raise NotEligible("ORDER_ALREADY_PAID", "the order is paid already")
+    amount = fines.amount_due_for_order(env.db, order, env.today) if order["kind"] == fines.ORDER_KIND \
+        else money(order["amount"])
+    payment_id = unguessable_reference("PAY")
+    expires = env.now + dt.timedelta(seconds=env.settings.payment_expiry_seconds)
+    env.db.execute("INSERT INTO payments (payment_id, order_id, terminal_id, amount, status, created_at, "
+                   "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (payment_id, req.orderId, req.terminalId, str(amount), PENDING, iso(env.now), iso(expires)))
+    return payment_message(find_payment(env.db, payment_id), env.base_url)
+
+
+def get_payment_status(env: CallEnv, req: Any) -> m.Payment:
+    row = refresh(env.db, find_payment(env.db, req.paymentId), env.now, env.settings)
+    if row["status"] == EXPIRED:
+        raise PaymentExpired(row["payment_id"], parse(row["expires_at"]))
+    return payment_message(row, env.base_url)
+
+
+def refund_payment(env: CallEnv, req: Any) -> m.Payment:
+    """Only a paid endorsement order whose endorsements were not written is refunded here."""
+    row = refresh(env.db, find_payment(env.db, req.paymentId), env.now, env.settings)
+    if row["status"] == REFUNDED:
+        return payment_message(row, env.base_url)
+    order = env.db.execute("SELECT * FROM orders WHERE order_id = ?", (row["order_id"],)).fetchone()
+    if row["status"] != PAID or order["kind"] != endorsements.ORDER_KIND \
+            or order["status"] not in (endorsements.PAID, endorsements.WRITE_FAILED):
+        raise NotEligible("NOT_REFUNDABLE", "only a paid endorsement that was not written can be refunded")
+    refund_id = f"RF-{row['payment_id'][4:]}"
+    env.db.execute("UPDATE payments SET status = ?, refunded_at = ?, refund_id = ?, refund_reason = ? "
+                   "WHERE payment_id = ?", (REFUNDED, iso(env.now), refund_id, req.reason, row["payment_id"]))
+    env.db.execute("UPDATE orders SET status = ?, updated_at = ? WHERE order_id = ?",
+                   (endorsements.REFUNDED, iso(env.now), order["order_id"]))
+    return payment_message(find_payment(env.db, row["payment_id"]), env.base_url)
+
+
+def find_payment(db: sqlite3.Connection, payment_id: str) -> sqlite3.Row:
+    row = db.execute("SELECT * FROM payments WHERE payment_id = ?", (payment_id,)).fetchone()
+    if row is None:
+        raise NotFound("PAYMENT", "no payment with this id")
+    return row
+
+
+def refresh(db: sqlite3.Connection, row: sqlite3.Row, now: dt.datetime, settings: ServerSettings) -> sqlite3.Row:
+    """Apply what time has done to a pending payment: the demo auto-pay, or expiry."""
+    if row["status"] != PENDING:
+        return row
+    created, expires = parse(row["created_at"]), parse(row["expires_at"])
+    if settings.auto_pay_seconds > 0:
+        auto_paid_at = created + dt.timedelta(seconds=settings.auto_pay_seconds)
+        if auto_paid_at < expires and now >= auto_paid_at:
+            mark_paid(db, row["payment_id"], auto_paid_at)
+            return find_payment(db, row["payment_id"])
+    if now >= expires:
+        db.execute("UPDATE payments SET status = ? WHERE payment_id = ?", (EXPIRED, row["payment_id"]))
+        return find_payment(db, row["payment_id"])
+    return row
+
+
+def mark_paid(db: sqlite3.Connection, payment_id: str, at: dt.datetime) -> None:
+    """The provider confirmed the money: the payment and its order are paid, and fulfilled where
+    paying is all there is (fines), or issued for writing (endorsements)."""
+    payment = find_payment(db, payment_id)
+    db.execute("UPDATE payments SET status = ?, paid_at = ? WHERE payment_id = ?", (PAID, iso(at), payment_id))
+    db.execute("UPDATE orders SET status = 'PAID', updated_at = ? WHERE order_id = ?", (iso(at), payment["order_id"]))
+    order = db.execute("SELECT kind FROM orders WHERE order_id = ?", (payment["order_id"],)).fetchone()
+    if order["kind"] == endorsements.ORDER_KIND:
+        endorsements.issue_endorsements(db, payment["order_id"], hall_day(at))
+    else:
+        fines.settle_fine_order(db, payment["order_id"], at)
+
+
+def mark_declined(db: sqlite3.Connection, payment_id: str) -> None:
+    db.execute("UPDATE payments SET status = ? WHERE payment_id = ?", (DECLINED, payment_id))
+
+
+def pay_page_url(base_url: str, payment_id: str) -> str:
+    return f"{base_url.rstrip('/')}{PAY_PAGE_PATH}{payment_id}"
+
+
+def payment_message(row: sqlite3.Row, base_url: str) -> m.Payment:
+    return m.Payment(
+        paymentId=row["payment_id"], orderId=row["order_id"], amount=money(row["amount"]),
+        status=row["status"], qrPayload=pay_page_url(base_url, row["payment_id"]),
+        createdAt=parse(row["created_at"]), expiresAt=parse(row["expires_at"]), paidAt=parse(row["paid_at"]),
+        refundedAt=parse(row["refunded_at"]), refundId=row["refund_id"])
+

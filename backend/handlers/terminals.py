@@ -1,0 +1,86 @@
+"""Terminals: ping, registration, heartbeats, transaction reports and the reconciliation query."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from backend import messages as m
+from backend.contract import CONTRACT_VERSION
+from backend.handlers import payments
+from backend.handlers.common import CallEnv, money
+from backend.timeutil import hall_day, hall_day_bounds, iso, parse
+
+
+def ping(env: CallEnv, req: Any) -> m.PingResponse:
+    return m.PingResponse(serverTime=env.now, contractVersion=CONTRACT_VERSION)
+
+
+def register_terminal(env: CallEnv, req: Any) -> m.TerminalRegistration:
+    env.db.execute(
+        "INSERT INTO terminals (terminal_id, hall_name, software_version, contract_version, registered_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT(terminal_id) DO UPDATE SET hall_name = excluded.hall_name, "
+        "software_version = excluded.software_version, contract_version = excluded.contract_version, "
+        "registered_at = excluded.registered_at",
+        (req.terminalId, req.hallName, req.softwareVersion, req.contractVersion, iso(env.now)))
+    return m.TerminalRegistration(terminalId=req.terminalId, registeredAt=env.now,
+                                  heartbeatIntervalSeconds=env.settings.heartbeat_interval_seconds,
+                                  serverTime=env.now)
+
+
+def heartbeat(env: CallEnv, req: Any) -> m.HeartbeatAck:
+    """Recorded even for a terminal that has not registered yet: its health still matters."""
+    devices = [{"kind": d.kind, "status": d.status, "detail": d.detail} for d in req.device or ()]
+    env.db.execute("INSERT INTO terminals (terminal_id, last_heartbeat_at) VALUES (?, ?) "
+                   "ON CONFLICT(terminal_id) DO UPDATE SET last_heartbeat_at = excluded.last_heartbeat_at",
+                   (req.terminalId, iso(env.now)))
+    env.db.execute("INSERT INTO heartbeats (terminal_id, sent_at, received_at, devices) VALUES (?, ?, ?, ?)",
+                   (req.terminalId, iso(req.sentAt), iso(env.now), json.dumps(devices, ensure_ascii=False)))
+    return m.HeartbeatAck(receivedAt=env.now)
+
+
+def report_transaction(env: CallEnv, req: Any) -> m.ReportAck:
+    """A transaction id is recorded once; a second report of it answers the first recording time."""
+    t = req.transaction
+    refs = [{"kind": r.kind, "value": r.value} for r in t.reference or ()]
+    env.db.execute(
+        "INSERT INTO transactions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(terminal_id, transaction_id) DO NOTHING",
+        (req.terminalId, t.transactionId, t.service, t.outcome, iso(t.startedAt), iso(t.finishedAt),
+         hall_day(t.finishedAt).isoformat(), str(t.amount) if t.amount is not None else None, t.paymentId,
+         json.dumps(refs), t.failureKey, iso(env.now)))
+    row = env.db.execute("SELECT recorded_at FROM transactions WHERE terminal_id = ? AND transaction_id = ?",
+                         (req.terminalId, t.transactionId)).fetchone()
+    return m.ReportAck(recordedAt=parse(row["recorded_at"]))
+
+
+def list_transaction_records(env: CallEnv, req: Any) -> m.TransactionRecords:
+    """Reported transactions finished that hall day, and payments created that hall day.
+
+    paidTotal counts every payment that was paid (refunded ones too: the money came in);
+    refundedTotal what went back. The hall's net takings are the difference.
+    """
+    transactions = env.db.execute("SELECT * FROM transactions WHERE terminal_id = ? AND hall_day = ? "
+                                  "ORDER BY finished_at", (req.terminalId, req.date.isoformat())).fetchall()
+    start, end = hall_day_bounds(req.date)
+    rows = env.db.execute("SELECT * FROM payments WHERE terminal_id = ? AND created_at >= ? AND created_at < ? "
+                          "ORDER BY created_at", (req.terminalId, start, end)).fetchall()
+    rows = [payments.refresh(env.db, row, env.now, env.settings) for row in rows]
+    paid = [money(r["amount"]) for r in rows if r["status"] in (payments.PAID, payments.REFUNDED)]
+    refunded = [money(r["amount"]) for r in rows if r["status"] == payments.REFUNDED]
+    return m.TransactionRecords(
+        terminalId=req.terminalId, date=req.date,
+        transaction=[_transaction_record(t) for t in transactions],
+        payment=[m.PaymentRecord(paymentId=r["payment_id"], orderId=r["order_id"], amount=money(r["amount"]),
+                                 status=r["status"], createdAt=parse(r["created_at"]), paidAt=parse(r["paid_at"]),
+                                 refundedAt=parse(r["refunded_at"])) for r in rows],
+        paidTotal=sum(paid, start=money("0")), refundedTotal=sum(refunded, start=money("0")))
+
+
+def _transaction_record(row: Any) -> m.TransactionRecord:
+    return m.TransactionRecord(
+        transactionId=row["transaction_id"], service=row["service"], outcome=row["outcome"],
+        startedAt=parse(row["started_at"]), finishedAt=parse(row["finished_at"]),
+        amount=money(row["amount"]) if row["amount"] is not None else None, paymentId=row["payment_id"],
+        reference=[m.TransactionReference(kind=r["kind"], value=r["value"]) for r in json.loads(row["refs"])],
+        failureKey=row["failure_key"], recordedAt=parse(row["recorded_at"]))

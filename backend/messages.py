@@ -1,0 +1,535 @@
+"""The contract's types as spyne models: a mirror of assets/wsdl/kiosk-v1.xsd.
+
+spyne is code-first; the contract is WSDL-first. So these classes copy the hand-written
+schema element for element (names, order, required/optional, repetition), and
+tests/backend/test_backend_contract_mirror.py compares spyne's generated WSDL with the
+shipped one. Facets (patterns, enumerations, lengths) are not repeated here: every request
+is validated against the shipped XSD before spyne sees it (backend/soap.py).
+"""
+
+from __future__ import annotations
+
+from spyne import (AnyUri, Boolean, ByteArray, ComplexModel, Date, DateTime, Decimal, Integer32,
+                   Unicode)
+
+from backend.contract import NAMESPACE
+
+# Spyne wants a class per complex type; every field is given as one of these three shapes.
+# nillable=False makes spyne leave an absent optional value out instead of writing xsi:nil.
+
+
+def required(kind: type, max_occurs: int | str = 1) -> type:
+    return kind.customize(min_occurs=1, max_occurs=max_occurs, nillable=False)
+
+
+def optional(kind: type, max_occurs: int | str = 1) -> type:
+    return kind.customize(min_occurs=0, max_occurs=max_occurs, nillable=False)
+
+
+UNBOUNDED = "unbounded"
+Text = Unicode
+Money = Decimal
+Int = Integer32
+
+
+class Model(ComplexModel):
+    __namespace__ = NAMESPACE
+
+
+# ---- shared types ----
+
+class EndorsementChoice(Model):
+    _type_info = [
+        ("destination", required(Text)),
+        ("type", required(Text)),
+        ("trips", required(Text)),
+        ("validityMonths", required(Int)),
+    ]
+
+
+class EndorsementOption(Model):
+    _type_info = [
+        ("destination", required(Text)),
+        ("type", required(Text)),
+        ("trips", required(Text)),
+        ("validityMonths", required(Int)),
+        ("maxStayDays", required(Int)),
+        ("fee", required(Money)),
+    ]
+
+
+class OrderItem(Model):
+    _type_info = [
+        ("destination", required(Text)),
+        ("type", required(Text)),
+        ("trips", required(Text)),
+        ("validityMonths", required(Int)),
+        ("maxStayDays", required(Int)),
+        ("fee", required(Money)),
+        ("endorsementNumber", optional(Text)),
+        ("validFrom", optional(Date)),
+        ("validTo", optional(Date)),
+    ]
+
+
+class EndorsementOrder(Model):
+    _type_info = [
+        ("orderId", required(Text)),
+        ("status", required(Text)),
+        ("permitNumber", required(Text)),
+        ("amount", required(Money)),
+        ("createdAt", required(DateTime)),
+        ("item", required(OrderItem, UNBOUNDED)),
+    ]
+
+
+class Payment(Model):
+    _type_info = [
+        ("paymentId", required(Text)),
+        ("orderId", required(Text)),
+        ("amount", required(Money)),
+        ("status", required(Text)),
+        ("qrPayload", required(AnyUri)),
+        ("createdAt", required(DateTime)),
+        ("expiresAt", required(DateTime)),
+        ("paidAt", optional(DateTime)),
+        ("refundedAt", optional(DateTime)),
+        ("refundId", optional(Text)),
+    ]
+
+
+class EmergencyContact(Model):
+    _type_info = [
+        ("name", required(Text)),
+        ("relationship", required(Text)),
+        ("phone", required(Text)),
+    ]
+
+
+class Guardian(Model):
+    _type_info = [
+        ("name", required(Text)),
+        ("idNumber", required(Text)),
+        ("relationship", required(Text)),
+        ("proof", required(Text)),
+    ]
+
+
+class DocumentRequest(Model):
+    _type_info = [
+        ("documentType", required(Text)),
+        ("applicationKind", required(Text)),
+        ("reason", optional(Text)),
+        ("statement", optional(Text)),
+        ("formerName", optional(Text)),
+        ("endorsement", optional(EndorsementChoice, 2)),
+    ]
+
+
+class Delivery(Model):
+    _type_info = [
+        ("method", required(Text)),
+        ("postalAddress", optional(Text)),
+        ("postalRecipient", optional(Text)),
+        ("postalPhone", optional(Text)),
+    ]
+
+
+class ApplicationForm(Model):
+    _type_info = [
+        ("idNumber", required(Text)),
+        ("name", required(Text)),
+        ("namePinyin", required(Text)),
+        ("sex", required(Text)),
+        ("ethnicityCode", optional(Text)),
+        ("birthDate", required(Date)),
+        ("birthPlace", required(Text)),
+        ("hukouAddress", required(Text)),
+        ("currentAddress", required(Text)),
+        ("mobile", required(Text)),
+        ("occupation", optional(Text)),
+        ("employer", optional(Text)),
+        ("emergencyContact", required(EmergencyContact)),
+        ("document", required(DocumentRequest, 3)),
+        ("photoReceiptNumber", optional(Text)),
+        ("delivery", required(Delivery)),
+        ("guardian", optional(Guardian)),
+    ]
+
+
+class ProgressStep(Model):
+    _type_info = [
+        ("status", required(Text)),
+        ("at", required(DateTime)),
+    ]
+
+
+class Violation(Model):
+    _type_info = [
+        ("violationNumber", required(Text)),
+        ("plateType", required(Text)),
+        ("plateNumber", required(Text)),
+        ("occurredAt", required(DateTime)),
+        ("place", required(Text)),
+        ("violationCode", required(Text)),
+        ("description", required(Text)),
+        ("points", required(Int)),
+        ("fine", required(Money)),
+        ("lateFee", required(Money)),
+        ("amountDue", required(Money)),
+        ("source", required(Text)),
+        ("state", required(Text)),
+        ("kioskHandling", required(Text)),
+        ("refusalReason", optional(Text)),
+        ("decisionNumber", optional(Text)),
+        ("decidedOn", optional(Date)),
+        ("orderId", optional(Text)),
+    ]
+
+
+class DeviceState(Model):
+    _type_info = [
+        ("kind", required(Text)),
+        ("status", required(Text)),
+        ("detail", optional(Text)),
+    ]
+
+
+class TransactionReference(Model):
+    _type_info = [
+        ("kind", required(Text)),
+        ("value", required(Text)),
+    ]
+
+
+_TRANSACTION_FIELDS = [
+    ("transactionId", required(Text)),
+    ("service", required(Text)),
+    ("outcome", required(Text)),
+    ("startedAt", required(DateTime)),
+    ("finishedAt", required(DateTime)),
+    ("amount", optional(Money)),
+    ("paymentId", optional(Text)),
+    ("reference", optional(TransactionReference, 10)),
+    ("failureKey", optional(Text)),
+]
+
+
+class TransactionReport(Model):
+    _type_info = list(_TRANSACTION_FIELDS)
+
+
+class TransactionRecord(Model):
+    _type_info = [*_TRANSACTION_FIELDS, ("recordedAt", required(DateTime))]
+
+
+class PaymentRecord(Model):
+    _type_info = [
+        ("paymentId", required(Text)),
+        ("orderId", required(Text)),
+        ("amount", required(Money)),
+        ("status", required(Text)),
+        ("createdAt", required(DateTime)),
+        ("paidAt", optional(DateTime)),
+        ("refundedAt", optional(DateTime)),
+    ]
+
+
+# ---- operation messages (request type, response type) ----
+
+class PingRequest(Model):
+    _type_info = [("terminalId", required(Text))]
+
+
+class PingResponse(Model):
+    _type_info = [
+        ("serverTime", required(DateTime)),
+        ("contractVersion", required(Text)),
+    ]
+
+
+class VerifyIdentityRequest(Model):
+    _type_info = [
+        ("terminalId", required(Text)),
+        ("idNumber", required(Text)),
+        ("name", required(Text)),
+    ]
+
+
+class Identity(Model):
+    _type_info = [
+        ("idNumber", required(Text)),
+        ("name", required(Text)),
+        ("namePinyin", optional(Text)),
+        ("sex", required(Text)),
+        ("ethnicityCode", optional(Text)),
+        ("birthDate", required(Date)),
+        ("documentKind", required(Text)),
+        ("hukouRegionCode", optional(Text)),
+        ("hukouRegionName", optional(Text)),
+        ("idValidFrom", required(Date)),
+        ("idValidTo", optional(Date)),
+        ("idLongTerm", required(Boolean)),
+        ("photo", required(ByteArray)),
+    ]
+
+
+class CompareFaceRequest(Model):
+    _type_info = [
+        ("terminalId", required(Text)),
+        ("idNumber", required(Text)),
+        ("faceImage", required(ByteArray)),
+    ]
+
+
+class FaceComparison(Model):
+    _type_info = [
+        ("match", required(Boolean)),
+        ("score", required(Decimal)),
+        ("threshold", required(Decimal)),
+    ]
+
+
+class SubmitApplicationRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("form", required(ApplicationForm)),
+    ]
+
+
+class ApplicationReceipt(Model):
+    _type_info = [
+        ("applicationNumber", required(Text)),
+        ("status", required(Text)),
+        ("submittedAt", required(DateTime)),
+        ("expectedReadyOn", required(Date)),
+    ]
+
+
+class GetApplicationProgressRequest(Model):
+    _type_info = [
+        ("terminalId", required(Text)),
+        ("applicationNumber", required(Text)),
+        ("idNumber", required(Text)),
+    ]
+
+
+class ApplicationProgress(Model):
+    _type_info = [
+        ("applicationNumber", required(Text)),
+        ("status", required(Text)),
+        ("submittedAt", required(DateTime)),
+        ("documentType", required(Text, 3)),
+        ("expectedReadyOn", optional(Date)),
+        ("step", required(ProgressStep, UNBOUNDED)),
+        ("trackingNumber", optional(Text)),
+        ("collectionPlace", optional(Text)),
+    ]
+
+
+class UploadPhotoRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("idNumber", required(Text)),
+        ("photo", required(ByteArray)),
+    ]
+
+
+class PhotoReceipt(Model):
+    _type_info = [
+        ("receiptNumber", required(Text)),
+        ("acceptedAt", required(DateTime)),
+        ("widthPx", required(Int)),
+        ("heightPx", required(Int)),
+        ("sizeBytes", required(Int)),
+    ]
+
+
+class CheckEndorsementEligibilityRequest(Model):
+    _type_info = [
+        ("terminalId", required(Text)),
+        ("idNumber", required(Text)),
+        ("permitNumber", required(Text)),
+    ]
+
+
+class EndorsementEligibility(Model):
+    _type_info = [
+        ("permitNumber", required(Text)),
+        ("permitValidTo", required(Date)),
+        ("option", required(EndorsementOption, UNBOUNDED)),
+    ]
+
+
+class CreateEndorsementOrderRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("idNumber", required(Text)),
+        ("permitNumber", required(Text)),
+        ("choice", required(EndorsementChoice, 2)),
+    ]
+
+
+class GetEndorsementOrderRequest(Model):
+    _type_info = [
+        ("terminalId", required(Text)),
+        ("orderId", required(Text)),
+    ]
+
+
+class ConfirmEndorsementWriteRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("orderId", required(Text)),
+        ("outcome", required(Text)),
+        ("failureDetail", optional(Text)),
+    ]
+
+
+class CreatePaymentRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("orderId", required(Text)),
+    ]
+
+
+class GetPaymentStatusRequest(Model):
+    _type_info = [
+        ("terminalId", required(Text)),
+        ("paymentId", required(Text)),
+    ]
+
+
+class RefundPaymentRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("paymentId", required(Text)),
+        ("reason", required(Text)),
+    ]
+
+
+class ListViolationsRequest(Model):
+    _type_info = [
+        ("terminalId", required(Text)),
+        ("idNumber", required(Text)),
+    ]
+
+
+class DriverViolations(Model):
+    _type_info = [
+        ("licenceNumber", required(Text)),
+        ("pointsInCycle", required(Int)),
+        ("cycleEndsOn", required(Date)),
+        ("violation", optional(Violation, UNBOUNDED)),
+    ]
+
+
+class AcceptViolationRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("idNumber", required(Text)),
+        ("violationNumber", required(Text)),
+    ]
+
+
+class Decision(Model):
+    _type_info = [
+        ("decisionNumber", required(Text)),
+        ("violationNumber", required(Text)),
+        ("decidedAt", required(DateTime)),
+        ("points", required(Int)),
+        ("pointsInCycle", required(Int)),
+        ("fine", required(Money)),
+        ("lateFee", required(Money)),
+        ("amountDue", required(Money)),
+        ("orderId", optional(Text)),
+    ]
+
+
+class CheckInAppointmentRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("appointmentCode", required(Text)),
+        ("idNumber", optional(Text)),
+    ]
+
+
+class QueueTicket(Model):
+    _type_info = [
+        ("ticketNumber", required(Text)),
+        ("appointmentCode", required(Text)),
+        ("service", required(Text)),
+        ("appointmentStart", required(DateTime)),
+        ("issuedAt", required(DateTime)),
+        ("waitingAhead", required(Int)),
+    ]
+
+
+class RegisterTerminalRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("hallName", required(Text)),
+        ("softwareVersion", required(Text)),
+        ("contractVersion", required(Text)),
+    ]
+
+
+class TerminalRegistration(Model):
+    _type_info = [
+        ("terminalId", required(Text)),
+        ("registeredAt", required(DateTime)),
+        ("heartbeatIntervalSeconds", required(Int)),
+        ("serverTime", required(DateTime)),
+    ]
+
+
+class HeartbeatRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("sentAt", required(DateTime)),
+        ("device", optional(DeviceState, UNBOUNDED)),
+    ]
+
+
+class HeartbeatAck(Model):
+    _type_info = [("receivedAt", required(DateTime))]
+
+
+class ReportTransactionRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("transaction", required(TransactionReport)),
+    ]
+
+
+class ReportAck(Model):
+    _type_info = [("recordedAt", required(DateTime))]
+
+
+class ListTransactionRecordsRequest(Model):
+    _type_info = [
+        ("terminalId", required(Text)),
+        ("date", required(Date)),
+    ]
+
+
+class TransactionRecords(Model):
+    _type_info = [
+        ("terminalId", required(Text)),
+        ("date", required(Date)),
+        ("transaction", optional(TransactionRecord, UNBOUNDED)),
+        ("payment", optional(PaymentRecord, UNBOUNDED)),
+        ("paidTotal", required(Money)),
+        ("refundedTotal", required(Money)),
+    ]

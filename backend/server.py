@@ -1,0 +1,61 @@
+"""Serving the reference back end over real HTTP with waitress, in the foreground or in a thread."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from waitress.server import create_server
+
+from backend.app import BackendApp
+from backend.face import FaceMatcher
+from backend.settings import ServerSettings
+from backend.wsgi import SOAP_PATH, BackendWsgi
+
+log = logging.getLogger(__name__)
+
+# waitress worker threads: enough for a hall's kiosks on a 2-core box (spyne holds the GIL).
+DEFAULT_THREADS = 4
+STOP_JOIN_SECONDS = 5.0
+
+
+class ReferenceServer:
+    """The reference back end listening on host:port. Port 0 picks a free port."""
+
+    def __init__(self, db_path: Path, host: str = "127.0.0.1", port: int = 0,
+                 settings: ServerSettings = ServerSettings(), threads: int = DEFAULT_THREADS,
+                 face_matcher: FaceMatcher | None = None) -> None:
+        self.backend = BackendApp(db_path, settings, face_matcher)
+        self._server = create_server(BackendWsgi(self.backend), host=host, port=port, threads=threads,
+                                     ident="kiosk-reference-backend")
+        self._thread: threading.Thread | None = None
+        bound_host, bound_port = self._server.socket.getsockname()[:2]
+        self.base_url = f"http://{bound_host}:{bound_port}"
+
+    @property
+    def url(self) -> str:
+        """The SOAP endpoint, e.g. http://127.0.0.1:8080/soap."""
+        return self.base_url + SOAP_PATH
+
+    def serve_forever(self) -> None:
+        log.info("reference back end serving %s", self.url)
+        try:
+            self._server.run()
+        finally:
+            self.backend.close()
+
+    def start(self) -> "ReferenceServer":
+        """Serve in a daemon thread; returns at once."""
+        self._thread = threading.Thread(target=self._server.run, name="reference-backend", daemon=True)
+        self._thread.start()
+        log.info("reference back end started at %s", self.url)
+        return self
+
+    def stop(self) -> None:
+        self._server.close()
+        if self._thread is not None:
+            self._thread.join(STOP_JOIN_SECONDS)
+            self._thread = None
+        self.backend.close()
+        log.info("reference back end at %s stopped", self.url)

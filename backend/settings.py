@@ -1,0 +1,32 @@
+"""How the reference back end behaves: the server-side knobs, taken from [backend] or the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from backend.seed import DEMO_HALL_REGION_CODE
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    hall_region_code: str = DEMO_HALL_REGION_CODE  # decides who is "local" for endorsements
+    payment_expiry_seconds: float = 300.0
+    auto_pay_seconds: float = 0.0  # > 0: a pending payment pays itself after this long (demos)
+    heartbeat_interval_seconds: int = 60  # told to terminals when they register
+    public_url: str = ""  # base of payment-page URLs; "" = the address the request came to
+    wsse_username: str = ""  # non-empty: every request must carry this UsernameToken
+    wsse_password: str = ""
+
+    @classmethod
+    def from_config(cls, backend: Mapping[str, Any]) -> "ServerSettings":
+        """The settings a [backend] section gives the reference back end (embedded or served)."""
+        return cls(
+            hall_region_code=backend["reference_hall_region_code"],
+            payment_expiry_seconds=float(backend["reference_payment_expiry_seconds"]),
+            auto_pay_seconds=float(backend["reference_auto_pay_seconds"]),
+            heartbeat_interval_seconds=int(backend["heartbeat_interval_seconds"]),
+            public_url=backend["reference_public_url"],
+            wsse_username=backend["wsse_username"],
+            wsse_password=backend["wsse_password"],
+        )

@@ -1,0 +1,159 @@
+"""The reference back end's state: one SQLite file in WAL mode, one connection per thread.
+
+Every mutating operation runs in one write transaction (BEGIN IMMEDIATE) together with its
+idempotency record, so a request id has exactly one effect even when a retry arrives while
+the first attempt is still running (the second waits for the lock, then finds the record).
+Money is stored as decimal text, times as ISO 8601 UTC text, dates as ISO dates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Iterator
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another writer's transaction
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS persons (
+    id_number TEXT PRIMARY KEY, name TEXT NOT NULL, name_pinyin TEXT, sex TEXT NOT NULL,
+    ethnicity_code TEXT, birth_date TEXT NOT NULL, document_kind TEXT NOT NULL,
+    hukou_region_code TEXT, hukou_region_name TEXT, id_valid_from TEXT NOT NULL,
+    id_valid_to TEXT, registered_state_employee INTEGER NOT NULL DEFAULT 0,
+    relatives_in TEXT NOT NULL DEFAULT '', business_registered INTEGER NOT NULL DEFAULT 0,
+    face_matches INTEGER NOT NULL DEFAULT 1, photo BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS permits (
+    permit_number TEXT PRIMARY KEY, id_number TEXT NOT NULL REFERENCES persons,
+    issued_on TEXT NOT NULL, valid_to TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS drivers (
+    licence_number TEXT PRIMARY KEY REFERENCES persons(id_number),
+    points_in_cycle INTEGER NOT NULL, cycle_ends_on TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS violations (
+    violation_number TEXT PRIMARY KEY, licence_number TEXT NOT NULL REFERENCES drivers,
+    plate_type TEXT NOT NULL, plate_number TEXT NOT NULL, occurred_at TEXT NOT NULL,
+    place TEXT NOT NULL, violation_code TEXT NOT NULL, description TEXT NOT NULL,
+    points INTEGER NOT NULL, fine TEXT NOT NULL, source TEXT NOT NULL,
+    decision_number TEXT UNIQUE, decided_at TEXT, order_id TEXT, paid_at TEXT);
+CREATE TABLE IF NOT EXISTS orders (
+    order_id TEXT PRIMARY KEY, kind TEXT NOT NULL, terminal_id TEXT NOT NULL,
+    id_number TEXT NOT NULL, permit_number TEXT, status TEXT NOT NULL, amount TEXT NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, write_failure TEXT);
+CREATE TABLE IF NOT EXISTS order_items (
+    order_id TEXT NOT NULL REFERENCES orders, position INTEGER NOT NULL,
+    destination TEXT NOT NULL, type TEXT NOT NULL, trips TEXT NOT NULL,
+    validity_months INTEGER NOT NULL, max_stay_days INTEGER NOT NULL, fee TEXT NOT NULL,
+    endorsement_number TEXT, valid_from TEXT, valid_to TEXT,
+    PRIMARY KEY (order_id, position));
+CREATE TABLE IF NOT EXISTS payments (
+    payment_id TEXT PRIMARY KEY, order_id TEXT NOT NULL REFERENCES orders,
+    terminal_id TEXT NOT NULL, amount TEXT NOT NULL, status TEXT NOT NULL,
+    created_at TEXT NOT NULL, expires_at TEXT NOT NULL, paid_at TEXT, refunded_at TEXT,
+    refund_id TEXT, refund_reason TEXT);
+CREATE INDEX IF NOT EXISTS payments_by_order ON payments (order_id);
+CREATE INDEX IF NOT EXISTS payments_by_terminal ON payments (terminal_id, created_at);
+CREATE TABLE IF NOT EXISTS applications (
+    application_number TEXT PRIMARY KEY, id_number TEXT NOT NULL, terminal_id TEXT NOT NULL,
+    document_types TEXT NOT NULL, form_xml TEXT NOT NULL, status TEXT NOT NULL,
+    submitted_at TEXT NOT NULL, expected_ready_on TEXT, tracking_number TEXT,
+    collection_place TEXT);
+CREATE TABLE IF NOT EXISTS application_steps (
+    application_number TEXT NOT NULL REFERENCES applications, status TEXT NOT NULL,
+    at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS photos (
+    receipt_number TEXT PRIMARY KEY, id_number TEXT NOT NULL, terminal_id TEXT NOT NULL,
+    photo BLOB NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+    size INTEGER NOT NULL, accepted_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS appointments (
+    appointment_code TEXT PRIMARY KEY, id_number TEXT NOT NULL, service TEXT NOT NULL,
+    starts_at TEXT NOT NULL, ticket_number TEXT, checked_in_at TEXT, waiting_ahead INTEGER);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS terminals (
+    terminal_id TEXT PRIMARY KEY, hall_name TEXT, software_version TEXT,
+    contract_version TEXT, registered_at TEXT, last_heartbeat_at TEXT);
+CREATE TABLE IF NOT EXISTS heartbeats (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, terminal_id TEXT NOT NULL, sent_at TEXT NOT NULL,
+    received_at TEXT NOT NULL, devices TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS transactions (
+    terminal_id TEXT NOT NULL, transaction_id TEXT NOT NULL, service TEXT NOT NULL,
+    outcome TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT NOT NULL,
+    hall_day TEXT NOT NULL, amount TEXT, payment_id TEXT, refs TEXT NOT NULL,
+    failure_key TEXT, recorded_at TEXT NOT NULL, PRIMARY KEY (terminal_id, transaction_id));
+CREATE INDEX IF NOT EXISTS transactions_by_day ON transactions (terminal_id, hall_day);
+CREATE TABLE IF NOT EXISTS idempotency (
+    terminal_id TEXT NOT NULL, request_id TEXT NOT NULL, operation TEXT NOT NULL,
+    digest TEXT NOT NULL, response TEXT, fault TEXT, created_at TEXT NOT NULL,
+    PRIMARY KEY (terminal_id, request_id));
+"""
+
+
+class Store:
+    """Owns the database file; hands each thread its own connection."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._create_schema()
+
+    def _create_schema(self) -> None:
+        db = self.connection()
+        db.executescript(DDL)
+        db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def connection(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                 timeout=BUSY_TIMEOUT_MS / 1000)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            self._local.db = db
+            with self._lock:
+                self._all.append(db)
+        return db
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed when the block ends, rolled back if it raises."""
+        db = self.connection()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot for queries that read several tables."""
+        db = self.connection()
+        db.execute("BEGIN DEFERRED")
+        try:
+            yield db
+        finally:
+            db.execute("COMMIT")
+
+    def next_number(self, db: sqlite3.Connection, counter: str) -> int:
+        """The next value of a named counter (ticket numbers, application numbers), inside `db`'s transaction."""
+        db.execute("INSERT INTO counters VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1",
+                   (counter,))
+        return db.execute("SELECT value FROM counters WHERE name = ?", (counter,)).fetchone()[0]
+
+    def is_empty(self) -> bool:
+        return self.connection().execute("SELECT COUNT(*) FROM persons").fetchone()[0] == 0
+
+    def close(self) -> None:
+        with self._lock:
+            connections, self._all = self._all, []
+        for db in connections:
+            db.close()
+        self._local = threading.local()
