@@ -88,7 +88,7 @@ def test_print(args: argparse.Namespace) -> int:
             drawn = simulator.wait_for_receipts(1, RECEIPT_DRAW_TIMEOUT)
             if not drawn:
                 return _fail("test-print", "the virtual printer drew nothing", EXIT_PRINTER_FAILED)
-            print(f"virtual printer drew {drawn[-1]}")
+            print(f"virtual printer drew {drawn[-1].path}")
         return EXIT_OK
     finally:
         context.close_all()
@@ -155,7 +155,7 @@ def render_receipt(args: argparse.Namespace) -> int:
         return _fail("render-receipt", f"{args.input}: {exc} (try --lenient)", EXIT_BAD_INPUT)
     if not receipts:
         return _fail("render-receipt", f"{args.input} prints nothing", EXIT_BAD_INPUT)
-    sheet = stack_receipts(receipts)
+    sheet = stack_receipts([receipt.image for receipt in receipts])
     try:
         sheet.save(args.output, format="PNG")
     except OSError as exc:

@@ -154,6 +154,15 @@ class _Line:
     cells: list[_Cell] = field(default_factory=list)
     x: int = 0
     align: str = "left"
+    text: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RenderedReceipt:
+    """One receipt: its picture, and a transcript of its text and codes (for tests and search)."""
+
+    image: Image.Image
+    text: str
 
 
 @functools.lru_cache(maxsize=8)
@@ -212,7 +221,7 @@ _QR_LEVELS = {48: "L", 49: "M", 50: "Q", 51: "H"}
 
 
 class EscposInterpreter:
-    """Feed it bytes; it calls `on_receipt(image)` at each cut and `on_status_request(n)`.
+    """Feed it bytes; it calls `on_receipt(receipt)` at each cut and `on_status_request(n)`.
 
     `feed` may be called with any split of the stream (a command cut in two is completed
     by the next call). `finish` ends the stream: a trailing partial command is an error in
@@ -220,11 +229,11 @@ class EscposInterpreter:
     """
 
     def __init__(self, width_dots: int = DEFAULT_WIDTH_DOTS,
-                 on_receipt: Callable[[Image.Image], None] | None = None,
+                 on_receipt: Callable[[RenderedReceipt], None] | None = None,
                  on_status_request: Callable[[int], None] | None = None,
                  strict: bool = True) -> None:
         self.width_dots = width_dots
-        self.on_receipt = on_receipt or (lambda image: None)
+        self.on_receipt = on_receipt or (lambda receipt: None)
         self.on_status_request = on_status_request or (lambda kind: None)
         self.strict = strict
         # False while the virtual printer has no paper or an open cover: commands are still
@@ -235,6 +244,7 @@ class EscposInterpreter:
         self._offset = 0
         self._line = _Line()
         self._bands: list[Image.Image] = []
+        self._transcript: list[str] = []
         self._inked = False
 
     # ---- stream handling
@@ -471,6 +481,7 @@ class EscposInterpreter:
         base = KANJI_CELL if kanji else (FONT_B_CELL if mode.font_b else FONT_A_CELL)
         scale_x, scale_y = mode.kanji_scale if kanji else mode.ank_scale
         width, height = base[0] * scale_x, base[1] * scale_y
+        self._line.text.append(char)
         glyph = _glyph(char, base[0], base[1], mode.bold)
         if (width, height) != base:
             glyph = glyph.resize((width, height), Image.Resampling.NEAREST)
@@ -516,6 +527,8 @@ class EscposInterpreter:
             if feed_empty:
                 self._feed(spacing)
             return
+        if self.printing:
+            self._transcript.append("".join(line.text).rstrip())
         tallest = max(cell.height for cell in line.cells)
         band = Image.new("L", (self.width_dots, max(tallest, spacing)), 255)
         free = max(self._area_width() - line.x, 0)
@@ -535,13 +548,15 @@ class EscposInterpreter:
         self._bands.append(band)
         self._inked |= inked
 
-    def _place_block(self, image: Image.Image, what: str) -> None:
+    def _place_block(self, image: Image.Image, what: str, transcript: str) -> None:
         """A QR code, barcode or raster image: on its own band, aligned like text."""
         self._print_line(feed_empty=False)
         area = self._area_width()
         if image.width > area:
             log.warning("%s is %d dots wide, wider than the %d-dot paper: not printed", what, image.width, area)
             return
+        if self.printing:
+            self._transcript.append(transcript)
         shift = {"left": 0, "center": (area - image.width) // 2, "right": area - image.width}[self.mode.align]
         band = Image.new("L", (self.width_dots, image.height), 255)
         band.paste(image, (self.mode.left_margin + shift, 0))
@@ -552,8 +567,8 @@ class EscposInterpreter:
         self._emit_receipt()
 
     def _emit_receipt(self) -> None:
-        bands, inked = self._bands, self._inked
-        self._bands, self._inked = [], False
+        bands, inked, transcript = self._bands, self._inked, self._transcript
+        self._bands, self._inked, self._transcript = [], False, []
         if not inked:
             return  # a cut with nothing printed since the last one yields no receipt
         height = sum(band.height for band in bands) + 2 * PAPER_MARGIN
@@ -562,7 +577,7 @@ class EscposInterpreter:
         for band in bands:
             page.paste(band, (PAPER_MARGIN, y))
             y += band.height
-        self.on_receipt(page)
+        self.on_receipt(RenderedReceipt(page, "\n".join(transcript)))
 
     # ---- images and codes
 
@@ -574,11 +589,11 @@ class EscposInterpreter:
             raise _Malformed(f"raster image of {width_bytes} x {rows} bytes is out of range")
         data = reader.take(width_bytes * rows)
         bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8)).reshape(rows, width_bytes * 8)
-        image = Image.fromarray(np.where(bits == 1, 0, 255).astype(np.uint8), "L")
+        image = Image.fromarray(np.where(bits == 1, 0, 255).astype(np.uint8))
         if scale & 3:
             image = image.resize((image.width * (2 if scale & 1 else 1), image.height * (2 if scale & 2 else 1)),
                                  Image.Resampling.NEAREST)
-        self._place_block(image, "raster image")
+        self._place_block(image, "raster image", f"[image {image.width} x {image.height}]")
 
     def _column_image(self, reader: _Reader) -> None:
         """ESC * m nL nH d...: one line of 8 or 24 dots high columns, placed like a character."""
@@ -591,7 +606,7 @@ class EscposInterpreter:
         if not columns:
             return
         bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8)).reshape(columns, dots_high).T
-        image = Image.fromarray(np.where(bits == 1, 0, 255).astype(np.uint8), "L")
+        image = Image.fromarray(np.where(bits == 1, 0, 255).astype(np.uint8))
         stretch_x = 2 if density in (0, 32) else 1  # single density: each dot twice as wide
         stretch_y = 3 if dots_high == 8 else 1  # 8-dot mode is 60 dpi vertically
         if stretch_x != 1 or stretch_y != 1:
@@ -633,9 +648,10 @@ class EscposInterpreter:
             log.warning("QR payload of %d bytes does not fit a QR code: not printed", len(self.mode.qr_data))
             return
         matrix = np.array(code.get_matrix(), dtype=bool)
-        image = Image.fromarray(np.where(matrix, 0, 255).astype(np.uint8), "L")
+        image = Image.fromarray(np.where(matrix, 0, 255).astype(np.uint8))
         size = image.width * self.mode.qr_module
-        self._place_block(image.resize((size, size), Image.Resampling.NEAREST), "QR code")
+        payload = self.mode.qr_data.decode("utf-8", errors="replace")
+        self._place_block(image.resize((size, size), Image.Resampling.NEAREST), "QR code", f"[QR] {payload}")
 
     def _barcode(self, reader: _Reader) -> None:
         symbology = reader.byte()
@@ -669,13 +685,13 @@ class EscposInterpreter:
         except (BarcodeError, LookupError) as exc:
             log.warning("barcode %r cannot be encoded as %s (%s): not printed", human, name, exc)
             return
-        self._draw_barcode(modules, human)
+        self._draw_barcode(modules, human, name)
 
-    def _draw_barcode(self, modules: str, human: str) -> None:
+    def _draw_barcode(self, modules: str, human: str, name: str) -> None:
         mode = self.mode
         bars = np.array([ch == "1" for ch in modules], dtype=bool)
         row = np.repeat(np.where(bars, 0, 255).astype(np.uint8), mode.barcode_module)
-        image = Image.fromarray(np.tile(row, (mode.barcode_height, 1)), "L")
+        image = Image.fromarray(np.tile(row, (mode.barcode_height, 1)))
         hri = self._hri_image(human) if mode.barcode_hri else None
         parts = [image]
         if hri is not None:
@@ -689,7 +705,7 @@ class EscposInterpreter:
         for part in parts:
             block.paste(part, ((width - part.width) // 2, y))
             y += part.height
-        self._place_block(block, "barcode")
+        self._place_block(block, "barcode", f"[{name}] {human}")
 
     def _hri_image(self, text: str) -> Image.Image:
         width, height = FONT_B_CELL if self.mode.barcode_hri_font_b else FONT_A_CELL
@@ -742,22 +758,23 @@ def _code128_text(data: bytes) -> str | None:
     return "".join(text) if text and code_set else None
 
 
-def render_receipts(data: bytes, width_dots: int = DEFAULT_WIDTH_DOTS, strict: bool = True) -> list[Image.Image]:
-    """Every receipt in a captured byte stream, one image per cut (raises EscposStreamError)."""
-    receipts: list[Image.Image] = []
+def render_receipts(data: bytes, width_dots: int = DEFAULT_WIDTH_DOTS,
+                    strict: bool = True) -> list[RenderedReceipt]:
+    """Every receipt in a captured byte stream, one per cut (raises EscposStreamError)."""
+    receipts: list[RenderedReceipt] = []
     interpreter = EscposInterpreter(width_dots, on_receipt=receipts.append, strict=strict)
     interpreter.feed(data)
     interpreter.finish()
     return receipts
 
 
-def stack_receipts(receipts: list[Image.Image], gap: int = 24) -> Image.Image:
+def stack_receipts(images: list[Image.Image], gap: int = 24) -> Image.Image:
     """Several receipts one below the other with a grey gap, for one PNG of a whole capture."""
-    width = max(receipt.width for receipt in receipts)
-    height = sum(receipt.height for receipt in receipts) + gap * (len(receipts) - 1)
+    width = max(image.width for image in images)
+    height = sum(image.height for image in images) + gap * (len(images) - 1)
     sheet = Image.new("L", (width, height), 160)
     y = 0
-    for receipt in receipts:
-        sheet.paste(receipt, (0, y))
-        y += receipt.height + gap
+    for image in images:
+        sheet.paste(image, (0, y))
+        y += image.height + gap
     return sheet

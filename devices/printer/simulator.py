@@ -18,14 +18,12 @@ import select
 import socket
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Protocol
 
-from PIL import Image
-
 from devices.channels import PtyPair, open_pty
-from devices.printer.escpos_render import EscposInterpreter
+from devices.printer.escpos_render import EscposInterpreter, RenderedReceipt
 from devices.printer.status import PaperLevel, PrinterState, status_reply
 
 log = logging.getLogger(__name__)
@@ -184,6 +182,14 @@ class TcpEndpoint:
         return f"TCP {self.host}:{self.port}"
 
 
+@dataclass(frozen=True)
+class PrintedReceipt:
+    """A receipt the virtual printer drew: the PNG, and the transcript of its text and codes."""
+
+    path: Path
+    text: str
+
+
 class VirtualPrinter:
     """An ESC/POS printer whose paper is a folder of PNGs."""
 
@@ -194,7 +200,7 @@ class VirtualPrinter:
         self.output_dir = output_dir
         self._state = PrinterState()
         self._plugged = False
-        self.receipts: list[Path] = []
+        self.receipts: list[PrintedReceipt] = []
         self._receipt_added = threading.Condition()
         self._interpreter = EscposInterpreter(width_dots, on_receipt=self._save_receipt,
                                               on_status_request=self._answer_status, strict=False)
@@ -245,7 +251,7 @@ class VirtualPrinter:
     def describe(self) -> str:
         return f"{self.endpoint.describe()}; receipts drawn to {self.output_dir}"
 
-    def wait_for_receipts(self, count: int, timeout: float) -> list[Path]:
+    def wait_for_receipts(self, count: int, timeout: float) -> list[PrintedReceipt]:
         """Block until at least `count` receipts were drawn (or `timeout`); returns them all."""
         with self._receipt_added:
             self._receipt_added.wait_for(lambda: len(self.receipts) >= count, timeout)
@@ -256,11 +262,11 @@ class VirtualPrinter:
     def _answer_status(self, kind: int) -> None:
         self.endpoint.send(bytes([status_reply(kind, self._state)]))
 
-    def _save_receipt(self, image: Image.Image) -> None:
+    def _save_receipt(self, receipt: RenderedReceipt) -> None:
         with self._receipt_added:
             path = self._new_receipt_path()
-            image.save(path)
-            self.receipts.append(path)
+            receipt.image.save(path)
+            self.receipts.append(PrintedReceipt(path, receipt.text))
             self._receipt_added.notify_all()
         log.info("virtual printer drew %s", path)
 
