@@ -20,12 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from devices.channels import line_time  # noqa: E402
-from devices.idcard import protocol, records  # noqa: E402
-from devices.idcard.contract import ReadOutcome  # noqa: E402
-from devices.idcard.driver import SerialIdCardReader  # noqa: E402
-from devices.idcard.protocol import Command, Request, Response, Sw3  # noqa: E402
-from devices.idcard.simulator import IdCardSimulator, sample_resident_card  # noqa: E402
+from devices.channels import line_time
+from devices.idcard import protocol, records
+from devices.idcard.contract import ReadOutcome
+from devices.idcard.driver import SerialIdCardReader
+from devices.idcard.protocol import Command, Request, Response, Sw3
+from devices.idcard.simulator import IdCardSimulator, sample_resident_card
 
 WARM_UP_READS = 3
 OVERHEAD_TARGET_MS = 2.0

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping, TextIO
+from typing import Any, TextIO
 
 from devices.config_schema import DEVICE_KINDS
 from devices.factory import BUILDERS, DeviceContext, build_device

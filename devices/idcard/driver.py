@@ -14,16 +14,19 @@ the reader whether a card is still there: if not, the cycle ends as `card_remove
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Any
 
 import serial
 
 from devices.base import DeviceStatus
 from devices.channels import line_time
+from devices.factory import DeviceContext
 from devices.idcard import protocol
 from devices.idcard.contract import (
     MSG_BAD_FRAME,
@@ -278,10 +281,8 @@ class SerialIdCardReader:
     def _drop_connection(self) -> None:
         if self._serial is None:
             return
-        try:
+        with contextlib.suppress(*_IO_ERRORS):  # the port may be gone already; this only tidies up
             self._serial.close()
-        except _IO_ERRORS:
-            pass  # the port is already gone; closing is only tidying up
         self._serial = None
 
 
@@ -331,7 +332,7 @@ def reader_from_settings(settings: Mapping[str, Any], port: str) -> SerialIdCard
                               read_appended_address=settings["read_appended_address"])
 
 
-def build(settings: Mapping[str, Any], context: Any) -> SerialIdCardReader:
+def build(settings: Mapping[str, Any], context: DeviceContext) -> SerialIdCardReader:
     """Factory builder for `driver = "serial"`."""
     reader = reader_from_settings(settings, settings["port"])
     context.closers.append(reader.close)

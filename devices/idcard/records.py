@@ -12,10 +12,12 @@ Records print masked (`repr`, `summary()`): they travel through logs and termina
 
 from __future__ import annotations
 
+import abc
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Callable, ClassVar, Self
+from typing import ClassVar, Self
 
 from devices.idcard.contract import MSG_READ_FAILED, MSG_UNRECOGNISED_CARD, IdCardError
 from devices.idcard.protocol import TEXT_SIZE
@@ -57,8 +59,10 @@ class Ethnicity:
     @property
     def printed(self) -> str:
         """As the card face prints it: the name without 族 ("汉"), full name for 97/98."""
-        return self.name_zh.removesuffix("族") if self.code <= "56" else self.name_zh
+        return self.name_zh.removesuffix("族") if int(self.code) <= LAST_ETHNIC_GROUP_CODE else self.name_zh
 
+
+LAST_ETHNIC_GROUP_CODE = 56  # 01..56 are the 56 groups; 97 and 98 are not group names
 
 ETHNICITIES: dict[str, Ethnicity] = {e.code: e for e in (
     Ethnicity("01", "汉族", "Han"), Ethnicity("02", "蒙古族", "Mongol"),
@@ -103,7 +107,7 @@ def id_check_digit(first17: str) -> str:
     """The 18th character of a resident ID (or residence-permit) number."""
     if len(first17) != 17 or not first17.isdigit() or not first17.isascii():
         raise ValueError("an ID number's first 17 characters must be digits")
-    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_NUMBER_WEIGHTS))
+    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_NUMBER_WEIGHTS, strict=True))
     return ID_CHECK_CHARACTERS[total % 11]
 
 
@@ -137,7 +141,7 @@ class CardPhoto:
     bmp: bytes | None = None
 
 
-class _Card:
+class _Card(abc.ABC):
     """What every card record offers flows, whatever its kind."""
 
     kind: ClassVar[CardKind]
@@ -145,19 +149,21 @@ class _Card:
     fingerprints: tuple[bytes, ...]
 
     @property
+    @abc.abstractmethod
     def display_name(self) -> str:
-        raise NotImplementedError
+        """The name to greet the holder with."""
 
     @property
+    @abc.abstractmethod
     def document_number(self) -> str:
-        raise NotImplementedError
+        """The number that identifies the holder to the back end."""
 
     def with_photo_bmp(self, bmp: bytes | None) -> Self:
         return replace(self, photo=CardPhoto(self.photo.wlt, bmp))  # type: ignore[type-var]
 
+    @abc.abstractmethod
     def summary(self, show_pii: bool = False) -> dict[str, str]:
         """Printable fields, masked unless `show_pii` (for the technician CLI and reports)."""
-        raise NotImplementedError
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={v!r}" for k, v in self.summary(show_pii=False).items())

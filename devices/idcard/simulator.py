@@ -23,14 +23,17 @@ import random
 import select
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from devices.channels import PtyPair, line_time, open_pty
+from devices.factory import DeviceContext
 from devices.idcard import protocol
 from devices.idcard.contract import IdCardError
+from devices.idcard.driver import SerialIdCardReader, reader_from_settings
 from devices.idcard.protocol import Command, Request, Response, Sw3
 from devices.idcard.records import (
     ETHNICITIES,
@@ -418,10 +421,8 @@ SAMPLE_CARDS = {
 }
 
 
-def build(settings: Mapping[str, Any], context: Any):
+def build(settings: Mapping[str, Any], context: DeviceContext) -> SerialIdCardReader:
     """Factory builder for `driver = "simulator"`: the real driver on a simulated module's pty."""
-    from devices.idcard.driver import reader_from_settings
-
     simulator = IdCardSimulator(baud=settings["baud"])
     simulator.start()
     context.simulators["idcard"] = simulator

@@ -12,8 +12,9 @@ from __future__ import annotations
 import ctypes
 import logging
 import struct
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 log = logging.getLogger(__name__)
 

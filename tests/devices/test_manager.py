@@ -6,8 +6,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -96,6 +97,6 @@ def test_close_stops_polling_devices_and_simulators(tmp_path: Path) -> None:
     simulator = devices.context.simulators["idcard"]
     devices.close()
     assert not any(thread.name == "device-health" for thread in threading.enumerate())
-    with pytest.raises(RuntimeError):
-        simulator.path  # the simulator's pty is closed
+    with pytest.raises(RuntimeError, match="not running"):
+        _ = simulator.path  # the simulator's pty is closed
     assert devices.get("idcard") is None

@@ -15,9 +15,8 @@ from devices.idcard.simulator import Fault, sample_resident_card
 def test_bad_checksum_on_find(simulator, reader, caplog: pytest.LogCaptureFixture) -> None:
     simulator.insert_card(sample_resident_card())
     simulator.inject_fault(Fault.BAD_CHECKSUM, command=Command.FIND_CARD)
-    with caplog.at_level(logging.DEBUG, logger="devices.idcard"):
-        with pytest.raises(IdCardError) as caught:
-            reader.read_card()
+    with caplog.at_level(logging.DEBUG, logger="devices.idcard"), pytest.raises(IdCardError) as caught:
+        reader.read_card()
     assert caught.value.message_key == "idcard.bad_frame"
     assert "checksum" in caught.value.detail
     assert "aa aa aa 96 69 00 08 00 00 9f 00 00 00 00 68" in caplog.text  # 0x97 ^ 0xFF
@@ -28,9 +27,8 @@ def test_bad_checksum_on_the_card_data(simulator, reader, caplog: pytest.LogCapt
     """Line noise on the 1295-byte answer is an error, not a card pulled away."""
     simulator.insert_card(sample_resident_card())
     simulator.inject_fault(Fault.BAD_CHECKSUM, command=Command.READ_TEXT_PHOTO)
-    with caplog.at_level(logging.DEBUG, logger="devices.idcard"):
-        with pytest.raises(IdCardError) as caught:
-            reader.read_card()
+    with caplog.at_level(logging.DEBUG, logger="devices.idcard"), pytest.raises(IdCardError) as caught:
+        reader.read_card()
     assert caught.value.message_key == "idcard.bad_frame"
     assert "aa aa aa 96 69 05 08 00 00 90" in caplog.text
     assert "王小梅" not in caplog.text and "11010519491231002X" not in caplog.text

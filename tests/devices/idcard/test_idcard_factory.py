@@ -39,5 +39,5 @@ def test_serial_driver_is_lazy(tmp_path: Path) -> None:
 def test_a_missing_vendor_library_fails_the_build_with_its_path(tmp_path: Path) -> None:
     settings = {**load_config()["devices"]["idcard"], "driver": "serial", "wlt_decoder": "library",
                 "wlt_library": str(tmp_path / "libwlt.so")}
-    with pytest.raises(WltDecoderError, match="libwlt.so"):
+    with pytest.raises(WltDecoderError, match=r"libwlt\.so"):
         build_device("idcard", settings, DeviceContext(tmp_path))

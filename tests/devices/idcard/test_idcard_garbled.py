@@ -18,9 +18,8 @@ from .conftest import FAST_TIMEOUTS
 def test_garbage_instead_of_an_answer(simulator, reader, caplog: pytest.LogCaptureFixture) -> None:
     simulator.insert_card(sample_resident_card())
     simulator.inject_fault(Fault.GARBAGE, command=Command.FIND_CARD)
-    with caplog.at_level(logging.DEBUG, logger="devices.idcard"):
-        with pytest.raises(IdCardError) as caught:
-            reader.read_card()
+    with caplog.at_level(logging.DEBUG, logger="devices.idcard"), pytest.raises(IdCardError) as caught:
+        reader.read_card()
     assert caught.value.message_key == "idcard.bad_frame"
     assert "preamble" in caught.value.detail
     assert "bad frame (no AA AA AA 96 69 preamble): 55 " in caplog.text

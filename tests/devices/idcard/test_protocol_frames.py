@@ -101,9 +101,8 @@ def test_sam_id_is_printed_as_vendor_tools_do() -> None:
 
 def test_wrong_checksum_is_a_bad_frame_with_hex_in_the_debug_log(caplog: pytest.LogCaptureFixture) -> None:
     frame = hexbytes("AA AA AA 96 69 00 08 00 00 9F 00 00 00 00 98")
-    with caplog.at_level(logging.DEBUG, logger="devices.idcard"):
-        with pytest.raises(IdCardError) as caught:
-            protocol.parse_response(frame)
+    with caplog.at_level(logging.DEBUG, logger="devices.idcard"), pytest.raises(IdCardError) as caught:
+        protocol.parse_response(frame)
     assert caught.value.message_key == "idcard.bad_frame"
     assert "checksum 0x98, expected 0x97" in caught.value.detail
     assert "aa aa aa 96 69 00 08 00 00 9f 00 00 00 00 98" in caplog.text

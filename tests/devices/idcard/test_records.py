@@ -110,7 +110,7 @@ def test_sex_codes() -> None:
     ("360426199101010071", True),
     ("360426199101010072", False),
     ("36042619910101007", False),
-    ("3604261991010100７1", False),  # a full-width digit is not a digit here
+    ("3604261991010100\uff171", False),  # a full-width 7 is a Unicode digit, not an ID digit
 ])
 def test_id_number_check_digit_vectors(number: str, valid: bool) -> None:
     assert records.is_valid_id_number(number) is valid
