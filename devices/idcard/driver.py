@@ -75,6 +75,8 @@ class _FrameCutShort(IdCardError):
 
 @dataclass(frozen=True)
 class Timeouts:
+    """The driver's waits, from `[devices.idcard]` (defaults: the constants above)."""
+
     answer_s: float = ANSWER_TIMEOUT_S
     card_read_s: float = CARD_READ_TIMEOUT_S
     frame_margin_s: float = FRAME_MARGIN_S
@@ -121,9 +123,8 @@ class SerialIdCardReader:
             record = parse_card(card.text, card.photo, card.fingerprints)
             if self._read_appended_address and isinstance(record, ResidentIdCard):
                 record = replace(record, appended_address=self._appended_address())
-            record = self._decode_photo(record)
         log.info("card read: %s", record.kind.value)
-        return CardRead(ReadOutcome.CARD, record)
+        return CardRead(ReadOutcome.CARD, self._decode_photo(record))  # off the line: status() stays cheap
 
     def status(self) -> DeviceStatus:
         """READY when the SAM answers well, BUSY during a read, else ERROR or DISCONNECTED.
@@ -158,11 +159,6 @@ class SerialIdCardReader:
         with self._lock:
             answer = self._expect_success(Request.of(Command.SAM_ID), "read SAM id")
         return protocol.parse_sam_id(answer.data)
-
-    def read_appended_address(self) -> str | None:
-        """The newest address appended to the chip after issue, for a found and selected card."""
-        with self._lock:
-            return self._appended_address()
 
     def set_baud(self, baud: int) -> None:
         """Switch reader and port to `baud`. The reader answers at the old rate, then switches."""
