@@ -97,6 +97,8 @@ PHOTO_SCHEMA: Schema = {
     "default_spec": Field(str, "Spec used when none is named (a key of [photo.specs])."),
     "retakes_limit": Field(int, "Refused photos a citizen may retake before being sent to staff.",
                            minimum=1, maximum=50),
+    "frames_mirrored": Field(bool, "True when the camera delivers mirror-image frames; left and right "
+                                   "advice is then swapped so it stays the citizen's own left and right."),
     "specs": MapOf(SPEC_SCHEMA, "Photo specs by name, e.g. [photo.specs.exit-entry]."),
     "quality": QUALITY_SCHEMA,
     "detector": DETECTOR_SCHEMA,

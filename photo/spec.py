@@ -127,6 +127,7 @@ class PhotoSettings:
 
     default_spec: str
     retakes_limit: int
+    frames_mirrored: bool
     specs: Mapping[str, PhotoSpec]
     quality: QualityLimits
     detector: DetectorSettings
@@ -142,6 +143,7 @@ class PhotoSettings:
         return cls(
             default_spec=photo["default_spec"],
             retakes_limit=photo["retakes_limit"],
+            frames_mirrored=photo["frames_mirrored"],
             specs=specs,
             quality=QualityLimits.from_table(photo["quality"]),
             detector=DetectorSettings.from_table(photo["detector"]),

@@ -1,0 +1,228 @@
+"""Step 3, check: each check turns one measurement into pass/fail against the spec or limits.
+
+Every result keeps the measured value and the rule it was held to, so the CLI and the
+technician's log show numbers, and a failing result carries a PhotoProblem whose message
+key the screen shows. A check that could not be measured (no face, so no eyes) is NOT_RUN,
+which never counts as passed.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from photo.background import BackgroundStats
+from photo.crop import CropPlan
+from photo.detect import EyeSearch
+from photo.measure import FaceTone
+from photo.problems import (BackgroundBusy, BackgroundNotLight, BackgroundUneven, BadExposure,
+                            Blurred, EyeDistanceOff, EyesNotFound, FaceCount, FaceTooLarge,
+                            FaceTooSmall, FileSizeOutOfWindow, HeadRatioOff, HeadTilted,
+                            LowContrast, NotFacingCamera, OffCentre, PhotoProblem)
+from photo.spec import PhotoSpec, QualityLimits
+
+# Check names, in the order they run and are reported.
+FACE_COUNT = "face_count"
+EYES = "eyes"
+ROLL = "roll"
+YAW = "yaw"
+PITCH = "pitch"
+FACE_SIZE = "face_size"
+POSITION = "position"
+SHARPNESS = "sharpness"
+EXPOSURE = "exposure"
+CONTRAST = "contrast"
+BACKGROUND_LIGHT = "background_light"
+BACKGROUND_EVEN = "background_even"
+BACKGROUND_PLAIN = "background_plain"
+HEAD_RATIO = "head_ratio"
+EYE_DISTANCE = "eye_distance"
+FILE_SIZE = "file_size"
+ALL_CHECKS = (FACE_COUNT, EYES, ROLL, YAW, PITCH, FACE_SIZE, POSITION, SHARPNESS, EXPOSURE,
+              CONTRAST, BACKGROUND_LIGHT, BACKGROUND_EVEN, BACKGROUND_PLAIN, HEAD_RATIO,
+              EYE_DISTANCE, FILE_SIZE)
+
+
+class Status(enum.Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_RUN = "not_run"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    status: Status
+    value: float | int | str | None
+    rule: str
+    problem: PhotoProblem | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.PASSED
+
+    @property
+    def message_key(self) -> str | None:
+        return self.problem.message_key if self.problem else None
+
+    def to_dict(self) -> dict[str, Any]:
+        value = self.value
+        if isinstance(value, float):
+            value = round(value, 4) if math.isfinite(value) else None
+        return {
+            "check": self.name,
+            "status": self.status.value,
+            "value": value,
+            "rule": self.rule,
+            "problem": str(self.problem) if self.problem else None,
+            "message_key": self.message_key,
+        }
+
+
+def not_run(name: str, reason: str) -> CheckResult:
+    return CheckResult(name, Status.NOT_RUN, None, reason)
+
+
+def _result(name: str, value: float | int | str, rule: str, problem: PhotoProblem | None) -> CheckResult:
+    return CheckResult(name, Status.FAILED if problem else Status.PASSED, value, rule, problem)
+
+
+def face_count(found: int) -> CheckResult:
+    return _result(FACE_COUNT, found, "exactly 1", None if found == 1 else FaceCount(found=found))
+
+
+def eyes(search: EyeSearch) -> CheckResult:
+    found = 2 if search.pair else search.found
+    return _result(EYES, found, "both found", None if search.pair else EyesNotFound(found=found))
+
+
+def roll(degrees: float, spec: PhotoSpec) -> CheckResult:
+    limit = spec.roll_max_degrees
+    problem = HeadTilted(degrees, limit) if abs(degrees) > limit else None
+    return _result(ROLL, degrees, f"|roll| <= {limit:g} deg (straightened)", problem)
+
+
+def yaw(degrees: float | None, spec: PhotoSpec, quality: QualityLimits) -> CheckResult:
+    limit = spec.yaw_max_degrees + quality.pose_margin_degrees
+    if degrees is None:
+        return not_run(YAW, "face outline not measurable")
+    problem = NotFacingCamera("yaw", degrees, limit) if abs(degrees) > limit else None
+    return _result(YAW, degrees, f"|yaw estimate| <= {limit:g} deg", problem)
+
+
+def pitch(degrees_up: float | None, spec: PhotoSpec, quality: QualityLimits) -> CheckResult:
+    limit = spec.pitch_max_degrees + quality.pose_margin_degrees
+    if degrees_up is None:
+        return not_run(PITCH, "no plain backdrop above the head")
+    problem = NotFacingCamera("pitch", degrees_up, limit) if degrees_up > limit else None
+    return _result(PITCH, degrees_up, f"chin raised <= {limit:g} deg (estimate)", problem)
+
+
+def face_size(plan: CropPlan, spec: PhotoSpec, quality: QualityLimits,
+              capture_size: tuple[int, int]) -> CheckResult:
+    """Big enough not to be enlarged past max_upscale, small enough for the frame to hold
+    the spec's margins (allowing the edge pad)."""
+    min_head = spec.head_ratio_target * spec.height / quality.max_upscale
+    capture_w, capture_h = capture_size
+    room = 1.0 + 2.0 * quality.max_pad_fraction
+    needed_h = spec.height / plan.scale
+    needed_w = spec.width / plan.scale
+    rule = f"{min_head:.0f} px <= head, frame holds {spec.width}x{spec.height} at that scale"
+    if plan.head_px < min_head:
+        return _result(FACE_SIZE, plan.head_px, rule, FaceTooSmall(plan.head_px, min_head))
+    if needed_h > capture_h * room:
+        return _result(FACE_SIZE, plan.head_px, rule, FaceTooLarge(needed_h, float(capture_h)))
+    if needed_w > capture_w * room:
+        return _result(FACE_SIZE, plan.head_px, rule, FaceTooLarge(needed_w, float(capture_w)))
+    return _result(FACE_SIZE, plan.head_px, rule, None)
+
+
+def position(plan: CropPlan, quality: QualityLimits, mirrored: bool = False) -> CheckResult:
+    """The output may reach past the capture's edge by max_pad_fraction; beyond that the
+    citizen must move. Directions are the citizen's own (see OffCentre)."""
+    over = plan.overshoot
+    allowed_x = quality.max_pad_fraction * plan.width
+    allowed_y = quality.max_pad_fraction * plan.height
+    excess = {
+        "left": over.left - allowed_x,
+        "right": over.right - allowed_x,
+        "down": over.top - allowed_y,  # head too high in the frame
+        "up": over.bottom - allowed_y,
+    }
+    direction, worst = max(excess.items(), key=lambda item: item[1])
+    rule = f"reaches past the frame by <= {quality.max_pad_fraction:.0%}"
+    value = max(over.left, over.right, over.top, over.bottom)
+    if worst <= 0:
+        return _result(POSITION, value, rule, None)
+    if mirrored and direction in ("left", "right"):
+        direction = "right" if direction == "left" else "left"
+    return _result(POSITION, value, rule, OffCentre(direction, worst))
+
+
+def sharpness(value: float, quality: QualityLimits) -> CheckResult:
+    problem = Blurred(value, quality.min_sharpness) if value < quality.min_sharpness else None
+    return _result(SHARPNESS, value, f">= {quality.min_sharpness:g}", problem)
+
+
+def exposure(tone: FaceTone, quality: QualityLimits) -> CheckResult:
+    low, high = quality.face_brightness_min, quality.face_brightness_max
+    rule = f"{low:g} <= brightness <= {high:g}, clipped <= {quality.max_clipped_fraction:.0%}"
+    problem: PhotoProblem | None = None
+    if tone.brightness < low:
+        problem = BadExposure(tone.brightness, tone.clipped_fraction, too_dark=True)
+    elif tone.brightness > high:
+        problem = BadExposure(tone.brightness, tone.clipped_fraction, too_dark=False)
+    elif tone.clipped_fraction > quality.max_clipped_fraction:
+        problem = BadExposure(tone.brightness, tone.clipped_fraction, too_dark=tone.too_dark_side)
+    return _result(EXPOSURE, tone.brightness, rule, problem)
+
+
+def contrast(tone: FaceTone, quality: QualityLimits) -> CheckResult:
+    problem = LowContrast(tone.contrast, quality.min_contrast) if tone.contrast < quality.min_contrast else None
+    return _result(CONTRAST, tone.contrast, f">= {quality.min_contrast:g}", problem)
+
+
+def background_light(stats: BackgroundStats, quality: QualityLimits) -> CheckResult:
+    rule = f"L* >= {quality.background_min_lightness:g}, chroma <= {quality.background_max_chroma:g}"
+    light = stats.lightness >= quality.background_min_lightness
+    neutral = stats.chroma <= quality.background_max_chroma
+    problem = None if light and neutral else BackgroundNotLight(stats.lightness, stats.chroma)
+    return _result(BACKGROUND_LIGHT, stats.lightness, rule, problem)
+
+
+def background_even(stats: BackgroundStats, quality: QualityLimits) -> CheckResult:
+    limit = quality.background_max_unevenness
+    problem = BackgroundUneven(stats.unevenness, limit) if stats.unevenness > limit else None
+    return _result(BACKGROUND_EVEN, stats.unevenness, f"L* spread <= {limit:g}", problem)
+
+
+def background_plain(stats: BackgroundStats, quality: QualityLimits) -> CheckResult:
+    limit = quality.background_max_clutter
+    problem = BackgroundBusy(stats.clutter, limit) if stats.clutter > limit else None
+    return _result(BACKGROUND_PLAIN, stats.clutter, f"clutter <= {limit:.0%}", problem)
+
+
+def head_ratio(ratio: float, spec: PhotoSpec) -> CheckResult:
+    low, high = spec.head_ratio_min, spec.head_ratio_max
+    ok = low <= ratio <= high
+    return _result(HEAD_RATIO, ratio, f"{low:g}-{high:g} of the height (measured on the output)",
+                   None if ok else HeadRatioOff(ratio, low, high))
+
+
+def eye_distance(ratio: float, spec: PhotoSpec) -> CheckResult:
+    low, high = spec.eye_distance_min, spec.eye_distance_max
+    ok = low <= ratio <= high
+    return _result(EYE_DISTANCE, ratio, f"{low:g}-{high:g} of the width (measured on the output)",
+                   None if ok else EyeDistanceOff(ratio, low, high))
+
+
+def file_size(size: int, spec: PhotoSpec) -> CheckResult:
+    ok = spec.min_bytes <= size <= spec.max_bytes
+    return _result(FILE_SIZE, size, f"{spec.min_bytes}-{spec.max_bytes} bytes",
+                   None if ok else FileSizeOutOfWindow(size, spec.min_bytes, spec.max_bytes))
+
+
+def file_size_failed(problem: FileSizeOutOfWindow) -> CheckResult:
+    return _result(FILE_SIZE, problem.size_bytes, f"{problem.min_bytes}-{problem.max_bytes} bytes", problem)
