@@ -41,8 +41,8 @@ int scribble(const unsigned char *wlt, unsigned char *bmp, int flag) { bmp[0] = 
 @pytest.fixture(scope="module")
 def vendor_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     compiler = shutil.which("cc") or shutil.which("gcc")
-    if compiler is None:
-        pytest.fail("a C compiler is needed to build the stand-in vendor library")
+    if compiler is None:  # kiosk.sh does not install one; the none-decoder tests still run
+        pytest.skip("no C compiler to build the stand-in vendor library (apt-get install gcc)")
     folder = tmp_path_factory.mktemp("vendor")
     source, library = folder / "fakewlt.c", folder / "libfakewlt.so"
     source.write_text(FAKE_VENDOR_SOURCE)
