@@ -6,12 +6,14 @@ import argparse
 import glob
 import os
 import sys
+from typing import Any
 
 # Cards `devices simulate --id-card` can lay on the simulated reader (simulator.SAMPLE_CARDS;
 # written out so `--help` does not import the driver modules).
 ID_CARD_SAMPLES = ("resident", "permit", "foreign", "none")
 # Camera indexes `devices list` tries (OpenCV numbering: /dev/video0.. on Linux).
 CAMERA_INDEXES = range(5)
+USB_CLASS_PRINTER = 7  # bInterfaceClass of USB printers
 EXIT_OK = 0
 EXIT_FAILED = 1
 
@@ -79,8 +81,7 @@ def usb_printers() -> list[str]:
     return found
 
 
-def _is_usb_printer(device) -> bool:
-    USB_CLASS_PRINTER = 7
+def _is_usb_printer(device: Any) -> bool:
     return any(interface.bInterfaceClass == USB_CLASS_PRINTER
                for configuration in device for interface in configuration)
 
