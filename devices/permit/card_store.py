@@ -109,11 +109,11 @@ class CardStore:
         with self._lock:
             return self._face_prints.get(permit_number)
 
-    def fill_chip(self, permit_number: str) -> None:
-        """Top the chip up to its capacity with old endorsements (the chip-full scenario)."""
+    def fill_chip(self, permit_number: str, leave_free: int = 0) -> None:
+        """Top the chip up with old endorsements until only `leave_free` records are free."""
         with self._lock:
             card = self._cards[permit_number]
-            missing = CHIP_CAPACITY - len(card.endorsements)
+            missing = max(0, CHIP_CAPACITY - leave_free - len(card.endorsements))
             fillers = tuple(
                 _endorsement(FILLER_RECORD_ID_BASE + i, "HK" if i % 2 else "MO", "G", "1",
                              "2015-01-01", "2015-04-01")

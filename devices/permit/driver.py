@@ -11,6 +11,7 @@ import logging
 import termios
 import threading
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
 import serial
@@ -63,14 +64,24 @@ _READ_FAILURES = {
 }
 
 
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds to the first byte of an answer, per kind of command (tests shorten them)."""
+
+    status: float = STATUS_TIMEOUT
+    read: float = READ_TIMEOUT  # READ_CARD, READ_RECORD, EJECT
+    write: float = WRITE_TIMEOUT
+
+
 class SerialPermitDriver:
     """Talks to a permit card module (vendor adapter or simulator) on a serial port."""
 
     kind = "permit"
 
-    def __init__(self, port: str, baud: int = 115200) -> None:
+    def __init__(self, port: str, baud: int = 115200, timeouts: Timeouts = Timeouts()) -> None:
         self._port_name = port
         self._baud = baud
+        self._timeouts = timeouts
         self._serial: serial.Serial | None = None
         self._lock = threading.Lock()
         self._seq = 0
@@ -79,7 +90,7 @@ class SerialPermitDriver:
     # --- verbs -------------------------------------------------------------------------------
 
     def read_card(self) -> PermitCard:
-        response = self._command(Command.READ_CARD, timeout=READ_TIMEOUT)
+        response = self._command(Command.READ_CARD, timeout=self._timeouts.read)
         self._raise_unless_ok(response)
         card = decode_card(response.data)
         log.info("permit card read: %s", card.masked_summary())
@@ -99,7 +110,7 @@ class SerialPermitDriver:
     def _write_and_confirm(self, record: Endorsement, print_on_face: bool) -> WriteResult:
         try:
             response: Response | None = self._exchange(
-                Command.WRITE_ENDORSEMENT, encode_write(record, print_on_face), WRITE_TIMEOUT)
+                Command.WRITE_ENDORSEMENT, encode_write(record, print_on_face), self._timeouts.write)
         except PermitError as exc:
             if exc.message_key == MSG_DISCONNECTED:
                 raise
@@ -112,13 +123,13 @@ class SerialPermitDriver:
         return self._read_back(record, response)
 
     def eject(self) -> None:
-        self._raise_unless_ok(self._command(Command.EJECT, timeout=READ_TIMEOUT))
+        self._raise_unless_ok(self._command(Command.EJECT, timeout=self._timeouts.read))
 
     def status(self) -> DeviceStatus:
         if not self._lock.acquire(timeout=STATUS_LOCK_WAIT):
             return DeviceStatus.BUSY
         try:
-            response = self._exchange(Command.STATUS, b"", STATUS_TIMEOUT)
+            response = self._exchange(Command.STATUS, b"", self._timeouts.status)
             status = DeviceStatus.READY if decode_status_data(response.data) else DeviceStatus.NO_CARD
             self._status_log.update(status)
         except PermitError as exc:
@@ -138,7 +149,7 @@ class SerialPermitDriver:
     def _read_back(self, record: Endorsement, write_answer: Response | None) -> WriteResult:
         """The chip decides: WRITTEN only when it returns the identical record."""
         reported = write_answer.status.reason if write_answer is not None else "no_answer"
-        response = self._exchange(Command.READ_RECORD, encode_record_id(record.record_id), READ_TIMEOUT)
+        response = self._exchange(Command.READ_RECORD, encode_record_id(record.record_id), self._timeouts.read)
         if response.status in (Status.NO_CARD, Status.CARD_REMOVED):
             return self._result(WriteOutcome.CARD_REMOVED, record, Status.CARD_REMOVED.reason)
         if response.status is Status.OK and decode_record(response.data) == record:
@@ -213,28 +224,37 @@ class SerialPermitDriver:
             log.debug("permit: discarding answer to request %d (waiting for %d)", response.seq, seq)
 
     def _read_frame(self, port: serial.Serial, deadline: float) -> bytes:
-        """Skip noise up to STX, read the header, then exactly the announced length."""
+        """Skip noise up to STX, read the header, then exactly the announced length.
+
+        Silence before any STX means the module is not answering (TIMEOUT: the port is
+        closed and reopened next time, as after an unplug). A frame that starts but stops
+        short is a garbled frame (BAD_FRAME), not a dead module."""
         while True:
-            first = self._read_exactly(port, 1, deadline)
+            first = self._read_until(port, 1, deadline)
+            if not first:
+                self._drop()
+                self._status_log.update(DeviceStatus.DISCONNECTED, "no answer")
+                raise PermitError(MSG_TIMEOUT, f"{self._port_name}: no answer in time")
             if first[0] == STX:
                 break
-        header = first + self._read_exactly(port, HEADER_SIZE - 1, deadline)
+        header = first + self._read_until(port, HEADER_SIZE - 1, deadline + BODY_MARGIN)
         try:
             size = frame_size(header)
         except PermitError:
             log.debug("permit << %s (bad header)", header.hex(" "))
             raise
         body_deadline = max(deadline, time.monotonic() + 2 * line_time(size, self._baud) + BODY_MARGIN)
-        return header + self._read_exactly(port, size - HEADER_SIZE, body_deadline)
+        frame = header + self._read_until(port, size - HEADER_SIZE, body_deadline)
+        if len(frame) < size:
+            log.debug("permit << %s (short)", frame.hex(" "))
+            raise PermitError(MSG_BAD_FRAME, f"short frame: {len(frame)} of the {size} bytes announced")
+        return frame
 
-    def _read_exactly(self, port: serial.Serial, count: int, deadline: float) -> bytes:
+    @staticmethod
+    def _read_until(port: serial.Serial, count: int, deadline: float) -> bytes:
+        """Up to `count` bytes, fewer when `deadline` passes first."""
         data = bytearray()
-        while len(data) < count:
-            if time.monotonic() >= deadline:
-                self._drop()  # a silent module: reopen next time, as after an unplug
-                self._status_log.update(DeviceStatus.DISCONNECTED, "no answer")
-                raise PermitError(MSG_TIMEOUT, f"{self._port_name}: no complete answer in time "
-                                  f"({len(data)} of {count} bytes)")
+        while len(data) < count and time.monotonic() < deadline:
             data += port.read(count - len(data))
         return bytes(data)
 

@@ -178,13 +178,32 @@ class FrameSplitter:
                 del self._buffer[:1]
                 continue
             if len(self._buffer) < size:
-                return found
+                later = self._next_whole_frame_start()
+                if later is None:
+                    return found  # wait for the rest
+                # A corrupted LEN announced more than was sent, and a whole valid frame follows.
+                found.append(PermitError(MSG_BAD_FRAME, "frame cut short by the next one"))
+                del self._buffer[:later]
+                continue
             try:
                 found.append(decode_frame(bytes(self._buffer[:size])))
                 del self._buffer[:size]
             except PermitError as exc:
                 found.append(exc)
                 del self._buffer[:1]
+
+
+    def _next_whole_frame_start(self) -> int | None:
+        """Offset of the first later STX that begins a complete frame with a valid CRC."""
+        start = self._buffer.find(STX, 1)
+        while start >= 0:
+            candidate = bytes(self._buffer[start:])
+            try:
+                decode_frame(candidate[:frame_size(candidate[:HEADER_SIZE])])
+                return start
+            except PermitError:
+                start = self._buffer.find(STX, start + 1)
+        return None
 
 
 # --- field codecs -----------------------------------------------------------------------

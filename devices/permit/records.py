@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from kiosk.privacy import mask_name, mask_permit_number
 
 # C + 8 digits (first series), or C + a letter other than I/O + 7 digits (from CA0000001).
-PERMIT_NUMBER = re.compile(r"C(?:\d{8}|[A-HJ-NP-Z]\d{7})")
+PERMIT_NUMBER = re.compile(r"C(?:[0-9]{8}|[A-HJ-NP-Z][0-9]{7})")
 PINYIN_NAME = re.compile(r"[A-Z][A-Z ,\-]*")
-OFFICE_CODE = re.compile(r"\d{6}")
+OFFICE_CODE = re.compile(r"[0-9]{6}")
 # Endorsement records a permit chip holds (DOMAIN.md section 4).
 CHIP_CAPACITY = 255
 MAX_NAME_BYTES = 64

@@ -71,6 +71,7 @@ class PermitCardSimulator:
         self._lock = threading.Lock()
         self._write_fault: _WriteFault | None = None
         self._corrupt_answers = 0
+        self._take_after_write = False
         self._pty: PtyPair | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
@@ -130,12 +131,18 @@ class PermitCardSimulator:
         with self._lock:
             self._write_fault = _WriteFault(status)
 
-    def fill_chip(self) -> None:
-        """Fill the inserted card's chip to its 255 records: the next new write is CHIP_FULL."""
+    def take_card_after_next_write(self) -> None:
+        """The next write succeeds, and the citizen takes the card before it can be read back."""
+        with self._lock:
+            self._take_after_write = True
+
+    def fill_chip(self, leave_free: int = 0) -> None:
+        """Fill the inserted card's chip up to `leave_free` records short of its 255: with
+        none left, the next new write is CHIP_FULL."""
         card = self.store.inserted()
         if card is None:
             raise RuntimeError("no card in the slot")
-        self.store.fill_chip(card.permit_number)
+        self.store.fill_chip(card.permit_number, leave_free)
 
     def corrupt_next_answers(self, count: int = 1) -> None:
         """Garble the CRC of the next `count` answers, as line noise would."""
@@ -236,6 +243,10 @@ class PermitCardSimulator:
         if print_on_face:
             time.sleep(self._timing.face_print)
             self.store.print_on_face(card.permit_number, record.record_id)
+        with self._lock:
+            take, self._take_after_write = self._take_after_write, False
+        if take:
+            self.store.remove()
         return Status.OK, bytes((used,))
 
     def _faulty_write(self, permit_number: str, record: Endorsement, fault: _WriteFault) -> tuple[Status, bytes]:

@@ -1,0 +1,51 @@
+"""Fixtures for the permit card tests: the simulated module on a real pty, the real driver on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from devices.permit.driver import SerialPermitDriver, Timeouts
+from devices.permit.records import Destination, Endorsement, EndorsementType, Trips
+from devices.permit.simulator import FAST_TIMING, PermitCardSimulator
+
+# Short waits keep fault tests fast; still far above the simulator's wire and chip time.
+FAST_TIMEOUTS = Timeouts(status=0.3, read=0.5, write=0.8)
+
+
+def make_endorsement(record_id: int = 7001, **changes: object) -> Endorsement:
+    fields: dict[str, object] = dict(
+        record_id=record_id, destination=Destination.HONG_KONG,
+        type=EndorsementType.INDIVIDUAL_VISIT, trips=Trips.ONE, valid_from=dt.date(2026, 12, 1),
+        valid_until=dt.date(2027, 3, 1), issuing_office="440300")
+    fields.update(changes)
+    return Endorsement(**fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def endorsement() -> Callable[..., Endorsement]:
+    """Builds a valid endorsement record: `endorsement(7001, trips=Trips.TWO)`."""
+    return make_endorsement
+
+
+@pytest.fixture
+def state_file(tmp_path: Path) -> Path:
+    return tmp_path / "permit-cards.json"
+
+
+@pytest.fixture
+def simulator(state_file: Path) -> Iterator[PermitCardSimulator]:
+    sim = PermitCardSimulator(state_file, baud=115200, timing=FAST_TIMING)
+    sim.start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def driver(simulator: PermitCardSimulator) -> Iterator[SerialPermitDriver]:
+    device = SerialPermitDriver(simulator.port, 115200, FAST_TIMEOUTS)
+    yield device
+    device.close()

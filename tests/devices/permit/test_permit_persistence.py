@@ -1,0 +1,72 @@
+"""The simulated cards live on disk: a written endorsement survives a simulator restart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from devices.factory import DeviceContext, build_device
+from devices.permit.driver import SerialPermitDriver, Timeouts
+from devices.permit.simulator import FAST_TIMING, PermitCardSimulator
+
+TIMEOUTS = Timeouts(status=0.3, read=0.5, write=0.8)
+
+
+def restarted(state_file: Path) -> tuple[PermitCardSimulator, SerialPermitDriver]:
+    simulator = PermitCardSimulator(state_file, timing=FAST_TIMING)
+    return simulator, SerialPermitDriver(simulator.start(), timeouts=TIMEOUTS)
+
+
+def test_written_endorsement_is_on_the_card_after_a_restart(state_file: Path, endorsement) -> None:
+    first, driver = restarted(state_file)
+    assert driver.write_endorsement(endorsement(8401)).written
+    first.insert_card("CA1234567")  # which card is in the slot is kept too
+    driver.close()
+    first.stop()
+
+    second, driver = restarted(state_file)
+    try:
+        assert driver.read_card().permit_number == "CA1234567"
+        second.insert_card("C12345678")
+        card = driver.read_card()
+        assert card.newest_endorsement == endorsement(8401)
+        assert second.store.face_print("C12345678") == 8401
+    finally:
+        driver.close()
+        second.stop()
+
+
+def test_state_file_is_plain_json_with_the_seeded_demo_cards(state_file: Path) -> None:
+    PermitCardSimulator(state_file)  # seeding happens on first use, without starting
+    content = json.loads(state_file.read_text(encoding="utf-8"))
+    numbers = {card["permit_number"] for card in content["cards"]}
+    assert {"C12345678", "CA1234567", "C87654321", "CB7654321"} <= numbers
+    assert content["inserted"] == "C12345678"
+    assert not list(state_file.parent.glob("*.tmp"))  # written atomically
+
+
+def test_factory_builds_the_simulator_under_the_data_folder_and_it_persists(tmp_path: Path, endorsement) -> None:
+    settings = {"driver": "simulator", "port": "", "baud": 115200}
+    context = DeviceContext(data_dir=tmp_path)
+    device = build_device("permit", settings, context)
+    assert device.write_endorsement(endorsement(8402), print_on_face=False).written
+    device.close()
+    context.close_all()
+    assert (tmp_path / "simulators" / "permit-cards.json").exists()
+
+    context = DeviceContext(data_dir=tmp_path)
+    device = build_device("permit", settings, context)
+    try:
+        assert device.read_card().find_endorsement(8402) == endorsement(8402)
+        assert "permit card module on /dev/pts/" in context.simulators["permit"].describe()
+    finally:
+        device.close()
+        context.close_all()
+
+
+def test_expired_demo_permit_reads_as_expired(simulator, driver) -> None:
+    import datetime as dt
+
+    simulator.insert_card("C87654321")
+    card = driver.read_card()
+    assert card.is_expired(dt.date(2025, 1, 1)) and not card.is_expired(dt.date(2020, 8, 1))
