@@ -3,8 +3,11 @@
 Scanners in serial (or USB-CDC) mode send each code followed by CR, LF or CRLF, as set in
 their configuration menu, so any of the three ends a line and empty lines are dropped.
 Text is UTF-8 on modern scanners and GB18030 on older Chinese-market ones (their "Chinese
-output" mode), so UTF-8 is tried first and GB18030 second; UTF-8 is strict enough that a
-GB18030 line almost never passes for it. Noise is dropped: stray control bytes (STX/ETX
+output" mode), so UTF-8 is tried first and GB18030 second. Short GB18030 text can pass for
+UTF-8 ("签注" is C7 A9 D7 A2, which UTF-8 reads as "ǩע"), but UTF-8 Chinese never uses
+two-byte sequences: a UTF-8 reading with characters from U+0100-U+07FF (Latin Extended,
+Greek, Cyrillic, Hebrew, Arabic) whose GB18030 reading is plain Chinese is taken as GB18030.
+Latin-1 letters (Ü, é) keep the UTF-8 reading, so foreign names stay right. Noise is dropped: stray control bytes (STX/ETX
 framing, NUL, a bell), lines that decode as neither, and a partial line that stays
 unfinished longer than a scanner ever pauses inside a code (a cable wiggle, a scanner
 reset mid-code).
@@ -21,7 +24,6 @@ from devices.scanner.contract import Scan
 log = logging.getLogger(__name__)
 
 TERMINATORS = b"\r\n"
-ENCODINGS = ("utf-8", "gb18030")
 # A scanner sends a whole code in one burst; at 9600 baud a 1000-byte QR code takes about a
 # second but never pauses half a second between bytes. An unfinished line older than this is noise.
 PARTIAL_LINE_TIMEOUT = 0.5
@@ -35,14 +37,42 @@ def decode_line(raw: bytes) -> tuple[str, str] | None:
     # Control bytes are never part of a UTF-8 or GB18030 multi-byte character, so they can
     # be removed before decoding.
     cleaned = bytes(b for b in raw if b >= 0x20 and b != 0x7F)
-    for encoding in ENCODINGS:
-        try:
-            text = cleaned.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc").replace(_BYTE_ORDER_MARK, "")
-        return (text, encoding) if text.strip() else None
-    return None
+    as_utf8 = _decode(cleaned, "utf-8")
+    if as_utf8 is not None and not _has_two_byte_utf8_letters(as_utf8):
+        return _scan_text(as_utf8, "utf-8")
+    as_gb18030 = _decode(cleaned, "gb18030")
+    if as_gb18030 is not None and (as_utf8 is None or _is_plain_chinese(as_gb18030)):
+        return _scan_text(as_gb18030, "gb18030")
+    return _scan_text(as_utf8, "utf-8") if as_utf8 is not None else None
+
+
+def _decode(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _scan_text(text: str, encoding: str) -> tuple[str, str] | None:
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc").replace(_BYTE_ORDER_MARK, "")
+    return (text, encoding) if text.strip() else None
+
+
+def _has_two_byte_utf8_letters(text: str) -> bool:
+    """Characters UTF-8 encodes in two bytes, beyond Latin-1: how GB18030 misread as UTF-8 looks."""
+    return any(0x100 <= ord(ch) <= 0x7FF for ch in text)
+
+
+def _is_plain_chinese(text: str) -> bool:
+    """ASCII, CJK ideographs and the punctuation and symbols printed with them."""
+    return all(ch.isascii() or ch == "\u00b7" or any(low <= ord(ch) <= high for low, high in _CHINESE_RANGES)
+               for ch in text)
+
+
+# General punctuation (“” — …), CJK radicals to unified ideographs (incl. 、。《》), compatibility
+# ideographs, vertical and small forms, fullwidth forms (，！￥), and the supplementary ideographs.
+_CHINESE_RANGES = ((0x2010, 0x206F), (0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE6F),
+                   (0xFF00, 0xFFEF), (0x20000, 0x3FFFF))
 
 
 class ScanLineDecoder:
