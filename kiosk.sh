@@ -16,6 +16,8 @@ DEBIAN_PACKAGES=(
   libgl1 libglx-mesa0 libgl1-mesa-dri libegl1 libegl-mesa0
   libxcursor1 libxi6 libxrandr2 libxss1 libxxf86vm1 libmtdev1
   fonts-wqy-microhei espeak-ng
+  # A C compiler: the tests build a stand-in vendor WLT decoder library to load through ctypes.
+  gcc libc6-dev
 )
 
 say() { printf '[kiosk.sh] %s\n' "$*" >&2; }

@@ -13,8 +13,9 @@ import re
 import threading
 
 # 18-character resident ID / residence-permit numbers, and the older 15-digit ones.
-# Lookarounds keep longer digit runs (timestamps, order numbers) from matching in part.
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+# Lookarounds keep longer digit runs (timestamps, order numbers) from matching in part;
+# letters around a number do not protect it ("id11010519491231002Xok" is still masked).
+ID_NUMBER = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15})(?!\d)")
 # Mainland mobile numbers, optionally with +86.
 PHONE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d{9})(?!\d)")
 # Electronic HK/Macau permit numbers: C + 8 digits, or C + letter (not I/O) + 7 digits.
