@@ -20,6 +20,7 @@ from kiosk.schema import ConfigError
 COMMAND_MODULES = (
     "kiosk.commands",
     "devices.cli",
+    "photo.cli",
 )
 
 EXIT_OK = 0

@@ -43,9 +43,13 @@ SHADOW_DISTANCE = 35.0
 CELL_GRID = (4, 4)  # backdrop patches for unevenness (columns, rows)
 CELL_MIN_SHARE = 0.3  # a patch counts when this share of it is backdrop
 MIN_BACKDROP_PIXELS = 50
-# Whitening: fully backdrop within NEAR, untouched beyond FAR (L*a*b* units).
-WHITEN_NEAR = 10.0
-WHITEN_FAR = 22.0
+# Whitening: fully backdrop within NEAR, untouched beyond FAR (L*a*b* units). Skin is about
+# 20 units of colour away from a neutral backdrop of the same lightness, hence FAR below that.
+WHITEN_NEAR = 7.0
+WHITEN_FAR = 15.0
+# The face (brows to chin, in eye distances) is never whitened, whatever its colour.
+FACE_TOP_ABOVE_EYES = 0.7
+FACE_HALF_WIDTH = 1.0
 WHITEN_FEATHER = 0.7  # Gaussian sigma (analysis pixels) of the mask edge
 
 
@@ -59,14 +63,26 @@ class BackgroundStats:
 
 @dataclass(frozen=True)
 class HeadLayout:
-    """Where the head lies in the output (pixels): its axis, crown and chin rows."""
+    """Where the head lies in the output (pixels): its axis, crown, eye line and chin rows."""
 
     axis_x: float
     crown_y: float
+    eye_y: float
     chin_y: float
+    eye_distance: float
 
     def scaled(self, factor: float) -> "HeadLayout":
-        return HeadLayout(self.axis_x * factor, self.crown_y * factor, self.chin_y * factor)
+        return HeadLayout(self.axis_x * factor, self.crown_y * factor, self.eye_y * factor,
+                          self.chin_y * factor, self.eye_distance * factor)
+
+    def face_mask(self, shape: tuple[int, int]) -> np.ndarray:
+        """The face from brows to chin, which whitening must never touch."""
+        top = self.eye_y - FACE_TOP_ABOVE_EYES * self.eye_distance
+        centre = (int(round(self.axis_x)), int(round((top + self.chin_y) / 2)))
+        axes = (int(round(FACE_HALF_WIDTH * self.eye_distance)), int(round(max(1.0, (self.chin_y - top) / 2))))
+        mask = np.zeros(shape, np.uint8)
+        cv2.ellipse(mask, centre, axes, 0, 0, 360, 1, thickness=-1)
+        return mask > 0
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,7 @@ class Backdrop:
     stats: BackgroundStats
     distance: np.ndarray  # L*a*b* distance from the backdrop model, at analysis scale
     sampled: np.ndarray  # where the backdrop was sampled, at analysis scale
+    face: np.ndarray  # the protected face, at analysis scale
 
 
 def to_lab(image: np.ndarray) -> np.ndarray:
@@ -117,7 +134,7 @@ def analyse(image: np.ndarray, head: HeadLayout) -> Backdrop:
         unevenness=_unevenness(lab[..., 0], mask & (distance < SHADOW_DISTANCE)),
         clutter=_clutter(small, distance, layout),
     )
-    return Backdrop(stats, distance, mask)
+    return Backdrop(stats, distance, mask, layout.face_mask(mask.shape))
 
 
 def _plane_model(lab: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -185,7 +202,7 @@ def _own_head(busy: np.ndarray, head: HeadLayout) -> np.ndarray:
 def whiten(image: np.ndarray, backdrop: Backdrop, white_bgr: tuple[int, int, int]) -> np.ndarray:
     """Blend the backdrop (close to its model and connected to where it was sampled) to white."""
     distance = backdrop.distance
-    candidate = (distance < WHITEN_FAR).astype(np.uint8)
+    candidate = ((distance < WHITEN_FAR) & ~backdrop.face).astype(np.uint8)
     _, labels = cv2.connectedComponents(candidate, connectivity=4)
     seeds = np.unique(labels[backdrop.sampled & (candidate > 0)])
     connected = np.isin(labels, seeds[seeds > 0])

@@ -70,7 +70,7 @@ class CheckResult:
     def to_dict(self) -> dict[str, Any]:
         value = self.value
         if isinstance(value, float):
-            value = round(value, 4) if math.isfinite(value) else None
+            value = round(float(value), 4) if math.isfinite(value) else None
         return {
             "check": self.name,
             "status": self.status.value,

@@ -59,8 +59,8 @@ class FaceDetector(Protocol):
 
     name: str
 
-    def find_faces(self, gray: np.ndarray, min_size: int) -> list[Box]:
-        """Every face at least `min_size` pixels wide in a greyscale image, largest first."""
+    def find_faces(self, gray: np.ndarray, min_size: int, max_size: int | None = None) -> list[Box]:
+        """Every face `min_size` to `max_size` pixels wide in a greyscale image, largest first."""
         ...
 
     def find_eyes(self, gray: np.ndarray, face: Box) -> EyeSearch:
@@ -108,12 +108,13 @@ class HaarDetector:
         return cls(settings.face_cascade, settings.eye_cascade, settings.scale_factor,
                    settings.min_neighbors, eye_search_width)
 
-    def find_faces(self, gray: np.ndarray, min_size: int) -> list[Box]:
+    def find_faces(self, gray: np.ndarray, min_size: int, max_size: int | None = None) -> list[Box]:
         # No histogram equalisation: on a white backdrop it crushes the face into the darkest
         # tones and small faces are lost; the cascade normalises each window's contrast anyway.
+        largest = (max_size, max_size) if max_size else (0, 0)
         found = self._faces.detectMultiScale(
             gray, scaleFactor=self._scale_factor, minNeighbors=self._min_neighbors,
-            minSize=(min_size, min_size))
+            minSize=(min_size, min_size), maxSize=largest)
         boxes = [Box(float(x), float(y), float(w), float(h)) for x, y, w, h in found]
         return drop_nested(sorted(boxes, key=lambda b: b.area, reverse=True))
 

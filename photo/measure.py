@@ -57,7 +57,7 @@ PATCH_BELOW = 3.0
 BACKDROP_EXCLUDED_CENTRE = 0.1  # eye distances above the eye line
 BACKDROP_EXCLUDED_HALF_AXES = (1.65, 2.45)
 BACKDROP_LOWEST_ABOVE_EYES = 0.3
-BACKDROP_MIN_PIXELS = 250  # at NORM_EYE_DISTANCE scale (about 0.1 square eye distances)
+BACKDROP_MIN_PIXELS = 60  # every other pixel at NORM_EYE_DISTANCE scale (~0.1 square eye distances)
 BACKDROP_MAX_SPREAD = 6.0  # median distance from the median colour
 # Colour distances in this module are in OpenCV's 8-bit Lab units (L* scaled to 0-255).
 OUTLINE_DISTANCE = 14.0  # distance from the backdrop that counts as head
@@ -195,7 +195,7 @@ def outline_top(patch: HeadPatch) -> float | None:
 def _backdrop_colour(lab: np.ndarray, patch: HeadPatch) -> np.ndarray | None:
     """Median L*a*b* of the backdrop around the head; None when too little of it is visible or
     it is not plain (then the outline cannot be told from the clutter)."""
-    pixels = lab[_backdrop_zone(lab.shape[:2]) & patch.valid]
+    pixels = lab[::2, ::2][_backdrop_zone(lab.shape[:2])[::2, ::2] & patch.valid[::2, ::2]]
     if len(pixels) < BACKDROP_MIN_PIXELS:
         return None
     colour = np.median(pixels, axis=0)

@@ -233,7 +233,8 @@ def _frame_box(gray: np.ndarray) -> Box:
 def _layout(geometry: FaceGeometry, extent: HeadExtent, plan: crop.CropPlan) -> background.HeadLayout:
     eye = geometry.midpoint.transformed(plan.matrix)
     unit = geometry.eye_distance * plan.scale
-    return background.HeadLayout(eye.x, eye.y - extent.crown_above * unit, eye.y + extent.chin_below * unit)
+    return background.HeadLayout(eye.x, eye.y - extent.crown_above * unit, eye.y,
+                                 eye.y + extent.chin_below * unit, unit)
 
 
 def _complete(results: list[CheckResult]) -> tuple[CheckResult, ...]:

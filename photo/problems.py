@@ -108,6 +108,15 @@ class Blurred(PhotoProblem):
 
 
 @dataclass(frozen=True)
+class Moving(PhotoProblem):
+    """Live guidance: the eyes moved this far (eye distances) since the last frame."""
+
+    motion: float
+    maximum: float
+    message_key: ClassVar[str] = N_("photo.hold_still")
+
+
+@dataclass(frozen=True)
 class BadExposure(PhotoProblem):
     brightness: float
     clipped_fraction: float

@@ -1,0 +1,96 @@
+"""`python main.py photo IN [IN ...] -o OUTDIR [--spec NAME] [--json]`: still images to ID photos.
+
+For each input it prints every check with its measured value, and writes
+OUTDIR/<input stem>.jpg when all pass. Exit code: 0 when every input passed, 3 when any was
+refused (with its reasons), 2 when any input could not be read (that wins over 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_ALL_PASSED = 0
+EXIT_USAGE = 2
+EXIT_UNREADABLE = 2
+EXIT_REFUSED = 3
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "photo", help="check still images against an ID photo spec and write conforming JPEGs",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("inputs", nargs="+", type=Path, metavar="IN", help="image files (JPEG, PNG, ...)")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUTDIR",
+                        help="folder for the conforming JPEGs (created if missing)")
+    parser.add_argument("--spec", default=None, help="photo spec name from [photo.specs] (default: the "
+                                                     "configured default_spec, exit-entry)")
+    parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import cv2
+
+    from kiosk.cli import load_from_args
+    from photo.detect import DetectorUnavailable
+    from photo.pipeline import PhotoPipeline
+    from photo.spec import PhotoSettings
+
+    settings = PhotoSettings.from_config(load_from_args(args)["photo"])
+    if args.spec and args.spec not in settings.specs:
+        print(f"photo: unknown spec {args.spec!r}; known: {', '.join(sorted(settings.specs))}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        pipeline = PhotoPipeline.from_settings(settings, args.spec)
+    except DetectorUnavailable as exc:
+        print(f"photo: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        args.output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"photo: cannot create {args.output}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    reports: list[dict[str, Any]] = []
+    unreadable = refused = False
+    for path in args.inputs:
+        image = cv2.imread(str(path), cv2.IMREAD_COLOR) if path.is_file() else None
+        if image is None:
+            unreadable = True
+            reports.append({"input": str(path), "readable": False, "ok": False})
+            if not args.json:
+                print(f"{path}: unreadable (not an image file OpenCV can decode)", file=sys.stderr)
+            continue
+        result = pipeline.finalize(image)
+        report = {"input": str(path), "readable": True, **result.to_dict(), "output": None}
+        if result.ok and result.jpeg is not None:
+            target = args.output / f"{path.stem}.jpg"
+            target.write_bytes(result.jpeg)
+            report["output"] = str(target)
+        else:
+            refused = True
+        reports.append(report)
+        if not args.json:
+            _print_text(report)
+    if args.json:
+        print(json.dumps({"spec": pipeline.spec.name, "results": reports}, ensure_ascii=False, indent=2))
+    if unreadable:
+        return EXIT_UNREADABLE
+    return EXIT_REFUSED if refused else EXIT_ALL_PASSED
+
+
+def _print_text(report: dict[str, Any]) -> None:
+    verdict = "ACCEPTED" if report["ok"] else "REFUSED"
+    print(f"{report['input']}: {verdict} ({report['spec']}, {report['seconds'] * 1000:.0f} ms)")
+    for check in report["checks"]:
+        value = check["value"]
+        shown = "-" if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value))
+        line = f"  {check['status']:<8} {check['check']:<17} {shown:>10}   {check['rule']}"
+        if check["problem"]:
+            line += f"   -> {check['problem']} [{check['message_key']}]"
+        print(line)
+    if report["output"]:
+        print(f"  wrote {report['output']} ({report['bytes']} bytes, JPEG quality {report['jpeg_quality']})")

@@ -1,0 +1,284 @@
+"""Live guidance: one piece of advice per preview frame, and an automatic capture.
+
+`LiveGuide(...).update(frame, now)` judges a preview frame (640 x 480 at 30 fps or more, on
+one core) with the same geometry as the still pipeline, says the single most important
+thing to change, and runs the countdown: once frames have passed for `stable_pass_seconds`
+it counts `countdown_seconds` down and then asks the flow to capture the still. The clock
+is passed in (`now`, seconds), so tests and the flow drive time; nothing here sleeps.
+
+Advice, most important first: one person only / no face, come closer / step back, move
+left/right/up/down, straighten head / look straight, too dark / too bright, hold still.
+The frame must pass with a little room to spare (GUIDE_UPSCALE_MARGIN, no edge padding)
+so the still, taken a moment later, passes too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import numpy as np
+
+from kiosk.i18n import N_
+from photo import checks, crop, measure
+from photo.detect import EyeSearch, FaceDetector, HaarDetector
+from photo.geometry import Box, EyePair, Point
+from photo.measure import FaceGeometry, HeadExtent
+from photo.problems import BadExposure, FaceCount, Moving, PhotoProblem
+from photo.spec import DetectorSettings, GuidanceSettings, PhotoSettings, PhotoSpec, QualityLimits
+
+# Live frames search eyes in an 80 px face (about 1.5 ms instead of 5 ms for the still).
+GUIDE_EYE_SEARCH_WIDTH = 80
+# Ask to come closer until the head is this much bigger than the still's minimum.
+GUIDE_UPSCALE_MARGIN = 1.1
+# Mean brightness of a frame with no face that is "too dark" rather than empty. (A bright
+# empty frame is just the white backdrop: "no face" is the right advice there.)
+DARK_FRAME = 45.0
+# Between full searches the face is looked for only near where it was and at about its
+# size (the cascade's cost is mostly windows around a big face at every scale); a full
+# search every FULL_SEARCH_EVERY frames still finds a second person within a fifth of a
+# second at 30 fps.
+FULL_SEARCH_EVERY = 6
+TRACK_MARGIN = 0.5  # face widths around the last face
+TRACK_SIZE_RANGE = (0.75, 1.35)
+# Proportions stand in for the head outline on preview frames (cheaper, and close enough to
+# frame the citizen; the still measures the outline).
+PREVIEW_EXTENT = HeadExtent(measure.CROWN_ABOVE_EYES, measure.CHIN_BELOW_EYES, None)
+
+
+class GuideState(enum.Enum):
+    SEARCHING = "searching"  # the frame does not pass; the advice says why
+    HOLDING = "holding"  # passing; waiting for it to stay so for stable_pass_seconds
+    COUNTDOWN = "countdown"  # passing and stable; counting down to the capture
+    CAPTURE = "capture"  # take the still now (reported once)
+    CAPTURED = "captured"  # waiting for the flow to judge the still and reset()
+
+
+@dataclass(frozen=True)
+class FrameVerdict:
+    """One preview frame judged: the first problem (None when it passes) and the numbers."""
+
+    problem: PhotoProblem | None
+    face: Box | None = None
+    eyes: EyePair | None = None
+    measured: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """What the screen shows for one frame."""
+
+    message_key: str
+    state: GuideState
+    seconds_left: int | None = None
+    problem: PhotoProblem | None = None
+    face: Box | None = None
+    measured: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def capture(self) -> bool:
+        return self.state is GuideState.CAPTURE
+
+    @property
+    def message_values(self) -> dict[str, Any]:
+        """Placeholders for the message (`{seconds}` of the countdown)."""
+        return {"seconds": self.seconds_left} if self.seconds_left is not None else {}
+
+
+class FrameJudge:
+    """Judges single preview frames (no memory but the last eye position, for motion)."""
+
+    def __init__(self, spec: PhotoSpec, quality: QualityLimits, guidance: GuidanceSettings,
+                 detector_settings: DetectorSettings, detector: FaceDetector | None = None,
+                 mirrored: bool = False) -> None:
+        self.spec = spec
+        self.quality = quality
+        # The frame must pass with room to spare, so the still taken a moment later passes too.
+        self.strict = dataclasses.replace(quality, max_upscale=quality.max_upscale / GUIDE_UPSCALE_MARGIN,
+                                          max_pad_fraction=0.0)
+        self.guidance = guidance
+        self.detector_settings = detector_settings
+        self.detector = detector or HaarDetector.from_settings(detector_settings, GUIDE_EYE_SEARCH_WIDTH)
+        self.mirrored = mirrored
+        self._last_eyes: Point | None = None
+        self._last_face: Box | None = None
+        self._frames_since_full_search = 0
+
+    def forget_motion(self) -> None:
+        self._last_eyes = None
+        self._last_face = None
+
+    def judge(self, frame: np.ndarray) -> FrameVerdict:
+        gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+        faces = self._faces(gray)
+        if len(faces) != 1:
+            self._last_eyes = None
+            return FrameVerdict(self._no_single_face(gray, len(faces)), measured={"faces": len(faces)})
+        face = faces[0]
+        search = self.detector.find_eyes(gray, face)
+        geometry = FaceGeometry(search.pair, True) if search.pair else FaceGeometry.from_face_box(face)
+        tone = measure.face_tone(gray, face)
+        measured: dict[str, float] = {"faces": 1, "brightness": tone.brightness}
+        verdict = self._framing(gray, geometry, measured)
+        if verdict is None:
+            verdict = self._pose_and_light(frame, gray, face, search.pair, geometry, tone, measured)
+        self._remember(search.pair)
+        return FrameVerdict(verdict, face, search.pair, measured)
+
+    def _faces(self, gray: np.ndarray) -> list[Box]:
+        height, width = gray.shape[:2]
+        scale = min(1.0, self.guidance.detect_width / width)
+        small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+        faces = None
+        if self._last_face is not None and self._frames_since_full_search < FULL_SEARCH_EVERY:
+            faces = self._track(small, self._last_face.scaled(scale))
+        if faces is None:
+            min_size = max(20, int(self.detector_settings.min_face_fraction * min(small.shape[:2])))
+            faces = self.detector.find_faces(small, min_size)
+            self._frames_since_full_search = 0
+        self._frames_since_full_search += 1
+        boxes = [box.scaled(1 / scale) for box in faces]
+        self._last_face = boxes[0] if len(boxes) == 1 else None
+        return boxes
+
+    def _track(self, small: np.ndarray, last: Box) -> list[Box] | None:
+        """The face near its last place and size, or None (then a full search follows)."""
+        margin = TRACK_MARGIN * last.w
+        region = Box(last.x - margin, last.y - margin, last.w + 2 * margin, last.h + 2 * margin)
+        rows, cols = region.clipped_slices(small.shape)
+        low, high = TRACK_SIZE_RANGE
+        found = self.detector.find_faces(small[rows, cols], max(20, int(low * last.w)), int(high * last.w))
+        if len(found) != 1:
+            return None
+        return [found[0].moved(cols.start, rows.start)]
+
+    def _no_single_face(self, gray: np.ndarray, count: int) -> PhotoProblem:
+        if count == 0:
+            brightness = float(gray.mean())
+            if brightness < DARK_FRAME:
+                return BadExposure(brightness, 0.0, too_dark=True)
+        return FaceCount(found=count)
+
+    def _framing(self, gray: np.ndarray, geometry: FaceGeometry, measured: dict[str, float]) -> PhotoProblem | None:
+        """Size and position, judged as the still will be: in capture pixels."""
+        height, width = gray.shape[:2]
+        to_capture = self.guidance.capture_height / height
+        scaled = FaceGeometry(geometry.eyes.scaled(to_capture), geometry.from_eyes)
+        capture_size = (int(round(width * to_capture)), self.guidance.capture_height)
+        plan = crop.plan_crop(scaled, PREVIEW_EXTENT, self.spec, capture_size)
+        size = checks.face_size(plan, self.spec, self.strict, capture_size)
+        measured["head_px"] = plan.head_px
+        if size.problem:
+            return size.problem
+        return checks.position(plan, self.strict, self.mirrored).problem
+
+    def _pose_and_light(self, frame: np.ndarray, gray: np.ndarray, face: Box, eyes: EyePair | None,
+                        geometry: FaceGeometry, tone: measure.FaceTone,
+                        measured: dict[str, float]) -> PhotoProblem | None:
+        exposure = checks.exposure(tone, self.quality).problem
+        if eyes is None:
+            return exposure or checks.eyes(EyeSearch(None, 0)).problem
+        measured["roll"] = geometry.roll_degrees
+        roll = checks.roll(geometry.roll_degrees, self.spec).problem
+        if roll:
+            return roll
+        if exposure:
+            return exposure
+        patch = measure.head_patch(frame, geometry)
+        yaw = measure.estimate_yaw(patch)
+        pitch = measure.estimate_pitch_up(measure.head_extent(patch))
+        for name, value, check in (("yaw", yaw, checks.yaw), ("pitch", pitch, checks.pitch)):
+            if value is not None:
+                measured[name] = value
+                problem = check(value, self.spec, self.quality).problem
+                if problem:
+                    return problem
+        motion = self._motion(eyes)
+        measured["motion"] = motion
+        if motion > self.guidance.max_motion:
+            return Moving(motion, self.guidance.max_motion)
+        sharp = measure.sharpness(gray, face)
+        measured["sharpness"] = sharp
+        return checks.sharpness(sharp, self.quality).problem
+
+    def _motion(self, eyes: EyePair) -> float:
+        """Eye midpoint movement since the last frame, in eye distances (0 on the first frame)."""
+        if self._last_eyes is None:
+            return 0.0
+        mid = eyes.midpoint
+        return math.hypot(mid.x - self._last_eyes.x, mid.y - self._last_eyes.y) / eyes.distance
+
+    def _remember(self, eyes: EyePair | None) -> None:
+        self._last_eyes = eyes.midpoint if eyes else None
+
+
+class LiveGuide:
+    """The countdown state machine over FrameJudge's verdicts. Call reset() to start over
+    (after the still was refused, or for the next citizen)."""
+
+    def __init__(self, spec: PhotoSpec, quality: QualityLimits, settings: GuidanceSettings,
+                 detector_settings: DetectorSettings, detector: FaceDetector | None = None,
+                 mirrored: bool = False) -> None:
+        self.judge = FrameJudge(spec, quality, settings, detector_settings, detector, mirrored)
+        self.settings = settings
+        self.reset()
+
+    @classmethod
+    def from_settings(cls, settings: PhotoSettings, spec_name: str | None = None,
+                      detector: FaceDetector | None = None) -> "LiveGuide":
+        return cls(settings.spec(spec_name), settings.quality, settings.guidance, settings.detector,
+                   detector, settings.frames_mirrored)
+
+    def reset(self) -> None:
+        self.state = GuideState.SEARCHING
+        self._passing_since: float | None = None
+        self._countdown_from: float | None = None
+        self._failing_since: float | None = None
+        self.judge.forget_motion()
+
+    def update(self, frame: np.ndarray, now: float) -> Guidance:
+        """Judge `frame` taken at `now` (seconds on any steady clock) and advance the countdown."""
+        if self.state in (GuideState.CAPTURE, GuideState.CAPTURED):
+            self.state = GuideState.CAPTURED
+            return Guidance(N_("photo.captured"), self.state)
+        verdict = self.judge.judge(frame)
+        if verdict.problem is None:
+            return self._passing(verdict, now)
+        return self._failing(verdict, now)
+
+    def _passing(self, verdict: FrameVerdict, now: float) -> Guidance:
+        self._failing_since = None
+        if self._passing_since is None:
+            self._passing_since = now
+            self.state = GuideState.HOLDING
+        if self.state is GuideState.HOLDING and now - self._passing_since >= self.settings.stable_pass_seconds:
+            self.state = GuideState.COUNTDOWN
+            self._countdown_from = now
+        return self._progress(verdict, now)
+
+    def _failing(self, verdict: FrameVerdict, now: float) -> Guidance:
+        if self.state is not GuideState.SEARCHING:
+            if self._failing_since is None:
+                self._failing_since = now
+            if now - self._failing_since < self.settings.dropout_grace_seconds:
+                return self._progress(verdict, now)  # a missed detection does not reset the count
+        self.state = GuideState.SEARCHING
+        self._passing_since = self._countdown_from = self._failing_since = None
+        problem = verdict.problem
+        assert problem is not None
+        return Guidance(problem.message_key, self.state, None, problem, verdict.face, verdict.measured)
+
+    def _progress(self, verdict: FrameVerdict, now: float) -> Guidance:
+        if self.state is GuideState.COUNTDOWN:
+            assert self._countdown_from is not None
+            left = self.settings.countdown_seconds - (now - self._countdown_from)
+            if left <= 0:
+                self.state = GuideState.CAPTURE
+                return Guidance(N_("photo.captured"), self.state, 0, None, verdict.face, verdict.measured)
+            return Guidance(N_("photo.countdown"), self.state, math.ceil(left), None, verdict.face,
+                            verdict.measured)
+        return Guidance(N_("photo.hold_still"), self.state, None, None, verdict.face, verdict.measured)
