@@ -1,5 +1,9 @@
 """Configuration keys of the flows ([flows] in the TOML files)."""
 
-from kiosk.schema import Schema
+from kiosk.schema import Field, Schema
 
-FLOWS_SCHEMA: Schema = {}
+FLOWS_SCHEMA: Schema = {
+    "face_tries": Field(int, "Face comparisons allowed before the identity step refuses.",
+                        minimum=1, maximum=10),
+    "journal": Field(str, "Journal of payments, card writes and submissions (relative: to the project)."),
+}

@@ -1,0 +1,77 @@
+"""What every flow is given: devices, the back end, the journal, the session, the clock.
+
+Flows reach devices and the back end only through this, by their contracts, so a test
+drives a whole flow with simulators and the reference back end, and a hall's kiosk drives
+the same flow with real devices and its own endpoint.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol
+
+from devices.base import DeviceError
+from kiosk.i18n import N_
+
+if TYPE_CHECKING:
+    from devices.camera.contract import Camera
+    from devices.idcard.contract import IdCardReader
+    from devices.permit.contract import PermitReaderWriter
+    from devices.printer.contract import ReceiptPrinter
+    from devices.scanner.contract import CodeScanner
+    from flows.journal import Journal
+    from kiosk.backend_client.client import BackendClient
+    from kiosk.config import Config
+    from kiosk.session import Session
+
+
+class DeviceSource(Protocol):
+    """The device manager as flows see it."""
+
+    def get(self, kind: str) -> Any:
+        ...
+
+
+class DeviceMissing(DeviceError):
+    """A flow needs a device the terminal does not have (or could not start)."""
+
+
+@dataclass
+class FlowContext:
+    config: "Config"
+    devices: DeviceSource
+    backend: "BackendClient"
+    journal: "Journal"
+    session: "Session"
+    now: Callable[[], float] = field(default=time.monotonic)
+
+    @property
+    def settings(self) -> Mapping[str, Any]:
+        """The [flows] section of the configuration."""
+        return self.config["flows"]
+
+    @property
+    def terminal_id(self) -> str:
+        return self.config["terminal"]["id"]
+
+    def _device(self, kind: str) -> Any:
+        device = self.devices.get(kind)
+        if device is None:
+            raise DeviceMissing(N_("device.unavailable"), f"no {kind} device configured or started")
+        return device
+
+    def idcard(self) -> "IdCardReader":
+        return self._device("idcard")
+
+    def permit(self) -> "PermitReaderWriter":
+        return self._device("permit")
+
+    def camera(self) -> "Camera":
+        return self._device("camera")
+
+    def printer(self) -> "ReceiptPrinter":
+        return self._device("printer")
+
+    def scanner(self) -> "CodeScanner":
+        return self._device("scanner")

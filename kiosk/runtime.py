@@ -1,0 +1,77 @@
+"""Everything the kiosk runs on besides the screen: back end, devices, journal, session.
+
+Built the same way by the Kivy app, `selftest` and the flow tests, so what the tests drive
+is what a hall runs. With the shipped configuration the reference back end starts in-process
+and every device is a simulator on a real channel.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from devices.manager import DeviceManager
+from flows.context import FlowContext
+from flows.journal import Journal
+from kiosk.backend_client.client import BackendClient
+from kiosk.backend_client.settings import ClientSettings
+from kiosk.config import Config
+from kiosk.session import Session
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    config: Config
+    backend: BackendClient
+    devices: DeviceManager
+    journal: Journal
+    session: Session
+    embedded_backend: Any = None  # backend.embedded.EmbeddedBackend when [backend] mode = "embedded"
+    _closed: bool = field(default=False, repr=False)
+
+    def flow_context(self) -> FlowContext:
+        return FlowContext(self.config, self.devices, self.backend, self.journal, self.session)
+
+    @property
+    def simulators(self) -> dict[str, Any]:
+        """Control handles of the simulated devices (insert a card, pull the paper, ...)."""
+        return self.devices.context.simulators
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self.session.wipe("kiosk stopping")
+        self.devices.close()
+        self.backend.close()
+        self.journal.close()
+        if self.embedded_backend is not None:
+            self.embedded_backend.stop()
+
+
+def start_runtime(config: Config, start_device_polling: bool = True) -> Runtime:
+    """Start the back end (embedded or remote client), every device, the journal and a session."""
+    embedded = None
+    endpoint = None
+    if config["backend"]["mode"] == "embedded":
+        from backend.embedded import start_embedded
+
+        embedded = start_embedded(config)
+        endpoint = embedded.url
+        log.info("embedded reference back end at %s", endpoint)
+    try:
+        backend = BackendClient(ClientSettings.from_config(config, endpoint=endpoint))
+        devices = DeviceManager.from_config(config)
+        if start_device_polling:
+            devices.start()
+        journal = Journal(config.path(config["flows"]["journal"]))
+    except BaseException:
+        if embedded is not None:
+            embedded.stop()
+        raise
+    ui = config["ui"]
+    session = Session(config.data_dir / "sessions", ui["default_language"], ui["large_text"], ui["high_contrast"])
+    return Runtime(config, backend, devices, journal, session, embedded)
