@@ -182,11 +182,11 @@ class FileSizeOutOfWindow(PhotoProblem):
 
 
 @dataclass(frozen=True)
-class UnreadableImage(PhotoProblem):
-    """The input is not an image OpenCV can decode (CLI exit code 2)."""
+class RetakesExhausted(PhotoProblem):
+    """For the flow: the citizen has been refused `attempts` times ([photo] retakes_limit)."""
 
-    reason: str
-    message_key: ClassVar[str] = N_("photo.retake")
+    attempts: int
+    message_key: ClassVar[str] = N_("photo.retakes_exhausted")
 
 
 def _short(value: Any) -> str:
