@@ -14,7 +14,8 @@ import logging
 import os
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np

@@ -14,8 +14,9 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from devices.camera.driver import OpenCvCamera
 from devices.camera.scenes import render_scenes

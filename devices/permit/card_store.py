@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from devices.permit.records import (
-    CHIP_CAPACITY, Destination, Endorsement, EndorsementType, PermitCard, Sex, Trips,
+    CHIP_CAPACITY,
+    Destination,
+    Endorsement,
+    EndorsementType,
+    PermitCard,
+    Sex,
+    Trips,
 )
 
 STORE_VERSION = 1

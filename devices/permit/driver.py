@@ -7,25 +7,48 @@ without restarting the kiosk. Writes are confirmed by reading the record back fr
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import termios
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 import serial
 
 from devices.base import DeviceStatus, StatusLog
 from devices.channels import line_time
 from devices.permit.contract import (
-    MSG_AUTH_FAILED, MSG_BAD_FRAME, MSG_CARD_REMOVED, MSG_CHIP_FULL, MSG_DISCONNECTED, MSG_MODULE_FAULT,
-    MSG_NO_CARD, MSG_TIMEOUT, PermitError, WriteOutcome, WriteResult,
+    MSG_AUTH_FAILED,
+    MSG_BAD_FRAME,
+    MSG_CARD_REMOVED,
+    MSG_CHIP_FULL,
+    MSG_DISCONNECTED,
+    MSG_MODULE_FAULT,
+    MSG_NO_CARD,
+    MSG_TIMEOUT,
+    PermitError,
+    WriteOutcome,
+    WriteResult,
 )
 from devices.permit.protocol import (
-    BAD_FRAME_SEQ, HEADER_SIZE, STX, Command, Response, Status, decode_card, decode_frame,
-    decode_record, decode_response, decode_status_data, encode_record_id, encode_request,
-    encode_write, frame_size,
+    BAD_FRAME_SEQ,
+    HEADER_SIZE,
+    STX,
+    Command,
+    Response,
+    Status,
+    decode_card,
+    decode_frame,
+    decode_record,
+    decode_response,
+    decode_status_data,
+    encode_record_id,
+    encode_request,
+    encode_write,
+    frame_size,
 )
 from devices.permit.records import Endorsement, PermitCard
 
@@ -271,10 +294,8 @@ class SerialPermitDriver:
 
     def _drop(self) -> None:
         if self._serial is not None:
-            try:
+            with contextlib.suppress(*_LINE_ERRORS):
                 self._serial.close()
-            except _LINE_ERRORS:
-                pass
             self._serial = None
 
     def _next_seq(self) -> int:

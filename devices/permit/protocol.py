@@ -14,7 +14,13 @@ from dataclasses import dataclass
 
 from devices.permit.contract import MSG_BAD_FRAME, MSG_UNREADABLE, PermitError
 from devices.permit.records import (
-    MAX_NAME_BYTES, Destination, Endorsement, EndorsementType, PermitCard, Sex, Trips,
+    MAX_NAME_BYTES,
+    Destination,
+    Endorsement,
+    EndorsementType,
+    PermitCard,
+    Sex,
+    Trips,
 )
 
 STX = 0x02
@@ -27,6 +33,7 @@ MAX_LEN = 0x2800  # LEN above this is a bad frame: protects a reader from a garb
 HEADER_SIZE = 3  # STX + LEN
 TRAILER_SIZE = 3  # CRC + ETX
 MIN_LEN = 2  # SEQ + CMD
+FRAME_OVERHEAD = HEADER_SIZE + MIN_LEN + TRAILER_SIZE  # bytes of a frame around its BODY
 RECORD_SIZE = 30
 PERMIT_NUMBER_SIZE = 9
 CARD_SERIAL_SIZE = 8

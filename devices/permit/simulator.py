@@ -14,18 +14,33 @@ import os
 import select
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from devices.channels import PtyPair, line_time, open_pty
 from devices.permit.card_store import CardStore
 from devices.permit.contract import PermitError
+from devices.permit.driver import SerialPermitDriver
 from devices.permit.protocol import (
-    Command, Frame, FrameSplitter, Status, bad_frame_response, decode_record_id, decode_write,
-    encode_card, encode_record, encode_response, encode_status_data,
+    FRAME_OVERHEAD,
+    Command,
+    Frame,
+    FrameSplitter,
+    Status,
+    bad_frame_response,
+    decode_record_id,
+    decode_write,
+    encode_card,
+    encode_record,
+    encode_response,
+    encode_status_data,
 )
 from devices.permit.records import CHIP_CAPACITY, Endorsement
+
+if TYPE_CHECKING:
+    from devices.factory import DeviceContext
 
 log = logging.getLogger(__name__)
 
@@ -159,9 +174,9 @@ class PermitCardSimulator:
         while not self._stop.is_set():
             readable, _, _ = select.select([master], [], [], POLL_SECONDS)
             now = time.monotonic()
-            if splitter.has_partial and now - last_byte_at > REQUEST_GAP_TIMEOUT:
-                if splitter.discard_partial() is not None:
-                    self._send(master, bad_frame_response())
+            stalled = splitter.has_partial and now - last_byte_at > REQUEST_GAP_TIMEOUT
+            if stalled and splitter.discard_partial() is not None:
+                self._send(master, bad_frame_response())
             if not readable:
                 continue
             try:
@@ -177,8 +192,7 @@ class PermitCardSimulator:
             log.debug("permit simulator: bad request frame (%s)", item.detail)
             self._send(master, bad_frame_response())
             return
-        request_size = len(item.body) + 8
-        time.sleep(line_time(request_size, self._baud))
+        time.sleep(line_time(FRAME_OVERHEAD + len(item.body), self._baud))  # the request's own wire time
         try:
             command: Command | int = Command(item.command)
         except ValueError:
@@ -281,10 +295,8 @@ class PermitCardSimulator:
                 return
 
 
-def build(settings: Mapping[str, Any], context: Any) -> Any:
+def build(settings: Mapping[str, Any], context: DeviceContext) -> SerialPermitDriver:
     """Start the simulator on a pty and return the real driver connected to it."""
-    from devices.permit.driver import SerialPermitDriver
-
     simulator = PermitCardSimulator(context.data_dir / STATE_FILE, baud=settings["baud"])
     port = simulator.start()
     context.simulators["permit"] = simulator

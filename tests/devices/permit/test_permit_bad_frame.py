@@ -15,7 +15,12 @@ from devices.channels import PtyPair, open_pty
 from devices.permit.contract import PermitError, WriteOutcome
 from devices.permit.driver import SerialPermitDriver, Timeouts
 from devices.permit.protocol import (
-    Command, FrameSplitter, Status, bad_frame_response, encode_request, encode_response,
+    Command,
+    FrameSplitter,
+    Status,
+    bad_frame_response,
+    encode_request,
+    encode_response,
     encode_status_data,
 )
 

@@ -8,9 +8,25 @@ import pytest
 
 from devices.permit.contract import PermitError
 from devices.permit.protocol import (
-    Command, Frame, FrameSplitter, Status, bad_frame_response, crc16, decode_card, decode_frame,
-    decode_record, decode_response, decode_status_data, decode_write, encode_card, encode_record,
-    encode_record_id, encode_request, encode_response, encode_status_data, encode_write,
+    Command,
+    Frame,
+    FrameSplitter,
+    Status,
+    bad_frame_response,
+    crc16,
+    decode_card,
+    decode_frame,
+    decode_record,
+    decode_response,
+    decode_status_data,
+    decode_write,
+    encode_card,
+    encode_record,
+    encode_record_id,
+    encode_request,
+    encode_response,
+    encode_status_data,
+    encode_write,
 )
 from devices.permit.records import PermitCard, Sex
 
@@ -58,7 +74,7 @@ def test_card_block_layout(endorsement) -> None:
     card = PermitCard("CA1234567", "04A1B2C3D4E5F602", "李娜", "LI NA", Sex.FEMALE,
                       dt.date(1992, 11, 2), dt.date(2034, 1, 15), (endorsement(7001),))
     raw = encode_card(card)
-    name = "李娜".encode("utf-8")
+    name = "李娜".encode()
     assert raw == (b"CA1234567" + bytes.fromhex("04A1B2C3D4E5F602") + b"F" + b"19921102" + b"20340115"
                    + bytes((len(name),)) + name + b"\x05LI NA" + b"\x01" + encode_record(endorsement(7001)))
     assert decode_card(raw) == card

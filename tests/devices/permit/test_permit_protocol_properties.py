@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from hypothesis import given, settings
@@ -9,12 +10,31 @@ from hypothesis import strategies as st
 
 from devices.permit.contract import PermitError
 from devices.permit.protocol import (
-    Command, Frame, FrameSplitter, Status, decode_card, decode_frame, decode_record, decode_record_id,
-    decode_response, decode_status_data, decode_write, encode_card, encode_frame, encode_record,
-    encode_request, encode_response,
+    Command,
+    Frame,
+    FrameSplitter,
+    Status,
+    decode_card,
+    decode_frame,
+    decode_record,
+    decode_record_id,
+    decode_response,
+    decode_status_data,
+    decode_write,
+    encode_card,
+    encode_frame,
+    encode_record,
+    encode_request,
+    encode_response,
 )
 from devices.permit.records import (
-    CHIP_CAPACITY, Destination, Endorsement, EndorsementType, PermitCard, Sex, Trips,
+    CHIP_CAPACITY,
+    Destination,
+    Endorsement,
+    EndorsementType,
+    PermitCard,
+    Sex,
+    Trips,
 )
 
 PARSERS = (decode_frame, decode_card, decode_record, decode_record_id, decode_write, decode_status_data)
@@ -44,10 +64,8 @@ def cards(draw: st.DrawFn) -> PermitCard:
 
 
 def only_permit_errors(parser, data: bytes) -> None:
-    try:
+    with contextlib.suppress(PermitError):
         parser(data)
-    except PermitError:
-        pass
 
 
 @given(st.binary(max_size=300))
@@ -106,11 +124,11 @@ def test_splitter_finds_every_frame_between_noise_in_any_chunking(
         items: list[tuple[bytes, int, bytes]], data: st.DataObject) -> None:
     noise_free = [bytes(b for b in noise if b != 0x02) for noise, _, _ in items]
     stream = b"".join(noise + encode_request(seq, Command.READ_RECORD, body)
-                      for noise, (_, seq, body) in zip(noise_free, items))
+                      for noise, (_, seq, body) in zip(noise_free, items, strict=True))
     cuts = sorted(data.draw(st.lists(st.integers(0, len(stream)), max_size=5)))
     splitter = FrameSplitter()
     found = []
-    for start, end in zip([0, *cuts], [*cuts, len(stream)]):
+    for start, end in zip([0, *cuts], [*cuts, len(stream)], strict=True):
         found += splitter.feed(stream[start:end])
     assert found == [Frame(seq, Command.READ_RECORD, body) for _, seq, body in items]
 
