@@ -18,6 +18,10 @@ channel, so a gentle light fall-off still counts as backdrop) and that is connec
 the backdrop was sampled is blended towards the spec's white, with a soft edge: a near-white,
 even backdrop becomes the spec's white and the person is untouched.
 
+After whitening, the backdrop zone is checked again: any light-grey residue (a mottled wall,
+a shadow the model did not explain) left between "white" and "clearly the person" refuses
+the photo, since that is exactly what a counter would reject.
+
 Everything is computed at half the output size (the measures are coarse by nature and the
 whitening mask is feathered anyway), which keeps this step near 5 ms.
 """
@@ -51,6 +55,11 @@ WHITEN_FAR = 15.0
 FACE_TOP_ABOVE_EYES = 0.7
 FACE_HALF_WIDTH = 1.0
 WHITEN_FEATHER = 0.7  # Gaussian sigma (analysis pixels) of the mask edge
+# Residue after whitening: farther than WHITE_TOLERANCE from the spec's white but nearer than
+# PERSON_DISTANCE (beyond that it is hair or clothes), away from the person's edges.
+WHITE_TOLERANCE = 4.0
+PERSON_DISTANCE = 35.0
+PERSON_EDGE_PIXELS = 3
 
 
 @dataclass(frozen=True)
@@ -213,3 +222,18 @@ def whiten(image: np.ndarray, backdrop: Backdrop, white_bgr: tuple[int, int, int
     white = np.array(white_bgr, np.float32)
     blended = image.astype(np.float32) * (1.0 - alpha) + white * alpha
     return np.clip(blended + 0.5, 0, 255).astype(np.uint8)
+
+
+def residue(whitened: np.ndarray, backdrop: Backdrop, white_bgr: tuple[int, int, int]) -> float:
+    """Share of the backdrop zone that whitening left neither white nor clearly the person."""
+    small = cv2.resize(whitened, (backdrop.distance.shape[1], backdrop.distance.shape[0]),
+                       interpolation=cv2.INTER_AREA)
+    white = to_lab(np.array([[white_bgr]], np.uint8))[0, 0]
+    distance = np.linalg.norm(to_lab(small) - white, axis=2)
+    size = 2 * PERSON_EDGE_PIXELS + 1
+    person = cv2.dilate((distance >= PERSON_DISTANCE).astype(np.uint8), np.ones((size, size), np.uint8)) > 0
+    zone = backdrop.sampled & ~person
+    if not zone.any():
+        return 0.0
+    left_over = (distance > WHITE_TOLERANCE) & (distance < PERSON_DISTANCE)
+    return float(left_over[zone].mean())

@@ -17,7 +17,7 @@ from photo.background import BackgroundStats
 from photo.crop import CropPlan
 from photo.detect import EyeSearch
 from photo.measure import FaceTone
-from photo.problems import (BackgroundBusy, BackgroundNotLight, BackgroundUneven, BadExposure,
+from photo.problems import (BackgroundBusy, BackgroundNotLight, BackgroundResidue, BackgroundUneven, BadExposure,
                             Blurred, EyeDistanceOff, EyesNotFound, FaceCount, FaceTooLarge,
                             FaceTooSmall, FileSizeOutOfWindow, HeadRatioOff, HeadTilted,
                             LowContrast, NotFacingCamera, OffCentre, PhotoProblem)
@@ -37,11 +37,12 @@ CONTRAST = "contrast"
 BACKGROUND_LIGHT = "background_light"
 BACKGROUND_EVEN = "background_even"
 BACKGROUND_PLAIN = "background_plain"
+BACKGROUND_WHITE = "background_white"
 HEAD_RATIO = "head_ratio"
 EYE_DISTANCE = "eye_distance"
 FILE_SIZE = "file_size"
 ALL_CHECKS = (FACE_COUNT, EYES, ROLL, YAW, PITCH, FACE_SIZE, POSITION, SHARPNESS, EXPOSURE,
-              CONTRAST, BACKGROUND_LIGHT, BACKGROUND_EVEN, BACKGROUND_PLAIN, HEAD_RATIO,
+              CONTRAST, BACKGROUND_LIGHT, BACKGROUND_EVEN, BACKGROUND_PLAIN, BACKGROUND_WHITE, HEAD_RATIO,
               EYE_DISTANCE, FILE_SIZE)
 
 
@@ -202,6 +203,12 @@ def background_plain(stats: BackgroundStats, quality: QualityLimits) -> CheckRes
     limit = quality.background_max_clutter
     problem = BackgroundBusy(stats.clutter, limit) if stats.clutter > limit else None
     return _result(BACKGROUND_PLAIN, stats.clutter, f"clutter <= {limit:.0%}", problem)
+
+
+def background_white(share: float, quality: QualityLimits) -> CheckResult:
+    limit = quality.background_max_residue
+    problem = BackgroundResidue(share, limit) if share > limit else None
+    return _result(BACKGROUND_WHITE, share, f"grey left after whitening <= {limit:.0%}", problem)
 
 
 def head_ratio(ratio: float, spec: PhotoSpec) -> CheckResult:

@@ -59,6 +59,8 @@ QUALITY_SCHEMA: Schema = {
     "background_max_clutter": Field(float, "Largest fraction of the background border that is not "
                                            "plain background (objects, a second person).",
                                     minimum=0, maximum=1),
+    "background_max_residue": Field(float, "Largest share of the backdrop still grey after whitening "
+                                           "(mottling, soft shadows).", minimum=0, maximum=1),
     "pose_margin_degrees": Field(float, "Added to the spec's yaw/pitch limits, because the cascade-based "
                                         "pose estimate is coarse (see photo/measure.py).",
                                  minimum=0, maximum=45),

@@ -166,6 +166,10 @@ class PhotoPipeline:
         if not all(r.passed for r in results[-3:]):
             return None
         pixels = background.whiten(pixels, backdrop, self.spec.background_bgr)
+        results.append(checks.background_white(
+            background.residue(pixels, backdrop, self.spec.background_bgr), self.quality))
+        if not results[-1].passed:
+            return None
         head_ratio, eye_ratio = self._remeasure(pixels)
         results.append(checks.head_ratio(head_ratio, self.spec))
         results.append(checks.eye_distance(eye_ratio, self.spec))

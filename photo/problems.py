@@ -149,6 +149,15 @@ class BackgroundUneven(PhotoProblem):
 
 
 @dataclass(frozen=True)
+class BackgroundResidue(PhotoProblem):
+    """After whitening, this share of the backdrop is still grey (mottling, a soft shadow)."""
+
+    share: float
+    maximum: float
+    message_key: ClassVar[str] = N_("photo.background_uneven")
+
+
+@dataclass(frozen=True)
 class BackgroundBusy(PhotoProblem):
     clutter: float
     maximum: float

@@ -150,6 +150,13 @@ def capture(size: tuple[int, int] = (1280, 720), head_fraction: float = 0.5,
                    roll_degrees, yaw_degrees, pitch_degrees)
 
 
+def two_people(size: tuple[int, int] = (1280, 720)) -> np.ndarray:
+    """Two astronauts side by side on the near-white backdrop, the second a little behind."""
+    width, height = size
+    scene = compose(plain_background(size), 0.42 * height, (0.3 * width, 0.42 * height))
+    return compose(scene, 0.36 * height, (0.72 * width, 0.40 * height))
+
+
 def turned(image: np.ndarray, ellipse: tuple[float, float, float, float], degrees: float,
            horizontal: bool) -> np.ndarray:
     """A 2-D stand-in for turning a head in 3-D: what lies inside `ellipse` (centre x, centre y,

@@ -82,6 +82,7 @@ class QualityLimits:
     background_max_chroma: float
     background_max_unevenness: float
     background_max_clutter: float
+    background_max_residue: float
     pose_margin_degrees: float
 
     @classmethod
