@@ -55,7 +55,7 @@ NETWORK_CONNECT_TIMEOUT = 3.0
 WRITE_TIMEOUT = 10.0
 # The same for USB transfers, in the milliseconds pyusb takes.
 USB_TRANSFER_TIMEOUT_MS = 10_000
-# Reading leftover bytes before a status request: stop as soon as the line is quiet.
+# Reading leftover bytes from a USB printer before a status request: stop as soon as it is quiet.
 DRAIN_TIMEOUT = 0.001
 
 # What python-escpos and its transports raise when a connection fails: pyserial's
@@ -204,13 +204,13 @@ class NetworkLink(EscposLink):
 
     def _discard_input(self, printer: Escpos) -> None:
         sock: socket.socket = printer.device
-        sock.settimeout(DRAIN_TIMEOUT)
+        sock.setblocking(False)
         try:
             while True:
                 if not sock.recv(256):
                     raise LinkDown(f"{self.description} closed the connection")
-        except TimeoutError:
-            pass
+        except BlockingIOError:
+            pass  # nothing (more) waiting
         finally:
             sock.settimeout(WRITE_TIMEOUT)
 

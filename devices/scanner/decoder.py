@@ -7,10 +7,11 @@ output" mode), so UTF-8 is tried first and GB18030 second. Short GB18030 text ca
 UTF-8 ("签注" is C7 A9 D7 A2, which UTF-8 reads as "ǩע"), but UTF-8 Chinese never uses
 two-byte sequences: a UTF-8 reading with characters from U+0100-U+07FF (Latin Extended,
 Greek, Cyrillic, Hebrew, Arabic) whose GB18030 reading is plain Chinese is taken as GB18030.
-Latin-1 letters (Ü, é) keep the UTF-8 reading, so foreign names stay right. Noise is dropped: stray control bytes (STX/ETX
-framing, NUL, a bell), lines that decode as neither, and a partial line that stays
-unfinished longer than a scanner ever pauses inside a code (a cable wiggle, a scanner
-reset mid-code).
+Latin-1 letters (Ü, é) keep the UTF-8 reading, so foreign names stay right.
+
+Noise is dropped: stray control bytes (STX/ETX framing, NUL, a bell), lines that decode as
+neither, and a partial line that stays unfinished longer than a scanner ever pauses inside
+a code (a cable wiggle, a scanner reset mid-code).
 """
 
 from __future__ import annotations

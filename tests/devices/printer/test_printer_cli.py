@@ -28,7 +28,7 @@ def test_test_print_on_the_simulated_printer(config_file, tmp_path, capsys):
 def test_test_print_on_a_missing_port_says_so_in_one_line(config_file, capsys):
     assert main(["-c", str(config_file), "devices", "test-print", "--port", "/dev/ttyNO-SUCH-PORT"]) == 1
     err = capsys.readouterr().err
-    line = next(l for l in err.splitlines() if l.startswith("test-print:"))
+    line = next(text for text in err.splitlines() if text.startswith("test-print:"))
     assert "/dev/ttyNO-SUCH-PORT" in line
     assert "Traceback" not in err
 
