@@ -18,6 +18,8 @@ DEBIAN_PACKAGES=(
   fonts-wqy-microhei espeak-ng
   # A C compiler: the tests build a stand-in vendor WLT decoder library to load through ctypes.
   gcc libc6-dev
+  # libusb for USB receipt printers (pyusb).
+  libusb-1.0-0
 )
 
 say() { printf '[kiosk.sh] %s\n' "$*" >&2; }
