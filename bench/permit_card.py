@@ -94,8 +94,10 @@ def main() -> None:
                                  Trips.ONE, dt.date(2027, 1, 1), dt.date(2027, 4, 1), "440300")
             assert driver.write_endorsement(record).written
 
-        write_wire = line_time(FRAME_OVERHEAD + 1 + 1 + RECORD_SIZE, args.baud) + line_time(FRAME_OVERHEAD + 2, args.baud)
-        read_back_wire = line_time(FRAME_OVERHEAD + 4, args.baud) + line_time(FRAME_OVERHEAD + 1 + RECORD_SIZE, args.baud)
+        write_wire = (line_time(FRAME_OVERHEAD + 1 + 1 + RECORD_SIZE, args.baud)
+                      + line_time(FRAME_OVERHEAD + 2, args.baud))
+        read_back_wire = (line_time(FRAME_OVERHEAD + 4, args.baud)
+                          + line_time(FRAME_OVERHEAD + 1 + RECORD_SIZE, args.baud))
         report("write + print + read back", timed(write, args.writes),
                write_wire + TIMING.chip_write + TIMING.face_print + read_back_wire + TIMING.chip_read / 4)
 

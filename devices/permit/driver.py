@@ -24,7 +24,6 @@ from devices.permit.contract import (
     MSG_AUTH_FAILED,
     MSG_BAD_FRAME,
     MSG_CARD_REMOVED,
-    MSG_CHIP_FULL,
     MSG_DISCONNECTED,
     MSG_MODULE_FAULT,
     MSG_NO_CARD,
@@ -83,7 +82,6 @@ _READ_FAILURES = {
     Status.NO_CARD: MSG_NO_CARD,
     Status.CARD_REMOVED: MSG_CARD_REMOVED,
     Status.AUTH_FAILED: MSG_AUTH_FAILED,
-    Status.CHIP_FULL: MSG_CHIP_FULL,
 }
 
 
