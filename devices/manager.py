@@ -59,11 +59,14 @@ class DeviceManager:
         """The simulators' control handles live here (`context.simulators[kind]`)."""
         return self._context
 
-    def start(self) -> None:
-        """Build every device, ask each for its status once, then keep polling in the background."""
+    def start(self, poll_in_background: bool = True) -> None:
+        """Build every device, ask each for its status once, then (by default) keep polling
+        in the background. `doctor` asks once and stops."""
         for kind, settings in self._config.items():
             self._build(kind, settings)
         self.poll_once()
+        if not poll_in_background:
+            return
         self._thread = threading.Thread(target=self._poll_forever, name="device-health", daemon=True)
         self._thread.start()
 

@@ -19,6 +19,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("file", nargs="?", type=Path, help="an extra override file to check on top")
     check.set_defaults(func=check_config)
 
+    doctor = subparsers.add_parser("doctor", help="check config, devices, back end, disk, clock and fonts")
+    doctor.add_argument("--json", action="store_true", help="print the results as JSON")
+    doctor.set_defaults(func=run_doctor)
+
 
 def check_config(args: argparse.Namespace) -> int:
     from kiosk.cli import load_from_args
@@ -27,6 +31,21 @@ def check_config(args: argparse.Namespace) -> int:
     print("# configuration OK; merged from: " + ", ".join(str(p) for p in config.sources))
     print(tomli_w.dumps(config.redacted()))
     return 0
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    import json
+
+    from kiosk.cli import load_from_args
+    from kiosk.doctor import as_dicts, as_table, config_failure, run_checks
+    from kiosk.schema import ConfigError
+
+    try:
+        results = run_checks(load_from_args(args))
+    except ConfigError as exc:
+        results = config_failure(exc.source, str(exc))
+    print(json.dumps(as_dicts(results), ensure_ascii=False, indent=2) if args.json else as_table(results))
+    return 0 if all(r.ok for r in results) else 1
 
 
 def run_kiosk(args: argparse.Namespace) -> int:
