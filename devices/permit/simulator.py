@@ -14,6 +14,7 @@ import os
 import select
 import threading
 import time
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,8 @@ POLL_SECONDS = 0.02
 # Answers go out in chunks of this many bytes, each after its wire time, as a UART sends them.
 RESPONSE_CHUNK = 64
 STATE_FILE = Path("simulators") / "permit-cards.json"
+# How many received commands the simulator remembers (a days-long run must not grow forever).
+COMMAND_HISTORY = 64
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,8 @@ class PermitCardSimulator:
         self._pty: PtyPair | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
-        self.commands_seen: list[Command | int] = []
+        # The latest commands received, oldest first (for tests and the technician panel).
+        self.commands_seen: deque[Command | int] = deque(maxlen=COMMAND_HISTORY)
 
     # --- life cycle ------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ def test_status_is_busy_while_a_write_runs(state_file: Path, endorsement) -> Non
         assert time.monotonic() - started < 0.2
         writer.join()
         assert results[0].written
-        assert simulator.commands_seen[-2:] == [Command.WRITE_ENDORSEMENT, Command.READ_RECORD]
+        assert list(simulator.commands_seen)[-2:] == [Command.WRITE_ENDORSEMENT, Command.READ_RECORD]
         assert driver.status() is DeviceStatus.READY
     finally:
         driver.close()

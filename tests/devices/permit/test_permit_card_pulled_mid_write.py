@@ -49,4 +49,4 @@ def test_card_taken_between_write_and_read_back_is_card_removed(simulator, drive
     result = driver.write_endorsement(endorsement(8103))
 
     assert result.outcome is WriteOutcome.CARD_REMOVED
-    assert simulator.commands_seen[-2:] == [Command.WRITE_ENDORSEMENT, Command.READ_RECORD]
+    assert list(simulator.commands_seen)[-2:] == [Command.WRITE_ENDORSEMENT, Command.READ_RECORD]

@@ -15,7 +15,7 @@ def test_write_failed_is_read_back_and_reported_not_written(simulator, driver, e
 
     assert result.outcome is WriteOutcome.NOT_WRITTEN
     assert result.reason == "write_failed" and result.message_key == "permit.not_written"
-    assert simulator.commands_seen[-2:] == [Command.WRITE_ENDORSEMENT, Command.READ_RECORD]
+    assert list(simulator.commands_seen)[-2:] == [Command.WRITE_ENDORSEMENT, Command.READ_RECORD]
     assert driver.read_card().find_endorsement(8201) is None
 
 
