@@ -120,6 +120,14 @@ class Flow(Generic[S]):
         self.error_key = error_key
         self._notify()
 
+    def note(self, error_key: str | None) -> None:
+        """Stay in the current state but change what the screen says went wrong (a card pulled
+        out too early, a payment check that could not reach the back end), or clear it."""
+        if error_key != self.error_key:
+            log.info("%s: %s (%s)", self.name, self.state.name, error_key or "cleared")
+            self.error_key = error_key
+            self._notify()
+
     def subscribe(self, listener: Callable[[FlowView], None]) -> None:
         """The UI listens to redraw whenever the state changes."""
         self._listeners.append(listener)

@@ -11,6 +11,7 @@ The journal outlives the session, so it holds no personal data: ids, amounts, ma
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -18,7 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS transactions (
@@ -99,9 +100,16 @@ class Transaction:
         return self.last(step) is not None
 
 
+# Step names become part of request ids, which the contract limits to [A-Za-z0-9_-]{8,64}.
+STEP_NAME = re.compile(r"[a-z0-9_]{1,30}")
+
+
 def request_id_for(txn_id: str, step: str) -> str:
-    """Stable across retries and restarts: the back end de-duplicates on it."""
-    return f"{txn_id}.{step}"
+    """Stable across retries and restarts: the back end de-duplicates on it. Joined with "-"
+    because the contract's RequestId pattern allows no dot."""
+    if STEP_NAME.fullmatch(step) is None:
+        raise ValueError(f"journal step name {step!r} must match {STEP_NAME.pattern}")
+    return f"{txn_id}-{step}"
 
 
 class Journal:
@@ -112,6 +120,7 @@ class Journal:
         self.path = path
         self._clock = clock
         self._lock = threading.Lock()
+        self._observers: list[Callable[[str, str, Phase], None]] = []
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
@@ -120,6 +129,11 @@ class Journal:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def add_observer(self, observer: Callable[[str, str, Phase], None]) -> None:
+        """Call `observer(txn_id, step, phase)` after each step record is committed (durable).
+        The crash-recovery test uses it to kill the process at an exact journalled point."""
+        self._observers.append(observer)
 
     def _write(self, sql: str, params: tuple) -> None:
         with self._lock:
@@ -167,6 +181,8 @@ class Journal:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+        for observer in self._observers:
+            observer(txn_id, step, phase)
 
     def set_refs(self, txn_id: str, *, order_id: str | None = None, payment_id: str | None = None,
                  amount_fen: int | None = None) -> None:
