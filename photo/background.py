@@ -135,7 +135,8 @@ def analyse(image: np.ndarray, head: HeadLayout) -> Backdrop:
     mask = backdrop_mask(small.shape[:2], layout)
     if mask.sum() < MIN_BACKDROP_PIXELS:  # a head so big nothing is left: use the top rows
         mask[: max(2, small.shape[0] // 20), :] = True
-    distance = np.linalg.norm(lab - _plane_model(lab, mask), axis=2)
+    top = int(np.clip(layout.crown_y - CROWN_CLEARANCE * small.shape[0], 0, small.shape[0]))
+    distance = np.linalg.norm(lab - _plane_model(lab, mask, top), axis=2)
     pixels = lab[mask]
     stats = BackgroundStats(
         lightness=float(np.median(pixels[:, 0])),
@@ -146,8 +147,10 @@ def analyse(image: np.ndarray, head: HeadLayout) -> Backdrop:
     return Backdrop(stats, distance, mask, layout.face_mask(mask.shape))
 
 
-def _plane_model(lab: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """A plane per channel fitted to the backdrop, robustly (refitted without outliers)."""
+def _plane_model(lab: np.ndarray, mask: np.ndarray, top_rows: int) -> np.ndarray:
+    """A plane per channel fitted to the backdrop, robustly: first to the strip above the
+    crown (nothing of the citizen is there; beside the head wide hair may be the majority),
+    then refitted to every backdrop pixel that agrees with it."""
     height, width = mask.shape
     rows, cols = np.nonzero(mask)
     step = max(1, len(rows) // 3000)
@@ -155,6 +158,10 @@ def _plane_model(lab: np.ndarray, mask: np.ndarray) -> np.ndarray:
     design = np.column_stack([np.ones(len(rows)), cols / width, rows / height])
     values = lab[rows, cols]
     keep = np.ones(len(rows), bool)
+    above = rows < top_rows
+    if above.sum() >= MIN_BACKDROP_PIXELS:
+        reference = np.median(values[above], axis=0)
+        keep = np.linalg.norm(values - reference, axis=1) < CLUTTER_DISTANCE
     for _ in range(2):
         coefficients, *_ = np.linalg.lstsq(design[keep], values[keep], rcond=None)
         residual = np.linalg.norm(values - design @ coefficients, axis=1)

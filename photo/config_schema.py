@@ -87,8 +87,8 @@ GUIDANCE_SCHEMA: Schema = {
                                  minimum=0, maximum=10),
     "countdown_seconds": Field(int, "Length of the visible countdown before the automatic capture.",
                                minimum=0, maximum=10),
-    "dropout_grace_seconds": Field(float, "A failing spell shorter than this (a missed detection) does "
-                                          "not reset the countdown.", minimum=0, maximum=2),
+    "dropout_grace_seconds": Field(float, "Frames without a face for less than this (the detector "
+                                          "missing a frame) do not reset the countdown.", minimum=0, maximum=2),
     "max_motion": Field(float, "Largest movement of the eyes between frames, as a fraction of the eye "
                                "distance, before 'hold still'.", minimum=0.01, maximum=2),
     "capture_height": Field(int, "Height (pixels) of the still capture, to judge 'come closer' on "

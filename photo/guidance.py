@@ -261,7 +261,9 @@ class LiveGuide:
         return self._progress(verdict, now)
 
     def _failing(self, verdict: FrameVerdict, now: float) -> Guidance:
-        if self.state is not GuideState.SEARCHING:
+        # Only a lost face is forgiven for a moment (the cascade misses single frames); any
+        # other failure is real and resets the countdown at once.
+        if self.state is not GuideState.SEARCHING and verdict.problem == FaceCount(found=0):
             if self._failing_since is None:
                 self._failing_since = now
             if now - self._failing_since < self.settings.dropout_grace_seconds:
