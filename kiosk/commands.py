@@ -19,6 +19,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("file", nargs="?", type=Path, help="an extra override file to check on top")
     check.set_defaults(func=check_config)
 
+    maintenance = subparsers.add_parser("maintenance", help="maintenance screen access (PIN hash)")
+    maintenance_commands = maintenance.add_subparsers(dest="maintenance_command", metavar="ACTION", required=True)
+    hash_pin = maintenance_commands.add_parser(
+        "hash-pin", help="read a new PIN from the terminal and print the ui.maintenance_pin_hash value")
+    hash_pin.set_defaults(func=print_pin_hash)
+
     doctor = subparsers.add_parser("doctor", help="check config, devices, back end, disk, clock and fonts")
     doctor.add_argument("--json", action="store_true", help="print the results as JSON")
     doctor.set_defaults(func=run_doctor)
@@ -30,6 +36,21 @@ def check_config(args: argparse.Namespace) -> int:
     config = load_from_args(args, [args.file] if args.file else [])
     print("# configuration OK; merged from: " + ", ".join(str(p) for p in config.sources))
     print(tomli_w.dumps(config.redacted()))
+    return 0
+
+
+def print_pin_hash(args: argparse.Namespace) -> int:
+    import getpass
+    import sys
+
+    from kiosk.pin import PinFormatError, hash_pin
+
+    pin = getpass.getpass("new maintenance PIN: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
+    try:
+        print(f'maintenance_pin_hash = "{hash_pin(pin)}"')
+    except PinFormatError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
