@@ -13,13 +13,14 @@ import re
 import threading
 
 # 18-character resident ID / residence-permit numbers, and the older 15-digit ones.
+# ASCII digits only ([0-9], not \d: other scripts' digits are not ID numbers).
 # Lookarounds keep longer digit runs (timestamps, order numbers) from matching in part;
 # letters around a number do not protect it ("id11010519491231002Xok" is still masked).
-ID_NUMBER = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15})(?!\d)")
+ID_NUMBER = re.compile(r"(?<![0-9])([0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9])")
 # Mainland mobile numbers, optionally with +86.
-PHONE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d{9})(?!\d)")
+PHONE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9][0-9]{9})(?![0-9])")
 # Electronic HK/Macau permit numbers: C + 8 digits, or C + letter (not I/O) + 7 digits.
-PERMIT_NUMBER = re.compile(r"(?<![0-9A-Za-z])(C(?:\d{8}|[A-HJ-NP-Z]\d{7}))(?![0-9A-Za-z])")
+PERMIT_NUMBER = re.compile(r"(?<![0-9A-Za-z])(C(?:[0-9]{8}|[A-HJ-NP-Z][0-9]{7}))(?![0-9A-Za-z])")
 # Compound surnames that keep two characters.
 COMPOUND_SURNAMES = frozenset({
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
