@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -26,11 +27,16 @@ from kiosk.ui import theme
 from kiosk.ui.home import HomeScreen
 from kiosk.ui.idle_warning import IdleWarning
 
+if TYPE_CHECKING:
+    from kiosk.runtime import BackgroundRuntime
+
 log = logging.getLogger(__name__)
 
 KV_DIR = Path(__file__).parent / "ui"
 # How often the idle rule is checked; the countdown shows whole seconds, so 4 Hz is plenty.
 IDLE_POLL_SECONDS = 0.25
+# Devices and the back end come and go: the home screen asks again this often.
+HOME_REFRESH_SECONDS = 2.0
 # Large-text mode multiplies every font size (UX.md).
 LARGE_TEXT_FACTOR = 1.4
 HOME = "home"
@@ -57,12 +63,13 @@ class KioskApp(App):
     hall_name = StringProperty("")
     idle_seconds_left = NumericProperty(0)
 
-    def __init__(self, settings: Config, translator: Translator, session: Session,
-                 services: ServiceBoard, **kwargs: object) -> None:
+    def __init__(self, settings: Config, translator: Translator, services: ServiceBoard,
+                 backstage: BackgroundRuntime, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.settings = settings
         self.translator = translator
-        self.session = session
+        self.backstage = backstage
+        self.session: Session = backstage.session
         self.services = services
         self.title = "出入境自助服务 Exit-Entry Self-Service"
         self.idle = IdleTimer(settings["session"]["idle_seconds"], settings["session"]["warning_seconds"],
@@ -70,6 +77,7 @@ class KioskApp(App):
         self.screens: ScreenManager | None = None
         self.idle_warning: IdleWarning | None = None
         self._idle_event = None
+        self._refresh_event = None
         self._apply_session_preferences()
 
     # ----- rendering helpers used from .kv files -----
@@ -86,7 +94,12 @@ class KioskApp(App):
         Window.bind(size=self._update_units, on_touch_down=self._on_any_touch)
         self._update_units()
         self._idle_event = Clock.schedule_interval(self._poll_idle, IDLE_POLL_SECONDS)
+        self._refresh_event = Clock.schedule_interval(self._refresh_home, HOME_REFRESH_SECONDS)
         return self.screens
+
+    def _refresh_home(self, *_args: object) -> None:
+        if self.screens is not None and self.screens.current == HOME:
+            self.screens.get_screen(HOME).refresh_availability()
 
     def on_stop(self) -> None:
         self.release_window()
@@ -94,9 +107,10 @@ class KioskApp(App):
     def release_window(self) -> None:
         """Undo what build() attached to the window and the clock (tests build many apps)."""
         Window.unbind(size=self._update_units, on_touch_down=self._on_any_touch)
-        if self._idle_event is not None:
-            self._idle_event.cancel()
-            self._idle_event = None
+        for event in (self._idle_event, self._refresh_event):
+            if event is not None:
+                event.cancel()
+        self._idle_event = self._refresh_event = None
         self._hide_idle_warning()
 
     def _update_units(self, *_args: object) -> None:

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "kiosk.commands",
     "devices.cli",
     "photo.cli",
+    "backend.cli",
 )
 
 EXIT_OK = 0

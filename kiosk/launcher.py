@@ -37,16 +37,16 @@ def register_font() -> None:
     log.info("CJK font: %s", font)
 
 
-def build_app(config: Config):  # -> KioskApp (imported late: importing it opens the window)
+def build_app(config: Config, backstage=None):  # -> KioskApp (imported late: importing it opens the window)
+    """The app; `backstage` (a BackgroundRuntime) supplies devices, back end and journal."""
     from kiosk.app import KioskApp
+    from kiosk.availability import service_board
     from kiosk.i18n import translator
-    from kiosk.services import ServiceBoard
-    from kiosk.session import Session
+    from kiosk.runtime import BackgroundRuntime
 
-    ui = config["ui"]
-    session = Session(config.data_dir / "sessions", ui["default_language"], ui["large_text"],
-                      ui["high_contrast"])
-    return KioskApp(config, translator(), session, ServiceBoard())
+    backstage = backstage or BackgroundRuntime(config)
+    board = service_board(backstage.ready, backstage.backend_up, backstage.device_states)
+    return KioskApp(config, translator(), board, backstage)
 
 
 def launch(config: Config) -> int:
@@ -57,6 +57,10 @@ def launch(config: Config) -> int:
         return 1
     log.info("kiosk %s starting", config["terminal"]["id"])
     app = build_app(config)
-    app.run()
+    app.backstage.start()
+    try:
+        app.run()
+    finally:
+        app.backstage.close()
     log.info("kiosk stopped")
     return 0

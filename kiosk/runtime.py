@@ -8,6 +8,7 @@ and every device is a simulator on a real channel.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +53,12 @@ class Runtime:
             self.embedded_backend.stop()
 
 
-def start_runtime(config: Config, start_device_polling: bool = True) -> Runtime:
+def new_session(config: Config) -> Session:
+    ui = config["ui"]
+    return Session(config.data_dir / "sessions", ui["default_language"], ui["large_text"], ui["high_contrast"])
+
+
+def start_runtime(config: Config, start_device_polling: bool = True, session: Session | None = None) -> Runtime:
     """Start the back end (embedded or remote client), every device, the journal and a session."""
     embedded = None
     endpoint = None
@@ -72,6 +78,56 @@ def start_runtime(config: Config, start_device_polling: bool = True) -> Runtime:
         if embedded is not None:
             embedded.stop()
         raise
-    ui = config["ui"]
-    session = Session(config.data_dir / "sessions", ui["default_language"], ui["large_text"], ui["high_contrast"])
-    return Runtime(config, backend, devices, journal, session, embedded)
+    return Runtime(config, backend, devices, journal, session or new_session(config), embedded)
+
+
+class BackgroundRuntime:
+    """Starts the runtime on a thread so the home screen shows at once (services read
+    "starting" until it is up), and watches the back end's health afterwards."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.session = new_session(config)  # the screen needs it before the runtime is up
+        self.runtime: Runtime | None = None
+        self.health = None
+        self.failure: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._start, name="runtime-start", daemon=True)
+        self._thread.start()
+
+    def _start(self) -> None:
+        from kiosk.backend_health import BackendHealth
+
+        try:
+            runtime = start_runtime(self.config, session=self.session)
+        except BaseException as exc:  # shown as "starting" forever would hide it: log and keep it
+            log.exception("kiosk runtime failed to start")
+            self.failure = exc
+            return
+        self.health = BackendHealth(runtime.backend.ping)
+        self.health.start()
+        self.runtime = runtime
+
+    def wait(self, timeout: float) -> bool:
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.runtime is not None
+
+    def ready(self) -> bool:
+        return self.runtime is not None
+
+    def backend_up(self) -> bool | None:
+        return None if self.health is None else self.health.up
+
+    def device_states(self) -> dict:
+        return {} if self.runtime is None else self.runtime.devices.states()
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+        if self.health is not None:
+            self.health.stop()
+        if self.runtime is not None:
+            self.runtime.close()

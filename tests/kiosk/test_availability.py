@@ -1,0 +1,31 @@
+"""The home screen's reasons: each service greyed for its own cause, the others unaffected."""
+
+from devices.base import DeviceStatus
+from flows import registry
+from kiosk.availability import REASON_BACKEND_DOWN, REASON_STARTING, reason_for
+from kiosk.services import REASON_NOT_BUILT
+
+READY = {kind: DeviceStatus.READY for kind in ("idcard", "permit", "camera", "printer", "scanner")}
+
+
+def built():
+    return registry.built_services()[0]
+
+
+def test_unbuilt_service_says_so():
+    assert reason_for("no_such_service", True, True, READY) == REASON_NOT_BUILT
+
+
+def test_starting_and_backend_down():
+    assert reason_for(built(), False, True, READY) == REASON_STARTING
+    assert reason_for(built(), True, None, READY) == REASON_STARTING
+    assert reason_for(built(), True, False, READY) == REASON_BACKEND_DOWN
+
+
+def test_a_down_device_greys_only_the_services_needing_it():
+    states = dict(READY, printer=DeviceStatus.NO_PAPER)
+    for service_id in registry.built_services():
+        needs_printer = "printer" in registry.entry(service_id).devices
+        reason = reason_for(service_id, True, True, states)
+        assert (reason == "service.reason.device.printer") == needs_printer
+    assert all(reason_for(s, True, True, READY) is None for s in registry.built_services())
