@@ -1,0 +1,453 @@
+"""Filling in the exit-entry application form (中国公民出入境证件申请表) at the kiosk.
+
+identity (resident ID card + face) -> documents -> [endorsements wanted, for the HK/Macau
+permit] -> reason per document -> details (phone, address, occupation, emergency contact,
+former name for an amendment) -> delivery (collect, or post to an address) -> review (the
+name in pinyin can be changed here) -> submit -> print the summary with a QR code of the
+application number, which the counter scans.
+
+The form is for Chinese citizens: residence-permit and foreign permanent-resident cards are
+refused with the reason, and so are applicants under 16 (a guardian must come to the
+counter with proof of guardianship; the kiosk has no guardian step). The submission is
+journalled before and after, with a request id that stays the same while the same form is
+retried, so a lost answer never makes two applications.
+
+Touch actions (value):
+  toggle_document (document), toggle_endorsement (wish), reason ((document, reason)),
+  field ((name, text)), occupation / relationship / delivery (choice), surname / given_name
+  (pinyin), edit ("documents" | "details" | "delivery"), next, back, submit, retry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+from devices.idcard.records import CardKind, ResidentIdCard
+from devices.printer.receipt import Align, ChineseText, Cut, KeyValue, QrCode, Receipt
+from flows import form_fields as ff
+from flows.application_draft import (
+    DETAIL_FIELDS,
+    ENDORSEMENT_WISHES,
+    FORMER_NAME,
+    POSTAL_FIELDS,
+    FormDraft,
+)
+from flows.common_steps import (
+    GateOutcome,
+    GateResult,
+    IdentityGate,
+    age_on,
+    counter_hint,
+    print_journalled,
+    receipt_header,
+    tr,
+)
+from flows.context import FlowContext
+from flows.engine import Cancel, CardInserted, DeviceFault, Event, Flow, Tick, Touch
+from flows.identity import MSG_KIND_NOT_SERVED
+from flows.journal import TxnStatus
+from kiosk.backend_client import errors as backend_errors
+from kiosk.backend_client.models import ApplicationReceipt
+from kiosk.i18n import N_
+from kiosk.privacy import mask_id_number, mask_name
+
+log = logging.getLogger(__name__)
+
+FLOW_NAME = "application_form"
+SERVED_KINDS = frozenset({CardKind.RESIDENT_ID})
+ADULT_AGE = 16  # DOMAIN.md section 7: under 16, a guardian comes along to the counter
+# session.data key where the photo flow leaves the receipt number of a photo taken this visit.
+PHOTO_RECEIPT_KEY = "photo_receipt_number"
+
+MSG_NOT_CITIZEN = N_("form.refused.not_citizen")
+MSG_MINOR = N_("form.refused.minor")
+MSG_SUBMIT_FAILED = N_("form.submit_failed")
+MSG_FIX_FIELDS = N_("form.error.fix_fields")
+
+
+class FormState(enum.Enum):
+    CARD = "card"
+    FACE = "face"
+    DOCUMENTS = "documents"
+    ENDORSEMENTS = "endorsements"
+    REASONS = "reasons"
+    DETAILS = "details"
+    DELIVERY = "delivery"
+    REVIEW = "review"
+    SUBMITTING = "submitting"
+    SUBMIT_FAILED = "submit_failed"
+    PRINTING = "printing"
+    DONE = "done"
+    DONE_NOT_PRINTED = "done_not_printed"
+    REFUSED = "refused"
+    CANCELLED = "cancelled"
+
+
+S = FormState
+_EDITABLE = (S.DOCUMENTS, S.ENDORSEMENTS, S.REASONS, S.DETAILS, S.DELIVERY, S.REVIEW)
+
+
+class ApplicationFormFlow(Flow[FormState]):
+    name = FLOW_NAME
+    STEPS = 6
+    TRANSITIONS: ClassVar[Mapping[FormState, frozenset[FormState]]] = {
+        S.CARD: frozenset({S.FACE, S.DOCUMENTS, S.REFUSED, S.CANCELLED}),
+        S.FACE: frozenset({S.DOCUMENTS, S.REFUSED, S.CANCELLED}),
+        S.DOCUMENTS: frozenset({S.ENDORSEMENTS, S.REASONS, S.CANCELLED}),
+        S.ENDORSEMENTS: frozenset({S.DOCUMENTS, S.REASONS, S.CANCELLED}),
+        S.REASONS: frozenset({S.DOCUMENTS, S.ENDORSEMENTS, S.DETAILS, S.CANCELLED}),
+        S.DETAILS: frozenset({S.REASONS, S.DELIVERY, S.CANCELLED}),
+        S.DELIVERY: frozenset({S.DETAILS, S.REVIEW, S.CANCELLED}),
+        S.REVIEW: frozenset({S.DOCUMENTS, S.DETAILS, S.DELIVERY, S.SUBMITTING, S.CANCELLED}),
+        # a refused field sends the citizen back to the page that has it
+        S.SUBMITTING: frozenset({S.PRINTING, S.SUBMIT_FAILED, S.REFUSED, S.DOCUMENTS, S.DETAILS, S.DELIVERY}),
+        S.SUBMIT_FAILED: frozenset({S.SUBMITTING, S.CANCELLED}),
+        S.PRINTING: frozenset({S.DONE, S.DONE_NOT_PRINTED}),
+        S.DONE: frozenset(),
+        S.DONE_NOT_PRINTED: frozenset(),
+        S.REFUSED: frozenset(),
+        S.CANCELLED: frozenset(),
+    }
+    VIEWS: ClassVar[Mapping[FormState, tuple[int, str]]] = {
+        S.CARD: (1, N_("form.place_card")),
+        S.FACE: (1, N_("form.look_at_camera")),
+        S.DOCUMENTS: (2, N_("form.choose_documents")),
+        S.ENDORSEMENTS: (2, N_("form.choose_endorsements")),
+        S.REASONS: (2, N_("form.choose_reasons")),
+        S.DETAILS: (3, N_("form.fill_details")),
+        S.DELIVERY: (4, N_("form.choose_delivery")),
+        S.REVIEW: (5, N_("form.review")),
+        S.SUBMITTING: (5, N_("form.submitting")),
+        S.SUBMIT_FAILED: (5, MSG_SUBMIT_FAILED),
+        S.PRINTING: (6, N_("form.printing")),
+        S.DONE: (6, N_("form.done")),
+        S.DONE_NOT_PRINTED: (6, N_("form.done_not_printed")),
+        S.REFUSED: (0, N_("form.refused")),
+        S.CANCELLED: (0, N_("form.cancelled")),
+    }
+
+    def __init__(self, ctx: FlowContext, today: dt.date | None = None) -> None:
+        super().__init__(S.CARD, ctx.now)
+        self.ctx = ctx
+        self.today = today
+        self.gate = IdentityGate(ctx, SERVED_KINDS, today)
+        self.draft: FormDraft | None = None
+        self.receipt: ApplicationReceipt | None = None
+        self.txn_id: str | None = None
+        self._submit_version = 1  # a changed form after a refusal is a new request
+        self._tries_left = 0
+        if self.gate.outcome is GateOutcome.DONE:
+            self._identity_done()
+
+    # ----- events -----
+    def handle(self, event: Event) -> None:
+        if self.finished:
+            return
+        if isinstance(event, Cancel):
+            self._cancel(event.reason)
+        elif isinstance(event, (Tick, CardInserted)) and self.state in (S.CARD, S.FACE):
+            self._poll_identity()
+        elif isinstance(event, DeviceFault):
+            self._stay(event.message_key)
+        elif isinstance(event, Touch):
+            handler = self._touch_handlers().get((self.state, event.action))
+            if handler is not None:
+                handler(event.value)
+
+    def _touch_handlers(self) -> Mapping[tuple[FormState, str], Callable[[Any], None]]:
+        return {
+            (S.DOCUMENTS, "toggle_document"): self._toggle_document,
+            (S.DOCUMENTS, "next"): lambda _: self._documents_next(),
+            (S.ENDORSEMENTS, "toggle_endorsement"): self._toggle_endorsement,
+            (S.ENDORSEMENTS, "next"): lambda _: self.go(S.REASONS),
+            (S.ENDORSEMENTS, "back"): lambda _: self.go(S.DOCUMENTS),
+            (S.REASONS, "reason"): self._set_reason,
+            (S.REASONS, "next"): lambda _: self._reasons_next(),
+            (S.REASONS, "back"): lambda _: self.go(S.ENDORSEMENTS if self._wants_permit() else S.DOCUMENTS),
+            (S.DETAILS, "field"): self._type_field,
+            (S.DETAILS, "occupation"): lambda v: self._choose("occupation", v),
+            (S.DETAILS, "relationship"): lambda v: self._choose("relationship", v),
+            (S.DETAILS, "next"): lambda _: self._details_next(),
+            (S.DETAILS, "back"): lambda _: self.go(S.REASONS),
+            (S.DELIVERY, "delivery"): self._choose_delivery,
+            (S.DELIVERY, "field"): self._type_field,
+            (S.DELIVERY, "next"): lambda _: self._delivery_next(),
+            (S.DELIVERY, "back"): lambda _: self.go(S.DETAILS),
+            (S.REVIEW, "surname"): lambda v: self._set_pinyin("surname", v),
+            (S.REVIEW, "given_name"): lambda v: self._set_pinyin("given_name", v),
+            (S.REVIEW, "edit"): self._edit,
+            (S.REVIEW, "submit"): lambda _: self._submit(),
+            (S.SUBMIT_FAILED, "retry"): lambda _: self._submit(),
+        }
+
+    # ----- identity -----
+    def _poll_identity(self) -> None:
+        result = self.gate.poll()
+        if result is None:
+            return
+        if result.outcome is GateOutcome.REFUSED:
+            key = MSG_NOT_CITIZEN if result.error_key == MSG_KIND_NOT_SERVED else result.error_key
+            self.go(S.REFUSED, key)
+        elif result.outcome is GateOutcome.DONE:
+            self._identity_done()
+        else:
+            self._identity_progress(result)
+
+    def _identity_progress(self, result: GateResult) -> None:
+        self._tries_left = result.tries_left
+        target = S.FACE if result.outcome is GateOutcome.WAITING_FACE else S.CARD
+        if target is self.state:
+            self._stay(result.error_key)
+        else:
+            self.go(target, result.error_key)
+
+    def _identity_done(self) -> None:
+        person = self.gate.person
+        assert person is not None and isinstance(person.card, ResidentIdCard)
+        today = self.today or dt.date.today()
+        if age_on(person.card.birth_date, today) < ADULT_AGE:
+            self.go(S.REFUSED, MSG_MINOR)
+            return
+        self.draft = FormDraft.start(person.card, person.identity, self.ctx.session.data.get(PHOTO_RECEIPT_KEY))
+        self.go(S.DOCUMENTS)
+
+    # ----- choosing -----
+    @property
+    def _form(self) -> FormDraft:
+        assert self.draft is not None, "the draft exists once identity is done"
+        return self.draft
+
+    def _wants_permit(self) -> bool:
+        return "hk_macau_permit" in self._form.documents
+
+    def _toggle_document(self, value: Any) -> None:
+        self._stay(None if self._form.toggle_document(str(value)) else N_("form.error.choose"))
+
+    def _documents_next(self) -> None:
+        if not self._form.documents:
+            self._stay(N_("form.error.choose"))
+        else:
+            self.go(S.ENDORSEMENTS if self._wants_permit() else S.REASONS)
+
+    def _toggle_endorsement(self, value: Any) -> None:
+        self._stay(None if self._form.toggle_endorsement(str(value)) else N_("form.error.choose"))
+
+    def _set_reason(self, value: Any) -> None:
+        document, reason = value
+        if not self._form.set_reason(document, reason):
+            self._stay(N_("form.error.choose"))
+        elif self._form.reasons_complete:
+            self.go(S.DETAILS)
+        else:
+            self._stay(None)
+
+    def _reasons_next(self) -> None:
+        if self._form.reasons_complete:
+            self.go(S.DETAILS)
+        else:
+            self._stay(N_("form.error.choose"))
+
+    def _type_field(self, value: Any) -> None:
+        name, text = value
+        allowed = self._page_fields()
+        if name not in allowed or not self._form.type_field(name, str(text)):
+            self._stay(N_("form.error.choose"))
+        else:
+            self._stay(self._form.errors.get(name))
+
+    def _page_fields(self) -> tuple[str, ...]:
+        if self.state is S.DELIVERY:
+            return POSTAL_FIELDS
+        return DETAIL_FIELDS + ((FORMER_NAME.name,) if self._form.needs_former_name else ())
+
+    def _choose(self, name: str, value: Any) -> None:
+        self._stay(None if self._form.set_choice(name, str(value)) else N_("form.error.choose"))
+
+    def _details_next(self) -> None:
+        if self._form.detail_problems():
+            self._stay(MSG_FIX_FIELDS)
+        else:
+            self.go(S.DELIVERY)
+
+    def _choose_delivery(self, value: Any) -> None:
+        if not self._form.set_choice("delivery", str(value)):
+            self._stay(N_("form.error.choose"))
+        elif value == "collect":
+            self.go(S.REVIEW)
+        else:
+            self._stay(None)
+
+    def _delivery_next(self) -> None:
+        if self._form.delivery_problems():
+            self._stay(MSG_FIX_FIELDS)
+        else:
+            self.go(S.REVIEW)
+
+    def _set_pinyin(self, part: str, value: Any) -> None:
+        self._stay(self._form.set_pinyin(part, str(value)))
+
+    def _edit(self, value: Any) -> None:
+        target = {"documents": S.DOCUMENTS, "details": S.DETAILS, "delivery": S.DELIVERY}.get(str(value))
+        if target is not None:
+            self.go(target)
+
+    # ----- submitting -----
+    def _submit_step(self) -> str:
+        return "submit" if self._submit_version == 1 else f"submit-{self._submit_version}"
+
+    def _submit(self) -> None:
+        form = self._form.to_application_form()
+        if self.txn_id is None:
+            self.txn_id = self.ctx.journal.open_transaction(FLOW_NAME, {"documents": list(self._form.documents)})
+        self.go(S.SUBMITTING)
+        step = self._submit_step()
+        request_id = self.ctx.journal.before(self.txn_id, step)
+        try:
+            receipt = self.ctx.backend.submit_application(form, request_id)
+        except backend_errors.BackendError as error:
+            self._submit_refused(step, error)
+            return
+        self.ctx.journal.after(self.txn_id, step, {"application_number": receipt.application_number})
+        log.info("application submitted: %s", receipt.application_number)
+        self.receipt = receipt
+        self._print()
+
+    def _submit_refused(self, step: str, error: backend_errors.BackendError) -> None:
+        assert self.txn_id is not None
+        self.ctx.journal.failed(self.txn_id, step, {"reason": error.message_key})
+        if not error.final:
+            # No answer (or a failure inside the back end): keep everything, offer to try again
+            # with the same request id, which the back end answers once.
+            self.go(S.SUBMIT_FAILED, error.message_key)
+            return
+        self._submit_version += 1  # the back end stored its answer to that request: a fix is a new one
+        page = _page_of_invalid_field(error)
+        if page is not None:
+            self.go(page, MSG_FIX_FIELDS)
+            return
+        self.ctx.journal.close_transaction(self.txn_id, TxnStatus.CANCELLED, f"refused: {error.message_key}")
+        self.go(S.REFUSED, error.message_key)
+
+    # ----- printing -----
+    def _print(self) -> None:
+        assert self.txn_id is not None and self.receipt is not None
+        self.go(S.PRINTING)
+        problem = print_journalled(self.ctx, self.txn_id, self._summary())
+        self.ctx.journal.close_transaction(self.txn_id, TxnStatus.COMPLETED,
+                                           "" if problem is None else f"summary not printed: {problem}")
+        self.go(S.DONE if problem is None else S.DONE_NOT_PRINTED, problem)
+
+    def _summary(self) -> Receipt:
+        assert self.receipt is not None
+        form, number = self._form, self.receipt.application_number
+        receipt = receipt_header(self.ctx, N_("form.receipt.title"))
+        receipt.add(KeyValue(tr(self.ctx, N_("form.receipt.application_number")), number),
+                    KeyValue(tr(self.ctx, N_("form.receipt.name")), mask_name(form.card.name)),
+                    KeyValue(tr(self.ctx, N_("form.receipt.id_number")), mask_id_number(form.card.id_number)))
+        for document in form.documents:
+            reason = form.reasons[document]
+            receipt.add(ChineseText(f"{tr(self.ctx, _label(ff.DOCUMENTS, document))}: "
+                                    f"{tr(self.ctx, _label(ff.REASONS, reason))}"))
+        for value in form.endorsements.values():
+            wish = next(w for w in ENDORSEMENT_WISHES if w.value == value)
+            receipt.add(ChineseText(tr(self.ctx, wish.label_key)))
+        receipt.add(KeyValue(tr(self.ctx, N_("form.receipt.delivery")),
+                             tr(self.ctx, _label(ff.DELIVERY, form.delivery or "collect"))),
+                    KeyValue(tr(self.ctx, N_("form.receipt.expected_ready_on")),
+                             self.receipt.expected_ready_on.isoformat()),
+                    QrCode(number),
+                    ChineseText(tr(self.ctx, N_("form.receipt.scan_hint")), align=Align.CENTER),
+                    Cut())
+        return receipt
+
+    # ----- leaving -----
+    def _cancel(self, reason: str) -> None:
+        if self.state in (S.SUBMITTING, S.PRINTING):
+            return  # an effect is under way; the flow finishes it first
+        if self.txn_id is not None:
+            # Only after a refusal or an unanswered submission: the journal keeps the request id.
+            self.ctx.journal.close_transaction(self.txn_id, TxnStatus.CANCELLED, f"left: {reason}")
+        self.go(S.CANCELLED)
+
+    def _stay(self, error_key: str | None) -> None:
+        """Redraw the same state, with or without an error line."""
+        self.error_key = error_key
+        self._notify()
+
+    # ----- view -----
+    def actions(self) -> tuple[str, ...]:
+        return tuple(action for (state, action) in self._touch_handlers() if state is self.state)
+
+    def view_data(self) -> Mapping[str, Any]:
+        if self.state in (S.CARD, S.FACE):
+            return {"face_tries_left": self._tries_left} if self.state is S.FACE else {}
+        if self.state in (S.DONE, S.DONE_NOT_PRINTED):
+            assert self.receipt is not None
+            return {"application_number": self.receipt.application_number,
+                    "expected_ready_on": self.receipt.expected_ready_on.isoformat(),
+                    "counter_hint": counter_hint(self.ctx)}
+        if self.state is S.REFUSED:
+            return {"counter_hint": counter_hint(self.ctx)}
+        if self.draft is None or self.state not in (*_EDITABLE, S.SUBMIT_FAILED):
+            return {}
+        return self._page_data()
+
+    def _page_data(self) -> dict[str, Any]:
+        form = self._form
+        if self.state is S.DOCUMENTS:
+            return {"choices": _choices(ff.DOCUMENTS), "chosen": list(form.documents)}
+        if self.state is S.ENDORSEMENTS:
+            return {"choices": [(w.value, w.label_key) for w in ENDORSEMENT_WISHES],
+                    "chosen": sorted(form.endorsements.values())}
+        if self.state is S.REASONS:
+            return {"documents": list(form.documents), "choices": _choices(ff.REASONS), "chosen": dict(form.reasons)}
+        if self.state is S.DETAILS:
+            return {"fields": self._fields(self._page_fields()), "occupations": _choices(ff.OCCUPATIONS),
+                    "relationships": _choices(ff.RELATIONSHIPS), "occupation": form.occupation,
+                    "relationship": form.relationship, "problems": form.detail_problems()}
+        if self.state is S.DELIVERY:
+            return {"choices": _choices(ff.DELIVERY), "delivery": form.delivery,
+                    "fields": self._fields(POSTAL_FIELDS) if form.delivery == "post" else [],
+                    "problems": form.delivery_problems()}
+        return {**form.review(), "surname_choices": form.surname_choices(),
+                "given_name_choices": form.given_name_choices()}
+
+    def _fields(self, names: tuple[str, ...]) -> list[dict[str, Any]]:
+        form = self._form
+        rows = []
+        for name in names:
+            typed_field = FORMER_NAME if name == FORMER_NAME.name else ff.typed_field(name)
+            rows.append({"name": name, "label_key": typed_field.label_key, "keypad": typed_field.keypad,
+                         "required": typed_field.required, "value": form.typed.get(name, ""),
+                         "error_key": form.errors.get(name)})
+        return rows
+
+
+def _choices(choices: tuple[ff.Choice, ...]) -> list[tuple[str, str]]:
+    return [(c.value, c.label_key) for c in choices]
+
+
+def _label(choices: tuple[ff.Choice, ...], value: str) -> str:
+    return next(c.label_key for c in choices if c.value == value)
+
+
+# The contract's dotted field path -> the page where the citizen fixes it.
+INVALID_FIELD_PAGES = (
+    ("form.document", FormState.DOCUMENTS),
+    ("form.delivery", FormState.DELIVERY),
+    ("form.mobile", FormState.DETAILS),
+    ("form.currentAddress", FormState.DETAILS),
+    ("form.emergencyContact", FormState.DETAILS),
+    ("form.employer", FormState.DETAILS),
+    ("form.occupation", FormState.DETAILS),
+)
+
+
+def _page_of_invalid_field(error: backend_errors.BackendError) -> FormState | None:
+    if not isinstance(error, backend_errors.InvalidInputError):
+        return None
+    return next((page for prefix, page in INVALID_FIELD_PAGES if error.field.startswith(prefix)), None)

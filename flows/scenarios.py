@@ -1,0 +1,68 @@
+"""Self-test scenarios of the form, photo, progress and appointment flows (flows/registry.py).
+
+Each plays one citizen of the demo data (backend/seed.py, docs/demo-data.md) through the
+flow with zero think time and checks what a hall would check: the flow ends done, the
+receipt came out of the printer with the reference number on it.
+"""
+
+from __future__ import annotations
+
+from flows.demo_cards import card_for
+from flows.selftest import FlowDriver, ScenarioFailed
+
+# Who plays each scenario: adults with a resident card whose face the stand-in matcher
+# accepts. The form's citizen has no application in progress for a passport.
+FORM_CITIZEN = "non_local_hukou"
+PHOTO_CITIZEN = "local_adult"
+PROGRESS_CITIZEN = "long_term_id"
+PROGRESS_APPLICATION = "AP-DEMO-0002"  # ready for collection
+APPOINTMENT_CODE = "YY-DEMO-01"  # today, 14:00
+RECEIPT_WAIT_SECONDS = 5.0
+
+FORM_DETAILS = (
+    ("mobile", "13800138000"),
+    ("emergency_name", "刘建华"),
+    ("emergency_phone", "13900139000"),
+)
+
+
+def _receipt_count(driver: FlowDriver) -> int:
+    return len(driver.simulators["printer"].receipts)
+
+
+def _expect_printed(driver: FlowDriver, count_before: int, text: str) -> None:
+    """The next receipt came out and shows `text` (a reference number)."""
+    receipts = driver.simulators["printer"].wait_for_receipts(count_before + 1, RECEIPT_WAIT_SECONDS)
+    if len(receipts) <= count_before:
+        raise ScenarioFailed("no receipt came out of the printer")
+    if text not in receipts[count_before].text:
+        raise ScenarioFailed(f"the receipt does not show {text}")
+
+
+def _identify(driver: FlowDriver, person: str, next_state: str) -> None:
+    driver.simulators["idcard"].insert_card(card_for(person))
+    driver.tick_until_state(next_state)
+
+
+def application_form(driver: FlowDriver) -> None:
+    from flows.application_form import ApplicationFormFlow
+
+    driver.start(ApplicationFormFlow)
+    try:
+        _identify(driver, FORM_CITIZEN, "documents")
+        driver.touch("toggle_document", "passport")
+        driver.touch("next")
+        driver.touch("reason", ("passport", "first"))
+        for name, text in FORM_DETAILS:
+            driver.touch("field", (name, text))
+        driver.touch("occupation", "employee")
+        driver.touch("relationship", "parent")
+        driver.touch("next")
+        driver.touch("delivery", "collect")
+        driver.expect("review")
+        printed = _receipt_count(driver)
+        view = driver.touch("submit")
+        driver.expect("done")
+        _expect_printed(driver, printed, view.data["application_number"])
+    finally:
+        driver.simulators["idcard"].remove_card()
