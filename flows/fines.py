@@ -1,0 +1,467 @@
+"""Traffic fines at the kiosk (DOMAIN.md section 5).
+
+identity -> the driver's outstanding violations: the ones the kiosk may settle (camera-recorded,
+a fine of at most 200 yuan, not bringing the driver to 12 points; or decided at a counter and
+only to be paid) and, for the rest, why not and where to go -> one violation in detail with
+its late fee (the back end's figures) -> accept (points are recorded) -> QR payment -> print
+the decision and the receipt -> settle another or finish.
+
+Each violation settled is one journal transaction: accept, payment and print are journalled
+before and after, with the request ids the back end sees (flows/recovery.py finishes them).
+A paid fine is never refunded: when the citizen leaves after paying, the receipt is printed
+all the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import logging
+from decimal import Decimal
+from typing import Any, Mapping
+
+from devices.idcard.records import CardKind
+from devices.printer.receipt import ChineseText, Cut, KeyValue, Receipt, Rule
+from flows.common_steps import GateOutcome, IdentityGate, counter_hint, print_journalled, receipt_header, tr
+from flows.context import FlowContext
+from flows.engine import CardInserted, Cancel, DeviceFault, Event, Flow, PaymentNotice, Tick, Touch
+from flows.journal import TxnStatus
+from flows.payment import PaymentOutcome, QrPayment, fen
+from kiosk.backend_client import errors as backend_errors
+from kiosk.backend_client.models import (
+    Decision,
+    DriverViolations,
+    KioskHandling,
+    NotEligibleReason,
+    Violation,
+    ViolationSource,
+)
+from kiosk.i18n import N_
+from kiosk.privacy import mask_name
+
+log = logging.getLogger(__name__)
+
+FLOW_NAME = "fines"
+
+# ----- named timings and limits -----
+# While waiting for the ID card, look at the reader this often on Tick (a card event looks at once).
+CARD_POLL_INTERVAL_SECONDS = 0.25
+# QR payment attempts (a declined or expired code may be tried again) for one violation.
+PAYMENT_ATTEMPTS = 3
+# DOMAIN.md section 5: a kiosk decides only camera-recorded cases of at most this fine ...
+KIOSK_FINE_LIMIT = Decimal("200")
+# ... and never one that brings the driver to this many points in the cycle.
+POINTS_LIMIT = 12
+
+ACCEPT_STEP = "accept"
+# Times on screen and on the decision are the hall's (China Standard Time), whatever the
+# kiosk's system clock zone is.
+HALL_TIMEZONE = dt.timezone(dt.timedelta(hours=8), "CST")
+
+MSG_PLACE_ID_CARD = N_("fines.place_id_card")
+MSG_LOOK_AT_CAMERA = N_("fines.look_at_camera")
+MSG_LIST = N_("fines.list")
+MSG_DETAIL_ACCEPT = N_("fines.detail")
+MSG_SCAN_TO_PAY = N_("payment.scan_to_pay")
+MSG_PAYMENT_FAILED = N_("payment.try_again")
+MSG_PRINTING = N_("fines.printing")
+MSG_SETTLED = N_("fines.settled")
+MSG_DONE = N_("fines.done")
+MSG_NO_VIOLATIONS = N_("fines.no_violations")
+MSG_REFUSED = N_("fines.refused")
+MSG_CANCELLED = N_("fines.cancelled")
+MSG_UNAVAILABLE = N_("fines.unavailable")
+
+# Why a case must go to a counter, in the citizen's words (the back end gives the reason code).
+COUNTER_REASON_KEYS: Mapping[NotEligibleReason | None, str] = {
+    NotEligibleReason.ON_SITE_CASE: N_("fines.counter.on_site"),
+    NotEligibleReason.FINE_OVER_LIMIT: N_("fines.counter.over_limit"),
+    NotEligibleReason.WOULD_REACH_12_POINTS: N_("fines.counter.points"),
+}
+MSG_COUNTER_OTHER = N_("fines.counter.other")
+
+
+class State(enum.Enum):
+    ID_CARD = "id_card"
+    FACE = "face"
+    LIST = "list"                      # what can be settled here, and what cannot and why
+    DETAIL = "detail"                  # one violation: fine, late fee, points; accept or pay
+    PAYING = "paying"
+    PAYMENT_FAILED = "payment_failed"
+    PRINTING = "printing"
+    SETTLED = "settled"                # one violation done: another, or finish
+    DONE = "done"
+    NO_VIOLATIONS = "no_violations"
+    REFUSED = "refused"
+    CANCELLED = "cancelled"
+    UNAVAILABLE = "unavailable"
+
+
+S = State
+_LEAVE = frozenset({S.CANCELLED, S.UNAVAILABLE, S.REFUSED})
+
+TRANSITIONS: Mapping[State, frozenset[State]] = {
+    S.ID_CARD: frozenset({S.FACE, S.LIST, S.NO_VIOLATIONS}) | _LEAVE,
+    S.FACE: frozenset({S.LIST, S.NO_VIOLATIONS}) | _LEAVE,
+    S.LIST: frozenset({S.DETAIL, S.DONE}) | _LEAVE,
+    S.DETAIL: frozenset({S.LIST, S.PAYING, S.PRINTING}) | _LEAVE,
+    S.PAYING: frozenset({S.PRINTING, S.PAYMENT_FAILED}) | _LEAVE,
+    S.PAYMENT_FAILED: frozenset({S.PAYING}) | _LEAVE,
+    S.PRINTING: frozenset({S.SETTLED, S.DONE}),
+    S.SETTLED: frozenset({S.LIST, S.DONE}) | _LEAVE,
+    S.DONE: frozenset(), S.NO_VIOLATIONS: frozenset(), S.REFUSED: frozenset(), S.CANCELLED: frozenset(),
+    S.UNAVAILABLE: frozenset(),
+}
+
+VIEWS: Mapping[State, tuple[int, str]] = {
+    S.ID_CARD: (1, MSG_PLACE_ID_CARD), S.FACE: (1, MSG_LOOK_AT_CAMERA), S.LIST: (2, MSG_LIST),
+    S.DETAIL: (3, MSG_DETAIL_ACCEPT), S.PAYING: (4, MSG_SCAN_TO_PAY), S.PAYMENT_FAILED: (4, MSG_PAYMENT_FAILED),
+    S.PRINTING: (5, MSG_PRINTING), S.SETTLED: (5, MSG_SETTLED), S.DONE: (5, MSG_DONE),
+    S.NO_VIOLATIONS: (0, MSG_NO_VIOLATIONS), S.REFUSED: (0, MSG_REFUSED), S.CANCELLED: (0, MSG_CANCELLED),
+    S.UNAVAILABLE: (0, MSG_UNAVAILABLE),
+}
+
+
+def kiosk_may_decide(violation: Violation, points_in_cycle: int) -> bool:
+    """The kiosk's own check of DOMAIN.md section 5 before it accepts a case: the back end
+    decides, and the kiosk refuses to go beyond the rules even if a back end were wrong."""
+    return (violation.source is ViolationSource.NON_ON_SITE and violation.fine <= KIOSK_FINE_LIMIT
+            and points_in_cycle + violation.points < POINTS_LIMIT)
+
+
+def violation_data(violation: Violation, points_in_cycle: int) -> dict[str, Any]:
+    """One violation as plain data for the screen; figures are the back end's."""
+    data: dict[str, Any] = {
+        "number": violation.violation_number, "plate": violation.plate_number,
+        "occurred_at": violation.occurred_at.astimezone(HALL_TIMEZONE).strftime("%Y-%m-%d %H:%M"), "place": violation.place,
+        "code": violation.violation_code, "description": violation.description, "points": violation.points,
+        "fine": str(violation.fine), "late_fee": str(violation.late_fee), "amount_due": str(violation.amount_due),
+        "handling": violation.kiosk_handling.value, "decision_number": violation.decision_number,
+        "points_after": points_in_cycle + (violation.points if violation.kiosk_handling is
+                                           KioskHandling.ACCEPT_AND_PAY else 0),
+    }
+    if violation.kiosk_handling is KioskHandling.COUNTER_ONLY:
+        data["reason_key"] = COUNTER_REASON_KEYS.get(violation.refusal_reason, MSG_COUNTER_OTHER)
+    return data
+
+
+class FinesFlow(Flow[State]):
+    name = FLOW_NAME
+    TRANSITIONS = TRANSITIONS
+    VIEWS = VIEWS
+    STEPS = 5
+
+    def __init__(self, ctx: FlowContext, today: dt.date | None = None) -> None:
+        self.ctx = ctx
+        self.gate = IdentityGate(ctx, frozenset({CardKind.RESIDENT_ID, CardKind.RESIDENCE_PERMIT}), today)
+        super().__init__(S.ID_CARD, ctx.now)
+        self.driver: DriverViolations | None = None
+        self.selected: Violation | None = None
+        self.decision: Decision | None = None
+        self.txn_id: str | None = None
+        self.payment: QrPayment | None = None
+        self.settled: list[dict[str, Any]] = []  # what this visit settled, for the end screen
+        self.receipt_error: str | None = None
+        self._next_card_poll = 0.0
+        if self.gate.outcome is GateOutcome.DONE:  # identity was done by an earlier service this visit
+            self._load_violations()
+
+    # ======================================================================== events
+    def handle(self, event: Event) -> None:
+        if self.finished:
+            return
+        if isinstance(event, Cancel) or (isinstance(event, Touch) and event.action == "cancel"):
+            self._cancel(event.reason if isinstance(event, Cancel) else "cancel")
+            return
+        if isinstance(event, DeviceFault):
+            self.note(event.message_key)
+            return
+        handler = {
+            S.ID_CARD: self._on_identity, S.FACE: self._on_identity, S.LIST: self._on_list,
+            S.DETAIL: self._on_detail, S.PAYING: self._on_paying, S.PAYMENT_FAILED: self._on_payment_failed,
+            S.SETTLED: self._on_settled,
+        }.get(self.state)
+        if handler is not None:
+            handler(event)
+
+    def actions(self) -> tuple[str, ...]:
+        state = self.state
+        if state is S.LIST:
+            return (("select",) if self._settleable() else ()) + ("finish", "cancel")
+        if state is S.DETAIL and self.selected is not None:
+            verb = "accept" if self.selected.kiosk_handling is KioskHandling.ACCEPT_AND_PAY else "pay"
+            return (verb, "back", "cancel")
+        if state is S.PAYMENT_FAILED:
+            retry = ("retry",) if self.payment and self.payment.attempt < PAYMENT_ATTEMPTS else ()
+            return (*retry, "cancel")
+        if state is S.SETTLED:
+            return (("another",) if self._settleable() else ()) + ("finish",)
+        if state in (S.ID_CARD, S.FACE, S.PAYING):
+            return ("cancel",)
+        return ()
+
+    # ----- identity, then the list -----
+    def _on_identity(self, event: Event) -> None:
+        due = (isinstance(event, CardInserted) and event.kind == "idcard") or \
+              (isinstance(event, Tick) and self.now() >= self._next_card_poll)
+        if not due:
+            return
+        self._next_card_poll = self.now() + CARD_POLL_INTERVAL_SECONDS
+        result = self.gate.poll()
+        if result is None:
+            return
+        if result.outcome is GateOutcome.REFUSED:
+            self.go(S.REFUSED, result.error_key)
+        elif result.outcome is GateOutcome.DONE:
+            self._load_violations()
+        elif result.outcome is GateOutcome.WAITING_FACE and self.state is S.ID_CARD:
+            self.go(S.FACE, result.error_key)
+        else:
+            self.note(result.error_key)
+
+    def _load_violations(self) -> None:
+        """Ask the back end for the driver's outstanding violations and show them."""
+        person = self.gate.person
+        assert person is not None
+        try:
+            self.driver = self.ctx.backend.list_violations(person.id_number)
+        except backend_errors.BackendError as error:
+            self.go(S.REFUSED if error.final else S.UNAVAILABLE, error.message_key)
+            return
+        log.info("fines: %d outstanding violations, %d the kiosk may settle", len(self.driver.violations),
+                 len(self._settleable()))
+        self.go(S.LIST if self.driver.violations else S.NO_VIOLATIONS)
+
+    def _refresh_after_settling(self) -> None:
+        """What is left to settle, for "another"; a back end that cannot say only hides the button."""
+        person = self.gate.person
+        assert person is not None
+        try:
+            self.driver = self.ctx.backend.list_violations(person.id_number)
+        except backend_errors.BackendError as error:
+            log.warning("violations not refreshed after settling: %s", error)
+            self.driver = None
+
+    def _settleable(self) -> list[Violation]:
+        if self.driver is None:
+            return []
+        return [v for v in self.driver.violations if v.kiosk_handling is not KioskHandling.COUNTER_ONLY]
+
+    def _on_list(self, event: Event) -> None:
+        if not isinstance(event, Touch):
+            return
+        if event.action == "finish":
+            self.go(S.DONE)
+            return
+        if event.action != "select":
+            return
+        violation = next((v for v in self._settleable() if v.violation_number == event.value), None)
+        if violation is None:
+            self.note(N_("fines.not_settleable_here"))
+            return
+        self.selected = violation
+        self.go(S.DETAIL)
+
+    # ----- accept, pay -----
+    def _on_detail(self, event: Event) -> None:
+        if not isinstance(event, Touch) or self.selected is None:
+            return
+        if event.action == "back":
+            self.selected = None
+            self.go(S.LIST)
+        elif event.action == "accept" and self.selected.kiosk_handling is KioskHandling.ACCEPT_AND_PAY:
+            self._accept()
+        elif event.action == "pay" and self.selected.kiosk_handling is KioskHandling.PAY_ONLY:
+            self._open_transaction()
+            assert self.txn_id is not None and self.selected.order_id is not None
+            self.ctx.journal.set_refs(self.txn_id, order_id=self.selected.order_id)
+            self._start_payment(1)
+
+    def _open_transaction(self) -> None:
+        assert self.selected is not None
+        self.decision = None
+        self.payment = None
+        self.receipt_error = None
+        self.txn_id = self.ctx.journal.open_transaction(FLOW_NAME, {
+            "violation": self.selected.violation_number, "handling": self.selected.kiosk_handling.value},
+            amount_fen=fen(self.selected.amount_due))
+
+    def _accept(self) -> None:
+        assert self.selected is not None and self.driver is not None
+        if not kiosk_may_decide(self.selected, self.driver.points_in_cycle):
+            log.warning("back end offered %s for acceptance against the kiosk rules", self.selected.violation_number)
+            self.note(N_("fines.not_settleable_here"))
+            return
+        person = self.gate.person
+        assert person is not None
+        self._open_transaction()
+        assert self.txn_id is not None
+        request_id = self.ctx.journal.before(self.txn_id, ACCEPT_STEP, {"violation": self.selected.violation_number})
+        try:
+            decision = self.ctx.backend.accept_violation(person.id_number, self.selected.violation_number, request_id)
+        except backend_errors.BackendError as error:
+            self.ctx.journal.failed(self.txn_id, ACCEPT_STEP, {"error": error.message_key})
+            self.ctx.journal.close_transaction(self.txn_id, TxnStatus.CANCELLED, "not accepted; nothing paid")
+            self.go(S.REFUSED if error.final else S.UNAVAILABLE, error.message_key)
+            return
+        self.decision = decision
+        self.ctx.journal.set_refs(self.txn_id, order_id=decision.order_id, amount_fen=fen(decision.amount_due))
+        self.ctx.journal.after(self.txn_id, ACCEPT_STEP, {
+            "decision_number": decision.decision_number, "order_id": decision.order_id,
+            "amount_fen": fen(decision.amount_due), "points": decision.points})
+        if decision.order_id is None:  # a warning: nothing to pay
+            self.go(S.PRINTING)
+            self._print_and_settle()
+            return
+        self._start_payment(1)
+
+    def _order_id(self) -> str:
+        assert self.selected is not None
+        order_id = self.decision.order_id if self.decision is not None else self.selected.order_id
+        assert order_id is not None
+        return order_id
+
+    def _start_payment(self, attempt: int) -> None:
+        assert self.txn_id is not None
+        payment = QrPayment(self.ctx, self.txn_id, self._order_id(), attempt)
+        try:
+            payment.create()
+        except backend_errors.BackendError as error:
+            note = "accepted; no payment code shown" if self.decision else "no payment code shown"
+            self.ctx.journal.close_transaction(self.txn_id, TxnStatus.CANCELLED, note)
+            self.go(S.UNAVAILABLE, error.message_key)
+            return
+        self.payment = payment
+        self.deadline = payment.deadline
+        self.go(S.PAYING)
+
+    def _on_paying(self, event: Event) -> None:
+        assert self.payment is not None
+        if isinstance(event, PaymentNotice):
+            outcome = self.payment.poll(now_please=True)
+        elif isinstance(event, Tick):
+            outcome = self.payment.poll()
+        else:
+            return
+        if outcome is PaymentOutcome.PENDING:
+            self.note(self.payment.error_key)
+            return
+        self.deadline = None
+        if outcome is PaymentOutcome.PAID:
+            self.go(S.PRINTING)
+            self._print_and_settle()
+        elif outcome is PaymentOutcome.UNKNOWN:
+            self.go(S.UNAVAILABLE, self.payment.error_key)  # the transaction stays open: recovery decides
+        else:
+            self.go(S.PAYMENT_FAILED, self.payment.error_key or N_("payment.expired"))
+
+    def _on_payment_failed(self, event: Event) -> None:
+        if isinstance(event, Touch) and event.action == "retry" and "retry" in self.actions():
+            assert self.payment is not None
+            self._start_payment(self.payment.attempt + 1)
+
+    # ----- print, settle -----
+    def _print_and_settle(self, then: State = S.SETTLED) -> None:
+        assert self.txn_id is not None and self.selected is not None
+        self.receipt_error = print_journalled(self.ctx, self.txn_id, self._receipt())
+        self.ctx.journal.close_transaction(self.txn_id, TxnStatus.COMPLETED,
+                                           "" if self.receipt_error is None else "receipt not printed")
+        self.settled.append(self._settled_data())
+        self.selected = None
+        if then is S.SETTLED:
+            self._refresh_after_settling()
+        self.go(then, self.receipt_error)
+
+    def _settled_data(self) -> dict[str, Any]:
+        assert self.selected is not None
+        paid = self.payment.payment.amount if self.payment and self.payment.payment else Decimal("0")
+        return {"violation": self.selected.violation_number,
+                "decision_number": self.decision.decision_number if self.decision else self.selected.decision_number,
+                "points": self.decision.points if self.decision else 0,
+                "points_in_cycle": self.decision.points_in_cycle if self.decision else None,
+                "amount_paid": str(paid), "receipt_printed": self.receipt_error is None}
+
+    def _on_settled(self, event: Event) -> None:
+        if not isinstance(event, Touch):
+            return
+        if event.action == "another" and self._settleable():
+            self.go(S.LIST)
+        elif event.action == "finish":
+            self.go(S.DONE)
+
+    # ----- leaving -----
+    def _cancel(self, reason: str) -> None:
+        state = self.state
+        if state in (S.PAYING, S.PAYMENT_FAILED):
+            assert self.payment is not None and self.txn_id is not None
+            outcome = self.payment.abandon()
+            self.deadline = None
+            if outcome is PaymentOutcome.PAID:  # a paid fine is settled: give the citizen the receipt
+                self.go(S.PRINTING)
+                self._print_and_settle(then=S.DONE)
+                return
+            if outcome is not PaymentOutcome.UNKNOWN:
+                accepted = "accepted, " if self.decision else ""
+                self.ctx.journal.close_transaction(self.txn_id, TxnStatus.CANCELLED,
+                                                   f"{reason}; {accepted}payment {outcome.value}")
+            self.go(S.CANCELLED, self.payment.error_key if outcome is PaymentOutcome.UNKNOWN else None)
+        elif state is S.PRINTING:
+            log.info("fines: %s ignored while printing", reason)
+        else:
+            self.go(S.CANCELLED)
+
+    # ======================================================================== the screen
+    def view_data(self) -> Mapping[str, Any]:
+        state = self.state
+        data: dict[str, Any] = {}
+        points = self.driver.points_in_cycle if self.driver else 0
+        if state is S.FACE:
+            data["face_tries_left"] = self.gate.check.face_tries_left
+        if state is S.LIST and self.driver is not None:
+            data["points_in_cycle"] = points
+            data["settleable"] = [violation_data(v, points) for v in self._settleable()]
+            data["counter_only"] = [violation_data(v, points) for v in self.driver.violations
+                                    if v.kiosk_handling is KioskHandling.COUNTER_ONLY]
+            data["counter_hint"] = counter_hint(self.ctx)
+        if state in (S.DETAIL, S.PAYING, S.PAYMENT_FAILED) and self.selected is not None:
+            data["violation"] = violation_data(self.selected, points)
+        if state is S.PAYING and self.payment is not None:
+            data.update(self.payment.view_data())
+        if state in (S.SETTLED, S.DONE):
+            data["settled"] = list(self.settled)
+        if self.txn_id is not None:
+            data["transaction"] = self.txn_id
+        return data
+
+    # ======================================================================== the receipt
+    def _receipt(self) -> Receipt:
+        """The decision (决定书) and, when money was paid, the payment receipt, cut apart."""
+        assert self.selected is not None and self.txn_id is not None
+        ctx, v = self.ctx, self.selected
+        decision_number = self.decision.decision_number if self.decision else v.decision_number
+        person = self.gate.person
+        receipt = receipt_header(ctx, N_("fines.receipt.decision_title"))
+        if person is not None:
+            receipt.add(KeyValue(tr(ctx, N_("receipt.name")), mask_name(person.name)))
+        receipt.add(KeyValue(tr(ctx, N_("fines.receipt.decision_number")), decision_number or ""),
+                    KeyValue(tr(ctx, N_("fines.receipt.violation_number")), v.violation_number),
+                    KeyValue(tr(ctx, N_("fines.receipt.plate")), v.plate_number),
+                    KeyValue(tr(ctx, N_("fines.receipt.time")), v.occurred_at.astimezone(HALL_TIMEZONE).strftime("%Y-%m-%d %H:%M")),
+                    ChineseText(v.place), ChineseText(f"{v.violation_code} {v.description}"),
+                    KeyValue(tr(ctx, N_("fines.receipt.points")), str(self.decision.points if self.decision else v.points)),
+                    KeyValue(tr(ctx, N_("fines.receipt.fine")), str(v.fine)))
+        if self.decision is not None:
+            receipt.add(KeyValue(tr(ctx, N_("fines.receipt.points_in_cycle")), str(self.decision.points_in_cycle)))
+        receipt.add(Cut())
+        if self.payment is not None and self.payment.payment is not None:
+            paid = self.payment.payment
+            receipt.add(*receipt_header(ctx, N_("fines.receipt.payment_title")).lines)
+            receipt.add(KeyValue(tr(ctx, N_("fines.receipt.decision_number")), decision_number or ""),
+                        KeyValue(tr(ctx, N_("fines.receipt.fine")), str(v.fine)),
+                        KeyValue(tr(ctx, N_("fines.receipt.late_fee")), str(paid.amount - v.fine)),
+                        KeyValue(tr(ctx, N_("receipt.amount_paid")), str(paid.amount)), Rule(),
+                        KeyValue(tr(ctx, N_("receipt.order")), paid.order_id),
+                        KeyValue(tr(ctx, N_("receipt.payment")), paid.payment_id),
+                        KeyValue(tr(ctx, N_("receipt.transaction")), self.txn_id),
+                        KeyValue(tr(ctx, N_("receipt.time")), dt.datetime.now(HALL_TIMEZONE).strftime("%Y-%m-%d %H:%M")), Cut())
+        return receipt
