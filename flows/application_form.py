@@ -37,6 +37,7 @@ from flows.application_draft import (
     FormDraft,
 )
 from flows.common_steps import (
+    PHOTO_RECEIPT_KEY,
     GateOutcome,
     GateResult,
     IdentityGate,
@@ -60,8 +61,6 @@ log = logging.getLogger(__name__)
 FLOW_NAME = "application_form"
 SERVED_KINDS = frozenset({CardKind.RESIDENT_ID})
 ADULT_AGE = 16  # DOMAIN.md section 7: under 16, a guardian comes along to the counter
-# session.data key where the photo flow leaves the receipt number of a photo taken this visit.
-PHOTO_RECEIPT_KEY = "photo_receipt_number"
 
 MSG_NOT_CITIZEN = N_("form.refused.not_citizen")
 MSG_MINOR = N_("form.refused.minor")

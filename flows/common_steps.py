@@ -32,7 +32,13 @@ FAULT_RETRY_SECONDS = 2.0
 # turn to the lens before the next comparison.
 FACE_RETRY_PAUSE_SECONDS = 1.5
 
+# Times on screens and receipts are hall times: China Standard Time (UTC+8, no daylight saving).
+HALL_TIMEZONE = dt.timezone(dt.timedelta(hours=8))
+
 PRINT_STEP = "print"
+# session.data key of the photo receipt number of a photo taken this visit: the application
+# form sends it with the form, so the counter finds both.
+PHOTO_RECEIPT_KEY = "photo_receipt_number"
 
 
 class GateOutcome(enum.Enum):
@@ -137,3 +143,32 @@ def print_journalled(ctx: FlowContext, txn_id: str, receipt: Receipt) -> str | N
         return error.message_key
     ctx.journal.after(txn_id, PRINT_STEP)
     return None
+
+
+class ScanWatcher:
+    """Takes codes from the scanner on ticks; a scanner fault is reported once per pause, and
+    the citizen can still type the code meanwhile."""
+
+    def __init__(self, ctx: FlowContext) -> None:
+        self.ctx = ctx
+        self._not_before = 0.0
+
+    def start(self) -> None:
+        """Forget codes scanned before this screen (a code scanned on an earlier screen)."""
+        try:
+            self.ctx.scanner().discard_pending()
+        except DeviceError as error:
+            log.warning("scanner: %s (%s)", error.message_key, error.detail)
+
+    def poll(self) -> tuple[str | None, str | None]:
+        """(scanned text, None), (None, fault message key) or (None, None) when nothing came."""
+        if self.ctx.now() < self._not_before:
+            return None, None
+        try:
+            scan = self.ctx.scanner().poll()
+        except DeviceError as error:
+            log.warning("scanner: %s (%s); retrying in %.0f s", error.message_key, error.detail,
+                        FAULT_RETRY_SECONDS)
+            self._not_before = self.ctx.now() + FAULT_RETRY_SECONDS
+            return None, error.message_key
+        return (scan.text.strip(), None) if scan is not None else (None, None)

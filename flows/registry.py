@@ -44,6 +44,12 @@ class FlowEntry:
 FLOWS: tuple[FlowEntry, ...] = (
     FlowEntry("application_form", "flows.application_form:ApplicationFormFlow",
               ("idcard", "camera", "printer"), "flows.scenarios:application_form"),
+    FlowEntry("id_photo", "flows.id_photo:IdPhotoFlow",
+              ("idcard", "camera", "printer"), "flows.scenarios:id_photo"),
+    FlowEntry("progress", "flows.progress:ProgressFlow",
+              ("idcard", "camera", "scanner"), "flows.scenarios:progress"),
+    FlowEntry("appointment", "flows.appointment:AppointmentFlow",
+              ("scanner", "printer"), "flows.scenarios:appointment"),
 )
 
 

@@ -66,3 +66,42 @@ def application_form(driver: FlowDriver) -> None:
         _expect_printed(driver, printed, view.data["application_number"])
     finally:
         driver.simulators["idcard"].remove_card()
+
+
+def id_photo(driver: FlowDriver) -> None:
+    from flows.id_photo import IdPhotoFlow
+
+    driver.start(IdPhotoFlow)
+    try:
+        _identify(driver, PHOTO_CITIZEN, "live")
+        driver.tick_until_state("review")  # guidance, then the countdown captures by itself
+        printed = _receipt_count(driver)
+        view = driver.touch("accept")
+        driver.expect("done")
+        _expect_printed(driver, printed, view.data["receipt_number"])
+    finally:
+        driver.simulators["idcard"].remove_card()
+
+
+def progress(driver: FlowDriver) -> None:
+    from flows.progress import ProgressFlow
+
+    driver.start(ProgressFlow)
+    try:
+        _identify(driver, PROGRESS_CITIZEN, "number")
+        driver.simulators["scanner"].scan(PROGRESS_APPLICATION)  # the QR code on the form summary
+        view = driver.tick_until_state("timeline")
+        if view.data["status"] != "READY_FOR_COLLECTION" or len(view.data["steps"]) < 2:
+            raise ScenarioFailed(f"unexpected timeline: {view.data['status']}, {len(view.data['steps'])} steps")
+    finally:
+        driver.simulators["idcard"].remove_card()
+
+
+def appointment(driver: FlowDriver) -> None:
+    from flows.appointment import AppointmentFlow
+
+    driver.start(AppointmentFlow)
+    printed = _receipt_count(driver)
+    driver.simulators["scanner"].scan(APPOINTMENT_CODE)
+    view = driver.tick_until_state("done")
+    _expect_printed(driver, printed, view.data["ticket_number"])
