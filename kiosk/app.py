@@ -25,7 +25,18 @@ from kiosk.services import ServiceBoard
 from kiosk.session import Session
 from kiosk.ui import theme
 from kiosk.ui.home import HomeScreen
+from kiosk.ui.flow_host import FlowHost
 from kiosk.ui.idle_warning import IdleWarning
+from kiosk.ui.screens.camera import CameraScreen
+from kiosk.ui.screens.choice import ChoiceScreen
+from kiosk.ui.screens.device_action import DeviceActionScreen
+from kiosk.ui.screens.form import FormScreen
+from kiosk.ui.screens.payment import PaymentScreen
+from kiosk.ui.screens.problem import ProblemScreen
+from kiosk.ui.screens.result import ResultScreen
+from kiosk.ui.screens.review import ReviewScreen
+from kiosk.ui.screens.working import WorkingScreen
+from kiosk.voice import Voice
 
 if TYPE_CHECKING:
     from kiosk.runtime import BackgroundRuntime
@@ -40,11 +51,18 @@ HOME_REFRESH_SECONDS = 2.0
 # Large-text mode multiplies every font size (UX.md).
 LARGE_TEXT_FACTOR = 1.4
 HOME = "home"
+# One screen per kind of step (kiosk/ui/model.py); built once and reused, never rebuilt
+# (Kivy leaks removed widgets; reusing keeps memory flat over thousands of sessions).
+FLOW_SCREENS = {
+    "device_action": DeviceActionScreen, "camera": CameraScreen, "choice": ChoiceScreen,
+    "form": FormScreen, "review": ReviewScreen, "payment": PaymentScreen, "working": WorkingScreen,
+    "result": ResultScreen, "problem": ProblemScreen,
+}
 
 
 def load_kv_files() -> None:
     """Load every screen's .kv rules once per process (loading twice duplicates rules)."""
-    for kv_file in sorted(KV_DIR.glob("*.kv")):
+    for kv_file in sorted(KV_DIR.rglob("*.kv")):
         if str(kv_file) not in Builder.files:
             Builder.load_file(str(kv_file))
 
@@ -62,6 +80,7 @@ class KioskApp(App):
     palette = ObjectProperty(theme.NORMAL)
     hall_name = StringProperty("")
     idle_seconds_left = NumericProperty(0)
+    voice_on = BooleanProperty(True)
 
     def __init__(self, settings: Config, translator: Translator, services: ServiceBoard,
                  backstage: BackgroundRuntime, **kwargs: object) -> None:
@@ -76,6 +95,10 @@ class KioskApp(App):
                               now=Clock.get_time)
         self.screens: ScreenManager | None = None
         self.idle_warning: IdleWarning | None = None
+        self.flow_host = FlowHost(self)
+        self.voice = Voice(enabled=settings["ui"]["voice"])
+        self.voice_on = settings["ui"]["voice"]
+        self.open_keypad = None  # the keypad on screen, if any (closed when the session ends)
         self._idle_event = None
         self._refresh_event = None
         self._apply_session_preferences()
@@ -90,6 +113,8 @@ class KioskApp(App):
         load_kv_files()
         self.screens = ScreenManager(transition=NoTransition())
         self.screens.add_widget(HomeScreen(name=HOME))
+        for name, screen_class in FLOW_SCREENS.items():
+            self.screens.add_widget(screen_class(name=name))
         self.idle_warning = IdleWarning()
         Window.bind(size=self._update_units, on_touch_down=self._on_any_touch)
         self._update_units()
@@ -112,6 +137,8 @@ class KioskApp(App):
                 event.cancel()
         self._idle_event = self._refresh_event = None
         self._hide_idle_warning()
+        self.flow_host.close("kiosk stopping")
+        self.voice.stop()
 
     def _update_units(self, *_args: object) -> None:
         design_w, design_h = design_size(self.settings)
@@ -128,6 +155,7 @@ class KioskApp(App):
         self.translator.set_language(self.lang)
         self.session.language = self.lang
         self._update_hall_name()
+        self.flow_host.redraw()
 
     def _update_hall_name(self) -> None:
         suffix = "zh" if self.lang == "zh_CN" else "en"
@@ -144,6 +172,13 @@ class KioskApp(App):
     def toggle_language(self) -> None:
         self.lang = "en" if self.lang == "zh_CN" else "zh_CN"
 
+    def toggle_voice(self) -> None:
+        self.voice_on = not self.voice_on
+        self.voice.set_enabled(self.voice_on)
+
+    def speak(self, text: str) -> None:
+        self.voice.say(text, self.lang)
+
     def toggle_large_text(self) -> None:
         self.large_text = not self.large_text
         self.session.large_text = self.large_text
@@ -152,8 +187,9 @@ class KioskApp(App):
         reason = self.services.unavailable_reason(service_id)
         if reason is not None:
             log.info("service %s refused on touch: %s", service_id, reason)
+            self.speak(self.t(reason))
             return
-        log.info("service %s started", service_id)
+        self.flow_host.start(service_id)
 
     # ----- idle rule -----
     def _on_any_touch(self, *_args: object) -> None:
@@ -162,6 +198,8 @@ class KioskApp(App):
 
     def session_in_use(self) -> bool:
         """A session needs the idle warning once the citizen has done anything worth keeping."""
+        if self.flow_host.active:
+            return True
         at_home = self.screens is None or self.screens.current == HOME
         defaults = (self.settings["ui"]["default_language"], self.settings["ui"]["large_text"])
         return not (at_home and self.session.is_empty and (self.lang, self.large_text) == defaults)
@@ -192,6 +230,11 @@ class KioskApp(App):
     def end_session(self, reason: str) -> None:
         """Wipe everything personal and return to the home screen in the terminal's defaults."""
         self._hide_idle_warning()
+        self.flow_host.close(reason)
+        if self.open_keypad is not None:
+            self.open_keypad.dismiss(animation=False)
+            self.open_keypad = None
+        self.voice.stop()
         self.session.wipe(reason)
         self._apply_session_preferences()
         if self.screens is not None:

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "devices.cli",
     "photo.cli",
     "backend.cli",
+    "flows.cli",
 )
 
 EXIT_OK = 0

@@ -78,7 +78,23 @@ def start_runtime(config: Config, start_device_polling: bool = True, session: Se
         if embedded is not None:
             embedded.stop()
         raise
-    return Runtime(config, backend, devices, journal, session or new_session(config), embedded)
+    runtime = Runtime(config, backend, devices, journal, session or new_session(config), embedded)
+    _recover_unfinished(runtime)
+    return runtime
+
+
+def _recover_unfinished(runtime: Runtime) -> None:
+    """Settle what a crash or power cut left unfinished (flows/recovery.py) before anyone is
+    served. A failure here is logged, not fatal: what is not settled stays open in the journal."""
+    from flows.recovery import recover_all
+
+    try:
+        run = recover_all(runtime.flow_context())
+    except Exception:  # noqa: BLE001 - the kiosk must still start; the journal keeps everything
+        log.exception("recovery of unfinished transactions failed")
+        return
+    if run.settled or run.left_open:
+        log.info("recovery: %d transaction(s) settled, %d left open", len(run.settled), len(run.left_open))
 
 
 class BackgroundRuntime:

@@ -38,6 +38,7 @@ class FlowRunner:
         self._deliver = deliver
         self._events: queue.Queue[Event | None] = queue.Queue()
         self._stopped = threading.Event()
+        self._muted = False
         self._worker = threading.Thread(target=self._work, name=f"flow-{flow.name}", daemon=True)
         self._ticker = threading.Thread(target=self._tick, name=f"tick-{flow.name}", daemon=True)
         flow.subscribe(self._view_changed)
@@ -53,6 +54,13 @@ class FlowRunner:
         if not self._stopped.is_set():
             self._events.put(event)
 
+    def close(self, final: Event) -> None:
+        """Hand the flow one last event (a Cancel: refund, release the card) and let the worker
+        end after it, without waiting and without drawing any more views."""
+        self._muted = True
+        self._events.put(final)
+        self._events.put(None)
+
     def stop(self) -> None:
         self._stopped.set()
         self._events.put(None)
@@ -64,13 +72,14 @@ class FlowRunner:
         return not self._stopped.is_set()
 
     def _view_changed(self, view: FlowView) -> None:
-        if not self._stopped.is_set():
+        if not self._stopped.is_set() and not self._muted:
             self._deliver(lambda: self._on_view(view))
 
     def _work(self) -> None:
         while True:
             event = self._events.get()
             if event is None or self._stopped.is_set():
+                self._stopped.set()
                 return
             if isinstance(event, Tick) and not self._events.empty():
                 continue  # a backlog of ticks carries no information: handle the real events

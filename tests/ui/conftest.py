@@ -77,10 +77,12 @@ def kiosk_app(ui_config) -> Iterator[object]:
     for _ in range(3):
         EventLoop.idle()
     yield app
-    app.dispatch("on_stop")  # also clears kv's cached `app` proxy, so the next test's kv sees its own app
-    app.session.wipe("test finished")
     Window.remove_widget(root)
     EventLoop.idle()
+    # on_stop also clears kv's cached `app` proxy; nothing may draw after it, or the proxy
+    # would cache this app again and the next test's kv would read this app's properties.
+    app.dispatch("on_stop")
+    app.session.wipe("test finished")
 
 
 @pytest.fixture()

@@ -1,0 +1,116 @@
+"""Runs the service the citizen chose: builds its flow, shows each view on its screen,
+forwards touches, speaks each new instruction, and ends the session when the flow ends.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from kivy.clock import Clock
+
+from flows import registry
+from flows.engine import Cancel, FlowView, Touch
+from kiosk.i18n import N_
+from kiosk.ui.flow_runner import FlowRunner
+from kiosk.ui.model import ScreenModel, Text
+from kiosk.ui.presenters import FINISH, finish_action, present
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
+
+log = logging.getLogger(__name__)
+
+# After a service ends, the result stays this long before the kiosk wipes and goes home
+# by itself (the citizen may walk off with the receipt without touching anything).
+RESULT_SECONDS = 30
+MSG_UNEXPECTED = N_("flow.unexpected_error")
+
+
+class FlowHost:
+    def __init__(self, app: "KioskApp") -> None:
+        self.app = app
+        self.runner: FlowRunner | None = None
+        self.model: ScreenModel | None = None
+        self._spoken = ""
+        self._auto_finish = None
+
+    @property
+    def active(self) -> bool:
+        return self.runner is not None
+
+    def start(self, service_id: str) -> None:
+        runtime = self.app.backstage.runtime
+        if runtime is None:
+            return
+        flow = registry.entry(service_id).load_flow()(runtime.flow_context())
+        self.runner = FlowRunner(flow, self._show, self._failed,
+                                 deliver=lambda fn: Clock.schedule_once(lambda _dt: fn(), 0))
+        log.info("service %s started", service_id)
+        self.runner.start()
+
+    def touch(self, action: str, value: Any = None) -> None:
+        if action == FINISH:
+            self.app.end_session("service finished")
+            return
+        if self.runner is not None:
+            self.runner.send(Touch(action, value))
+
+    def ask_cancel(self) -> None:
+        from kiosk.ui.widgets import ConfirmLeave
+        ConfirmLeave().open(animation=False)
+
+    def cancel(self) -> None:
+        self.app.end_session("cancelled by the citizen")
+
+    def close(self, reason: str) -> None:
+        """The session ends (cancel, timeout, finish): let the flow release what it holds."""
+        if self._auto_finish is not None:
+            self._auto_finish.cancel()
+            self._auto_finish = None
+        if self.runner is not None:
+            self.runner.close(Cancel(reason))
+            self.runner = None
+        self.model = None
+        self._spoken = ""
+
+    def camera_frame(self):
+        runtime = self.app.backstage.runtime
+        camera = runtime.devices.get("camera") if runtime is not None else None
+        return camera.latest_frame() if camera is not None else None
+
+    # ----- views -----
+    def _show(self, view: FlowView) -> None:
+        if self.runner is None:
+            return
+        self.model = present(view)
+        self._display(self.model)
+        if view.finished and self._auto_finish is None:
+            self._auto_finish = Clock.schedule_once(lambda _dt: self.app.end_session("result shown"),
+                                                    RESULT_SECONDS)
+
+    def _display(self, model: ScreenModel) -> None:
+        screens = self.app.screens
+        screen = screens.get_screen(model.kind)
+        screen.show(model)
+        screens.current = model.kind
+        self._speak(screen.instruction)
+
+    def _speak(self, text: str) -> None:
+        if text and text != self._spoken:
+            self._spoken = text
+            self.app.speak(text)
+
+    def _failed(self, _error: BaseException) -> None:
+        """A flow bug: say so plainly, never a stack trace; the log has the details."""
+        self.runner = None
+        self.model = ScreenModel("problem", Text(MSG_UNEXPECTED), actions=(finish_action(),), finished=True)
+        self._display(self.model)
+
+    def redraw(self) -> None:
+        """The language changed: draw the current screen again in the new language."""
+        if self.model is not None:
+            screen = self.app.screens.get_screen(self.model.kind)
+            screen.redraw()
+            self._spoken = ""
+            self._speak(screen.instruction)

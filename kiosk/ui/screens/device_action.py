@@ -1,0 +1,33 @@
+"""'Place your card here', 'scan your code here': a picture of the action; moves on by itself
+when the device reports (UX.md: no Next to press after a device action)."""
+
+from kiosk.config import PROJECT_ROOT
+from kiosk.ui.model import ScreenModel
+from kiosk.ui.screens.flow_screen import FlowScreen, render_text
+from kiosk.ui.widgets import InfoRow
+
+IMAGES = PROJECT_ROOT / "assets" / "images"
+
+
+def picture_path(name: str) -> str:
+    """A file under assets/images/, or an absolute path (a captured photo in the session folder)."""
+    if not name:
+        return ""
+    path = IMAGES / name  # an absolute `name` stays absolute
+    return str(path) if path.is_file() else ""
+
+
+class DeviceActionScreen(FlowScreen):
+    BODY = "DeviceActionBody"
+
+    def draw_content(self, model: ScreenModel, lang: str) -> None:
+        self.body.picture = picture_path(model.picture)
+        fill_rows(self.body.ids.rows, model, lang)
+
+
+def fill_rows(container, model: ScreenModel, lang: str) -> None:
+    container.clear_widgets()
+    for row in model.rows:
+        container.add_widget(InfoRow(label=render_text(row.label, lang), value=render_text(row.value, lang),
+                                     edit_label=render_text(row.edit.label, lang) if row.edit else "",
+                                     edit_action=row.edit))

@@ -1,0 +1,112 @@
+"""Widgets the flow screens share: step bar, error banner, buttons, option tiles, QR image, spinner."""
+
+from __future__ import annotations
+
+import io
+
+from kivy.app import App
+from kivy.core.image import Image as CoreImage
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.button import Button
+from kivy.uix.image import Image
+from kivy.uix.label import Label
+from kivy.uix.modalview import ModalView
+from kivy.uix.widget import Widget
+
+
+class StepBar(BoxLayout):
+    step = NumericProperty(0)
+    steps = NumericProperty(0)
+
+
+class ErrorBanner(BoxLayout):
+    text = StringProperty("")
+
+
+class ActionButton(Button):
+    """A bottom-bar button carrying its flow action."""
+
+    action_model = ObjectProperty(None)
+    primary = BooleanProperty(False)
+
+    def on_release(self) -> None:
+        App.get_running_app().flow_host.touch(self.action_model.action, self.action_model.value)
+
+
+class OptionTile(ButtonBehavior, BoxLayout):
+    """One choice: a big tile with a label and a detail line (fee, or why it cannot be chosen)."""
+
+    option = ObjectProperty(None)
+    label = StringProperty("")
+    detail = StringProperty("")
+    selected = BooleanProperty(False)
+    enabled = BooleanProperty(True)
+
+    def on_release(self) -> None:
+        if self.enabled:
+            App.get_running_app().flow_host.touch(self.option.action, self.option.value)
+
+
+class InfoRow(BoxLayout):
+    """A label and a value (review and result screens), with an optional 'change' button."""
+
+    label = StringProperty("")
+    value = StringProperty("")
+    edit_label = StringProperty("")
+    edit_action = ObjectProperty(None, allownone=True)
+
+    def edit(self) -> None:
+        if self.edit_action is not None:
+            App.get_running_app().flow_host.touch(self.edit_action.action, self.edit_action.value)
+
+
+class QrImage(Image):
+    """Draws a QR code for `payload` with the qrcode package (high contrast, quiet zone kept)."""
+
+    payload = StringProperty("")
+
+    def on_payload(self, *_args: object) -> None:
+        if not self.payload:
+            self.texture = None
+            return
+        import qrcode
+
+        picture = qrcode.make(self.payload, box_size=10, border=4)
+        buffer = io.BytesIO()
+        picture.save(buffer, format="PNG")
+        buffer.seek(0)
+        self.texture = CoreImage(buffer, ext="png").texture
+        self.texture.mag_filter = "nearest"
+
+
+class BusySpinner(Widget):
+    """A turning arc: the kiosk is working, the citizen waits."""
+
+    angle = NumericProperty(0)
+
+    def on_parent(self, *_args: object) -> None:
+        from kivy.clock import Clock
+        if self.parent is not None:
+            self._turn = Clock.schedule_interval(self._advance, 1 / 30)
+        elif getattr(self, "_turn", None) is not None:
+            self._turn.cancel()
+
+    def _advance(self, dt: float) -> None:
+        self.angle = (self.angle - 360 * dt) % 360
+
+
+class ConfirmLeave(ModalView):
+    """'Leave? Your data will be erased.' asked once before a cancel."""
+
+    def leave(self) -> None:
+        self.dismiss(animation=False)
+        App.get_running_app().flow_host.cancel()
+
+    def stay(self) -> None:
+        self.dismiss(animation=False)
+
+
+class WrappedLabel(Label):
+    pass
