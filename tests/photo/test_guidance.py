@@ -112,3 +112,16 @@ def test_a_passing_frame_reports_its_measurements(guide, good_frame):
     guidance = guide.update(good_frame, now=0.0)
     assert guidance.problem is None and guidance.face is not None
     assert guidance.measured["faces"] == 1 and abs(guidance.measured["roll"]) < 8
+
+
+def test_a_second_person_joining_is_noticed_while_tracking(guide, good_frame):
+    from photo.guidance import FULL_SEARCH_EVERY
+
+    # Someone as close as the citizen steps in beside them (the periodic search for other
+    # faces sees faces of a sixth of the frame height or more).
+    joined = samples.compose(good_frame, 0.42 * 480, (0.87 * 640, 0.42 * 480))
+    for index in range(3):
+        assert guide.update(good_frame, now=index * FRAME_SECONDS).problem is None  # tracking now
+    messages = [guide.update(joined, now=(3 + index) * FRAME_SECONDS).message_key
+                for index in range(FULL_SEARCH_EVERY + 1)]
+    assert "photo.one_person_only" in messages
