@@ -657,7 +657,7 @@ class EndorsementFlow(Flow[State]):
         else:
             self.ctx.journal.after(self.txn_id, REPORT_FAILURE_STEP)
         payment_id = self.payment.payment.payment_id if self.payment.payment else None
-        request_id = self.ctx.journal.before(self.txn_id, REFUND_STEP, {"payment_id": payment_id})
+        request_id = self.ctx.journal.before(self.txn_id, REFUND_STEP, {"payment_id": payment_id, "reason": reason})
         try:
             refund = self.ctx.backend.refund_payment(payment_id, reason, request_id)
         except backend_errors.BackendError as error:
@@ -770,7 +770,7 @@ class EndorsementFlow(Flow[State]):
         assert self.order is not None and self.card is not None and self.txn_id is not None
         ctx = self.ctx
         receipt = receipt_header(ctx, N_("endorsement.receipt.title"))
-        receipt.add(KeyValue(tr(ctx, N_("receipt.name")), mask_name(self.card.name_zh)),
+        receipt.add(KeyValue(tr(ctx, N_("payment.receipt.name")), mask_name(self.card.name_zh)),
                     KeyValue(tr(ctx, N_("endorsement.receipt.permit")), mask_permit_number(self.card.permit_number)),
                     Rule())
         for position, item in enumerate(self.order.items):
@@ -778,24 +778,24 @@ class EndorsementFlow(Flow[State]):
                         KeyValue(tr(ctx, N_("endorsement.receipt.validity")),
                                  f"{_iso(item.valid_from)} - {_iso(item.valid_to)}"),
                         KeyValue(tr(ctx, N_("endorsement.receipt.max_stay")), str(item.max_stay_days)),
-                        KeyValue(tr(ctx, N_("receipt.fee")), str(item.fee)))
+                        KeyValue(tr(ctx, N_("payment.receipt.fee")), str(item.fee)))
             if item.endorsement_number and not refunded:
                 receipt.add(KeyValue(tr(ctx, N_("endorsement.receipt.number")), item.endorsement_number))
             if refunded and position in self.written:
                 receipt.add(ChineseText(tr(ctx, N_("endorsement.receipt.on_chip_void"))))
-        receipt.add(Rule(), KeyValue(tr(ctx, N_("receipt.order")), self.order.order_id),
-                    KeyValue(tr(ctx, N_("receipt.amount_paid")), str(self.order.amount)))
+        receipt.add(Rule(), KeyValue(tr(ctx, N_("payment.receipt.order")), self.order.order_id),
+                    KeyValue(tr(ctx, N_("payment.receipt.amount_paid")), str(self.order.amount)))
         if self.payment is not None and self.payment.payment is not None:
-            receipt.add(KeyValue(tr(ctx, N_("receipt.payment")), self.payment.payment.payment_id))
+            receipt.add(KeyValue(tr(ctx, N_("payment.receipt.payment")), self.payment.payment.payment_id))
         if refunded and self.refund_id:
             receipt.add(ChineseText(tr(ctx, N_("endorsement.receipt.refunded"), amount=str(self.order.amount))),
-                        KeyValue(tr(ctx, N_("receipt.refund")), self.refund_id))
+                        KeyValue(tr(ctx, N_("payment.receipt.refund")), self.refund_id))
         elif refunded:
             receipt.add(ChineseText(tr(ctx, N_("endorsement.receipt.refund_pending"), amount=str(self.order.amount))))
         elif not self.confirmed:
             receipt.add(ChineseText(tr(ctx, N_("endorsement.receipt.confirm_pending"))))
-        receipt.add(KeyValue(tr(ctx, N_("receipt.transaction")), self.txn_id),
-                    KeyValue(tr(ctx, N_("receipt.time")), dt.datetime.now(HALL_TIMEZONE).strftime("%Y-%m-%d %H:%M")), Cut())
+        receipt.add(KeyValue(tr(ctx, N_("payment.receipt.transaction")), self.txn_id),
+                    KeyValue(tr(ctx, N_("payment.receipt.time")), dt.datetime.now(HALL_TIMEZONE).strftime("%Y-%m-%d %H:%M")), Cut())
         return receipt
 
 

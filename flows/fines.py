@@ -442,7 +442,7 @@ class FinesFlow(Flow[State]):
         person = self.gate.person
         receipt = receipt_header(ctx, N_("fines.receipt.decision_title"))
         if person is not None:
-            receipt.add(KeyValue(tr(ctx, N_("receipt.name")), mask_name(person.name)))
+            receipt.add(KeyValue(tr(ctx, N_("payment.receipt.name")), mask_name(person.name)))
         receipt.add(KeyValue(tr(ctx, N_("fines.receipt.decision_number")), decision_number or ""),
                     KeyValue(tr(ctx, N_("fines.receipt.violation_number")), v.violation_number),
                     KeyValue(tr(ctx, N_("fines.receipt.plate")), v.plate_number),
@@ -459,9 +459,9 @@ class FinesFlow(Flow[State]):
             receipt.add(KeyValue(tr(ctx, N_("fines.receipt.decision_number")), decision_number or ""),
                         KeyValue(tr(ctx, N_("fines.receipt.fine")), str(v.fine)),
                         KeyValue(tr(ctx, N_("fines.receipt.late_fee")), str(paid.amount - v.fine)),
-                        KeyValue(tr(ctx, N_("receipt.amount_paid")), str(paid.amount)), Rule(),
-                        KeyValue(tr(ctx, N_("receipt.order")), paid.order_id),
-                        KeyValue(tr(ctx, N_("receipt.payment")), paid.payment_id),
-                        KeyValue(tr(ctx, N_("receipt.transaction")), self.txn_id),
-                        KeyValue(tr(ctx, N_("receipt.time")), dt.datetime.now(HALL_TIMEZONE).strftime("%Y-%m-%d %H:%M")), Cut())
+                        KeyValue(tr(ctx, N_("payment.receipt.amount_paid")), str(paid.amount)), Rule(),
+                        KeyValue(tr(ctx, N_("payment.receipt.order")), paid.order_id),
+                        KeyValue(tr(ctx, N_("payment.receipt.payment")), paid.payment_id),
+                        KeyValue(tr(ctx, N_("payment.receipt.transaction")), self.txn_id),
+                        KeyValue(tr(ctx, N_("payment.receipt.time")), dt.datetime.now(HALL_TIMEZONE).strftime("%Y-%m-%d %H:%M")), Cut())
         return receipt
