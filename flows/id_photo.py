@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from devices.base import DeviceError
-from devices.camera.contract import MSG_UNAVAILABLE
 from devices.idcard.records import CardKind
 from devices.printer.receipt import Align, ChineseText, Cut, KeyValue, QrCode, Receipt
 from flows.common_steps import (
@@ -198,7 +197,8 @@ class IdPhotoFlow(Flow[PhotoState]):
         now = self.now()
         if image is None:
             if self._last_frame_at is not None and now - self._last_frame_at >= NO_FRAME_GRACE_SECONDS:
-                self.go(S.CAMERA_FAULT, MSG_UNAVAILABLE)
+                log.warning("photo: no camera picture for %.1f s", now - self._last_frame_at)
+                self.go(S.CAMERA_FAULT)
             return
         self._last_frame_at = now
         self.guidance = self.guide.update(image, now)
@@ -213,7 +213,7 @@ class IdPhotoFlow(Flow[PhotoState]):
             still = self.ctx.camera().capture_still()
         except DeviceError as error:
             log.warning("photo: capture failed: %s (%s)", error.message_key, error.detail)
-            self.go(S.CAMERA_FAULT, error.message_key)
+            self.go(S.CAMERA_FAULT)
             return
         self.attempts += 1
         result = self.pipeline.finalize(still)

@@ -180,8 +180,6 @@ def format_table(results: list[SelftestResult]) -> str:
     for r in results:
         rows.append(f"{r.service_id:<18} {'pass' if r.passed else 'FAIL':<6} {r.seconds * 1000:>9.0f} ms "
                     f"{r.touches:>7}  {r.detail}")
-    passed = sum(r.passed for r in results)
-    rows.append(f"{passed} of {len(results)} services passed")
     return "\n".join(rows)
 
 

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "kiosk.commands",
     "devices.cli",
     "photo.cli",
+    "flows.selftest_cli",
     "backend.cli",
     "flows.cli",
 )
