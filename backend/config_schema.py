@@ -29,7 +29,7 @@ BACKEND_SCHEMA: Schema = {
     "wsse_password": Field(str, "WS-Security UsernameToken password.", secret=True),
     "wsse_digest": Field(bool, "Send the password as a digest (PasswordDigest) instead of text."),
     "outbox_path": Field(str, "SQLite file of the outbox: heartbeats and transaction reports waiting "
-                              "to be delivered (relative: to the project)."),
+                              "to be delivered ('' = backend/outbox.sqlite3 in the terminal's data_dir)."),
     "outbox_backoff_seconds": Field(float, "Outbox: first wait after a failed delivery; doubles after "
                                            "each further failure.", minimum=0.01, maximum=600),
     "outbox_backoff_max_seconds": Field(float, "Outbox: longest wait between delivery attempts.",

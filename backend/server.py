@@ -33,6 +33,10 @@ class ReferenceServer:
         bound_host, bound_port = self._server.socket.getsockname()[:2]
         self.base_url = f"http://{bound_host}:{bound_port}"
 
+    def _close_all_sockets(self) -> None:
+        for dispatcher in list(self._server._map.values()):  # the listener, open connections, the trigger
+            dispatcher.close()
+
     @property
     def url(self) -> str:
         """The SOAP endpoint, e.g. http://127.0.0.1:8080/soap."""
@@ -53,9 +57,14 @@ class ReferenceServer:
         return self
 
     def stop(self) -> None:
-        self._server.close()
+        """Close every socket from inside waitress's loop (closing them from another thread races
+        with its select()), which ends the loop; then let the worker threads finish."""
         if self._thread is not None:
+            self._server.trigger.pull_trigger(self._close_all_sockets)
             self._thread.join(STOP_JOIN_SECONDS)
             self._thread = None
+        else:
+            self._close_all_sockets()
+        self._server.task_dispatcher.shutdown(timeout=STOP_JOIN_SECONDS)
         self.backend.close()
         log.info("reference back end at %s stopped", self.url)

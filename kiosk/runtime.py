@@ -123,6 +123,7 @@ class BackgroundRuntime:
             self.failure = exc
             return
         self.health = BackendHealth(runtime.backend.ping)
+        self.health.check_now()  # services are offered as soon as the runtime counts as ready
         self.health.start()
         self.runtime = runtime
 

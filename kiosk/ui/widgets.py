@@ -25,7 +25,7 @@ class ErrorBanner(BoxLayout):
     text = StringProperty("")
 
 
-class ActionButton(Button):
+class FlowActionButton(Button):
     """A bottom-bar button carrying its flow action."""
 
     action_model = ObjectProperty(None)

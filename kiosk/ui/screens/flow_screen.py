@@ -70,12 +70,12 @@ class FlowScreen(Screen):
 
     # ----- bottom bar -----
     def _fill_bottom_bar(self, lang: str) -> None:
-        from kiosk.ui.widgets import ActionButton
+        from kiosk.ui.widgets import FlowActionButton
 
         bar = self.ids.actions
         bar.clear_widgets()
         for action in self.model.actions:
-            bar.add_widget(ActionButton(action_model=action, text=render_text(action.label, lang),
+            bar.add_widget(FlowActionButton(action_model=action, text=render_text(action.label, lang),
                                         primary=action.primary, disabled=not action.enabled))
         back = self.model.back
         self.ids.back_button.opacity = 1 if back else 0

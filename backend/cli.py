@@ -1,0 +1,70 @@
+"""`python main.py backend`: serve the reference back end over HTTP (waitress) until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from pathlib import Path
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+DEFAULT_DB = "backend/reference.sqlite3"  # under the terminal's data_dir
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "backend", help="serve the reference back end (SOAP contract, demo data, payment pages)",
+        description="Serve the reference back end on HOST:PORT: SOAP at /soap, the WSDL at /soap?wsdl, "
+                    "payment pages at /pay/<id>. Settings come from [backend] reference_*; options override.")
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any free)")
+    parser.add_argument("--db", type=Path, help=f"SQLite file (default <data_dir>/{DEFAULT_DB})")
+    parser.add_argument("--reseed", action="store_true", help="delete the database first: fresh demo data dated today")
+    parser.add_argument("--auto-pay", type=float, metavar="SECONDS",
+                        help="pending payments pay themselves after SECONDS (0 = never)")
+    parser.add_argument("--payment-expiry", type=float, metavar="SECONDS", help="payment QR codes expire after SECONDS")
+    parser.add_argument("--public-url", metavar="URL", help="base URL put in payment QR codes (reachable by phones)")
+    parser.set_defaults(func=serve)
+
+
+def serve(args: argparse.Namespace) -> int:
+    from backend.server import ReferenceServer
+    from backend.settings import ServerSettings
+    from kiosk.cli import load_from_args
+
+    config = load_from_args(args)
+    _log_to_console(config["logging"]["level"])
+    settings = ServerSettings.from_config(config["backend"])
+    overrides = {"auto_pay_seconds": args.auto_pay, "payment_expiry_seconds": args.payment_expiry,
+                 "public_url": args.public_url}
+    settings = dataclasses.replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+    db_path = args.db or config.data_dir / DEFAULT_DB
+    if args.reseed:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    try:
+        server = ReferenceServer(db_path, host=args.host, port=args.port, settings=settings)
+    except OSError as exc:
+        print(f"cannot serve on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"reference back end: {server.url}  (WSDL {server.url}?wsdl, database {db_path})", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _log_to_console(level: str) -> None:
+    """One line per call on stderr, masked like the kiosk's own log."""
+    import logging
+
+    from kiosk.logs import OneLineMaskingFormatter
+    from kiosk.privacy import PersonalDataFilter
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(OneLineMaskingFormatter())
+    handler.addFilter(PersonalDataFilter())
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(level)
