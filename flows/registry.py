@@ -50,6 +50,10 @@ FLOWS: tuple[FlowEntry, ...] = (
               ("idcard", "camera", "scanner"), "flows.scenarios:progress"),
     FlowEntry("appointment", "flows.appointment:AppointmentFlow",
               ("scanner", "printer"), "flows.scenarios:appointment"),
+    FlowEntry("endorsement", "flows.endorsement:EndorsementFlow",
+              ("idcard", "camera", "permit", "printer"), "flows.scenarios_payments:endorsement"),
+    FlowEntry("traffic_fines", "flows.fines:FinesFlow",
+              ("idcard", "camera", "printer"), "flows.scenarios_payments:traffic_fines"),
 )
 
 

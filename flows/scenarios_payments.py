@@ -1,0 +1,77 @@
+"""Self-test scenarios of the services that take money: endorsement renewal and traffic fines.
+
+Each plays a citizen of the demo data with zero think time and checks what a hall would:
+the flow ends done, the back end's records agree, the receipt came out (and, for the
+endorsement, the chip holds the new record).
+"""
+
+from __future__ import annotations
+
+from flows.demo_cards import card_for
+from flows.selftest import FlowDriver, ScenarioFailed
+from flows.simulation import pay_shown_code
+
+# A repeat renewal: this citizen's permit (in the back end and on the simulated cards) holds
+# an earlier endorsement the back end still offers, so the kiosk offers it first.
+ENDORSEMENT_CITIZEN = "long_term_id"
+ENDORSEMENT_PERMIT = "C12345678"
+# A driver with camera-recorded fines the kiosk may settle.
+FINES_CITIZEN = "local_adult"
+RECEIPT_WAIT_SECONDS = 5.0
+
+
+def endorsement(driver: FlowDriver) -> None:
+    from flows.endorsement import EndorsementFlow
+
+    driver.start(EndorsementFlow)
+    printed_before = len(driver.simulators["printer"].receipts)
+    driver.simulators["idcard"].insert_card(card_for(ENDORSEMENT_CITIZEN))
+    driver.tick_until_state("insert_permit")
+    driver.simulators["permit"].insert_card(ENDORSEMENT_PERMIT)
+    view = driver.tick_until(lambda v: v.state not in ("insert_permit",), "the permit to be read")
+    if view.state == "offer":
+        driver.touch("same")
+    else:
+        choose_first_offered(driver)
+    driver.touch("pay")
+    driver.expect("paying")
+    view = pay_shown_code(driver)
+    if view.state != "done" or view.error_key:
+        raise ScenarioFailed(f"endorsement ended in {view.state} ({view.error_key})")
+    number = view.data["items"][0]["endorsement_number"]
+    _expect_receipt(driver, printed_before, number)
+
+
+def choose_first_offered(driver: FlowDriver) -> None:
+    """Pick the first value at each level the flow asks about, until the review."""
+    view = driver.view
+    while view.state.startswith("choose_"):
+        view = driver.touch(view.data["level"], view.data["choices"][0])
+    driver.expect("review")
+
+
+def traffic_fines(driver: FlowDriver) -> None:
+    from flows.fines import FinesFlow
+
+    driver.start(FinesFlow)
+    printed_before = len(driver.simulators["printer"].receipts)
+    driver.simulators["idcard"].insert_card(card_for(FINES_CITIZEN))
+    view = driver.tick_until_state("list")
+    payable = [v for v in view.data["settleable"] if v["amount_due"] != "0.00"]
+    if not payable:
+        raise ScenarioFailed("the demo driver has no fine left to pay (reseed the reference back end)")
+    violation = payable[0]
+    driver.touch("select", violation["number"])
+    driver.touch("accept" if violation["handling"] == "ACCEPT_AND_PAY" else "pay")
+    driver.expect("paying")
+    view = pay_shown_code(driver)
+    if view.state != "settled" or view.error_key:
+        raise ScenarioFailed(f"fines ended in {view.state} ({view.error_key})")
+    driver.touch("finish")
+    _expect_receipt(driver, printed_before, view.data["settled"][-1]["decision_number"])
+
+
+def _expect_receipt(driver: FlowDriver, count_before: int, text: str) -> None:
+    receipts = driver.simulators["printer"].wait_for_receipts(count_before + 1, RECEIPT_WAIT_SECONDS)
+    if len(receipts) <= count_before or text not in receipts[count_before].text:
+        raise ScenarioFailed(f"no receipt showing {text} came out of the printer")
