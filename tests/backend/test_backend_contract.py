@@ -1,0 +1,210 @@
+"""Contract tests over real HTTP: zeep, loading the shipped WSDL, calls every operation on the
+reference back end (spyne behind waitress), and every request and answer validates against
+the shipped XSD."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Callable
+
+import pytest
+import requests
+from lxml import etree
+
+from backend import seed
+from backend.contract import WSDL_PATH
+from kiosk.backend_client import BackendClient, new_request_id
+from kiosk.backend_client import models as mo
+
+local = seed.person("local_adult")
+
+
+def pay(payment: mo.Payment) -> None:
+    """What a citizen's phone does after scanning the QR code: open the page, press Pay."""
+    response = requests.post(payment.qr_payload, data={"action": "pay"}, timeout=5)
+    assert response.status_code == 200
+
+
+def new_order(client: BackendClient) -> mo.EndorsementOrder:
+    choice = mo.EndorsementChoice(mo.Destination.HONG_KONG, mo.EndorsementType.GROUP_TOUR, mo.Trips.SINGLE, 3)
+    return client.create_endorsement_order(local.id_number, "CA1234567", [choice], new_request_id())
+
+
+def paid_order(client: BackendClient) -> tuple[mo.EndorsementOrder, mo.Payment]:
+    order = new_order(client)
+    payment = client.create_payment(order.order_id, new_request_id())
+    pay(payment)
+    return order, payment
+
+
+def call_ping(client: BackendClient, demo: Any) -> None:
+    info = client.ping()
+    assert info.contract_version == "1.0"
+    assert abs(info.server_time - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=1)
+
+
+def call_verify_identity(client: BackendClient, demo: Any) -> None:
+    identity = client.verify_identity(local.id_number, local.name)
+    assert (identity.name, identity.sex, identity.birth_date) == ("张伟", mo.Sex.MALE, dt.date(1985, 3, 12))
+    assert identity.hukou_region_code == "430102" and identity.photo[:2] == b"\xff\xd8"
+
+
+def call_compare_face(client: BackendClient, demo: Any) -> None:
+    assert client.compare_face(local.id_number, demo.face).match is True
+
+
+def call_submit_application(client: BackendClient, demo: Any) -> None:
+    form = demo.form(local, mo.DocumentType.TAIWAN_PERMIT)
+    receipt = client.submit_application(form, new_request_id())
+    assert receipt.status is mo.ApplicationStatus.ACCEPTED and receipt.application_number.startswith("AP-")
+
+
+def call_get_application_progress(client: BackendClient, demo: Any) -> None:
+    progress = client.get_application_progress("AP-DEMO-0002", seed.person("long_term_id").id_number)
+    assert progress.status is mo.ApplicationStatus.READY_FOR_COLLECTION
+    assert [s.status for s in progress.steps][0] is mo.ApplicationStatus.ACCEPTED
+    assert progress.collection_place
+
+
+def call_upload_photo(client: BackendClient, demo: Any) -> None:
+    receipt = client.upload_photo(local.id_number, demo.photo, new_request_id())
+    assert (receipt.width_px, receipt.height_px) == (390, 520) and receipt.receipt_number.startswith("PH-")
+
+
+def call_check_endorsement_eligibility(client: BackendClient, demo: Any) -> None:
+    eligibility = client.check_endorsement_eligibility(local.id_number, "CA1234567")
+    assert eligibility.permit_valid_to == dt.date(2032, 5, 9)
+    assert {o.type for o in eligibility.options} == {mo.EndorsementType.INDIVIDUAL_VISIT,
+                                                     mo.EndorsementType.GROUP_TOUR, mo.EndorsementType.BUSINESS}
+
+
+def call_create_endorsement_order(client: BackendClient, demo: Any) -> None:
+    order = new_order(client)
+    assert order.status is mo.OrderStatus.AWAITING_PAYMENT and order.amount == Decimal("15.00")
+    assert order.items[0].endorsement_number is None
+
+
+def call_get_endorsement_order(client: BackendClient, demo: Any) -> None:
+    order, _ = paid_order(client)
+    fetched = client.get_endorsement_order(order.order_id)
+    assert fetched.status is mo.OrderStatus.PAID
+    assert fetched.items[0].endorsement_number and fetched.items[0].valid_to is not None
+
+
+def call_confirm_endorsement_write(client: BackendClient, demo: Any) -> None:
+    order, _ = paid_order(client)
+    done = client.confirm_endorsement_write(order.order_id, mo.WriteOutcome.WRITTEN, new_request_id())
+    assert done.status is mo.OrderStatus.WRITTEN
+
+
+def call_create_payment(client: BackendClient, demo: Any) -> None:
+    payment = client.create_payment(new_order(client).order_id, new_request_id())
+    assert payment.status is mo.PaymentStatus.PENDING and payment.qr_payload.startswith("http://127.0.0.1:")
+    assert payment.expires_at > payment.created_at
+
+
+def call_get_payment_status(client: BackendClient, demo: Any) -> None:
+    _, payment = paid_order(client)
+    assert client.get_payment_status(payment.payment_id).status is mo.PaymentStatus.PAID
+
+
+def call_refund_payment(client: BackendClient, demo: Any) -> None:
+    order, payment = paid_order(client)
+    client.confirm_endorsement_write(order.order_id, mo.WriteOutcome.FAILED, new_request_id(), "card pulled out")
+    refunded = client.refund_payment(payment.payment_id, "write failed", new_request_id())
+    assert refunded.status is mo.PaymentStatus.REFUNDED and refunded.refund_id
+
+
+def call_list_violations(client: BackendClient, demo: Any) -> None:
+    listed = client.list_violations(seed.person("points_near_limit").id_number)
+    assert listed.points_in_cycle == 9
+    assert {v.violation_number for v in listed.violations} >= {"WF-DEMO-0008", "WF-DEMO-0009"}
+
+
+def call_accept_violation(client: BackendClient, demo: Any) -> None:
+    decision = client.accept_violation(seed.person("hk_resident").id_number, "WF-DEMO-0010", new_request_id())
+    assert (decision.points, decision.points_in_cycle, decision.amount_due) == (2, 4, Decimal("100.00"))
+    assert decision.order_id == f"FO-{decision.decision_number}"
+
+
+def call_check_in_appointment(client: BackendClient, demo: Any) -> None:
+    ticket = client.check_in_appointment("YY-DEMO-03", new_request_id(), seed.person("long_term_id").id_number)
+    assert ticket.ticket_number.startswith("D") and ticket.service is mo.AppointmentService.ENDORSEMENT
+
+
+def call_register_terminal(client: BackendClient, demo: Any) -> None:
+    registration = client.register_terminal("0.1.0", new_request_id())
+    assert registration.terminal_id == client.settings.terminal_id and registration.heartbeat_interval_seconds > 0
+
+
+def call_heartbeat(client: BackendClient, demo: Any) -> None:
+    from devices.base import DeviceStatus
+
+    beat = mo.Heartbeat(dt.datetime.now(dt.timezone.utc),
+                        (mo.DeviceState("printer", DeviceStatus.PAPER_LOW, "roll almost empty"),
+                         mo.DeviceState("idcard", DeviceStatus.READY)))
+    assert isinstance(client.send_heartbeat(beat, new_request_id()), dt.datetime)
+
+
+def call_report_transaction(client: BackendClient, demo: Any) -> None:
+    now = dt.datetime.now(dt.timezone.utc)
+    report = mo.TransactionReport(new_request_id(), mo.ServiceKind.PROGRESS, mo.TransactionOutcome.COMPLETED,
+                                  now - dt.timedelta(minutes=1), now,
+                                  references=(mo.TransactionReference(mo.ReferenceKind.APPLICATION, "AP-DEMO-0002"),))
+    assert isinstance(client.report_transaction(report, new_request_id()), dt.datetime)
+
+
+def call_list_transaction_records(client: BackendClient, demo: Any) -> None:
+    records = client.list_transaction_records(dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date())
+    assert records.terminal_id == client.settings.terminal_id
+
+
+CALLS: dict[str, Callable[[BackendClient, Any], None]] = {
+    "Ping": call_ping,
+    "VerifyIdentity": call_verify_identity,
+    "CompareFace": call_compare_face,
+    "SubmitApplication": call_submit_application,
+    "GetApplicationProgress": call_get_application_progress,
+    "UploadPhoto": call_upload_photo,
+    "CheckEndorsementEligibility": call_check_endorsement_eligibility,
+    "CreateEndorsementOrder": call_create_endorsement_order,
+    "GetEndorsementOrder": call_get_endorsement_order,
+    "ConfirmEndorsementWrite": call_confirm_endorsement_write,
+    "CreatePayment": call_create_payment,
+    "GetPaymentStatus": call_get_payment_status,
+    "RefundPayment": call_refund_payment,
+    "ListViolations": call_list_violations,
+    "AcceptViolation": call_accept_violation,
+    "CheckInAppointment": call_check_in_appointment,
+    "RegisterTerminal": call_register_terminal,
+    "Heartbeat": call_heartbeat,
+    "ReportTransaction": call_report_transaction,
+    "ListTransactionRecords": call_list_transaction_records,
+}
+
+
+def wsdl_operations() -> set[str]:
+    tree = etree.parse(str(WSDL_PATH))
+    names = tree.xpath("//wsdl:portType/wsdl:operation/@name",
+                       namespaces={"wsdl": "http://schemas.xmlsoap.org/wsdl/"})
+    return set(names)
+
+
+def test_every_wsdl_operation_has_a_contract_test():
+    assert set(CALLS) == wsdl_operations()
+
+
+@pytest.mark.parametrize("operation", sorted(CALLS))
+def test_operation_over_http(operation, client, schema_check, demo):
+    checked_before = schema_check.checked
+    CALLS[operation](client, demo)
+    assert schema_check.problems == []
+    assert schema_check.checked > checked_before  # requests and answers went through the schema check
+
+
+def test_wsdl_and_schema_are_served(server):
+    wsdl = requests.get(server.url + "?wsdl", timeout=5)
+    xsd = requests.get(server.base_url + "/kiosk-v1.xsd", timeout=5)
+    assert wsdl.content == WSDL_PATH.read_bytes()
+    assert b"targetNamespace=\"urn:exit-entry-kiosk:backend:v1\"" in xsd.content
