@@ -8,6 +8,7 @@ receipt came out of the printer with the reference number on it.
 from __future__ import annotations
 
 from flows.demo_cards import card_for
+from flows.engine import FlowView
 from flows.selftest import FlowDriver, ScenarioFailed
 
 # Who plays each scenario: adults with a resident card whose face the stand-in matcher
@@ -44,22 +45,32 @@ def _identify(driver: FlowDriver, person: str, next_state: str) -> None:
     driver.tick_until_state(next_state)
 
 
-def application_form(driver: FlowDriver) -> None:
+def fill_application_form(driver: FlowDriver, person: str = FORM_CITIZEN,
+                          documents: tuple[tuple[str, str], ...] = (("passport", "first"),),
+                          details: tuple[tuple[str, str], ...] = FORM_DETAILS) -> FlowView:
+    """Start the form, identify `person`, and fill it up to the review (documents without the
+    HK/Macau permit, to be collected at the hall). The card stays on the reader."""
     from flows.application_form import ApplicationFormFlow
 
     driver.start(ApplicationFormFlow)
+    _identify(driver, person, "documents")
+    for document, _ in documents:
+        driver.touch("toggle_document", document)
+    driver.touch("next")
+    for document, reason in documents:
+        driver.touch("reason", (document, reason))
+    for name, text in details:
+        driver.touch("field", (name, text))
+    driver.touch("occupation", "employee")
+    driver.touch("relationship", "parent")
+    driver.touch("next")
+    driver.touch("delivery", "collect")
+    return driver.expect("review")
+
+
+def application_form(driver: FlowDriver) -> None:
     try:
-        _identify(driver, FORM_CITIZEN, "documents")
-        driver.touch("toggle_document", "passport")
-        driver.touch("next")
-        driver.touch("reason", ("passport", "first"))
-        for name, text in FORM_DETAILS:
-            driver.touch("field", (name, text))
-        driver.touch("occupation", "employee")
-        driver.touch("relationship", "parent")
-        driver.touch("next")
-        driver.touch("delivery", "collect")
-        driver.expect("review")
+        fill_application_form(driver)
         printed = _receipt_count(driver)
         view = driver.touch("submit")
         driver.expect("done")
