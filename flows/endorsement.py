@@ -21,7 +21,7 @@ import logging
 import zlib
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from devices.base import DeviceStatus
 from devices.idcard.records import CardKind
@@ -394,7 +394,7 @@ class EndorsementFlow(Flow[State]):
         for level, state in LEVELS:
             if level in picked:
                 continue
-            values = sorted({_level_value(o, level) for o in self._candidates()}, key=str)
+            values = _distinct(_level_value(o, level) for o in self._candidates())
             if len(values) == 1:
                 self.picks.append(_Pick(level, values[0], by_citizen=False))
                 continue
@@ -743,7 +743,7 @@ class EndorsementFlow(Flow[State]):
             data["offer"] = option_data(self.offer)
         if state in CHOOSING and state is not S.OFFER:
             level = self._level_of(state)
-            data["choices"] = sorted({_level_value(o, level) for o in self._candidates()}, key=str)
+            data["choices"] = _distinct(_level_value(o, level) for o in self._candidates())
             data["level"] = level
             if level == "validity_months":
                 data["options"] = [option_data(o) for o in self._candidates()]
@@ -797,6 +797,11 @@ class EndorsementFlow(Flow[State]):
         receipt.add(KeyValue(tr(ctx, N_("payment.receipt.transaction")), self.txn_id),
                     KeyValue(tr(ctx, N_("payment.receipt.time")), dt.datetime.now(HALL_TIMEZONE).strftime("%Y-%m-%d %H:%M")), Cut())
         return receipt
+
+
+def _distinct(values: Iterable[Any]) -> list[Any]:
+    """Each value once, in the back end's order (its catalogue order is the order shown)."""
+    return list(dict.fromkeys(values))
 
 
 def _level_value(option: EndorsementOption, level: str) -> Any:
