@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 import uuid
 from typing import Any, Sequence, TypeVar
@@ -51,6 +52,11 @@ READ_ONLY_OPERATIONS = frozenset({
 T = TypeVar("T")
 
 
+def safe_to_repeat(operation: str, has_request_id: bool) -> bool:
+    """May a call that got no answer be sent again? Queries always; mutations only with a request id."""
+    return has_request_id or operation in READ_ONLY_OPERATIONS
+
+
 def new_request_id() -> str:
     """A fresh request id for one mutation (32 hex characters)."""
     return uuid.uuid4().hex
@@ -68,12 +74,12 @@ class BackendClient:
         self.settings = settings
         self._call_log = CallLogPlugin()
         self._session = _http_session(settings)
-        transport = zeep.Transport(session=self._session,
-                                   operation_timeout=(settings.connect_timeout, settings.operation_timeout))
+        self._transport = StatusRecordingTransport(
+            session=self._session, operation_timeout=(settings.connect_timeout, settings.operation_timeout))
         wsse = None
         if settings.wsse_username:
             wsse = UsernameToken(settings.wsse_username, settings.wsse_password, use_digest=settings.wsse_digest)
-        self._zeep = zeep.Client(str(WSDL_PATH), transport=transport, wsse=wsse,
+        self._zeep = zeep.Client(str(WSDL_PATH), transport=self._transport, wsse=wsse,
                                  plugins=[self._call_log, *plugins])
         self._service = self._zeep.create_service(BINDING, settings.endpoint)
 
@@ -203,8 +209,7 @@ class BackendClient:
         body = {k: v for k, v in body.items() if v is not None}
         if request_id is not None:
             body["requestId"] = request_id
-        safe_to_repeat = request_id is not None or operation in READ_ONLY_OPERATIONS
-        attempts = 1 + (self.settings.retries if safe_to_repeat else 0)
+        attempts = 1 + (self.settings.retries if safe_to_repeat(operation, request_id is not None) else 0)
         attempt = 1
         while True:
             try:
@@ -218,11 +223,12 @@ class BackendClient:
     def _attempt(self, operation: str, result: type[T], request_id: str | None, attempt: int,
                  body: dict[str, Any]) -> T:
         self._call_log.begin(operation, request_id, attempt)
+        self._transport.forget_status()
         try:
             answer = getattr(self._service, operation)(terminalId=self.settings.terminal_id, **body)
             value = from_wire(result, answer)
         except Exception as exc:  # noqa: BLE001 - every failure becomes one typed error
-            error = translate(exc, operation)
+            error = translate(exc, operation, self._transport.last_status())
             if error is None:
                 self._call_log.finish("client_error", trouble=True)
                 raise
@@ -230,6 +236,26 @@ class BackendClient:
             raise error from exc
         self._call_log.finish("ok")
         return value
+
+
+class StatusRecordingTransport(zeep.Transport):
+    """Remembers each thread's last HTTP status: zeep reports an error status whose body is not a
+    SOAP envelope as a bare "unknown fault", and only the status says what really happened."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._local = threading.local()
+
+    def post_xml(self, address: str, envelope: Any, headers: Any) -> requests.Response:
+        response = super().post_xml(address, envelope, headers)
+        self._local.status = response.status_code
+        return response
+
+    def forget_status(self) -> None:
+        self._local.status = None
+
+    def last_status(self) -> int | None:
+        return getattr(self._local, "status", None)
 
 
 def _http_session(settings: ClientSettings) -> requests.Session:
@@ -246,9 +272,12 @@ def _http_session(settings: ClientSettings) -> requests.Session:
     return session
 
 
-def translate(exc: BaseException, operation: str) -> e.BackendError | None:
+def translate(exc: BaseException, operation: str, http_status: int | None = None) -> e.BackendError | None:
     """The typed error for a failure of zeep, requests or the answer's shape; None for a caller's bug."""
     if isinstance(exc, zeep.exceptions.Fault):
+        if not isinstance(exc.detail, (etree._Element, type(None))) and exc.code is None:
+            # zeep's "Unknown fault occured": an error status whose body has no soap:Fault.
+            return e.BackendHttpError(http_status or 500, "no SOAP fault in the answer", operation)
         return fault_error(exc, operation)
     if isinstance(exc, requests.exceptions.SSLError):
         return e.BackendTlsError(_short(exc), operation)

@@ -21,6 +21,7 @@ from backend.settings import ServerSettings
 from kiosk.backend_client import BackendClient, ClientSettings
 
 TERMINAL = "TEST-T01"
+SHUTDOWN_POLL_SECONDS = 0.02  # how often a canned server checks whether to stop
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 
 
@@ -132,7 +133,8 @@ class CannedServer:
         self._httpd.daemon_threads = True
         if wrap_socket is not None:
             self._httpd.socket = wrap_socket(self._httpd.socket)
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS},
+                         daemon=True).start()
         return self
 
     def stop(self) -> None:
