@@ -7,6 +7,7 @@ touches, and wipes the session when the citizen leaves or walks away.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,10 @@ from kiosk.services import ServiceBoard
 from kiosk.session import Session
 from kiosk.ui import theme
 from kiosk.ui.home import HomeScreen
+from kiosk.maintenance import SecretTaps
 from kiosk.ui.flow_host import FlowHost
+from kiosk.ui.maintenance_screen import MaintenanceScreen, ask_pin
+from kiosk.ui.sim_panel_view import SimPanelView
 from kiosk.ui.idle_warning import IdleWarning
 from kiosk.ui.screens.camera import CameraScreen
 from kiosk.ui.screens.choice import ChoiceScreen
@@ -51,6 +55,7 @@ HOME_REFRESH_SECONDS = 2.0
 # Large-text mode multiplies every font size (UX.md).
 LARGE_TEXT_FACTOR = 1.4
 HOME = "home"
+MAINTENANCE = "maintenance"
 # One screen per kind of step (kiosk/ui/model.py); built once and reused, never rebuilt
 # (Kivy leaks removed widgets; reusing keeps memory flat over thousands of sessions).
 FLOW_SCREENS = {
@@ -81,6 +86,7 @@ class KioskApp(App):
     hall_name = StringProperty("")
     idle_seconds_left = NumericProperty(0)
     voice_on = BooleanProperty(True)
+    simulated = BooleanProperty(False)  # any device simulated: the simulation panel is offered
 
     def __init__(self, settings: Config, translator: Translator, services: ServiceBoard,
                  backstage: BackgroundRuntime, **kwargs: object) -> None:
@@ -99,6 +105,8 @@ class KioskApp(App):
         self.voice = Voice(enabled=settings["ui"]["voice"])
         self.voice_on = settings["ui"]["voice"]
         self.open_keypad = None  # the keypad on screen, if any (closed when the session ends)
+        self.simulated = any(d["driver"] == "simulator" for d in settings["devices"].values())
+        self._secret_taps = SecretTaps(time.monotonic)
         self._idle_event = None
         self._refresh_event = None
         self._apply_session_preferences()
@@ -115,6 +123,7 @@ class KioskApp(App):
         self.screens.add_widget(HomeScreen(name=HOME))
         for name, screen_class in FLOW_SCREENS.items():
             self.screens.add_widget(screen_class(name=name))
+        self.screens.add_widget(MaintenanceScreen(name=MAINTENANCE))
         self.idle_warning = IdleWarning()
         Window.bind(size=self._update_units, on_touch_down=self._on_any_touch)
         self._update_units()
@@ -171,6 +180,14 @@ class KioskApp(App):
     # ----- citizen actions -----
     def toggle_language(self) -> None:
         self.lang = "en" if self.lang == "zh_CN" else "zh_CN"
+
+    def secret_tap(self) -> None:
+        if self._secret_taps.tap():
+            ask_pin()
+
+    def open_simulation_panel(self) -> None:
+        if self.simulated and self.backstage.runtime is not None:
+            SimPanelView().open(animation=False)
 
     def toggle_voice(self) -> None:
         self.voice_on = not self.voice_on

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from kivy.properties import ListProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.modalview import ModalView
 
 from kiosk.input.pinyin_ime import candidates, consumed_letters
@@ -26,6 +26,7 @@ class Keypad(ModalView):
     error = StringProperty("")
     mode = StringProperty("numeric")  # "numeric" | "latin" | "pinyin"
     letters = StringProperty("")      # pinyin letters not yet turned into characters
+    secret = BooleanProperty(False)   # a PIN: show dots, not digits
     options = ListProperty([])        # candidate characters/phrases for `letters`
 
     def __init__(self, on_done: Callable[[str], None], **kwargs: object) -> None:
@@ -43,7 +44,7 @@ class Keypad(ModalView):
         from kivy.factory import Factory
         from kivy.uix.boxlayout import BoxLayout
 
-        grid = self.ids.keys
+        grid = self.ids.key_grid
         grid.clear_widgets()
         rows = DIGIT_ROWS + ("0",) if self.mode == "numeric" else LETTER_ROWS
         for row in rows:

@@ -1,0 +1,56 @@
+"""The hidden gesture and the PIN open the maintenance screen; a wrong PIN does not."""
+
+from __future__ import annotations
+
+from kiosk.config import load_config
+from kiosk.pin import hash_pin
+
+PIN = "314159"
+
+
+def with_pin(app, tmp_path):
+    override = tmp_path / "pin.toml"
+    data = app.settings.data_dir
+    override.write_text(f'[terminal]\ndata_dir = "{data}"\n[logging]\nfolder = "{data}/log"\n'
+                        f'[ui]\nmaintenance_pin_hash = "{hash_pin(PIN)}"\n', encoding="utf-8")
+    app.settings = load_config([override])
+
+
+def hall_name(app):
+    home = app.screens.get_screen("home")
+    return next(w for w in home.walk() if type(w).__name__ == "HallName")
+
+
+def type_pin(app, tap, pin):
+    keypad = app.open_keypad
+    keys = {w.text: w for w in keypad.walk() if type(w).__name__ == "KeyButton"}
+    for digit in pin:
+        tap(keys[digit])
+    tap(keypad.ids.ok)
+
+
+def test_five_taps_and_the_right_pin_open_maintenance(kiosk_app, tap, frames, tmp_path):
+    with_pin(kiosk_app, tmp_path)
+    for _ in range(5):
+        tap(hall_name(kiosk_app))
+    assert kiosk_app.open_keypad is not None and kiosk_app.open_keypad.secret
+    type_pin(kiosk_app, tap, PIN)
+    frames(2)
+    assert kiosk_app.screens.current == "maintenance"
+    tap(kiosk_app.screens.get_screen("maintenance").ids.close)
+    assert kiosk_app.screens.current == "home"
+
+
+def test_wrong_pin_stays_home(kiosk_app, tap, frames, tmp_path):
+    with_pin(kiosk_app, tmp_path)
+    for _ in range(5):
+        tap(hall_name(kiosk_app))
+    type_pin(kiosk_app, tap, "000000")
+    frames(2)
+    assert kiosk_app.screens.current == "home"
+
+
+def test_four_taps_do_nothing(kiosk_app, tap):
+    for _ in range(4):
+        tap(hall_name(kiosk_app))
+    assert kiosk_app.open_keypad is None
