@@ -102,6 +102,7 @@ class Backdrop:
     distance: np.ndarray  # L*a*b* distance from the backdrop model, at analysis scale
     sampled: np.ndarray  # where the backdrop was sampled, at analysis scale
     face: np.ndarray  # the protected face, at analysis scale
+    outside: np.ndarray  # output pixels above or beside the capture, at full scale
 
 
 def to_lab(image: np.ndarray) -> np.ndarray:
@@ -127,12 +128,17 @@ def backdrop_mask(shape: tuple[int, int], head: HeadLayout) -> np.ndarray:
     return mask
 
 
-def analyse(image: np.ndarray, head: HeadLayout) -> Backdrop:
-    """Measure the backdrop of an output image (before whitening)."""
+def analyse(image: np.ndarray, head: HeadLayout, outside: np.ndarray | None = None) -> Backdrop:
+    """Measure the backdrop of an output image (before whitening). `outside` marks pixels
+    that came from beyond the capture's edge (see crop.render): they are not measured."""
+    if outside is None:
+        outside = np.zeros(image.shape[:2], bool)
     small = cv2.resize(image, None, fx=ANALYSIS_SCALE, fy=ANALYSIS_SCALE, interpolation=cv2.INTER_AREA)
+    beyond = cv2.resize(outside.astype(np.uint8), (small.shape[1], small.shape[0]),
+                        interpolation=cv2.INTER_NEAREST) > 0
     layout = head.scaled(ANALYSIS_SCALE)
     lab = to_lab(small)
-    mask = backdrop_mask(small.shape[:2], layout)
+    mask = backdrop_mask(small.shape[:2], layout) & ~beyond
     if mask.sum() < MIN_BACKDROP_PIXELS:  # a head so big nothing is left: use the top rows
         mask[: max(2, small.shape[0] // 20), :] = True
     top = int(np.clip(layout.crown_y - CROWN_CLEARANCE * small.shape[0], 0, small.shape[0]))
@@ -142,9 +148,9 @@ def analyse(image: np.ndarray, head: HeadLayout) -> Backdrop:
         lightness=float(np.median(pixels[:, 0])),
         chroma=float(np.median(np.hypot(pixels[:, 1], pixels[:, 2]))),
         unevenness=_unevenness(lab[..., 0], mask & (distance < SHADOW_DISTANCE)),
-        clutter=_clutter(small, distance, layout),
+        clutter=_clutter(small, distance, layout, beyond),
     )
-    return Backdrop(stats, distance, mask, layout.face_mask(mask.shape))
+    return Backdrop(stats, distance, mask, layout.face_mask(mask.shape), outside)
 
 
 def _plane_model(lab: np.ndarray, mask: np.ndarray, top_rows: int) -> np.ndarray:
@@ -186,7 +192,7 @@ def _unevenness(lightness: np.ndarray, backdrop: np.ndarray) -> float:
     return max(medians) - min(medians) if len(medians) >= 2 else 0.0
 
 
-def _clutter(image: np.ndarray, distance: np.ndarray, head: HeadLayout) -> float:
+def _clutter(image: np.ndarray, distance: np.ndarray, head: HeadLayout, beyond: np.ndarray) -> float:
     """Share of the border strips that is not plain backdrop (see the module docstring)."""
     height, width = distance.shape
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
@@ -199,6 +205,9 @@ def _clutter(image: np.ndarray, distance: np.ndarray, head: HeadLayout) -> float
     counted[:top, :] = True
     counted[:chin, :strip] = True
     counted[:chin, -strip:] = True
+    counted &= ~beyond
+    if not counted.any():
+        return 0.0
     stray = busy.copy()
     stray[:chin] &= ~_own_head(busy[:chin], head)
     stray[:top] = busy[:top]  # nothing of the citizen belongs above the crown
@@ -228,7 +237,9 @@ def whiten(image: np.ndarray, backdrop: Backdrop, white_bgr: tuple[int, int, int
     alpha = cv2.resize(weight, (width, height), interpolation=cv2.INTER_LINEAR)[..., None]
     white = np.array(white_bgr, np.float32)
     blended = image.astype(np.float32) * (1.0 - alpha) + white * alpha
-    return np.clip(blended + 0.5, 0, 255).astype(np.uint8)
+    whitened = np.clip(blended + 0.5, 0, 255).astype(np.uint8)
+    whitened[backdrop.outside] = white_bgr  # beyond the capture there is only backdrop
+    return whitened
 
 
 def residue(whitened: np.ndarray, backdrop: Backdrop, white_bgr: tuple[int, int, int]) -> float:
@@ -239,7 +250,9 @@ def residue(whitened: np.ndarray, backdrop: Backdrop, white_bgr: tuple[int, int,
     distance = np.linalg.norm(to_lab(small) - white, axis=2)
     size = 2 * PERSON_EDGE_PIXELS + 1
     person = cv2.dilate((distance >= PERSON_DISTANCE).astype(np.uint8), np.ones((size, size), np.uint8)) > 0
-    zone = backdrop.sampled & ~person
+    beyond = cv2.resize(backdrop.outside.astype(np.uint8), (small.shape[1], small.shape[0]),
+                        interpolation=cv2.INTER_NEAREST) > 0
+    zone = backdrop.sampled & ~person & ~beyond
     if not zone.any():
         return 0.0
     left_over = (distance > WHITE_TOLERANCE) & (distance < PERSON_DISTANCE)

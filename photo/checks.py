@@ -140,10 +140,15 @@ def face_size(plan: CropPlan, spec: PhotoSpec, quality: QualityLimits,
     return _result(FACE_SIZE, plan.head_px, rule, None)
 
 
-def position(plan: CropPlan, quality: QualityLimits, mirrored: bool = False) -> CheckResult:
+def position(plan: CropPlan, quality: QualityLimits, mirrored: bool = False,
+             head_cut_at_top: bool = False) -> CheckResult:
     """The output may reach past the capture's edge by max_pad_fraction; beyond that the
-    citizen must move. Directions are the citizen's own (see OffCentre)."""
+    citizen must move. Directions are the citizen's own (see OffCentre). A head whose top
+    the capture cuts off must move down whatever the pad."""
     over = plan.overshoot
+    if head_cut_at_top:
+        return _result(POSITION, over.top, "the whole head inside the frame",
+                       OffCentre("down", over.top))
     allowed_x = quality.max_pad_fraction * plan.width
     allowed_y = quality.max_pad_fraction * plan.height
     excess = {

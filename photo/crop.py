@@ -71,28 +71,47 @@ def _overshoot(matrix: np.ndarray, scale: float, width: int, height: int,
     )
 
 
-def render(image: np.ndarray, plan: CropPlan) -> np.ndarray:
-    """The output pixels. Shrinking is done first with area averaging (a warp alone would
-    alias fine detail into false sharpness); the rest is one bicubic warp. Past the capture's
-    edge the edge pixels repeat (only within the pad the position check allows)."""
+def render(image: np.ndarray, plan: CropPlan) -> tuple[np.ndarray, np.ndarray]:
+    """The output pixels, and a mask of those that lie above or beside the capture.
+
+    Shrinking is done first with area averaging (a warp alone would alias fine detail into
+    false sharpness); the rest is one bicubic warp. Where the output reaches past the
+    capture (only as far as the position check allows) the edge pixels repeat; below the
+    capture that continues the shoulders, and above or beside it the background step
+    paints the masked pixels white (a repeated edge there could smear hair)."""
     region_x, region_y, region = _region(image, plan)
     matrix = plan.matrix.copy()
     matrix[:, 2] += matrix[:, 0] * region_x + matrix[:, 1] * region_y
+    # Inside = from the capture, or straight below it (rows under the capture's bottom edge).
+    inside = np.full(region.shape[:2], 255, np.uint8)
+    bottom_pad = int(math.ceil(max(0.0, plan.overshoot.bottom / plan.scale))) + ROI_MARGIN
+    if region_y + region.shape[0] >= image.shape[0]:
+        inside = cv2.copyMakeBorder(inside, 0, bottom_pad, 0, 0, cv2.BORDER_REPLICATE)
     if plan.scale < 1.0:
         shrunk = cv2.resize(region, None, fx=plan.scale, fy=plan.scale, interpolation=cv2.INTER_AREA)
-        factor_x = region.shape[1] / shrunk.shape[1]
-        factor_y = region.shape[0] / shrunk.shape[0]
+        factor_x, factor_y = region.shape[1] / shrunk.shape[1], region.shape[0] / shrunk.shape[0]
         matrix[:, 0] *= factor_x
         matrix[:, 1] *= factor_y
+        inside = cv2.resize(inside, (int(round(inside.shape[1] / factor_x)), int(round(inside.shape[0] / factor_y))),
+                            interpolation=cv2.INTER_NEAREST)
         region = shrunk
-    return cv2.warpAffine(region, matrix, (plan.width, plan.height), flags=cv2.INTER_CUBIC,
-                          borderMode=cv2.BORDER_REPLICATE)
+    size = (plan.width, plan.height)
+    pixels = cv2.warpAffine(region, matrix, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    outside = cv2.warpAffine(inside, matrix, size, flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT,
+                             borderValue=0) == 0
+    return pixels, outside
+
+
+def _output_corners(plan: CropPlan) -> np.ndarray:
+    """The output's corners in capture pixels."""
+    corners = np.array([[0, 0, 1], [plan.width, 0, 1], [0, plan.height, 1],
+                        [plan.width, plan.height, 1]], np.float64)
+    return corners @ invert(plan.matrix).T
 
 
 def _region(image: np.ndarray, plan: CropPlan) -> tuple[int, int, np.ndarray]:
     """The part of the capture the output is made from, so the shrink touches only that."""
-    corners = np.array([[0, 0, 1], [plan.width, 0, 1], [0, plan.height, 1],
-                        [plan.width, plan.height, 1]], np.float64) @ invert(plan.matrix).T
+    corners = _output_corners(plan)
     height, width = image.shape[:2]
     x0 = max(0, int(math.floor(corners[:, 0].min())) - ROI_MARGIN)
     y0 = max(0, int(math.floor(corners[:, 1].min())) - ROI_MARGIN)

@@ -115,6 +115,7 @@ class HeadExtent:
     crown_above: float
     chin_below: float
     outline_above: float | None
+    top_cut: bool = False  # the capture's top edge cuts through the head
 
     @property
     def crown_from_outline(self) -> bool:
@@ -163,20 +164,37 @@ def head_patch(image: np.ndarray, geometry: FaceGeometry) -> HeadPatch:
 
 
 def head_extent(patch: HeadPatch) -> HeadExtent:
-    """Crown from the head's outline against the backdrop when there is one, else proportions."""
-    outline = outline_top(patch)
+    """Crown from the head's outline against the backdrop when there is one, else proportions;
+    also whether the capture's top edge cuts through the head (then no crop can fix it)."""
+    lab = cv2.cvtColor(patch.bgr, cv2.COLOR_BGR2Lab).astype(np.float32)
+    backdrop = _backdrop_colour(lab, patch)
+    cut = _top_cut(lab, patch, backdrop)
+    outline = None if backdrop is None or cut else _outline_top(lab, patch, backdrop)
     if outline is None:
-        return HeadExtent(CROWN_ABOVE_EYES, CHIN_BELOW_EYES, None)
+        return HeadExtent(CROWN_ABOVE_EYES, CHIN_BELOW_EYES, None, top_cut=cut)
     crown = min(max(outline, CROWN_MIN_ABOVE_EYES), CROWN_MAX_ABOVE_EYES)
     return HeadExtent(crown, CHIN_BELOW_EYES, outline)
 
 
-def outline_top(patch: HeadPatch) -> float | None:
+def _top_cut(lab: np.ndarray, patch: HeadPatch, backdrop: np.ndarray | None) -> bool:
+    """The capture's top edge, above the eyes, is below any crown or runs through hair."""
+    unit = NORM_EYE_DISTANCE
+    axis = int(patch.axis_col)
+    inside = np.flatnonzero(patch.valid[:, axis])
+    if len(inside) == 0 or inside[0] == 0:
+        return False  # the capture reaches above the patch: the whole head is in it
+    edge = int(inside[0])
+    if edge > patch.eye_row - CROWN_MIN_ABOVE_EYES * unit:
+        return True
+    if backdrop is None or edge > patch.eye_row - OUTLINE_LOWEST_ABOVE_EYES * unit:
+        return False
+    half = int(OUTLINE_HALF_WIDTH * unit)
+    distance = np.linalg.norm(lab[edge, axis - half:axis + half] - backdrop, axis=1)
+    return bool((distance > OUTLINE_DISTANCE).mean() >= OUTLINE_FILL)
+
+
+def _outline_top(lab: np.ndarray, patch: HeadPatch, backdrop: np.ndarray) -> float:
     """Top of the head's outline against a plain backdrop, in eye distances above the eye line."""
-    lab = cv2.cvtColor(patch.bgr, cv2.COLOR_BGR2Lab).astype(np.float32)
-    backdrop = _backdrop_colour(lab, patch)
-    if backdrop is None:
-        return None
     unit = NORM_EYE_DISTANCE
     first = int(patch.eye_row - CROWN_MAX_ABOVE_EYES * unit)
     last = int(patch.eye_row - OUTLINE_LOWEST_ABOVE_EYES * unit)
@@ -187,8 +205,6 @@ def outline_top(patch: HeadPatch) -> float | None:
     rows = np.flatnonzero(head_share >= OUTLINE_FILL)
     if len(rows) == 0:
         return OUTLINE_LOWEST_ABOVE_EYES  # as light as the backdrop down to the forehead
-    if rows[0] == 0 and not patch.valid[first, int(patch.axis_col)]:
-        return None  # the capture's top edge cuts the head: its top is not visible
     return (patch.eye_row - (first + rows[0])) / unit
 
 

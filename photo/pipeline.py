@@ -148,7 +148,7 @@ class PhotoPipeline:
         size_check = checks.face_size(plan, self.spec, self.quality, capture_size)
         results.append(size_check)
         if size_check.passed:
-            results.append(checks.position(plan, self.quality, self.mirrored))
+            results.append(checks.position(plan, self.quality, self.mirrored, extent.top_cut))
         results.append(checks.sharpness(measure.sharpness(gray, face.box), self.quality))
         results.append(exposure)
         results.append(checks.contrast(tone, self.quality))
@@ -158,8 +158,8 @@ class PhotoPipeline:
 
     def _make_output(self, image: np.ndarray, geometry: FaceGeometry, extent: HeadExtent,
                      plan: crop.CropPlan, results: list[CheckResult]) -> tuple[bytes, int, np.ndarray] | None:
-        pixels = crop.render(image, plan)
-        backdrop = background.analyse(pixels, _layout(geometry, extent, plan))
+        pixels, outside = crop.render(image, plan)
+        backdrop = background.analyse(pixels, _layout(geometry, extent, plan), outside)
         results.append(checks.background_light(backdrop.stats, self.quality))
         results.append(checks.background_even(backdrop.stats, self.quality))
         results.append(checks.background_plain(backdrop.stats, self.quality))

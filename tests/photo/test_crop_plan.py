@@ -53,6 +53,20 @@ def test_overshoot_is_measured_in_output_pixels(settings):
 
 def test_render_makes_the_spec_size_from_a_bigger_or_smaller_capture(settings, good_capture):
     spec = settings.spec("resident-id")
-    for distance in (100, 250):
+    for distance in (60, 100):  # enlarged and shrunk
         plan = plan_crop(geometry(640, 330, distance), EXTENT, spec, (1280, 720))
-        assert render(good_capture, plan).shape == (spec.height, spec.width, 3)
+        pixels, outside = render(good_capture, plan)
+        assert pixels.shape == (spec.height, spec.width, 3) and not outside.any()
+
+
+def test_render_marks_what_lies_above_and_beside_the_capture_but_not_below(settings, good_capture):
+    spec = settings.spec()
+    plan = plan_crop(geometry(90, 200, 100), EXTENT, spec, (1280, 720))  # near the top-left corner
+    assert plan.overshoot.left > 0 and plan.overshoot.top > 0
+    _, outside = render(good_capture, plan)
+    assert outside[0, 0] and outside[:, 0].all()
+    assert not outside[spec.height // 2, spec.width - 1]
+    low = plan_crop(geometry(640, 650, 100), EXTENT, spec, (1280, 720))  # shoulders run off the bottom
+    assert low.overshoot.bottom > 0
+    _, outside = render(good_capture, low)
+    assert not outside[-1, spec.width // 2]  # below the capture the shoulders continue

@@ -76,7 +76,7 @@ def test_face_too_small_asks_to_come_closer(pipeline):
 
 
 def test_face_too_large_asks_to_step_back(pipeline):
-    result = pipeline.finalize(samples.capture(head_fraction=0.85, centre=(0.5, 0.5)))
+    result = pipeline.finalize(samples.capture(head_fraction=0.95, centre=(0.5, 0.5)))
     problem = result.check(checks.FACE_SIZE).problem
     assert isinstance(problem, FaceTooLarge) and problem.needed_px > problem.available_px
     assert result.message_key == "photo.step_back"
@@ -85,7 +85,7 @@ def test_face_too_large_asks_to_step_back(pipeline):
 @pytest.mark.parametrize(("centre", "direction"), [
     ((0.12, 0.42), "left"),  # near the image's left edge = the citizen's right: move left
     ((0.88, 0.42), "right"),
-    ((0.5, 0.28), "down"),  # head too high in the frame
+    ((0.5, 0.2), "down"),  # head too high in the frame
 ])
 def test_off_centre_says_which_way_to_move(pipeline, centre, direction):
     result = pipeline.finalize(samples.capture(centre=centre))
@@ -93,6 +93,20 @@ def test_off_centre_says_which_way_to_move(pipeline, centre, direction):
     assert isinstance(problem, OffCentre) and problem.direction == direction
     assert problem.overshoot_px > 0
     assert result.message_key == f"photo.move_{direction}"
+
+
+def test_hair_cut_by_the_top_edge_asks_to_move_down(pipeline):
+    # A tight portrait whose top edge runs through the hair: no padding can bring it back.
+    result = pipeline.finalize(samples.capture((413, 531), head_fraction=0.8, centre=(0.5, 0.37)))
+    problem = result.check(checks.POSITION).problem
+    assert isinstance(problem, OffCentre) and problem.direction == "down"
+
+
+def test_a_tight_id_photo_with_a_small_crown_margin_is_padded_white(pipeline):
+    tight = samples.capture((413, 531), head_fraction=0.76, centre=(0.5, 0.40))  # crown 2 % below the top
+    result = pipeline.finalize(tight)
+    assert result.ok, result.problems
+    assert result.image[:10].min() >= 250
 
 
 def test_mirrored_frames_swap_left_and_right(settings):
