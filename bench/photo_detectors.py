@@ -66,7 +66,8 @@ def main() -> None:
           f"long side {settings.detect_long_side}")
     faces, non_faces = lfw_cards()
     shots = captures()
-    print(f"\nface cascade                      LFW faces found  LFW non-faces hit  captures with 1 face  ms/search (median)")
+    print("\nface cascade                      LFW faces found  LFW non-faces hit  captures with 1 face"
+          "  ms/search (median)")
     for name in FACE_CASCADES:
         detector = HaarDetector(name, EYE_CASCADES[0], settings.scale_factor, settings.min_neighbors)
         found = sum(bool(detector.find_faces(card, 40)) for card in faces)

@@ -66,7 +66,8 @@ def main() -> None:
             started = time.perf_counter()
             run()
             times.append(time.perf_counter() - started)
-        print(f"{name}: median {np.median(times) * 1000:.1f} ms, p95 {np.percentile(times, 95) * 1000:.1f} ms per 640x480 frame")
+        print(f"{name}: median {np.median(times) * 1000:.1f} ms, "
+              f"p95 {np.percentile(times, 95) * 1000:.1f} ms per 640x480 frame")
 
     rows = []
     for head in (0.35, 0.45, 0.55, 0.65):

@@ -80,7 +80,7 @@ class HeadLayout:
     chin_y: float
     eye_distance: float
 
-    def scaled(self, factor: float) -> "HeadLayout":
+    def scaled(self, factor: float) -> HeadLayout:
         return HeadLayout(self.axis_x * factor, self.crown_y * factor, self.eye_y * factor,
                           self.chin_y * factor, self.eye_distance * factor)
 

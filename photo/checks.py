@@ -17,10 +17,26 @@ from photo.background import BackgroundStats
 from photo.crop import CropPlan
 from photo.detect import EyeSearch
 from photo.measure import FaceTone
-from photo.problems import (BackgroundBusy, BackgroundNotLight, BackgroundResidue, BackgroundUneven, BadExposure,
-                            Blurred, EyeDistanceOff, EyesNotFound, FaceCount, FaceTooLarge,
-                            FaceTooSmall, FileSizeOutOfWindow, HeadRatioOff, HeadTilted,
-                            LowContrast, NotFacingCamera, OffCentre, PhotoProblem)
+from photo.problems import (
+    BackgroundBusy,
+    BackgroundNotLight,
+    BackgroundResidue,
+    BackgroundUneven,
+    BadExposure,
+    Blurred,
+    EyeDistanceOff,
+    EyesNotFound,
+    FaceCount,
+    FaceTooLarge,
+    FaceTooSmall,
+    FileSizeOutOfWindow,
+    HeadRatioOff,
+    HeadTilted,
+    LowContrast,
+    NotFacingCamera,
+    OffCentre,
+    PhotoProblem,
+)
 from photo.spec import PhotoSpec, QualityLimits
 
 # Check names, in the order they run and are reported.

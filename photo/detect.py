@@ -108,7 +108,7 @@ class HaarDetector:
 
     @classmethod
     def from_settings(cls, settings: DetectorSettings,
-                      eye_search_width: int = EYE_SEARCH_FACE_WIDTH) -> "HaarDetector":
+                      eye_search_width: int = EYE_SEARCH_FACE_WIDTH) -> HaarDetector:
         return cls(settings.face_cascade, settings.eye_cascade, settings.scale_factor,
                    settings.min_neighbors, eye_search_width)
 

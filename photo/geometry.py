@@ -13,10 +13,10 @@ class Point:
     x: float
     y: float
 
-    def scaled(self, factor: float) -> "Point":
+    def scaled(self, factor: float) -> Point:
         return Point(self.x * factor, self.y * factor)
 
-    def transformed(self, matrix: np.ndarray) -> "Point":
+    def transformed(self, matrix: np.ndarray) -> Point:
         """Apply a 2x3 affine matrix (as returned by cv2.getRotationMatrix2D)."""
         x = matrix[0, 0] * self.x + matrix[0, 1] * self.y + matrix[0, 2]
         y = matrix[1, 0] * self.x + matrix[1, 1] * self.y + matrix[1, 2]
@@ -48,16 +48,16 @@ class Box:
     def area(self) -> float:
         return self.w * self.h
 
-    def scaled(self, factor: float) -> "Box":
+    def scaled(self, factor: float) -> Box:
         return Box(self.x * factor, self.y * factor, self.w * factor, self.h * factor)
 
-    def moved(self, dx: float, dy: float) -> "Box":
+    def moved(self, dx: float, dy: float) -> Box:
         return Box(self.x + dx, self.y + dy, self.w, self.h)
 
     def contains(self, point: Point) -> bool:
         return self.x <= point.x <= self.right and self.y <= point.y <= self.bottom
 
-    def transformed(self, matrix: np.ndarray) -> "Box":
+    def transformed(self, matrix: np.ndarray) -> Box:
         """The box of the same size around the transformed centre (rotations are small here)."""
         centre = self.centre.transformed(matrix)
         return Box(centre.x - self.w / 2, centre.y - self.h / 2, self.w, self.h)
@@ -92,8 +92,8 @@ class EyePair:
         """Angle of the eye line; positive when the image-right eye is lower."""
         return math.degrees(math.atan2(self.right.y - self.left.y, self.right.x - self.left.x))
 
-    def scaled(self, factor: float) -> "EyePair":
+    def scaled(self, factor: float) -> EyePair:
         return EyePair(self.left.scaled(factor), self.right.scaled(factor))
 
-    def transformed(self, matrix: np.ndarray) -> "EyePair":
+    def transformed(self, matrix: np.ndarray) -> EyePair:
         return EyePair(self.left.transformed(matrix), self.right.transformed(matrix))

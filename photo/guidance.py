@@ -256,7 +256,7 @@ class LiveGuide:
 
     @classmethod
     def from_settings(cls, settings: PhotoSettings, spec_name: str | None = None,
-                      detector: FaceDetector | None = None) -> "LiveGuide":
+                      detector: FaceDetector | None = None) -> LiveGuide:
         return cls(settings.spec(spec_name), settings.quality, settings.guidance, settings.detector,
                    detector, settings.frames_mirrored)
 

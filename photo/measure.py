@@ -88,7 +88,7 @@ class FaceGeometry:
     from_eyes: bool
 
     @classmethod
-    def from_face_box(cls, face: Box) -> "FaceGeometry":
+    def from_face_box(cls, face: Box) -> FaceGeometry:
         half = EYE_DISTANCE_IN_FACE_BOX * face.w / 2
         y = face.y + EYE_LINE_IN_FACE_BOX * face.h
         centre = face.x + face.w / 2

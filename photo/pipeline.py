@@ -100,7 +100,7 @@ class PhotoPipeline:
 
     @classmethod
     def from_settings(cls, settings: PhotoSettings, spec_name: str | None = None,
-                      detector: FaceDetector | None = None) -> "PhotoPipeline":
+                      detector: FaceDetector | None = None) -> PhotoPipeline:
         return cls(settings.spec(spec_name), settings.quality, settings.detector, detector,
                    settings.frames_mirrored)
 

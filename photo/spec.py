@@ -7,8 +7,9 @@ max, the default spec exists), naming the key like the schema engine does.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from typing import Any
 
 from kiosk.schema import ConfigError
 
@@ -44,7 +45,7 @@ class PhotoSpec:
         return (blue, green, red)
 
     @classmethod
-    def from_table(cls, name: str, table: Mapping[str, Any]) -> "PhotoSpec":
+    def from_table(cls, name: str, table: Mapping[str, Any]) -> PhotoSpec:
         values = {f.name: table[f.name] for f in fields(cls) if f.name != "name"}
         values["background_rgb"] = tuple(values["background_rgb"])
         spec = cls(name=name, **values)
@@ -86,7 +87,7 @@ class QualityLimits:
     pose_margin_degrees: float
 
     @classmethod
-    def from_table(cls, table: Mapping[str, Any]) -> "QualityLimits":
+    def from_table(cls, table: Mapping[str, Any]) -> QualityLimits:
         limits = cls(**{f.name: float(table[f.name]) for f in fields(cls)})
         if limits.face_brightness_min >= limits.face_brightness_max:
             raise ConfigError(SOURCE, "photo.quality.face_brightness_min", "must be below face_brightness_max")
@@ -104,7 +105,7 @@ class DetectorSettings:
     min_face_fraction: float
 
     @classmethod
-    def from_table(cls, table: Mapping[str, Any]) -> "DetectorSettings":
+    def from_table(cls, table: Mapping[str, Any]) -> DetectorSettings:
         return cls(**{f.name: table[f.name] for f in fields(cls)})
 
 
@@ -118,7 +119,7 @@ class GuidanceSettings:
     capture_height: int
 
     @classmethod
-    def from_table(cls, table: Mapping[str, Any]) -> "GuidanceSettings":
+    def from_table(cls, table: Mapping[str, Any]) -> GuidanceSettings:
         return cls(**{f.name: table[f.name] for f in fields(cls)})
 
 
@@ -135,7 +136,7 @@ class PhotoSettings:
     guidance: GuidanceSettings
 
     @classmethod
-    def from_config(cls, photo: Mapping[str, Any]) -> "PhotoSettings":
+    def from_config(cls, photo: Mapping[str, Any]) -> PhotoSettings:
         """Build from `config["photo"]`; raises ConfigError naming the key on a cross-key problem."""
         specs = {name: PhotoSpec.from_table(name, table) for name, table in photo["specs"].items()}
         if photo["default_spec"] not in specs:

@@ -17,6 +17,7 @@ from photo.guidance import LiveGuide
 from photo.pipeline import PhotoPipeline
 from photo.spec import PhotoSettings, load_photo_settings
 
+
 @pytest.fixture(scope="session")
 def settings() -> PhotoSettings:
     cv2.setNumThreads(1)

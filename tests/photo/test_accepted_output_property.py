@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from photo import samples
 from photo.encode import read_dpi

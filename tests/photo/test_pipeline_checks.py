@@ -14,9 +14,22 @@ import pytest
 
 from photo import checks, samples
 from photo.checks import Status
-from photo.problems import (BackgroundBusy, BackgroundNotLight, BackgroundResidue, BackgroundUneven, BadExposure, Blurred,
-                            EyesNotFound, FaceCount, FaceTooLarge, FaceTooSmall, HeadTilted, LowContrast,
-                            NotFacingCamera, OffCentre)
+from photo.problems import (
+    BackgroundBusy,
+    BackgroundNotLight,
+    BackgroundResidue,
+    BackgroundUneven,
+    BadExposure,
+    Blurred,
+    EyesNotFound,
+    FaceCount,
+    FaceTooLarge,
+    FaceTooSmall,
+    HeadTilted,
+    LowContrast,
+    NotFacingCamera,
+    OffCentre,
+)
 
 
 def scaled(image: np.ndarray, factor: float, offset: float = 0.0) -> np.ndarray:
