@@ -671,11 +671,12 @@ class EndorsementFlow(Flow[State]):
         if self.refund_id is None:
             self.go(S.REFUND_PENDING, self._most_urgent(None))
             return
+        note = reason if self.receipt_error is None else f"{reason}; receipt not printed"
         if self.written:
             self.ctx.journal.close_transaction(self.txn_id, TxnStatus.NEEDS_ATTENTION,
-                                               "refunded, but part of the order is on the chip")
+                                               f"refunded, but part of the order is on the chip; {note}")
         else:
-            self.ctx.journal.close_transaction(self.txn_id, TxnStatus.REFUNDED, reason)
+            self.ctx.journal.close_transaction(self.txn_id, TxnStatus.REFUNDED, note)
         self.go(S.REFUNDED, self._most_urgent(None))
 
     def _most_urgent(self, otherwise: str | None) -> str | None:

@@ -1,0 +1,82 @@
+"""The printer runs out of paper just before the receipt: the service is done all the same.
+
+The endorsement is on the card and confirmed (or the fine paid): the transaction is completed,
+the screen shows what was done and says the receipt could not be printed, and the journal
+flags it so the hall can reprint it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from devices.permit.protocol import Status
+from devices.printer.status import PaperLevel
+from flows.demo_cards import card_for
+from flows.endorsement import EndorsementFlow
+from flows.engine import CardInserted
+from flows.fines import FinesFlow
+from flows.journal import Phase, TxnStatus
+from flows.simulation import pay_shown_code
+from kiosk.backend_client.models import OrderStatus
+
+
+@pytest.fixture()
+def no_paper(money):
+    runtime, _ = money
+    printer = runtime.simulators["printer"]
+    printer.set_paper(PaperLevel.OUT)
+    yield printer
+    printer.set_paper(PaperLevel.PRESENT)
+
+
+def endorsement_to_payment(driver):
+    driver.start(EndorsementFlow)
+    driver.simulators["idcard"].insert_card(card_for("long_term_id"))
+    driver.tick_until_state("insert_permit")
+    driver.simulators["permit"].insert_card("C12345678")
+    driver.send(CardInserted("permit"))
+    driver.touch("same")
+    return driver.touch("pay")
+
+
+def assert_flagged(driver, view) -> None:
+    txn = driver.ctx.journal.get(view.data["transaction"])
+    assert txn.last("print").phase is Phase.FAILED and txn.last("print").detail["reason"] == "printer.no_paper"
+    assert "receipt not printed" in txn.note
+
+
+def test_endorsement_done_without_receipt(money_driver, no_paper):
+    driver = money_driver
+    endorsement_to_payment(driver)
+    view = pay_shown_code(driver)
+    assert view.state == "done" and view.error_key == "printer.no_paper"
+    assert view.data["receipt_printed"] is False and view.data["take_card"] is True
+    assert driver.ctx.backend.get_endorsement_order(view.data["order_id"]).status is OrderStatus.WRITTEN
+    assert driver.ctx.journal.get(view.data["transaction"]).status is TxnStatus.COMPLETED
+    assert_flagged(driver, view)
+    assert len(no_paper.receipts) == 0
+
+
+def test_refund_without_receipt_still_refunds(money_driver, no_paper):
+    driver = money_driver
+    endorsement_to_payment(driver)
+    driver.simulators["permit"].fail_next_write(Status.AUTH_FAILED)
+    view = pay_shown_code(driver)
+    assert view.state == "refunded" and view.error_key == "printer.no_paper" and view.data["refund_id"]
+    assert driver.ctx.journal.get(view.data["transaction"]).status is TxnStatus.REFUNDED
+    assert_flagged(driver, view)
+
+
+def test_fine_settled_without_receipt(money_driver, no_paper):
+    driver = money_driver
+    driver.start(FinesFlow)
+    driver.simulators["idcard"].insert_card(card_for("local_adult"))
+    driver.tick_until_state("list")
+    driver.touch("select", "WF-DEMO-0001")
+    driver.touch("accept")
+    view = pay_shown_code(driver)
+    assert view.state == "settled" and view.error_key == "printer.no_paper"
+    assert view.data["settled"][-1]["receipt_printed"] is False
+    txn = driver.ctx.journal.get(view.data["transaction"])
+    assert txn.status is TxnStatus.COMPLETED
+    assert_flagged(driver, view)
