@@ -35,6 +35,10 @@ FACE_RETRY_PAUSE_SECONDS = 1.5
 # Times on screens and receipts are hall times: China Standard Time (UTC+8, no daylight saving).
 HALL_TIMEZONE = dt.timezone(dt.timedelta(hours=8))
 
+# Codes read and dropped at most when a scan screen opens (a scanner stuck repeating one code
+# must not keep the screen from opening).
+MAX_STALE_SCANS = 50
+
 PRINT_STEP = "print"
 # session.data key of the photo receipt number of a photo taken this visit: the application
 # form sends it with the form, so the counter finds both.
@@ -154,9 +158,16 @@ class ScanWatcher:
         self._not_before = 0.0
 
     def start(self) -> None:
-        """Forget codes scanned before this screen (a code scanned on an earlier screen)."""
+        """Forget codes scanned before this screen (a code scanned on an earlier screen).
+
+        The codes already on the line are read first: a driver without a reading thread
+        queues them only when asked, so discarding its queue alone would let them through."""
         try:
-            self.ctx.scanner().discard_pending()
+            scanner = self.ctx.scanner()
+            for _ in range(MAX_STALE_SCANS):
+                if scanner.poll() is None:
+                    break
+            scanner.discard_pending()
         except DeviceError as error:
             log.warning("scanner: %s (%s)", error.message_key, error.detail)
 
