@@ -1,0 +1,95 @@
+"""Wrong or missing entries on the form: each field says what is wrong as it is typed, the
+page does not move on until it is right, and nothing typed is lost."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.application_form import ApplicationFormFlow
+from flows.demo_cards import card_for
+from flows.selftest import FlowDriver
+
+
+def _to_details(driver: FlowDriver) -> None:
+    driver.start(ApplicationFormFlow)
+    driver.simulators["idcard"].insert_card(card_for("minority_name"))
+    driver.tick_until_state("documents")
+    driver.touch("toggle_document", "passport")
+    driver.touch("next")
+    driver.touch("reason", ("passport", "first"))
+    driver.expect("details")
+
+
+@pytest.mark.parametrize(("field", "text", "error"), [
+    ("mobile", "1380013800", "form.error.mobile"),  # 10 digits
+    ("mobile", "23800138000", "form.error.mobile"),  # not a mobile prefix
+    ("mobile", "", "form.error.mobile"),
+    ("emergency_phone", "138-0013-8000", "form.error.mobile"),
+    ("emergency_name", "Li", "form.error.chinese_name"),
+    ("emergency_name", "李", "form.error.chinese_name"),
+    ("current_address", "长沙", "form.error.address"),
+    ("employer", "x" * 41, "form.error.required"),
+])
+def test_a_wrong_entry_is_marked_where_it_was_typed(driver, field, text, error) -> None:
+    _to_details(driver)
+    view = driver.touch("field", (field, text))
+    assert view.error_key == error
+    row = next(r for r in view.data["fields"] if r["name"] == field)
+    assert (row["value"], row["error_key"]) == (text.strip(), error)
+    assert view.data["problems"][field] == error
+
+
+def test_details_page_waits_until_everything_required_is_right(driver) -> None:
+    _to_details(driver)
+    view = driver.touch("next")
+    assert (view.state, view.error_key) == ("details", "form.error.fix_fields")
+    assert set(view.data["problems"]) == {"mobile", "emergency_name", "emergency_phone", "occupation", "relationship"}
+
+    driver.touch("field", ("mobile", "13800138000"))
+    driver.touch("field", ("emergency_name", "阿依古丽·买买提"))  # a minority name with its dot
+    view = driver.touch("field", ("emergency_phone", "13800138000"))
+    assert view.error_key == "form.error.emergency_same_phone"
+    driver.touch("field", ("emergency_phone", "13900139000"))
+    driver.touch("field", ("employer", ""))  # optional: empty is fine
+    driver.touch("occupation", "student")
+    view = driver.touch("relationship", "sibling")
+    assert view.data["problems"] == {}
+    assert driver.touch("next").state == "delivery"
+
+
+def test_choices_outside_the_lists_are_refused(driver) -> None:
+    _to_details(driver)
+    assert driver.touch("occupation", "astronaut").error_key == "form.error.choose"
+    assert driver.touch("relationship", "neighbour").error_key == "form.error.choose"
+    assert driver.touch("field", ("postcode", "410002")).error_key == "form.error.choose"  # not on this page
+    assert driver.flow.draft.occupation is None and "postcode" not in driver.flow.draft.typed
+
+
+def test_postal_entries_are_checked(driver) -> None:
+    _to_details(driver)
+    for name, text in (("mobile", "13800138000"), ("emergency_name", "张三"), ("emergency_phone", "13900139000")):
+        driver.touch("field", (name, text))
+    driver.touch("occupation", "employee")
+    driver.touch("relationship", "parent")
+    driver.touch("next")
+    driver.touch("delivery", "post")
+    assert driver.touch("field", ("postcode", "41000")).error_key == "form.error.postcode"
+    assert driver.touch("field", ("postal_address", "长沙")).error_key == "form.error.address"
+    view = driver.touch("next")
+    assert (view.state, view.error_key) == ("delivery", "form.error.fix_fields")
+    assert set(view.data["problems"]) == {"postcode", "postal_address"}
+    assert driver.touch("delivery", "courier").error_key == "form.error.choose"
+
+
+def test_documents_and_reasons_must_be_chosen(driver) -> None:
+    driver.start(ApplicationFormFlow)
+    driver.simulators["idcard"].insert_card(card_for("minority_name"))
+    driver.tick_until_state("documents")
+    assert driver.touch("next").error_key == "form.error.choose"
+    assert driver.touch("toggle_document", "visa").error_key == "form.error.choose"
+    driver.touch("toggle_document", "passport")
+    driver.touch("next")
+    assert driver.touch("reason", ("passport", "bored")).error_key == "form.error.choose"
+    assert driver.touch("reason", ("taiwan_permit", "first")).error_key == "form.error.choose"
+    assert driver.touch("next").error_key == "form.error.choose"
+    assert driver.view.state == "reasons"
