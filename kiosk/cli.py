@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "flows.selftest_cli",
     "backend.cli",
     "flows.cli",
+    "kiosk.screenshots",
 )
 
 EXIT_OK = 0

@@ -1,0 +1,207 @@
+"""`python main.py screenshots`: every screen of every flow, in each language and size, as PNGs.
+
+Each flow's self-test scenario (flows/scenarios.py) drives it on the simulators; every new
+view the flow shows is drawn by the real screens and captured inside `on_flip`. One child
+process per window size and language (Kivy fixes the window size at start, and each
+language's scenarios start from a freshly seeded embedded back end). These pictures are the user
+guide's and the reviewers' view of the UI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LANGUAGES = ("zh_CN", "en")
+DEFAULT_SIZES = ("1080x1920", "1920x1080")
+# A scenario that stops making progress is abandoned after this long (its pictures so far stay).
+SCENARIO_LIMIT_SECONDS = 60.0
+# Frames drawn before a capture, so layouts and textures settle.
+SETTLE_FRAMES = 3
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("screenshots", help="write a PNG of every screen of every flow (offscreen)")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
+    parser.add_argument("--lang", default=",".join(DEFAULT_LANGUAGES), help="languages, e.g. zh_CN,en")
+    parser.add_argument("--size", default=",".join(DEFAULT_SIZES), help="window sizes, e.g. 1080x1920,1920x1080")
+    parser.add_argument("--scale", type=float, default=1.0, help="draw at this fraction of each size")
+    parser.add_argument("--only-flow", default="", help="only this service id (and the home screen)")
+    parser.add_argument("--one-size", default="", help=argparse.SUPPRESS)  # the child process's size
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.one_size:
+        return capture_one_size(args)
+    status = 0
+    for size in args.size.split(","):
+        for lang in args.lang.split(","):
+            command = [sys.executable, str(Path(__file__).resolve().parent.parent / "main.py"),
+                       *sum((["-c", str(c)] for c in (args.config or [])), []),
+                       "screenshots", "-o", str(args.output), "--lang", lang.strip(), "--scale", str(args.scale),
+                       "--only-flow", args.only_flow, "--one-size", size.strip()]
+            env = dict(os.environ, SDL_VIDEODRIVER=os.environ.get("SDL_VIDEODRIVER", "offscreen"))
+            result = subprocess.run(command, env=env)
+            status = status or result.returncode
+    return status
+
+
+def size_override(size: str, scale: float, data_dir: Path) -> Path:
+    width, height = (int(v) for v in size.lower().split("x"))
+    orientation = "portrait" if height >= width else "landscape"
+    path = data_dir / "screenshots.toml"
+    path.write_text(f'[terminal]\norientation = "{orientation}"\nfullscreen = false\nwindow_scale = {scale}\n'
+                    f'data_dir = "{data_dir}"\n[logging]\nfolder = "{data_dir}/log"\n'
+                    f'[flows]\njournal = "{data_dir}/journal.sqlite3"\n[ui]\nvoice = false\n', encoding="utf-8")
+    return path
+
+
+def capture_one_size(args: argparse.Namespace) -> int:
+    from kiosk.cli import load_from_args
+
+    scratch = Path(tempfile.mkdtemp(prefix="kiosk-screens-"))
+    config = load_from_args(args, [size_override(args.one_size, args.scale, scratch)])
+    from kiosk.launcher import build_app, prepare
+
+    prepare(config)
+    app = build_app(config)
+    shooter = Shooter(app, args.output / args.one_size)
+    try:
+        shooter.open()
+        app.backstage.start()
+        if not app.backstage.wait(60):
+            print("screenshots: the kiosk runtime did not start", file=sys.stderr)
+            return 1
+        for lang in args.lang.split(","):
+            shooter.capture_language(lang.strip(), args.only_flow)
+    finally:
+        shooter.close()
+        app.backstage.close()
+    print(f"screenshots: {shooter.count} pictures in {args.output / args.one_size}")
+    return 0 if shooter.count else 1
+
+
+class Shooter:
+    """Draws views on the real screens and saves each one, pumping Kivy's loop by hand."""
+
+    def __init__(self, app: Any, folder: Path) -> None:
+        self.app = app
+        self.folder = folder
+        self.count = 0
+        self._requests: list[tuple[Callable[[], None], threading.Event]] = []
+        self._lock = threading.Lock()
+
+    def open(self) -> None:
+        from kivy.base import EventLoop
+        from kivy.core.window import Window
+
+        EventLoop.ensure_window()
+        self.root = self.app.build()
+        self.app.root = self.root
+        Window.add_widget(self.root)
+        self.frames(SETTLE_FRAMES)
+
+    def close(self) -> None:
+        self.app.dispatch("on_stop")
+
+    def frames(self, count: int) -> None:
+        from kivy.base import EventLoop
+        for _ in range(count):
+            EventLoop.idle()
+
+    def save(self, name: str) -> None:
+        from kiosk.ui.screenshot import save_next_frame
+
+        self.frames(SETTLE_FRAMES)
+        saved: list[Path] = []
+        save_next_frame(self.folder / name, saved.append)
+        for _ in range(20):
+            self.frames(1)
+            if saved:
+                self.count += 1
+                return
+        log.warning("screenshot %s: no frame drawn", name)
+
+    def capture_language(self, lang: str, only_flow: str) -> None:
+        from flows.registry import FLOWS
+
+        self.app.lang = lang
+        self.app.end_session("screenshots")
+        self.app.lang = lang
+        self.app.screens.current = "home"
+        self.save(f"{lang}/00-home.png")
+        for entry in FLOWS:
+            if not only_flow or entry.service_id == only_flow:
+                self.capture_flow(lang, entry)
+                self.app.end_session("screenshots")
+                self.app.lang = lang
+
+    def capture_flow(self, lang: str, entry: Any) -> None:
+        """Run the flow's scenario on a thread; draw and save each new view on this thread."""
+        from flows.selftest import FlowDriver
+        from kiosk.ui.presenters import present
+
+        runtime = self.app.backstage.runtime
+        runtime.session.wipe("screenshots")
+        driver = FlowDriver(runtime)
+        seen: list[tuple[str, str | None]] = []
+        original_start = driver.start
+
+        def start(flow_class: Any, **options: Any) -> Any:
+            view = original_start(flow_class, **options)
+            driver.flow.subscribe(on_view)
+            on_view(view)
+            return view
+
+        def on_view(view: Any) -> None:
+            key = (view.state, view.error_key)
+            if key in seen:
+                return
+            seen.append(key)
+            done = threading.Event()
+            name = f"{lang}/{entry.service_id}-{len(seen):02d}-{view.state}.png"
+
+            def draw() -> None:
+                model = present(view)
+                screen = self.app.screens.get_screen(model.kind)
+                screen.show(model)
+                self.app.screens.current = model.kind
+                self.save(name)
+            with self._lock:
+                self._requests.append((draw, done))
+            done.wait(SCENARIO_LIMIT_SECONDS)
+
+        driver.start = start  # type: ignore[method-assign]
+        failure: list[BaseException] = []
+
+        def scenario() -> None:
+            try:
+                entry.load_scenario()(driver)
+            except BaseException as exc:  # reported, the pictures so far are kept
+                failure.append(exc)
+
+        worker = threading.Thread(target=scenario, name=f"screens-{entry.service_id}", daemon=True)
+        worker.start()
+        deadline = time.monotonic() + SCENARIO_LIMIT_SECONDS
+        while (worker.is_alive() or self._requests) and time.monotonic() < deadline:
+            with self._lock:
+                pending, self._requests = self._requests, []
+            for draw, done in pending:
+                draw()
+                done.set()
+            self.frames(1)
+        if failure:
+            log.warning("screenshots: scenario %s failed: %s", entry.service_id, failure[0])
+            print(f"screenshots: {entry.service_id}: scenario stopped early: {failure[0]}", file=sys.stderr)
