@@ -1,0 +1,180 @@
+"""Traffic fines on screen (flows/fines.py), state by state.
+
+identity -> the list: a tile per violation, the ones the kiosk may settle first (date, place,
+fine, late fee, points), the others greyed with why and, once, where to go -> one violation
+in detail with the amount before the citizen accepts or pays -> QR payment -> printing ->
+settled (another, or done).
+
+Place names and descriptions come from the back end in Chinese and are shown as they are;
+everything the kiosk says around them is in the citizen's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from flows.engine import FlowView
+from kiosk.i18n import N_
+from kiosk.ui.model import Action, Option, Row, ScreenModel, Text
+from kiosk.ui.presenters.common import accepts, counter_hint_text, frame, literal, money
+from kiosk.ui.presenters.identity import identity_screen, refusal_screen
+from kiosk.ui.presenters.payment import paying_screen, payment_failed_screen
+
+ZERO = "0.00"
+# The contract's handling of a case the kiosk may settle (flows/fines.py violation_data).
+ACCEPT_AND_PAY = "ACCEPT_AND_PAY"
+
+MSG_POINTS_LABEL = N_("screen.fines.points_label")
+MSG_POINTS_IN_CYCLE = N_("screen.fines.points_in_cycle")
+MSG_COUNTER_CASES = N_("screen.fines.counter_cases")
+MSG_TILE_FINE = N_("screen.fines.tile_fine")
+MSG_TILE_FINE_LATE = N_("screen.fines.tile_fine_late")
+MSG_TILE_WARNING = N_("screen.fines.tile_warning")
+MSG_I_AM_DONE = N_("screen.fines.i_am_done")
+# Detail rows.
+MSG_TIME = N_("screen.fines.time")
+MSG_PLACE = N_("screen.fines.place")
+MSG_PLATE = N_("screen.fines.plate")
+MSG_OFFENCE = N_("screen.fines.offence")
+MSG_POINTS = N_("screen.fines.points")
+MSG_POINTS_VALUE = N_("screen.fines.points_value")
+MSG_POINTS_AFTER = N_("screen.fines.points_after")
+MSG_FINE = N_("screen.fines.fine")
+MSG_LATE_FEE = N_("screen.fines.late_fee")
+MSG_AMOUNT_DUE = N_("screen.fines.amount_due")
+MSG_DECISION = N_("screen.fines.decision_number")
+MSG_VIOLATION = N_("screen.fines.violation_number")
+MSG_PAID = N_("screen.fines.paid")
+MSG_ACCEPT_PAY = N_("screen.fines.accept_and_pay")
+MSG_ACCEPT = N_("screen.fines.accept")
+MSG_PAY = N_("screen.fines.pay")
+MSG_ANOTHER = N_("screen.fines.another")
+
+
+def present(view: FlowView) -> ScreenModel:
+    return identity_screen(view) or _BY_STATE[view.state](view)
+
+
+# ----- the list -----
+def _list(view: FlowView) -> ScreenModel:
+    data = view.data
+    settleable: Sequence[Mapping[str, Any]] = data.get("settleable", ())
+    counter_only: Sequence[Mapping[str, Any]] = data.get("counter_only", ())
+    selectable = accepts(view, "select")
+    options = tuple(Option("select", v["number"], _title(v), tile_detail(v), enabled=selectable) for v in settleable)
+    options += tuple(Option("select", v["number"], _title(v), Text(v.get("reason_key") or N_("fines.counter.other")),
+                            enabled=False) for v in counter_only)
+    rows = [Row(Text(MSG_POINTS_LABEL), Text(MSG_POINTS_IN_CYCLE, {"points": data.get("points_in_cycle", 0)}))]
+    hint = counter_hint_text(data)
+    if counter_only and hint is not None:
+        rows.append(Row(Text(MSG_COUNTER_CASES), hint))
+    # With nothing to settle here, leaving is the one thing left to do: make it the primary.
+    actions = (Action("finish", Text(MSG_I_AM_DONE), primary=not settleable),) if accepts(view, "finish") else ()
+    return frame(view, "choice", rows=tuple(rows), options=options, actions=actions)
+
+
+def _title(violation: Mapping[str, Any]) -> Text:
+    return literal(f"{violation.get('plate', '')}  {violation.get('description', '')}".strip())
+
+
+def tile_detail(violation: Mapping[str, Any]) -> Text:
+    """When and where, and what it costs: the fine, the late fee when there is one, the points."""
+    values = {key: violation.get(key, "") for key in ("occurred_at", "place", "fine", "late_fee", "amount_due", "points")}
+    if violation.get("amount_due") == ZERO:
+        return Text(MSG_TILE_WARNING, values)
+    return Text(MSG_TILE_FINE if violation.get("late_fee") == ZERO else MSG_TILE_FINE_LATE, values)
+
+
+# ----- one violation -----
+def _detail(view: FlowView) -> ScreenModel:
+    """The case and the amount before the citizen commits (accept records the points)."""
+    violation: Mapping[str, Any] = view.data.get("violation", {})
+    amount = str(violation.get("amount_due", ""))
+    actions: list[Action] = []
+    if accepts(view, "accept"):
+        actions.append(Action("accept", Text(MSG_ACCEPT if amount == ZERO else MSG_ACCEPT_PAY, {"amount": amount}),
+                              primary=True))
+    if accepts(view, "pay"):
+        actions.append(Action("pay", Text(MSG_PAY, {"amount": amount}), primary=True))
+    return frame(view, "review", rows=violation_rows(violation), actions=tuple(actions))
+
+
+def violation_rows(v: Mapping[str, Any]) -> tuple[Row, ...]:
+    rows = [Row(Text(MSG_TIME), literal(v.get("occurred_at"))), Row(Text(MSG_PLACE), literal(v.get("place"))),
+            Row(Text(MSG_PLATE), literal(v.get("plate"))),
+            Row(Text(MSG_OFFENCE), literal(f"{v.get('code', '')} {v.get('description', '')}".strip())),
+            Row(Text(MSG_POINTS), _points(v)), Row(Text(MSG_FINE), money(v.get("fine", "")))]
+    if v.get("late_fee") not in (None, ZERO):
+        rows.append(Row(Text(MSG_LATE_FEE), money(v["late_fee"])))
+    rows.append(Row(Text(MSG_AMOUNT_DUE), money(v.get("amount_due", ""))))
+    if v.get("decision_number"):
+        rows.append(Row(Text(MSG_DECISION), literal(v["decision_number"])))
+    return tuple(rows)
+
+
+def _points(v: Mapping[str, Any]) -> Text:
+    """Accepting records the points: say where that leaves the driver in the 12-point cycle."""
+    if v.get("handling") == ACCEPT_AND_PAY and v.get("points"):
+        return Text(MSG_POINTS_AFTER, {"points": v.get("points"), "after": v.get("points_after", "")})
+    return Text(MSG_POINTS_VALUE, {"points": v.get("points", 0)})
+
+
+# ----- payment -----
+def _paying(view: FlowView) -> ScreenModel:
+    violation = view.data.get("violation", {})
+    return paying_screen(view, Row(Text(MSG_VIOLATION), literal(violation.get("number"))))
+
+
+def _payment_failed(view: FlowView) -> ScreenModel:
+    return payment_failed_screen(view, str(view.data.get("violation", {}).get("amount_due", "")))
+
+
+def _printing(view: FlowView) -> ScreenModel:
+    return frame(view, "working")
+
+
+# ----- settled, done -----
+def _settled(view: FlowView) -> ScreenModel:
+    """The case just settled; another one, or done (both buttons are the flow's)."""
+    settled = view.data.get("settled") or [{}]
+    actions = []
+    if accepts(view, "another"):
+        actions.append(Action("another", Text(MSG_ANOTHER)))
+    if accepts(view, "finish"):
+        actions.append(Action("finish", Text(MSG_I_AM_DONE), primary=True))
+    return frame(view, "result", rows=settled_rows(settled[-1]), actions=tuple(actions))
+
+
+def _done(view: FlowView) -> ScreenModel:
+    """Everything settled this visit (nothing, when the citizen left the list at once)."""
+    rows = tuple(row for case in view.data.get("settled", ()) for row in settled_rows(case))
+    return frame(view, "result", rows=rows)
+
+
+def settled_rows(case: Mapping[str, Any]) -> tuple[Row, ...]:
+    if not case:
+        return ()
+    rows = [Row(Text(MSG_VIOLATION), literal(case.get("violation")))]
+    if case.get("decision_number"):
+        rows.append(Row(Text(MSG_DECISION), literal(case["decision_number"])))
+    rows.append(Row(Text(MSG_PAID), money(case.get("amount_paid", ZERO))))
+    if case.get("points"):
+        rows.append(Row(Text(MSG_POINTS), Text(MSG_POINTS_VALUE, {"points": case["points"]})))
+    return tuple(rows)
+
+
+def _ended(view: FlowView) -> ScreenModel:
+    """No violations, or cancelled: nothing went wrong, one button to finish."""
+    return frame(view, "problem" if view.error_key else "result")
+
+
+def _unavailable(view: FlowView) -> ScreenModel:
+    return refusal_screen(view)
+
+
+_BY_STATE: Mapping[str, Callable[[FlowView], ScreenModel]] = {
+    "list": _list, "detail": _detail, "paying": _paying, "payment_failed": _payment_failed,
+    "printing": _printing, "settled": _settled, "done": _done, "no_violations": _ended,
+    "cancelled": _ended, "unavailable": _unavailable,
+}

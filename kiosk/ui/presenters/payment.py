@@ -1,0 +1,36 @@
+"""The QR payment step on screen, shared by the services that take money (flows/payment.py).
+
+Paying: the amount, the QR code, the countdown to the code's expiry and Cancel; no "I have
+paid" button (UX.md): the flow moves on by itself when the back end says it is paid.
+Not paid (declined, expired): what happened in the banner, the amount, and "pay again" while
+the flow still allows another attempt; Cancel otherwise.
+"""
+
+from __future__ import annotations
+
+from flows.engine import FlowView
+from kiosk.i18n import N_
+from kiosk.ui.model import Action, Row, ScreenModel, Text
+from kiosk.ui.presenters.common import accepts, frame, instruction, money
+
+RETRY = "retry"
+MSG_PAY_AGAIN = N_("screen.payment.pay_again")
+MSG_AMOUNT = N_("screen.payment.amount")
+MSG_ATTEMPT_LABEL = N_("screen.payment.attempt_label")
+MSG_ATTEMPT = N_("screen.payment.attempt")
+
+
+def paying_screen(view: FlowView, *rows: Row) -> ScreenModel:
+    """Amount, QR code and countdown (the view's deadline is the code's expiry)."""
+    amount = str(view.data.get("amount", ""))
+    attempt = view.data.get("attempt")
+    tries = (Row(Text(MSG_ATTEMPT_LABEL), Text(MSG_ATTEMPT, {"attempt": attempt})),) \
+        if isinstance(attempt, int) and attempt > 1 else ()
+    return frame(view, "payment", instruction=instruction(view, amount=amount), amount=amount,
+                 qr_payload=str(view.data.get("qr", "")), rows=(*rows, *tries))
+
+
+def payment_failed_screen(view: FlowView, amount: str, *rows: Row) -> ScreenModel:
+    """The code was declined or ran out: pay again (a new code) or leave."""
+    actions = (Action(RETRY, Text(MSG_PAY_AGAIN, {"amount": amount}), primary=True),) if accepts(view, RETRY) else ()
+    return frame(view, "problem", rows=(Row(Text(MSG_AMOUNT), money(amount)), *rows), actions=actions)
