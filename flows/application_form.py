@@ -413,7 +413,8 @@ class ApplicationFormFlow(Flow[FormState]):
                     "fields": self._fields(POSTAL_FIELDS) if form.delivery == "post" else [],
                     "problems": form.delivery_problems()}
         return {**form.review(), "surname_choices": form.surname_choices(),
-                "given_name_choices": form.given_name_choices()}
+                "given_name_choices": form.given_name_choices(),
+                "surname_pinyin": form.surname_pinyin, "given_name_pinyin": form.given_name_pinyin}
 
     def _fields(self, names: tuple[str, ...]) -> list[dict[str, Any]]:
         form = self._form

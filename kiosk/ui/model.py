@@ -46,6 +46,7 @@ class Option:
     detail: Text | None = None       # fee, dates, or why it cannot be chosen
     selected: bool = False
     enabled: bool = True
+    group: Text | None = None        # heading shared by consecutive options (per document, per destination)
 
 
 @dataclass(frozen=True)
@@ -53,10 +54,11 @@ class InputField:
     name: str
     label: Text
     value: str
-    keypad: str                      # "numeric" | "pinyin" | "latin"
+    keypad: str                      # "numeric" | "pinyin" | "latin" | "code" (letters, digits, dash)
     action: str                      # Touch(action, (name, value)) when the citizen confirms it
     error: Text | None = None
     required: bool = True
+    value_only: bool = False         # Touch(action, value) instead: for actions that take only the text
 
 
 @dataclass(frozen=True)
