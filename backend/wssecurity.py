@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from typing import Iterable
 
 from lxml import etree
 
@@ -17,11 +18,11 @@ WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utilit
 PASSWORD_DIGEST = "#PasswordDigest"
 
 
-def token_is_valid(header: etree._Element | None, username: str, password: str) -> bool:
-    """True when the header carries a UsernameToken for `username` with the right password."""
-    if header is None:
-        return False
-    token = header.find(f".//{{{WSSE}}}UsernameToken")
+def token_is_valid(header_entries: Iterable[etree._Element] | None, username: str, password: str) -> bool:
+    """True when the SOAP header's entries (spyne hands over the children of soap:Header)
+    carry a UsernameToken for `username` with the right password."""
+    token = next((found for entry in header_entries or () if isinstance(entry.tag, str)
+                  for found in entry.iter(f"{{{WSSE}}}UsernameToken")), None)
     if token is None:
         return False
     given_user = token.findtext(f"{{{WSSE}}}Username") or ""

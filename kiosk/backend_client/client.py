@@ -74,7 +74,7 @@ class BackendClient:
         self.settings = settings
         self._call_log = CallLogPlugin()
         self._session = _http_session(settings)
-        self._transport = StatusRecordingTransport(
+        self._transport = KioskTransport(
             session=self._session, operation_timeout=(settings.connect_timeout, settings.operation_timeout))
         wsse = None
         if settings.wsse_username:
@@ -238,13 +238,24 @@ class BackendClient:
         return value
 
 
-class StatusRecordingTransport(zeep.Transport):
-    """Remembers each thread's last HTTP status: zeep reports an error status whose body is not a
-    SOAP envelope as a bare "unknown fault", and only the status says what really happened."""
+class KioskTransport(zeep.Transport):
+    """zeep's transport with two fixes.
+
+    It passes the session's TLS settings with every request: requests lets the environment
+    (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE) override a session's `verify`, which would silently
+    replace the configured CA bundle, or verification being switched off, on a machine that
+    sets those variables. And it remembers each thread's last HTTP status: zeep reports an
+    error status whose body is not a SOAP envelope as a bare "unknown fault", and only the
+    status says what really happened.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._local = threading.local()
+
+    def post(self, address: str, message: Any, headers: Any) -> requests.Response:
+        return self.session.post(address, data=message, headers=headers, timeout=self.operation_timeout,
+                                 verify=self.session.verify, cert=self.session.cert)
 
     def post_xml(self, address: str, envelope: Any, headers: Any) -> requests.Response:
         response = super().post_xml(address, envelope, headers)
