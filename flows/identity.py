@@ -78,6 +78,10 @@ class IdentityCheck:
         self.served_kinds = served_kinds
         self.today = today
         self.face_tries_left = ctx.settings["face_tries"]
+        # A card read whose verification could not be done (back end unreachable): a reader
+        # answers "no card" until the card is lifted and put back, so it is verified again
+        # from here instead of asking the citizen to do that.
+        self._unverified: IdCardRecord | None = None
 
     @property
     def person(self) -> Person | None:
@@ -96,6 +100,8 @@ class IdentityCheck:
             log.warning("identity: reader failed: %s", exc.detail or exc.message_key)
             return IdentityResult(Step.DEVICE_FAULT, exc.message_key)
         if read.outcome is ReadOutcome.NO_CARD:
+            if self._unverified is not None:
+                return self._verify(self._unverified)
             return IdentityResult(Step.NEED_CARD)
         if read.outcome is ReadOutcome.CARD_REMOVED:
             return IdentityResult(Step.CARD_REMOVED, read.message_key)
@@ -108,10 +114,17 @@ class IdentityCheck:
         if not card.validity.valid_on(today):
             return IdentityResult(Step.REFUSED, MSG_EXPIRED)
         self.ctx.session.remember_person(card.display_name)
+        self._unverified = card
         try:
             identity = self.ctx.backend.verify_identity(card.document_number, card.display_name)
         except backend_errors.NotFoundError:
+            self._unverified = None
             return IdentityResult(Step.REFUSED, MSG_UNKNOWN_PERSON)
+        except backend_errors.BackendError as error:
+            if error.final:
+                self._unverified = None
+            raise
+        self._unverified = None
         self.ctx.session.data[SESSION_KEY] = Person(card, identity)
         return IdentityResult(Step.VERIFIED)
 

@@ -135,6 +135,9 @@ class Journal:
         The crash-recovery test uses it to kill the process at an exact journalled point."""
         self._observers.append(observer)
 
+    def remove_observer(self, observer: Callable[[str, str, Phase], None]) -> None:
+        self._observers.remove(observer)
+
     def _write(self, sql: str, params: tuple) -> None:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
