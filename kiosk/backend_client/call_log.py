@@ -53,7 +53,7 @@ def masked_envelope(envelope: etree._Element) -> str:
         elif local in _HIDDEN:
             element.text = "***"
         elif local in _BINARY:
-            element.text = f"<{len(element.text)} base64 characters>"
+            element.text = f"[{len(element.text)} base64 characters]"
     return mask_text(etree.tostring(clone, encoding="unicode"))
 
 
