@@ -1,0 +1,66 @@
+"""[backend] mode = "embedded": the reference back end in-process on a free loopback port."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+from pathlib import Path
+from urllib.parse import urlparse
+
+import tomli_w
+
+from backend import seed
+from backend.embedded import start_embedded
+from kiosk.backend_client import BackendClient, ClientSettings, open_backend_link
+from kiosk.backend_client import models as mo
+from kiosk.config import load_config
+
+
+def config_with(tmp_path: Path, **backend):
+    override = tmp_path / "test.toml"
+    override.write_text(tomli_w.dumps({"terminal": {"data_dir": str(tmp_path / "var")}, "backend": backend}))
+    return load_config([override])
+
+
+def refuses_connections(url: str) -> bool:
+    parts = urlparse(url)
+    with socket.socket() as probe:
+        return probe.connect_ex((parts.hostname, parts.port)) != 0
+
+
+def test_shipped_configuration_starts_a_fresh_embedded_back_end(tmp_path):
+    config = config_with(tmp_path)
+    assert config["backend"]["mode"] == "embedded"
+    embedded = start_embedded(config)
+    scratch = Path(embedded._scratch.name)
+    try:
+        assert urlparse(embedded.url).hostname == "127.0.0.1"
+        client = BackendClient(ClientSettings.from_config(config, endpoint=embedded.url))
+        local = seed.person("local_adult")
+        assert client.verify_identity(local.id_number, local.name).name == local.name
+    finally:
+        embedded.stop()
+    assert refuses_connections(embedded.url)
+    assert not scratch.exists()  # the throw-away database is gone
+
+
+def test_configured_database_is_kept(tmp_path):
+    config = config_with(tmp_path, embedded_db=str(tmp_path / "reference.sqlite3"))
+    embedded = start_embedded(config)
+    embedded.stop()
+    assert (tmp_path / "reference.sqlite3").is_file()
+
+
+def test_backend_link_delivers_reports_through_the_outbox(tmp_path):
+    link = open_backend_link(config_with(tmp_path))
+    try:
+        now = dt.datetime.now(dt.timezone.utc)
+        link.outbox.put_report(mo.TransactionReport("TX-LINK", mo.ServiceKind.APPOINTMENT,
+                                                    mo.TransactionOutcome.CANCELLED, now, now))
+        assert link.outbox.wait_until_empty(5.0)
+        hall_day = now.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+        assert [t.transaction_id for t in link.client.list_transaction_records(hall_day).transactions] == ["TX-LINK"]
+    finally:
+        link.close()
+    assert (tmp_path / "var" / "backend" / "outbox.sqlite3").is_file()
+    assert refuses_connections(link.url)
