@@ -205,7 +205,7 @@ PERMITS: tuple[DemoPermit, ...] = (
 )
 
 DRIVERS: tuple[DemoDriver, ...] = (
-    DemoDriver("local_adult", points_in_cycle=0, cycle_ends_in_days=200),
+    DemoDriver("local_adult", points_in_cycle=3, cycle_ends_in_days=200),  # the 3 points of WF-DEMO-0005
     DemoDriver("points_near_limit", points_in_cycle=9, cycle_ends_in_days=120),
     DemoDriver("hk_resident", points_in_cycle=2, cycle_ends_in_days=300),
 )
@@ -219,14 +219,15 @@ VIOLATIONS: tuple[DemoViolation, ...] = (
                   9, "长沙市天心区书院路", "1039", "机动车违反规定停放（警告）", 0, Decimal("0"), "NON_ON_SITE",
                   "湘A12345"),
     DemoViolation("WF-DEMO-0003", "local_adult", "fine over 200 yuan: counter only",
-                  20, "长沙绕城高速K12", "1636", "超过规定时速50%以上", 6, Decimal("500"), "NON_ON_SITE", "湘A12345"),
+                  20, "长沙绕城高速K12", "1628", "超过规定时速20%以上未达到50%", 6, Decimal("500"), "NON_ON_SITE",
+                  "湘A12345"),
     DemoViolation("WF-DEMO-0004", "local_adult", "on-site case: counter only",
                   5, "长沙市岳麓区枫林路", "1301", "驾驶时拨打接听手持电话", 3, Decimal("150"), "ON_SITE", "湘A12345"),
     DemoViolation("WF-DEMO-0005", "local_adult", "decided 10 days ago: pay here, no late fee yet",
-                  25, PLACE, "1625", "违反交通信号灯通行", 6, Decimal("200"), "NON_ON_SITE", "湘A12345",
+                  25, PLACE, "1345", "机动车违反禁止标线指示", 3, Decimal("200"), "NON_ON_SITE", "湘A12345",
                   decided_days_ago=10, decision_number="JD-DEMO-0005"),
     DemoViolation("WF-DEMO-0006", "local_adult", "decided 20 days ago: 5 days late, 3 % a day (75 yuan)",
-                  40, "长沙绕城高速K30", "1636", "超过规定时速50%以上", 6, Decimal("500"), "NON_ON_SITE",
+                  40, "长沙市雨花区劳动东路", "5015", "驾驶逾期未检验的机动车", 0, Decimal("500"), "NON_ON_SITE",
                   "湘A12345", decided_days_ago=20, decision_number="JD-DEMO-0006"),
     DemoViolation("WF-DEMO-0007", "local_adult", "decided 60 days ago: late fee capped at the fine",
                   90, "长沙市开福区湘江中路", "1039", "机动车违反规定停放", 0, Decimal("100"), "NON_ON_SITE",
