@@ -2,7 +2,9 @@
 
 Targets (issue 5): guidance under 15 ms a frame (30 fps on one core, with room for the
 preview), finalize under 150 ms a capture. Frames are real-face composites from
-photo/samples.py with the head drifting a little, as a citizen does.
+photo/samples.py with the head drifting a little, as a citizen does. Both wall-clock time
+and the thread's CPU time are printed: on a machine shared with other work the wall clock
+includes waiting for a core, the CPU time is what one core spends.
 
     .venv/bin/python bench/photo_speed.py [--frames 300] [--captures 40]
 """
@@ -31,11 +33,13 @@ DRIFT_FRAMES = 60  # distinct preview frames in the loop (the head sways over tw
 WARM_UP = 5
 
 
-def figures(name: str, seconds: list[float], target_ms: float) -> None:
+def figures(name: str, seconds: list[float], cpu_seconds: list[float], target_ms: float) -> None:
     ms = np.array(seconds) * 1000
+    cpu = np.array(cpu_seconds) * 1000
     verdict = "meets" if np.median(ms) < target_ms else "MISSES"
-    print(f"{name}: n={len(ms)} median {np.median(ms):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms, "
-          f"mean {ms.mean():.1f} ms, max {ms.max():.1f} ms  ({verdict} the {target_ms:.0f} ms target on the median)")
+    print(f"{name}: n={len(ms)} wall median {np.median(ms):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms, "
+          f"max {ms.max():.1f} ms; CPU median {np.median(cpu):.1f} ms, p95 {np.percentile(cpu, 95):.1f} ms  "
+          f"({verdict} the {target_ms:.0f} ms target on the wall median)")
 
 
 def bench_guidance(frames: int) -> None:
@@ -43,19 +47,20 @@ def bench_guidance(frames: int) -> None:
     previews = [samples.capture((640, 480), head_fraction=0.5,
                                 centre=(0.5 + 0.015 * np.sin(i / 6), 0.45 + 0.01 * np.cos(i / 9)))
                 for i in range(DRIFT_FRAMES)]
-    timings = []
+    timings, cpu = [], []
     messages: dict[str, int] = {}
     for index in range(frames + WARM_UP):
         frame = previews[index % DRIFT_FRAMES]
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         guidance = guide.update(frame, index / 30)
-        elapsed = time.perf_counter() - started
+        elapsed, elapsed_cpu = time.perf_counter() - started, time.thread_time() - started_cpu
         if index >= WARM_UP:
             timings.append(elapsed)
+            cpu.append(elapsed_cpu)
             messages[guidance.message_key] = messages.get(guidance.message_key, 0) + 1
         if guidance.capture or guidance.state.value == "captured":
             guide.reset()
-    figures("guidance, 640x480 frame", timings, GUIDANCE_TARGET_MS)
+    figures("guidance, 640x480 frame", timings, cpu, GUIDANCE_TARGET_MS)
     print(f"  advice given: {dict(sorted(messages.items()))}")
 
 
@@ -64,16 +69,17 @@ def bench_finalize(captures: int) -> None:
     stills = [samples.capture((1280, 720), head_fraction=0.45 + 0.1 * (i % 5) / 4,
                               centre=(0.47 + 0.06 * (i % 3) / 2, 0.44), roll_degrees=(i % 4) - 2)
               for i in range(10)]
-    timings = []
+    timings, cpu = [], []
     accepted = 0
     for index in range(captures + WARM_UP):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         result = pipeline.finalize(stills[index % len(stills)])
-        elapsed = time.perf_counter() - started
+        elapsed, elapsed_cpu = time.perf_counter() - started, time.thread_time() - started_cpu
         if index >= WARM_UP:
             timings.append(elapsed)
+            cpu.append(elapsed_cpu)
             accepted += result.ok
-    figures("finalize, 1280x720 capture", timings, FINALIZE_TARGET_MS)
+    figures("finalize, 1280x720 capture", timings, cpu, FINALIZE_TARGET_MS)
     print(f"  accepted {accepted} of {captures} (every variant is compliant; a refusal stops early and is faster)")
 
 
