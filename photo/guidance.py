@@ -97,7 +97,8 @@ class Guidance:
 
 
 class FrameJudge:
-    """Judges single preview frames (no memory but the last eye position, for motion)."""
+    """Judges preview frames; it remembers only the last face (to track it) and eye position
+    (to see motion)."""
 
     def __init__(self, spec: PhotoSpec, quality: QualityLimits, guidance: GuidanceSettings,
                  detector_settings: DetectorSettings, detector: FaceDetector | None = None,
@@ -115,7 +116,8 @@ class FrameJudge:
         self._last_face: Box | None = None
         self._frames_since_full_search = 0
 
-    def forget_motion(self) -> None:
+    def forget(self) -> None:
+        """Drop what was remembered of earlier frames (a new citizen, or a new attempt)."""
         self._last_eyes = None
         self._last_face = None
 
@@ -265,7 +267,7 @@ class LiveGuide:
         self._passing_since: float | None = None
         self._countdown_from: float | None = None
         self._failing_since: float | None = None
-        self.judge.forget_motion()
+        self.judge.forget()
 
     def update(self, frame: np.ndarray, now: float) -> Guidance:
         """Judge `frame` taken at `now` (seconds on any steady clock) and advance the countdown."""
