@@ -33,7 +33,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import cv2
 
     from kiosk.cli import load_from_args
     from photo.detect import DetectorUnavailable
@@ -56,8 +55,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     reports: list[dict[str, Any]] = []
     unreadable = refused = False
+    written: set[str] = set()
     for path in args.inputs:
-        image = cv2.imread(str(path), cv2.IMREAD_COLOR) if path.is_file() else None
+        image = read_image(path)
         if image is None:
             unreadable = True
             reports.append({"input": str(path), "readable": False, "ok": False})
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         result = pipeline.finalize(image)
         report = {"input": str(path), "readable": True, **result.to_dict(), "output": None}
         if result.ok and result.jpeg is not None:
-            target = args.output / f"{path.stem}.jpg"
+            target = _unique_target(args.output, path.stem, written)
             target.write_bytes(result.jpeg)
             report["output"] = str(target)
         else:
@@ -80,6 +80,35 @@ def run(args: argparse.Namespace) -> int:
     if unreadable:
         return EXIT_UNREADABLE
     return EXIT_REFUSED if refused else EXIT_ALL_PASSED
+
+
+def read_image(path: Path) -> Any:
+    """A BGR image, or None when the file is missing or not an image OpenCV can decode.
+
+    Camera files are read with their EXIF orientation applied. A transparent background (a
+    cut-out PNG) is laid on white, which is what it stands for, not on black."""
+    import cv2
+    import numpy as np
+
+    if not path.is_file():
+        return None
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if image is None or path.suffix.lower() in (".jpg", ".jpeg"):
+        return image
+    raw = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if raw is None or raw.ndim != 3 or raw.shape[2] != 4:
+        return image
+    alpha = raw[:, :, 3:].astype(np.float32) / (65535.0 if raw.dtype == np.uint16 else 255.0)
+    return np.clip(image.astype(np.float32) * alpha + 255.0 * (1.0 - alpha) + 0.5, 0, 255).astype(np.uint8)
+
+
+def _unique_target(folder: Path, stem: str, written: set[str]) -> Path:
+    """OUTDIR/<stem>.jpg, numbered when two inputs of this run share a stem."""
+    name, number = stem, 2
+    while name in written:
+        name, number = f"{stem}-{number}", number + 1
+    written.add(name)
+    return folder / f"{name}.jpg"
 
 
 def _print_text(report: dict[str, Any]) -> None:

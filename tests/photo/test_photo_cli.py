@@ -75,3 +75,25 @@ def test_json_output_carries_every_check_with_values(inputs, tmp_path):
 def test_an_unknown_spec_is_a_usage_error(inputs, tmp_path):
     done = run_photo(str(inputs["good"]), "-o", str(tmp_path), "--spec", "passport")
     assert done.returncode == 2 and "exit-entry" in done.stderr
+
+
+def test_a_transparent_cut_out_is_laid_on_white(tmp_path, good_capture):
+    # The compliant capture with its near-white backdrop turned transparent (and black
+    # underneath, which an alpha-blind reader would show).
+    near_white = (good_capture.min(axis=2) >= 245)[:, :, None]
+    colour = np.where(near_white, 0, good_capture).astype(np.uint8)
+    alpha = np.where(near_white[:, :, 0], 0, 255).astype(np.uint8)
+    cut_out = tmp_path / "cut_out.png"
+    cv2.imwrite(str(cut_out), np.dstack([colour, alpha]))
+    done = run_photo(str(cut_out), "-o", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stdout
+
+
+def test_two_inputs_with_one_name_get_two_outputs(inputs, tmp_path):
+    other = tmp_path / "second"
+    other.mkdir()
+    twin = other / "citizen.png"
+    twin.write_bytes(inputs["good"].read_bytes())
+    done = run_photo(str(inputs["good"]), str(twin), "-o", str(tmp_path / "out"))
+    assert done.returncode == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["citizen-2.jpg", "citizen.jpg"]
