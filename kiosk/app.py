@@ -43,7 +43,7 @@ from kiosk.ui.screens.working import WorkingScreen
 from kiosk.voice import Voice
 
 if TYPE_CHECKING:
-    from kiosk.runtime import BackgroundRuntime
+    from kiosk.backstage import BackgroundRuntime
 
 log = logging.getLogger(__name__)
 

@@ -42,11 +42,22 @@ def build_app(config: Config, backstage=None):  # -> KioskApp (imported late: im
     from kiosk.app import KioskApp
     from kiosk.availability import service_board
     from kiosk.i18n import translator
-    from kiosk.runtime import BackgroundRuntime
+    from kiosk.backstage import BackgroundRuntime
 
     backstage = backstage or BackgroundRuntime(config)
     board = service_board(backstage.ready, backstage.backend_up, backstage.device_states)
     return KioskApp(config, translator(), board, backstage)
+
+
+def start_runtime_after_first_frame(app) -> None:
+    """Start back end, devices and journal once the home screen is on the glass: the citizen
+    sees the kiosk at once instead of a black screen while drivers and zeep load."""
+    from kivy.core.window import Window
+
+    def on_flip(*_args: object) -> None:
+        Window.unbind(on_flip=on_flip)
+        app.backstage.start()
+    Window.bind(on_flip=on_flip)
 
 
 def launch(config: Config) -> int:
@@ -57,7 +68,7 @@ def launch(config: Config) -> int:
         return 1
     log.info("kiosk %s starting", config["terminal"]["id"])
     app = build_app(config)
-    app.backstage.start()
+    start_runtime_after_first_frame(app)
     try:
         app.run()
     finally:

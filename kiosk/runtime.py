@@ -8,7 +8,6 @@ and every device is a simulator on a real channel.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +17,7 @@ from flows.journal import Journal
 from kiosk.backend_client.client import BackendClient
 from kiosk.backend_client.settings import ClientSettings
 from kiosk.config import Config
+from kiosk.backstage import new_session
 from kiosk.session import Session
 
 log = logging.getLogger(__name__)
@@ -51,11 +51,6 @@ class Runtime:
         self.journal.close()
         if self.embedded_backend is not None:
             self.embedded_backend.stop()
-
-
-def new_session(config: Config) -> Session:
-    ui = config["ui"]
-    return Session(config.data_dir / "sessions", ui["default_language"], ui["large_text"], ui["high_contrast"])
 
 
 def start_runtime(config: Config, start_device_polling: bool = True, session: Session | None = None) -> Runtime:
@@ -95,56 +90,3 @@ def _recover_unfinished(runtime: Runtime) -> None:
         return
     if run.settled or run.left_open:
         log.info("recovery: %d transaction(s) settled, %d left open", len(run.settled), len(run.left_open))
-
-
-class BackgroundRuntime:
-    """Starts the runtime on a thread so the home screen shows at once (services read
-    "starting" until it is up), and watches the back end's health afterwards."""
-
-    def __init__(self, config: Config) -> None:
-        self.config = config
-        self.session = new_session(config)  # the screen needs it before the runtime is up
-        self.runtime: Runtime | None = None
-        self.health = None
-        self.failure: BaseException | None = None
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._start, name="runtime-start", daemon=True)
-        self._thread.start()
-
-    def _start(self) -> None:
-        from kiosk.backend_health import BackendHealth
-
-        try:
-            runtime = start_runtime(self.config, session=self.session)
-        except BaseException as exc:  # shown as "starting" forever would hide it: log and keep it
-            log.exception("kiosk runtime failed to start")
-            self.failure = exc
-            return
-        self.health = BackendHealth(runtime.backend.ping)
-        self.health.check_now()  # services are offered as soon as the runtime counts as ready
-        self.health.start()
-        self.runtime = runtime
-
-    def wait(self, timeout: float) -> bool:
-        if self._thread is not None:
-            self._thread.join(timeout)
-        return self.runtime is not None
-
-    def ready(self) -> bool:
-        return self.runtime is not None
-
-    def backend_up(self) -> bool | None:
-        return None if self.health is None else self.health.up
-
-    def device_states(self) -> dict:
-        return {} if self.runtime is None else self.runtime.devices.states()
-
-    def close(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
-        if self.health is not None:
-            self.health.stop()
-        if self.runtime is not None:
-            self.runtime.close()

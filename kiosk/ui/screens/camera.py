@@ -3,7 +3,8 @@ the automatic countdown; then the captured photo, large, to accept or retake (UX
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.graphics.texture import Texture
@@ -13,6 +14,9 @@ from kivy.uix.image import Image
 from kiosk.ui.model import ScreenModel
 from kiosk.ui.screens.device_action import fill_rows, picture_path
 from kiosk.ui.screens.flow_screen import FlowScreen
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # The preview needs to look live, not be a video: 15 frames a second is smooth enough and
 # leaves the CPU to the guidance checks.
@@ -39,7 +43,9 @@ class CameraPreview(Image):
             return
         self.show_bgr(frame.image)
 
-    def show_bgr(self, image: np.ndarray) -> None:
+    def show_bgr(self, image: "np.ndarray") -> None:
+        import numpy as np
+
         height, width = image.shape[:2]
         if self.texture is None or self.texture.size != (width, height):
             self.texture = Texture.create(size=(width, height), colorfmt="bgr")

@@ -1,0 +1,80 @@
+"""The kiosk's runtime, started on a thread so the home screen shows at once.
+
+Services read "starting" until it is up; afterwards the back end's health is watched.
+Importing this module is cheap: the runtime's heavy imports (zeep, OpenCV, the drivers)
+happen on the start thread, not before the first frame.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from kiosk.config import Config
+from kiosk.session import Session
+
+if TYPE_CHECKING:
+    from kiosk.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def new_session(config: Config) -> Session:
+    ui = config["ui"]
+    return Session(config.data_dir / "sessions", ui["default_language"], ui["large_text"], ui["high_contrast"])
+
+
+class BackgroundRuntime:
+    """Starts the runtime on a thread so the home screen shows at once (services read
+    "starting" until it is up), and watches the back end's health afterwards."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.session = new_session(config)  # the screen needs it before the runtime is up
+        self.runtime: Runtime | None = None
+        self.health = None
+        self.failure: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._start, name="runtime-start", daemon=True)
+        self._thread.start()
+
+    def _start(self) -> None:
+        from kiosk.backend_health import BackendHealth
+
+        try:
+            from kiosk.runtime import start_runtime
+
+            runtime = start_runtime(self.config, session=self.session)
+        except BaseException as exc:  # shown as "starting" forever would hide it: log and keep it
+            log.exception("kiosk runtime failed to start")
+            self.failure = exc
+            return
+        self.health = BackendHealth(runtime.backend.ping)
+        self.health.check_now()  # services are offered as soon as the runtime counts as ready
+        self.health.start()
+        self.runtime = runtime
+
+    def wait(self, timeout: float) -> bool:
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.runtime is not None
+
+    def ready(self) -> bool:
+        return self.runtime is not None
+
+    def backend_up(self) -> bool | None:
+        return None if self.health is None else self.health.up
+
+    def device_states(self) -> dict:
+        return {} if self.runtime is None else self.runtime.devices.states()
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+        if self.health is not None:
+            self.health.stop()
+        if self.runtime is not None:
+            self.runtime.close()
