@@ -32,11 +32,6 @@ def wire_name(f: dataclasses.Field) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
-@functools.cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
 def to_wire(value: Any) -> Any:
     """Keyword values zeep accepts: dicts with the contract's names, lists, enum values."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -84,6 +79,7 @@ def from_wire(cls: Any, value: Any) -> Any:
     return _scalar_from_wire(inner, value)
 
 
+@functools.cache
 def _unwrap_optional(cls: Any) -> tuple[bool, Any]:
     if isinstance(cls, types.UnionType) or typing.get_origin(cls) is typing.Union:
         args = [a for a in typing.get_args(cls) if a is not type(None)]
@@ -91,21 +87,39 @@ def _unwrap_optional(cls: Any) -> tuple[bool, Any]:
     return False, cls
 
 
+@dataclasses.dataclass(frozen=True)
+class _FieldPlan:
+    name: str
+    wire: str
+    hint: Any
+    skip_when_absent: bool  # an optional element or a repetition: keep the dataclass default
+
+
+@functools.cache
+def _plan(cls: type) -> tuple[_FieldPlan, ...]:
+    """How to read each field of `cls`, worked out once per class (this runs for every answer)."""
+    hints = typing.get_type_hints(cls)
+    plans = []
+    for f in dataclasses.fields(cls):
+        is_sequence = typing.get_origin(_unwrap_optional(hints[f.name])[1]) is tuple
+        plans.append(_FieldPlan(f.name, wire_name(f), hints[f.name],
+                                is_sequence or f.default is not dataclasses.MISSING))
+    return tuple(plans)
+
+
 def _dataclass_from_wire(cls: type, value: Any) -> Any:
-    hints = _hints(cls)
-    fields = dataclasses.fields(cls)
+    plans = _plan(cls)
     if not _is_compound(value):
         # zeep hands back the bare value of a response with a single element.
-        if len(fields) != 1:
+        if len(plans) != 1:
             raise WireShapeError(f"{cls.__name__}: expected a structure, got {type(value).__name__}")
-        return cls(from_wire(hints[fields[0].name], value))
+        return cls(from_wire(plans[0].hint, value))
     kwargs = {}
-    for f in fields:
-        raw = _member(value, wire_name(f))
-        is_sequence = typing.get_origin(_unwrap_optional(hints[f.name])[1]) is tuple
-        if raw is None and (is_sequence or f.default is not dataclasses.MISSING):
-            continue  # absent optional element or empty repetition: keep the default
-        kwargs[f.name] = from_wire(hints[f.name], raw)
+    for plan in plans:
+        raw = _member(value, plan.wire)
+        if raw is None and plan.skip_when_absent:
+            continue
+        kwargs[plan.name] = from_wire(plan.hint, raw)
     try:
         return cls(**kwargs)
     except TypeError as exc:
