@@ -1,0 +1,163 @@
+"""The kiosk process that test_crash_recovery.py kills, and the process that restarts after it.
+
+Run as a helper process: it imports the kiosk once (no threads started), then obeys JSON
+commands on stdin, one per line, each in a FORKED child so every kiosk run and every
+restart is a fresh process that pays no import time:
+
+  {"cmd": "run", "flow": "endorsement"|"fines", "crash_at": "step:phase", "fail_write": bool}
+      the child starts the kiosk (kiosk.runtime.start_runtime: devices on ptys, the remote
+      reference back end), plays a citizen through the flow and, right after the journal
+      durably records `step` `phase`, kills itself with SIGKILL. Answer:
+      {"signal": 9} (killed as planned) or {"exit": code, "detail": ...}.
+  {"cmd": "recover"}
+      the child is the technician's restart: `python main.py journal reconcile --json`
+      (flows/recovery.py against the configured back end and the permit reader); answer
+      {"exit": code, "settled": [...], "left_open": [...], "error": ...}.
+
+The simulated permit cards persist in the data folder across processes (what was written
+before a crash is still on the "chip" after it). The flow writes through a second simulator
+on the same card file with the simulator's quick mechanics; the runtime's own permit module
+and the reconcile command read the same file when they start.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import signal
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from devices.permit.driver import SerialPermitDriver  # noqa: E402
+from devices.permit.protocol import Status  # noqa: E402
+from devices.permit.simulator import FAST_TIMING, STATE_FILE, PermitCardSimulator  # noqa: E402
+from flows.demo_cards import card_for  # noqa: E402
+from flows.endorsement import EndorsementFlow  # noqa: E402
+from flows.engine import CardInserted  # noqa: E402
+from flows.fines import FinesFlow  # noqa: E402
+from flows.journal import Phase  # noqa: E402
+from flows.selftest import FlowDriver  # noqa: E402
+from flows.simulation import pay_shown_code  # noqa: E402
+from kiosk.cli import build_parser  # noqa: E402
+from kiosk.cli import main as kiosk_main  # noqa: E402
+from kiosk.config import load_config  # noqa: E402
+from kiosk.runtime import start_runtime  # noqa: E402
+
+CRASH_DIR = Path(os.environ["CRASH_DIR"])
+CONFIG_FILE = CRASH_DIR / "kiosk.toml"
+CARDS_FILE = CRASH_DIR / STATE_FILE  # where the runtime's own permit module keeps them
+RESULT_FILE = CRASH_DIR / "child-result.json"
+EXIT_POINT_NOT_REACHED = 3
+EXIT_FAILED = 4
+
+
+class PermitOfOurOwn:
+    """The runtime's devices with the persistent, quick permit module in place of its own."""
+
+    def __init__(self, devices: Any) -> None:
+        self.devices = devices
+        self.simulator = PermitCardSimulator(CARDS_FILE, timing=FAST_TIMING)
+        self.permit = SerialPermitDriver(self.simulator.start())
+
+    def get(self, kind: str) -> Any:
+        return self.permit if kind == "permit" else self.devices.get(kind)
+
+
+def kill_at(journal: Any, crash_at: str) -> None:
+    step, phase = crash_at.split(":")
+
+    def observer(txn_id: str, seen_step: str, seen_phase: Phase) -> None:
+        if (seen_step, seen_phase.value) == (step, phase):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    journal.add_observer(observer)
+
+
+def run_flow(flow: str, crash_at: str, fail_write: bool) -> int:
+    runtime = start_runtime(load_config([CONFIG_FILE]))
+    devices = PermitOfOurOwn(runtime.devices)
+    driver = FlowDriver(runtime)
+    driver.ctx = dataclasses.replace(driver.ctx, devices=devices)
+    kill_at(runtime.journal, crash_at)
+    if flow == "endorsement":
+        driver.start(EndorsementFlow)
+        runtime.simulators["idcard"].insert_card(card_for("long_term_id"))
+        driver.tick_until_state("insert_permit")
+        devices.simulator.insert_card("C12345678")
+        driver.send(CardInserted("permit"))
+        driver.touch("same")
+        driver.touch("pay")
+        if fail_write:
+            devices.simulator.fail_next_write(Status.AUTH_FAILED)
+    else:
+        driver.start(FinesFlow)
+        runtime.simulators["idcard"].insert_card(card_for("local_adult"))
+        view = driver.tick_until_state("list")
+        payable = sorted((v for v in view.data["settleable"] if v["amount_due"] != "0.00"),
+                         key=lambda v: v["handling"] != "ACCEPT_AND_PAY")[0]  # one to accept, if any
+        driver.touch("select", payable["number"])
+        driver.touch("accept" if payable["handling"] == "ACCEPT_AND_PAY" else "pay")
+    pay_shown_code(driver)
+    driver.tick()
+    _write_result({"detail": f"flow ended in {driver.view.state} without reaching {crash_at}"})
+    return EXIT_POINT_NOT_REACHED
+
+
+def recover() -> int:
+    """`python main.py -c kiosk.toml journal reconcile --json`, its output kept as the result."""
+    with RESULT_FILE.open("w", encoding="utf-8") as out:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        os.dup2(out.fileno(), 1)
+        try:
+            code = kiosk_main(["-c", str(CONFIG_FILE), "journal", "reconcile", "--json"])
+            sys.stdout.flush()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+    return code
+
+
+def _write_result(result: dict[str, Any]) -> None:
+    RESULT_FILE.write_text(json.dumps(result), encoding="utf-8")
+
+
+def in_child(command: dict[str, Any]) -> dict[str, Any]:
+    RESULT_FILE.unlink(missing_ok=True)
+    pid = os.fork()
+    if pid == 0:
+        code = EXIT_FAILED
+        try:
+            if command["cmd"] == "run":
+                code = run_flow(command["flow"], command["crash_at"], command.get("fail_write", False))
+            else:
+                code = recover()
+        except BaseException:
+            _write_result({"detail": traceback.format_exc()})
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    answer: dict[str, Any] = json.loads(RESULT_FILE.read_text()) if RESULT_FILE.exists() else {}
+    if os.WIFSIGNALED(status):
+        answer["signal"] = os.WTERMSIG(status)
+    else:
+        answer["exit"] = os.WEXITSTATUS(status)
+    return answer
+
+
+def main() -> None:
+    build_parser()  # imports every command module once, here, instead of in each restart
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        if line.strip():
+            print(json.dumps(in_child(json.loads(line))), flush=True)
+
+
+if __name__ == "__main__":
+    main()
