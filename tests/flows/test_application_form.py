@@ -20,7 +20,7 @@ from flows.common_steps import PHOTO_RECEIPT_KEY
 from flows.demo_cards import card_for
 from flows.engine import Cancel, check_transition_table
 from flows.journal import Phase, TxnStatus
-from flows.scenarios import FORM_DETAILS, fill_application_form
+from flows.scenarios import FORM_DETAILS, fill_application_form, identify
 
 
 def test_tables_cover_every_state() -> None:
@@ -90,8 +90,7 @@ def test_permit_with_endorsements_posted_to_an_address(driver, put_card) -> None
 def test_two_documents_replacement_and_amendment(driver) -> None:
     """A replacement carries the kiosk's declaration; an amendment asks for the former name."""
     driver.start(ApplicationFormFlow)
-    driver.simulators["idcard"].insert_card(card_for("points_near_limit"))
-    driver.tick_until_state("documents")
+    identify(driver, "points_near_limit", "documents")
     driver.touch("toggle_document", "passport")
     driver.touch("toggle_document", "taiwan_permit")
     driver.touch("next")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flows.appointment import AppointmentFlow, AppointmentState
-from flows.demo_cards import card_for
 from flows.engine import check_transition_table
 from flows.journal import Phase, TxnStatus
 from flows.progress import ProgressFlow
+from flows.scenarios import identify
 
 
 def test_tables_cover_every_state() -> None:
@@ -50,8 +50,7 @@ def test_appointment_of_another_day_is_refused_with_the_reason(driver) -> None:
 
 def test_verified_citizen_cannot_check_in_someone_elses_appointment(driver, runtime) -> None:
     driver.start(ProgressFlow)  # an earlier service of this visit verified local_adult
-    runtime.simulators["idcard"].insert_card(card_for("local_adult"))
-    driver.tick_until_state("number")
+    identify(driver, "local_adult", "number")
 
     driver.start(AppointmentFlow)
     view = driver.touch("code", "YY-DEMO-03")  # long_term_id's appointment

@@ -6,14 +6,13 @@ from __future__ import annotations
 import pytest
 
 from flows.application_form import ApplicationFormFlow
-from flows.demo_cards import card_for
+from flows.scenarios import identify
 from flows.selftest import FlowDriver
 
 
 def _to_details(driver: FlowDriver) -> None:
     driver.start(ApplicationFormFlow)
-    driver.simulators["idcard"].insert_card(card_for("minority_name"))
-    driver.tick_until_state("documents")
+    identify(driver, "minority_name", "documents")
     driver.touch("toggle_document", "passport")
     driver.touch("next")
     driver.touch("reason", ("passport", "first"))
@@ -83,8 +82,7 @@ def test_postal_entries_are_checked(driver) -> None:
 
 def test_documents_and_reasons_must_be_chosen(driver) -> None:
     driver.start(ApplicationFormFlow)
-    driver.simulators["idcard"].insert_card(card_for("minority_name"))
-    driver.tick_until_state("documents")
+    identify(driver, "minority_name", "documents")
     assert driver.touch("next").error_key == "form.error.choose"
     assert driver.touch("toggle_document", "visa").error_key == "form.error.choose"
     driver.touch("toggle_document", "passport")

@@ -9,10 +9,10 @@ import pytest
 
 from devices.idcard.simulator import sample_foreign_card
 from flows.common_steps import PHOTO_RECEIPT_KEY
-from flows.demo_cards import card_for
 from flows.engine import Cancel, check_transition_table
 from flows.id_photo import IdPhotoFlow, PhotoState
 from flows.journal import Phase, TxnStatus
+from flows.scenarios import identify
 from flows.selftest import FlowDriver
 from kiosk.runtime import Runtime
 
@@ -35,8 +35,7 @@ def camera(runtime) -> Iterator[object]:
 
 def _to_live(driver: FlowDriver, person: str = "local_adult") -> None:
     driver.start(IdPhotoFlow)
-    driver.simulators["idcard"].insert_card(card_for(person))
-    driver.tick_until_state("live")
+    identify(driver, person, "live")
 
 
 def test_tables_cover_every_state() -> None:

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from flows.demo_cards import card_for
 from flows.id_photo import IdPhotoFlow
+from flows.scenarios import identify
 from flows.selftest import FlowDriver
 from kiosk.runtime import Runtime
 
@@ -32,8 +32,7 @@ def camera(runtime) -> Iterator[object]:
 
 def _to_countdown(driver: FlowDriver) -> None:
     driver.start(IdPhotoFlow)
-    driver.simulators["idcard"].insert_card(card_for("local_adult"))
-    driver.tick_until_state("live")
+    identify(driver, "local_adult", "live")
     driver.tick_until(lambda v: v.data.get("guide_state") == "countdown", "the countdown")
 
 

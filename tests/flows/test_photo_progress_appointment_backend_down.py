@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import pytest
 
 from flows.appointment import AppointmentFlow
-from flows.demo_cards import card_for
 from flows.id_photo import IdPhotoFlow
 from flows.journal import Phase
 from flows.progress import ProgressFlow
+from flows.scenarios import identify
 from kiosk.runtime import Runtime
 
 QUICK_CAPTURE = {"photo": {"guidance": {"stable_pass_seconds": 0.3, "countdown_seconds": 1}}}
@@ -37,8 +37,7 @@ def _request_ids(runtime: Runtime, txn_id: str, step: str) -> set[str]:
 
 def test_photo_upload_lost_answer_then_retry(driver, runtime, proxied_backend) -> None:
     driver.start(IdPhotoFlow)
-    runtime.simulators["idcard"].insert_card(card_for("local_adult"))
-    driver.tick_until_state("review")
+    identify(driver, "local_adult", "review")
     proxied_backend.proxy.mode = "lose_answer"
 
     failed = driver.touch("accept")
@@ -55,8 +54,7 @@ def test_photo_upload_lost_answer_then_retry(driver, runtime, proxied_backend) -
 
 def test_progress_query_back_end_down_then_retry(driver, runtime, proxied_backend) -> None:
     driver.start(ProgressFlow)
-    runtime.simulators["idcard"].insert_card(card_for("long_term_id"))
-    driver.tick_until_state("number")
+    identify(driver, "long_term_id", "number")
     proxied_backend.proxy.mode = "refuse"
 
     failed = driver.touch("number", "AP-DEMO-0002")

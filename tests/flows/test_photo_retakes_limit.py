@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from flows.demo_cards import card_for
 from flows.engine import Touch
 from flows.id_photo import IdPhotoFlow
+from flows.scenarios import identify
 from flows.selftest import FlowDriver
 from kiosk.runtime import Runtime
 
@@ -35,8 +35,7 @@ def camera(runtime) -> Iterator[object]:
 
 def _to_live(driver: FlowDriver) -> None:
     driver.start(IdPhotoFlow)
-    driver.simulators["idcard"].insert_card(card_for("local_adult"))
-    driver.tick_until_state("live")
+    identify(driver, "local_adult", "live")
 
 
 def _frames_of_the_new_scene(runtime: Runtime) -> None:

@@ -11,10 +11,9 @@ import pytest
 from backend import seed
 from devices.printer.status import PaperLevel
 from flows.appointment import AppointmentFlow
-from flows.demo_cards import card_for
 from flows.id_photo import IdPhotoFlow
 from flows.journal import Phase, TxnStatus
-from flows.scenarios import fill_application_form
+from flows.scenarios import fill_application_form, identify
 
 
 @pytest.fixture()
@@ -45,8 +44,7 @@ def test_form_submitted_but_summary_not_printed(driver, runtime, no_paper) -> No
 
 def test_photo_uploaded_but_receipt_not_printed(driver, runtime, no_paper) -> None:
     driver.start(IdPhotoFlow)
-    runtime.simulators["idcard"].insert_card(card_for("local_adult"))
-    driver.tick_until_state("review")
+    identify(driver, "local_adult", "review")
     view = driver.touch("accept")
     assert (view.state, view.error_key) == ("done_not_printed", "printer.no_paper")
     assert view.data["receipt_number"].startswith("PH-")

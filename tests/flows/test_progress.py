@@ -10,6 +10,7 @@ import pytest
 from flows.demo_cards import card_for
 from flows.engine import Scanned, check_transition_table
 from flows.progress import ProgressFlow, ProgressState
+from flows.scenarios import identify
 from flows.selftest import FlowDriver
 
 
@@ -22,8 +23,7 @@ def scanner(runtime) -> Iterator[object]:
 
 def _to_number(driver: FlowDriver, person: str) -> None:
     driver.start(ProgressFlow)
-    driver.simulators["idcard"].insert_card(card_for(person))
-    driver.tick_until_state("number")
+    identify(driver, person, "number")
 
 
 def test_tables_cover_every_state() -> None:

@@ -3,15 +3,14 @@ the citizen is told so on the same screen and can scan or type again."""
 
 from __future__ import annotations
 
-from flows.demo_cards import card_for
 from flows.progress import ProgressFlow
+from flows.scenarios import identify
 from flows.selftest import FlowDriver
 
 
 def _to_number(driver: FlowDriver, person: str = "long_term_id") -> None:
     driver.start(ProgressFlow)
-    driver.simulators["idcard"].insert_card(card_for(person))
-    driver.tick_until_state("number")
+    identify(driver, person, "number")
 
 
 def test_unknown_number_then_the_right_one(driver) -> None:
