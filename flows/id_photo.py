@@ -158,6 +158,7 @@ class IdPhotoFlow(Flow[PhotoState]):
         if action == "accept" or action == "retry":
             self._upload()
         elif action == "retake":
+            self._forget_photo()  # the citizen turned it down: it is not kept
             self._start_live()
 
     # ----- identity -----

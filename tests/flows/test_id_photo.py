@@ -87,8 +87,10 @@ def test_guidance_says_what_to_change(driver, camera, scene, advice) -> None:
 def test_retake_gives_a_new_capture(driver) -> None:
     _to_live(driver)
     driver.tick_until_state("review")
+    first = driver.flow._photo_path
     view = driver.touch("retake")
     assert view.state == "live" and view.data["attempts"] == 1
+    assert not first.exists() and driver.flow._jpeg is None  # a photo turned down is not kept
     view = driver.tick_until_state("review")
     assert view.data["attempts"] == 2 and view.data["retakes_left"] == driver.flow.retakes_limit - 2
 
