@@ -205,7 +205,7 @@ PERMITS: tuple[DemoPermit, ...] = (
 )
 
 DRIVERS: tuple[DemoDriver, ...] = (
-    DemoDriver("local_adult", points_in_cycle=3, cycle_ends_in_days=200),  # the 3 points of WF-DEMO-0005
+    DemoDriver("local_adult", points_in_cycle=0, cycle_ends_in_days=200),  # the decided cases carry no points
     DemoDriver("points_near_limit", points_in_cycle=9, cycle_ends_in_days=120),
     DemoDriver("hk_resident", points_in_cycle=2, cycle_ends_in_days=300),
 )
@@ -224,8 +224,8 @@ VIOLATIONS: tuple[DemoViolation, ...] = (
     DemoViolation("WF-DEMO-0004", "local_adult", "on-site case: counter only",
                   5, "长沙市岳麓区枫林路", "1301", "驾驶时拨打接听手持电话", 3, Decimal("150"), "ON_SITE", "湘A12345"),
     DemoViolation("WF-DEMO-0005", "local_adult", "decided 10 days ago: pay here, no late fee yet",
-                  25, PLACE, "1345", "机动车违反禁止标线指示", 3, Decimal("200"), "NON_ON_SITE", "湘A12345",
-                  decided_days_ago=10, decision_number="JD-DEMO-0005"),
+                  25, "长沙市芙蓉区八一路", "1039", "机动车违反规定停放", 0, Decimal("200"), "NON_ON_SITE",
+                  "湘A12345", decided_days_ago=10, decision_number="JD-DEMO-0005"),
     DemoViolation("WF-DEMO-0006", "local_adult", "decided 20 days ago: 5 days late, 3 % a day (75 yuan)",
                   40, "长沙市雨花区劳动东路", "5015", "驾驶逾期未检验的机动车", 0, Decimal("500"), "NON_ON_SITE",
                   "湘A12345", decided_days_ago=20, decision_number="JD-DEMO-0006"),

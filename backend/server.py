@@ -62,6 +62,9 @@ class ReferenceServer:
         if self._thread is not None:
             self._server.trigger.pull_trigger(self._close_all_sockets)
             self._thread.join(STOP_JOIN_SECONDS)
+            if self._thread.is_alive():
+                log.warning("reference back end at %s: server loop still running after %.0f s",
+                            self.url, STOP_JOIN_SECONDS)
             self._thread = None
         else:
             self._close_all_sockets()

@@ -40,8 +40,8 @@ def test_shipped_configuration_starts_a_fresh_embedded_back_end(tmp_path):
         assert client.verify_identity(local.id_number, local.name).name == local.name
     finally:
         embedded.stop()
-    assert refuses_connections(embedded.url)
-    assert not scratch.exists()  # the throw-away database is gone
+    assert refuses_connections(embedded.url), "still listening after stop()"
+    assert not scratch.exists(), "the throw-away database is still there"
 
 
 def test_configured_database_is_kept(tmp_path):
