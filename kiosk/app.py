@@ -65,6 +65,20 @@ FLOW_SCREENS = {
 }
 
 
+class KioskScreenManager(ScreenManager):
+    """Screens switch without animation; Kivy's manager still drops touches for the frame a
+    (zero-length) transition lasts, so a flow that redraws often would swallow taps."""
+
+    def on_touch_down(self, touch):
+        return super(ScreenManager, self).on_touch_down(touch)
+
+    def on_touch_move(self, touch):
+        return super(ScreenManager, self).on_touch_move(touch)
+
+    def on_touch_up(self, touch):
+        return super(ScreenManager, self).on_touch_up(touch)
+
+
 def load_kv_files() -> None:
     """Load every screen's .kv rules once per process (loading twice duplicates rules)."""
     for kv_file in sorted(KV_DIR.rglob("*.kv")):
@@ -119,7 +133,7 @@ class KioskApp(App):
     # ----- building -----
     def build(self) -> ScreenManager:
         load_kv_files()
-        self.screens = ScreenManager(transition=NoTransition())
+        self.screens = KioskScreenManager(transition=NoTransition())
         self.screens.add_widget(HomeScreen(name=HOME))
         for name, screen_class in FLOW_SCREENS.items():
             self.screens.add_widget(screen_class(name=name))

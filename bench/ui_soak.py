@@ -1,0 +1,129 @@
+"""Soak: many citizen sessions tapped through in one process; resident memory must stay flat
+(target: growth under 10 % from session 20 to the last). Kivy leaks removed widgets, so the
+screens are built once and reused; this checks that nothing else grows either.
+
+    .venv/bin/python bench/ui_soak.py [--sessions 200]
+
+Each session: touch a service tile (rotating through the built services), wait for its first
+screen, switch language, insert the demo ID card and wait for the next screen where the
+service reads one, then Cancel -> Leave (which wipes the session) and back home.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+
+WARM_UP_SESSIONS = 20
+SCREEN_WAIT_SECONDS = 10.0
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sessions", type=int, default=200)
+    args = parser.parse_args()
+
+    data = Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
+    override = data / "soak.toml"
+    override.write_text(f'[terminal]\ndata_dir = "{data}"\nwindow_scale = 0.5\n[logging]\nfolder = "{data}/log"\n'
+                        f'[flows]\njournal = "{data}/journal.sqlite3"\n[ui]\nvoice = false\n', encoding="utf-8")
+    from kiosk.config import load_config
+    from kiosk.launcher import build_app, prepare
+
+    config = load_config([override])
+    prepare(config)
+    from kivy.base import EventLoop
+    from kivy.core.window import Window
+    from kivy.tests.common import UnitTestTouch
+
+    from flows.demo_cards import card_for
+    from flows.registry import built_services
+
+    app = build_app(config)
+    EventLoop.ensure_window()
+    root = app.build()
+    app.root = root
+    Window.add_widget(root)
+    app.backstage.start()
+    if not app.backstage.wait(60):
+        raise SystemExit("runtime did not start")
+    simulators = app.backstage.runtime.simulators
+
+    def frames(count: int = 1) -> None:
+        for _ in range(count):
+            EventLoop.idle()
+
+    def tap(widget) -> None:
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        frames()
+        touch.touch_up()
+        frames()
+
+    def wait_for(condition, what: str) -> None:
+        deadline = time.monotonic() + SCREEN_WAIT_SECONDS
+        while not condition():
+            if time.monotonic() > deadline:
+                raise SystemExit(f"timed out waiting for {what}")
+            frames()
+            time.sleep(0.005)
+
+    services = [s for s in built_services()]
+    home = app.screens.get_screen("home")
+    wait_for(lambda: home.tile(services[0]).reason_key == "", "services to be offered")
+    samples: list[tuple[int, float]] = []
+    started = time.perf_counter()
+    for session in range(1, args.sessions + 1):
+        service = services[session % len(services)]
+        tap(home.tile(service))
+        wait_for(lambda: app.screens.current != "home", f"{service} to start")
+        first = app.screens.current
+        tap(next(w for w in app.screens.current_screen.walk() if getattr(w, "text", "") in ("English", "中文")))
+        simulators["idcard"].insert_card(card_for("local_adult"))
+        deadline = time.monotonic() + 2
+        while app.screens.current == first and time.monotonic() < deadline:
+            frames()
+            time.sleep(0.005)
+        screen = app.screens.current_screen
+        tap(screen.ids.cancel_button)
+        from kiosk.ui.widgets import ConfirmLeave
+        dialog = next((w for w in Window.children if isinstance(w, ConfirmLeave)), None)
+        if dialog is None:
+            raise SystemExit(f"session {session}: no leave dialog on {app.screens.current} "
+                             f"(can_cancel={getattr(screen, 'can_cancel', None)}, "
+                             f"model={app.flow_host.model})")
+        tap(dialog.ids.leave)
+        simulators["idcard"].remove_card()
+        wait_for(lambda: app.screens.current == "home", "home")
+        if session == WARM_UP_SESSIONS or session == args.sessions or session % 50 == 0:
+            samples.append((session, rss_mb()))
+    elapsed = time.perf_counter() - started
+    app.dispatch("on_stop")
+    app.backstage.close()
+
+    base = next(mb for s, mb in samples if s == WARM_UP_SESSIONS)
+    last = samples[-1][1]
+    for session, mb in samples:
+        print(f"after session {session:4}: RSS {mb:7.1f} MB")
+    print(f"growth from session {WARM_UP_SESSIONS} to {args.sessions}: {100 * (last - base) / base:+.1f} %  "
+          f"({args.sessions} sessions in {elapsed:.1f} s, {elapsed / args.sessions * 1000:.0f} ms each)")
+
+
+if __name__ == "__main__":
+    main()
