@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import Callable
 
 from waitress.server import create_server
 
@@ -20,15 +21,23 @@ DEFAULT_THREADS = 4
 STOP_JOIN_SECONDS = 5.0
 
 
+def _not_ready(environ: dict, start_response: Callable[..., object]) -> list[bytes]:
+    """Answers only in the instant between opening the socket and loading the back end."""
+    start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+    return [b"starting"]
+
+
 class ReferenceServer:
     """The reference back end listening on host:port. Port 0 picks a free port."""
 
     def __init__(self, db_path: Path, host: str = "127.0.0.1", port: int = 0,
                  settings: ServerSettings = ServerSettings(), threads: int = DEFAULT_THREADS,
                  face_matcher: FaceMatcher | None = None) -> None:
-        self.backend = BackendApp(db_path, settings, face_matcher)
-        self._server = create_server(BackendWsgi(self.backend), host=host, port=port, threads=threads,
+        # Listen first: a busy port fails before the database is created or seeded.
+        self._server = create_server(_not_ready, host=host, port=port, threads=threads,
                                      ident="kiosk-reference-backend")
+        self.backend = BackendApp(db_path, settings, face_matcher)
+        self._server.application = BackendWsgi(self.backend)
         self._thread: threading.Thread | None = None
         bound_host, bound_port = self._server.socket.getsockname()[:2]
         self.base_url = f"http://{bound_host}:{bound_port}"
