@@ -296,7 +296,7 @@ class ApplicationFormFlow(Flow[FormState]):
 
     # ----- submitting -----
     def _submit_step(self) -> str:
-        return "submit" if self._submit_version == 1 else f"submit-{self._submit_version}"
+        return "submit" if self._submit_version == 1 else f"submit_{self._submit_version}"
 
     def _submit(self) -> None:
         form = self._form.to_application_form()

@@ -3,11 +3,15 @@ page does not move on until it is right, and nothing typed is lost."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from flows.application_form import ApplicationFormFlow
+from flows.application_form import ApplicationFormFlow, FormState, _page_of_invalid_field
+from flows.journal import request_id_for
 from flows.scenarios import identify
 from flows.selftest import FlowDriver
+from kiosk.backend_client.errors import InvalidInputError
 
 
 def _to_details(driver: FlowDriver) -> None:
@@ -91,3 +95,31 @@ def test_documents_and_reasons_must_be_chosen(driver) -> None:
     assert driver.touch("reason", ("taiwan_permit", "first")).error_key == "form.error.choose"
     assert driver.touch("next").error_key == "form.error.choose"
     assert driver.view.state == "reasons"
+
+
+@pytest.mark.parametrize(("field", "page"), [
+    ("form.delivery.postalAddress", FormState.DELIVERY),
+    ("form.emergencyContact.phone", FormState.DETAILS),
+    ("form.mobile", FormState.DETAILS),
+    ("form.document.reason", FormState.DOCUMENTS),
+    ("form.guardian", None),  # nothing the citizen can fix here: refused with the back end's reason
+])
+def test_a_field_the_back_end_refuses_sends_the_citizen_to_its_page(field, page) -> None:
+    """A hall's back end may check more than the kiosk does; its InvalidInput names the field."""
+    error = InvalidInputError(field, "is wrong", "soap:Client")
+    assert _page_of_invalid_field(error) is page
+
+
+def test_every_resubmission_after_a_refusal_is_a_new_valid_request(driver) -> None:
+    """After the back end refused a field, the corrected form is another request (the first
+    request id keeps its stored answer), and every request id fits the contract."""
+    _to_details(driver)
+    flow = driver.flow
+    steps = []
+    for version in (1, 2, 3):
+        flow._submit_version = version
+        steps.append(flow._submit_step())
+    assert len(set(steps)) == 3
+    txn = flow.ctx.journal.open_transaction("application_form")
+    for step in steps:
+        assert re.fullmatch(r"[A-Za-z0-9_\-]{8,64}", request_id_for(txn, step))
