@@ -8,7 +8,7 @@ level 1) come before rare ones, since that table holds the characters in everyda
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import lru_cache
 
 from pypinyin import Style
@@ -16,7 +16,7 @@ from pypinyin.phrases_dict import phrases_dict
 from pypinyin.pinyin_dict import pinyin_dict
 from pypinyin.style import convert as convert_style
 
-MAX_CANDIDATES = 24
+MAX_CANDIDATES = 60  # the keypad shows them a page at a time
 # Every toneless syllable, longest first, for splitting "xian" style input greedily.
 _MAX_SYLLABLE = 6
 
@@ -37,16 +37,29 @@ def commonness(char: str) -> int:
 
 
 @lru_cache(maxsize=1)
+def _phrase_counts() -> Counter[str]:
+    """In how many of pypinyin's phrases each character appears: the only measure of how
+    common a character is that ships offline (建 is in dozens of phrases, 笺 in one)."""
+    counts: Counter[str] = Counter()
+    for phrase in phrases_dict:
+        counts.update(set(phrase))
+    return counts
+
+
+@lru_cache(maxsize=1)
 def _char_index() -> dict[str, list[str]]:
-    """toneless syllable -> characters, common ones first."""
-    index: dict[str, list[str]] = defaultdict(list)
+    """toneless syllable -> characters: those read this way first (the reading a citizen
+    means), everyday characters before rare ones, then the ones in more phrases first."""
+    index: dict[str, dict[str, bool]] = defaultdict(dict)
     for code, readings in pinyin_dict.items():
         char = chr(code)
         if commonness(char) == 2:
             continue
-        for reading in readings.split(","):
-            index[toneless(reading)].append(char)
-    return {syllable: sorted(set(chars), key=lambda c: (commonness(c), c.encode("gb2312")))
+        for position, reading in enumerate(readings.split(",")):
+            primary = index[toneless(reading)].get(char, False)
+            index[toneless(reading)][char] = primary or position == 0
+    counts = _phrase_counts()
+    return {syllable: sorted(chars, key=lambda c: (not chars[c], commonness(c), -counts[c], c.encode("gb2312")))
             for syllable, chars in index.items()}
 
 

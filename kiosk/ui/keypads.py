@@ -6,6 +6,7 @@ takes focus)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Callable
 
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
@@ -38,6 +39,12 @@ def candidates(letters: str) -> list[str]:
     return find(letters)
 
 
+def warm_up_pinyin() -> None:
+    """Build the input method's indexes (about a second) off the UI thread as soon as a pinyin
+    keypad opens, so the first letter the citizen types already has its candidates."""
+    threading.Thread(target=candidates, args=("a",), name="pinyin-warm-up", daemon=True).start()
+
+
 def consumed_letters(letters: str, chosen: str) -> int:
     from kiosk.input.pinyin_ime import consumed_letters as consumed
     return consumed(letters, chosen)
@@ -67,6 +74,9 @@ class Keypad(ModalView):
 
     def on_kv_post(self, base_widget: object) -> None:
         self._build_keys()
+        self.ids.candidates.bind(width=lambda *_args: self._show_candidates())
+        if self.mode == "pinyin":
+            warm_up_pinyin()
 
     def on_mode(self, *_args: object) -> None:
         if self.ids:

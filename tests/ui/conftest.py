@@ -114,3 +114,213 @@ def screenshot(frames):
                 return saved[0]
         raise AssertionError("no frame was drawn")
     return shoot
+
+
+# ----- flows on screen: an app with its runtime started -----
+# Everything the runtime writes goes to the module's data folder; the back end answers at
+# once when down; no voice (espeak would run for every instruction).
+FLOW_APP_CONFIG = """
+[terminal]
+data_dir = "{data}"
+window_scale = 0.5
+[logging]
+folder = "{data}/log"
+[session]
+idle_seconds = 120
+warning_seconds = 10
+[ui]
+voice = false
+[flows]
+journal = "{data}/journal.sqlite3"
+[backend]
+retries = 0
+connect_timeout_seconds = 1.0
+operation_timeout_seconds = 5.0
+"""
+RUNTIME_START_SECONDS = 30.0  # the first start renders the camera scenes
+SCREEN_WAIT_SECONDS = 10.0
+# Real pause between frames while waiting for the flow's worker thread or a device.
+WAIT_PAUSE_SECONDS = 0.01
+
+
+@pytest.fixture(scope="session")
+def ui_simulator_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Camera scene videos rendered once per test session, shared by every module's runtime."""
+    folder = tmp_path_factory.mktemp("ui-simulators") / "simulators"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def flow_app(ui_config, ui_simulator_cache, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """One app per test module with its runtime started: embedded reference back end (freshly
+    seeded), every device simulated (`app.backstage.runtime.simulators[kind]`)."""
+    from kivy.base import EventLoop
+    from kivy.core.window import Window
+
+    from kiosk.launcher import build_app
+
+    data = tmp_path_factory.mktemp("flow-app")
+    (data / "simulators").symlink_to(ui_simulator_cache, target_is_directory=True)
+    override = data / "flow-app.toml"
+    override.write_text(FLOW_APP_CONFIG.format(data=data), encoding="utf-8")
+    EventLoop.ensure_window()
+    app = build_app(load_config([override]))
+    root = app.build()
+    app.root = root
+    Window.add_widget(root)
+    app.backstage.start()
+    try:
+        assert app.backstage.wait(RUNTIME_START_SECONDS), f"runtime did not start: {app.backstage.failure!r}"
+        yield app
+    finally:
+        app.end_session("test module finished")
+        Window.remove_widget(root)
+        EventLoop.idle()
+        app.dispatch("on_stop")
+        app.backstage.close()
+
+
+@pytest.fixture()
+def wait_for(frames):
+    """Pump frames until `condition()` holds (bounded); the failure says what was on screen."""
+    import time
+
+    def wait(condition, what: str, app=None, seconds: float = SCREEN_WAIT_SECONDS) -> None:
+        deadline = time.monotonic() + seconds
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"waited {seconds:g} s for {what}; {describe(app)}")
+            frames(1)
+            time.sleep(WAIT_PAUSE_SECONDS)
+        frames(1)
+    return wait
+
+
+def describe(app) -> str:
+    if app is None:
+        return ""
+    runner = app.flow_host.runner
+    flow = runner.flow if runner is not None else None
+    state = f"flow {flow.name} in {flow.state.name} ({flow.error_key})" if flow is not None else "no flow"
+    return f"{state}, screen {app.screens.current!r}"
+
+
+def flow_state(app) -> str | None:
+    """The state of the flow on screen, as its view names it ("documents"), or None."""
+    runner = app.flow_host.runner
+    return runner.flow.state.name.lower() if runner is not None else None
+
+
+@pytest.fixture()
+def on_screen(wait_for):
+    """Wait until the flow is in `state` and its screen (of `kind`) shows the flow's latest view."""
+    def wait(app, state: str, kind: str | None = None, seconds: float = SCREEN_WAIT_SECONDS):
+        def shown() -> bool:
+            model = app.flow_host.model
+            return (flow_state(app) == state and model is not None
+                    and (kind is None or (model.kind == kind and app.screens.current == kind)))
+        wait_for(shown, f"state {state!r} on the {kind or 'any'} screen", app, seconds)
+        return app.screens.get_screen(app.screens.current)
+    return wait
+
+
+@pytest.fixture()
+def start_service(wait_for, tap):
+    """From the home screen, tap a service's tile once it is offered."""
+    def start(app, service_id: str) -> None:
+        home = app.screens.get_screen("home")
+
+        def offered() -> bool:
+            home.refresh_availability()
+            return home.tile(service_id).reason_key == ""
+        wait_for(offered, f"{service_id} to be offered", app, RUNTIME_START_SECONDS)
+        tap(home.tile(service_id))
+        wait_for(lambda: app.flow_host.active, f"{service_id} to start", app)
+    return start
+
+
+def widgets_of(root, kind: str) -> list:
+    """Every widget of class `kind` (by name) under `root`, in drawing order."""
+    return [w for w in reversed(list(root.walk(restrict=True))) if type(w).__name__ == kind]
+
+
+@pytest.fixture()
+def find():
+    """Helpers to find what a citizen would touch: a tile by its option value, a button by text,
+    a typed field by name."""
+    class Finder:
+        @staticmethod
+        def tile(root, value):
+            tiles = [w for w in widgets_of(root, "OptionTile") if w.option.value == value]
+            assert tiles, f"no tile for {value!r}; tiles: {[w.option.value for w in widgets_of(root, 'OptionTile')]}"
+            return tiles[0]
+
+        @staticmethod
+        def button(root, text: str):
+            found = [w for w in root.walk(restrict=True) if getattr(w, "text", None) == text
+                     and hasattr(w, "trigger_action") and not w.disabled]
+            assert found, f"no button {text!r} on screen"
+            return found[0]
+
+        @staticmethod
+        def field(root, name: str):
+            fields = [w for w in widgets_of(root, "FieldButton") if w.field.name == name]
+            assert fields, f"no field {name!r}; fields: {[w.field.name for w in widgets_of(root, 'FieldButton')]}"
+            return fields[0]
+
+        @staticmethod
+        def action(screen, action: str):
+            buttons = [w for w in screen.ids.actions.children if w.action_model.action == action]
+            assert buttons, f"no {action!r} button; bottom bar: {[w.action_model.action for w in screen.ids.actions.children]}"
+            return buttons[0]
+    return Finder()
+
+
+@pytest.fixture()
+def keypad(tap, find, frames):
+    """Type on the keypad that is open, key by key, by touch; choose pinyin candidates; press OK."""
+    from kivy.app import App
+    from kivy.tests.common import UnitTestTouch
+
+    def press(widget) -> None:
+        """A touch on a key; keys do not move while typing, so no frame is drawn in between."""
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        touch.touch_up()
+
+    class Typist:
+        @staticmethod
+        def open():
+            pad = App.get_running_app().open_keypad
+            assert pad is not None and pad.parent is not None, "no keypad is open"
+            return pad
+
+        def keys(self, text: str) -> None:
+            from kiosk.ui.keypads import KEY_LABELS
+
+            pad = self.open()
+            for char in text:
+                label = KEY_LABELS.get(char, char.upper() if pad.uppercase else char)
+                press(find.button(pad.ids.key_grid, label))
+            frames(1)  # the candidate bar is laid out before anything on it is touched
+
+        def pinyin(self, syllables: str, character: str) -> None:
+            """Type `syllables` and touch `character` among the candidates (turning pages)."""
+            pad = self.open()
+            self.keys(syllables)
+            for _ in range(20):
+                shown = [w for w in pad.ids.candidates.children if w.text == character]
+                if shown:
+                    tap(shown[0])
+                    return
+                tap(pad.ids.next_page)
+            raise AssertionError(f"{character!r} is not among the candidates for {syllables!r}")
+
+        def ok(self) -> None:
+            tap(self.open().ids.ok)
+
+        def clear(self) -> None:
+            tap(self.open().ids.clear_key)
+    return Typist()

@@ -15,9 +15,9 @@ from kiosk.i18n import N_
 from kiosk.ui.model import InputField, Row, ScreenModel, Text
 from kiosk.ui.presenters import generic
 from kiosk.ui.presenters import parts as p
+from kiosk.ui.presenters import pictures
 from kiosk.ui.presenters.common import literal
 
-SCAN_PICTURE = "scan_code.png"
 MSG_TYPE_CODE = N_("screen.appointment.type_code")
 MSG_TICKET = N_("screen.appointment.row.ticket_number")
 MSG_SERVICE = N_("screen.appointment.row.service")
@@ -33,7 +33,7 @@ def present(view: FlowView) -> ScreenModel:
 
 def scan(view: FlowView) -> ScreenModel:
     field = InputField("code", Text(MSG_TYPE_CODE), "", "code", "code", value_only=True)
-    return p.screen(view, "device_action", picture=SCAN_PICTURE, fields=(field,))
+    return p.screen(view, "device_action", picture=pictures.SCAN_QR, fields=(field,))
 
 
 def _ticket_rows(data: Mapping[str, Any]) -> tuple[Row, ...]:

@@ -15,9 +15,9 @@ from kiosk.i18n import N_
 from kiosk.ui.model import InputField, Row, ScreenModel, Text
 from kiosk.ui.presenters import generic
 from kiosk.ui.presenters import parts as p
+from kiosk.ui.presenters import pictures
 from kiosk.ui.presenters.common import instruction, literal
 
-SCAN_PICTURE = "scan_code.png"
 MSG_TYPE_NUMBER = N_("screen.progress.type_number")
 MSG_NUMBER = N_("screen.progress.row.application_number")
 MSG_DOCUMENT = N_("screen.progress.row.document")
@@ -30,7 +30,7 @@ def present(view: FlowView) -> ScreenModel:
 
 def number(view: FlowView) -> ScreenModel:
     field = InputField("number", Text(MSG_TYPE_NUMBER), "", "code", "number", value_only=True)
-    return p.screen(view, "device_action", picture=SCAN_PICTURE, fields=(field,))
+    return p.screen(view, "device_action", picture=pictures.SCAN_QR, fields=(field,))
 
 
 def timeline(view: FlowView) -> ScreenModel:

@@ -1,9 +1,10 @@
-"""Choose one (or several) of a few big tiles: documents, reasons, endorsements, violations."""
+"""Choose one (or several) of a few big tiles: documents, reasons, endorsements, violations.
+Tiles with a group heading (the reasons of each document) are drawn group by group."""
 
 from kiosk.ui.model import ScreenModel
 from kiosk.ui.screens.device_action import fill_rows
-from kiosk.ui.screens.flow_screen import FlowScreen, render_text
-from kiosk.ui.widgets import OptionTile
+from kiosk.ui.screens.flow_screen import FlowScreen
+from kiosk.ui.screens.sections import fill_option_groups, option_tile
 
 
 class ChoiceScreen(FlowScreen):
@@ -11,9 +12,10 @@ class ChoiceScreen(FlowScreen):
 
     def draw_content(self, model: ScreenModel, lang: str) -> None:
         fill_rows(self.body.ids.rows, model, lang)
-        tiles = self.body.ids.tiles
+        tiles, groups = self.body.ids.tiles, self.body.ids.groups
         tiles.clear_widgets()
+        groups.clear_widgets()
         for option in model.options:
-            tiles.add_widget(OptionTile(option=option, label=render_text(option.label, lang),
-                                        detail=render_text(option.detail, lang),
-                                        selected=option.selected, enabled=option.enabled))
+            if option.group is None:
+                tiles.add_widget(option_tile(option, lang))
+        fill_option_groups(groups, [o for o in model.options if o.group is not None], lang)

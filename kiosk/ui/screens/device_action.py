@@ -1,9 +1,11 @@
 """'Place your card here', 'scan your code here': a picture of the action; moves on by itself
-when the device reports (UX.md: no Next to press after a device action)."""
+when the device reports (UX.md: no Next to press after a device action). A field below the
+picture offers the other way, when there is one (type the code instead of scanning it)."""
 
 from kiosk.config import PROJECT_ROOT
 from kiosk.ui.model import ScreenModel
 from kiosk.ui.screens.flow_screen import FlowScreen, render_text
+from kiosk.ui.screens.sections import fill_fields
 from kiosk.ui.widgets import InfoRow
 
 IMAGES = PROJECT_ROOT / "assets" / "images"
@@ -23,6 +25,8 @@ class DeviceActionScreen(FlowScreen):
     def draw_content(self, model: ScreenModel, lang: str) -> None:
         self.body.picture = picture_path(model.picture)
         fill_rows(self.body.ids.rows, model, lang)
+        self.body.ids.fields.clear_widgets()
+        fill_fields(self.body.ids.fields, model.fields, lang)
 
 
 def fill_rows(container, model: ScreenModel, lang: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from flows.appointment import AppointmentFlow, AppointmentState
-from kiosk.ui.presenters import FINISH
+from kiosk.ui.presenters import FINISH, pictures
 from kiosk.ui.presenters.appointment import STATES, present
 
 HINT = {"zh_CN": "请到3号窗口", "en": "Please go to counter 3"}
@@ -21,7 +21,7 @@ def test_every_state_of_the_flow_has_its_screen():
 
 def test_scan_screen_moves_on_by_itself_and_offers_typing_the_code(make_view, rendered):
     model = present(make_view(AppointmentFlow, S.SCAN, actions=("code",)))
-    assert model.kind == "device_action" and model.picture and model.actions == () and model.can_cancel
+    assert model.kind == "device_action" and model.picture == pictures.SCAN_QR and model.actions == () and model.can_cancel
     [field] = model.fields
     assert (field.keypad, field.action, field.value_only) == ("code", "code", True)
     assert rendered(model)["en"][0] == "Please hold the QR code of your appointment under the scanner"

@@ -9,7 +9,7 @@ import pytest
 
 from flows.progress import ProgressFlow, ProgressState, timeline
 from kiosk.backend_client.models import ApplicationProgress, ApplicationStatus, DocumentType, ProgressStep
-from kiosk.ui.presenters import FINISH
+from kiosk.ui.presenters import FINISH, pictures
 from kiosk.ui.presenters.progress import STATES, present
 
 HINT = {"zh_CN": "请到3号窗口", "en": "Please go to counter 3"}
@@ -36,7 +36,7 @@ def test_every_state_of_the_flow_has_its_screen():
 
 def test_number_is_scanned_or_typed_on_the_code_keypad(make_view, rendered):
     model = present(make_view(ProgressFlow, S.NUMBER, actions=("number",)))
-    assert model.kind == "device_action" and model.picture and model.actions == () and model.can_cancel
+    assert model.kind == "device_action" and model.picture == pictures.SCAN_QR and model.actions == () and model.can_cancel
     [field] = model.fields
     assert (field.keypad, field.action, field.value_only) == ("code", "number", True)
     rendered(model)

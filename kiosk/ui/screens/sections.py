@@ -1,0 +1,96 @@
+"""Content several screen kinds draw: option tiles in groups, each under its heading (the
+reasons of each document, the wishes for each destination, occupation and relationship on
+the details page), and typed fields that open the kiosk's keypads (the form, the review's
+name in pinyin, the code typed instead of scanned). Options without a group are drawn in one
+grid, as before."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from kivy.app import App
+from kivy.core.window import Window
+from kivy.properties import ObjectProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+
+from kiosk.ui.keypads import Keypad
+from kiosk.ui.model import InputField, Option, Text
+from kiosk.ui.screens.flow_screen import render_text
+from kiosk.ui.widgets import OptionTile, WrappedLabel
+
+# A group with more options than this gets one more column, so a long list of short choices
+# (seven reasons, seven occupations) needs less scrolling.
+FEW_OPTIONS = 4
+
+
+def grouped(options: Iterable[Option]) -> Iterator[tuple[Text | None, list[Option]]]:
+    """Consecutive options with the same group, in order."""
+    current: list[Option] = []
+    heading: Text | None = None
+    for option in options:
+        if current and option.group != heading:
+            yield heading, current
+            current = []
+        heading = option.group
+        current.append(option)
+    if current:
+        yield heading, current
+
+
+def columns_for(count: int) -> int:
+    portrait = Window.height >= Window.width
+    base = 1 if portrait else 2
+    return base + 1 if count > FEW_OPTIONS else base
+
+
+def option_tile(option: Option, lang: str) -> OptionTile:
+    return OptionTile(option=option, label=render_text(option.label, lang), detail=render_text(option.detail, lang),
+                      selected=option.selected, enabled=option.enabled)
+
+
+def fill_option_groups(container, options: Iterable[Option], lang: str) -> None:
+    """Append each group to `container` (a vertical box): its heading, then its tiles in a grid."""
+    u = App.get_running_app().u
+    for heading, members in grouped(options):
+        if heading is not None:
+            container.add_widget(GroupHeading(text=render_text(heading, lang)))
+        grid = GridLayout(cols=columns_for(len(members)), spacing=u * 20, size_hint_y=None)
+        grid.bind(minimum_height=grid.setter("height"))
+        for option in members:
+            grid.add_widget(option_tile(option, lang))
+        container.add_widget(grid)
+
+
+class GroupHeading(WrappedLabel):
+    """The heading above a group of tiles (kv rule in choice.kv)."""
+
+
+# ----- typed fields -----
+class FieldButton(ButtonBehavior, BoxLayout):
+    """A typed field (kv rule in form.kv): its label, what was typed, the error; a touch opens
+    the keypad the field asks for."""
+
+    field = ObjectProperty(None)
+    label = StringProperty("")
+    value = StringProperty("")
+    error = StringProperty("")
+
+    def on_release(self) -> None:
+        field: InputField = self.field
+        keypad = Keypad(on_done=lambda text: send_typed(field, text), title=self.label, text=field.value,
+                        mode=field.keypad)
+        keypad.open(animation=False)
+        App.get_running_app().open_keypad = keypad
+
+
+def send_typed(field: InputField, text: str) -> None:
+    """OK on the keypad: the flow gets (name, text), or only the text for a value-only field."""
+    App.get_running_app().flow_host.touch(field.action, text if field.value_only else (field.name, text))
+
+
+def fill_fields(container, fields: Iterable[InputField], lang: str) -> None:
+    for field in fields:
+        container.add_widget(FieldButton(field=field, label=render_text(field.label, lang), value=field.value,
+                                         error=render_text(field.error, lang)))
