@@ -33,7 +33,7 @@ from devices.permit.records import EndorsementType as CardType
 from devices.permit.records import PermitCard
 from devices.permit.records import Trips as CardTrips
 from devices.printer.receipt import ChineseText, Cut, KeyValue, Receipt, Rule
-from flows.common_steps import GateOutcome, IdentityGate, print_journalled, receipt_header, tr
+from flows.common_steps import GateOutcome, IdentityGate, counter_hint, print_journalled, receipt_header, tr
 from flows.context import FlowContext
 from flows.fines import HALL_TIMEZONE
 from flows.engine import (
@@ -746,8 +746,7 @@ class EndorsementFlow(Flow[State]):
             level = self._level_of(state)
             data["choices"] = _distinct(_level_value(o, level) for o in self._candidates())
             data["level"] = level
-            if level == "validity_months":
-                data["options"] = [option_data(o) for o in self._candidates()]
+            data["options"] = [option_data(o) for o in self._candidates()]  # the fee on every tile
         if state in (S.REVIEW, S.PAYING, S.PAYMENT_FAILED):
             data["items"] = [option_data(o) for o in self.basket]
             data["total"] = str(sum((o.fee for o in self.basket), start=Decimal("0")))
@@ -762,6 +761,8 @@ class EndorsementFlow(Flow[State]):
             data["receipt_printed"] = self.receipt_error is None
         if self.card is not None and self.finished:
             data["take_card"] = self.card_returned
+        if state in (S.REFUSED, S.UNAVAILABLE, S.REFUND_PENDING):
+            data["counter_hint"] = counter_hint(self.ctx)
         if self.txn_id is not None:
             data["transaction"] = self.txn_id
         return data

@@ -429,6 +429,8 @@ class FinesFlow(Flow[State]):
             data.update(self.payment.view_data())
         if state in (S.SETTLED, S.DONE):
             data["settled"] = list(self.settled)
+        if state in (S.REFUSED, S.UNAVAILABLE):
+            data["counter_hint"] = counter_hint(self.ctx)
         if self.txn_id is not None:
             data["transaction"] = self.txn_id
         return data

@@ -30,8 +30,9 @@ MSG_YUAN = N_("screen.yuan")
 
 
 def instruction(view: FlowView, **values: Any) -> Text:
-    """The flow's one instruction; its placeholders filled from the view data (and `values`)."""
-    return Text(view.message_key, {**_scalars(view.data), **values})
+    """The flow's one instruction, its placeholders (if any) filled from `values`: only what the
+    sentence needs, so the model stays the same while other data ticks (a countdown)."""
+    return Text(view.message_key, values)
 
 
 def error(view: FlowView) -> Text | None:
@@ -82,7 +83,3 @@ def literal(value: Any) -> Text:
     """Text shown as it is in every language: a number, a date, a place name from the back end."""
     return Text(literal="" if value is None else str(value))
 
-
-def _scalars(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Only plain values go into str.format: a nested list would print as Python, never as words."""
-    return {k: v for k, v in data.items() if isinstance(v, (str, int, float)) and not isinstance(v, bool)}

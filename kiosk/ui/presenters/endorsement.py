@@ -12,6 +12,7 @@ languages read naturally and an older citizen reads one thing per line.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,7 +20,7 @@ from flows.engine import FlowView
 from kiosk.i18n import N_
 from kiosk.ui.model import Action, Option, Row, ScreenModel, Text
 from kiosk.ui.presenters import pictures
-from kiosk.ui.presenters.common import counter_hint_row, frame, literal, money
+from kiosk.ui.presenters.common import accepts, counter_hint_row, frame, literal, money
 from kiosk.ui.presenters.identity import identity_screen, refusal_screen
 from kiosk.ui.presenters.payment import paying_screen, payment_failed_screen
 
@@ -42,7 +43,7 @@ MSG_STAY_DAYS = N_("endorsement.max_stay_days")
 MSG_MONTHS = N_("endorsement.validity_months")
 # Tiles and buttons.
 MSG_SAME = N_("screen.endorsement.same")
-MSG_SAME_DETAIL = N_("screen.endorsement.same_detail")
+MSG_SUMMARY = N_("screen.endorsement.summary")
 MSG_OTHER = N_("screen.endorsement.other")
 MSG_OTHER_DETAIL = N_("screen.endorsement.other_detail")
 MSG_FEE_ONE = N_("screen.endorsement.fee_one")
@@ -61,7 +62,10 @@ LABEL_KEYS: Mapping[str, str] = {
 
 
 def present(view: FlowView) -> ScreenModel:
-    return identity_screen(view) or _BY_STATE[view.state](view)
+    model = identity_screen(view) or _BY_STATE[view.state](view)
+    if view.finished and view.data.get("take_card") and not model.picture:
+        model = replace(model, picture=pictures.TAKE_CARD)  # the flow returned the permit: take it
+    return model
 
 
 # ----- the permit card -----
@@ -77,13 +81,20 @@ def _reinsert_card(view: FlowView) -> ScreenModel:
 
 # ----- choosing -----
 def _offer(view: FlowView) -> ScreenModel:
-    """The last endorsement again, described row by row, or choose another."""
+    """The last endorsement again (what it is and its fee, on the tile), or choose another."""
     offer = view.data.get("offer", {})
     options = (
-        Option("same", None, Text(MSG_SAME), Text(MSG_SAME_DETAIL, {"amount": offer.get("fee", "")})),
+        Option("same", None, Text(MSG_SAME), summary(offer)),
         Option("other", None, Text(MSG_OTHER), Text(MSG_OTHER_DETAIL)),
     )
-    return frame(view, "choice", rows=endorsement_rows(offer), options=options)
+    return frame(view, "choice", options=options)
+
+
+def summary(option: Mapping[str, Any]) -> Text:
+    """One endorsement in one sentence: where, what kind, trips, months, stay, fee."""
+    return Text(MSG_SUMMARY, {"destination": _label(option, "destination"), "type": _label(option, "type"),
+                              "trips": _label(option, "trips"), "months": option.get("validity_months", ""),
+                              "days": option.get("max_stay_days", ""), "amount": option.get("fee", "")})
 
 
 def _choose(view: FlowView) -> ScreenModel:
@@ -120,11 +131,14 @@ def _review(view: FlowView) -> ScreenModel:
     """Everything in the basket and the total: the fee is shown before the citizen pays."""
     total = str(view.data.get("total", ""))
     rows = [*basket_rows(view.data.get("items", ())), Row(Text(MSG_TOTAL), money(total))]
-    if "add_destination" in view.actions:
+    if rows and accepts(view, "change"):  # "change" empties the basket: one button, on the first row
+        rows[0] = replace(rows[0], edit=Action("change", Text(MSG_CHANGE)))
+    if accepts(view, "add_destination"):
         rows.append(Row(Text(MSG_ADD_DESTINATION_LABEL), Text(MSG_ADD_DESTINATION),
                         edit=Action("add_destination", Text(MSG_ADD))))
-    actions = (Action("change", Text(MSG_CHANGE)), Action("pay", Text(MSG_PAY, {"amount": total}), primary=True))
-    return frame(view, "review", rows=tuple(rows), actions=tuple(a for a in actions if a.action in view.actions))
+    # Pay alone in the bottom bar: the primary button has the room for the amount.
+    actions = (Action("pay", Text(MSG_PAY, {"amount": total}), primary=True),) if accepts(view, "pay") else ()
+    return frame(view, "review", rows=tuple(rows), actions=actions)
 
 
 def _paying(view: FlowView) -> ScreenModel:
@@ -146,7 +160,7 @@ def _done(view: FlowView) -> ScreenModel:
     rows = [*issued_rows(view.data.get("items", ())),
             Row(Text(MSG_PAID), money(view.data.get("amount", ""))),
             Row(Text(MSG_ORDER), literal(view.data.get("order_id")))]
-    return frame(view, "result", rows=tuple(rows), picture=pictures.TAKE_CARD)
+    return frame(view, "result", rows=tuple(rows))
 
 
 def _refunded(view: FlowView) -> ScreenModel:
@@ -155,14 +169,14 @@ def _refunded(view: FlowView) -> ScreenModel:
     if view.data.get("refund_id"):
         rows.append(Row(Text(MSG_REFUND_NUMBER), literal(view.data["refund_id"])))
     rows.append(Row(Text(MSG_ORDER), literal(view.data.get("order_id"))))
-    return frame(view, "problem", rows=tuple(rows), picture=pictures.TAKE_CARD)
+    return frame(view, "problem", rows=tuple(rows))
 
 
 def _refund_pending(view: FlowView) -> ScreenModel:
     """The refund could not be made now; the kiosk makes it later by itself."""
     rows = (Row(Text(MSG_TO_BE_REFUNDED), money(view.data.get("amount", ""))),
             Row(Text(MSG_ORDER), literal(view.data.get("order_id"))), *counter_hint_row(view.data))
-    return frame(view, "problem", rows=rows, picture=pictures.TAKE_CARD)
+    return frame(view, "problem", rows=rows)
 
 
 def _cancelled(view: FlowView) -> ScreenModel:

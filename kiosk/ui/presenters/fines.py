@@ -17,6 +17,7 @@ from typing import Any
 from flows.engine import FlowView
 from kiosk.i18n import N_
 from kiosk.ui.model import Action, Option, Row, ScreenModel, Text
+from kiosk.ui.presenters import pictures
 from kiosk.ui.presenters.common import accepts, counter_hint_text, frame, literal, money
 from kiosk.ui.presenters.identity import identity_screen, refusal_screen
 from kiosk.ui.presenters.payment import paying_screen, payment_failed_screen
@@ -143,7 +144,7 @@ def _settled(view: FlowView) -> ScreenModel:
         actions.append(Action("another", Text(MSG_ANOTHER)))
     if accepts(view, "finish"):
         actions.append(Action("finish", Text(MSG_I_AM_DONE), primary=True))
-    return frame(view, "result", rows=settled_rows(settled[-1]), actions=tuple(actions))
+    return frame(view, "result", rows=settled_rows(settled[-1]), actions=tuple(actions), picture=pictures.TAKE_RECEIPT)
 
 
 def _done(view: FlowView) -> ScreenModel:

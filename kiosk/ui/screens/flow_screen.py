@@ -20,12 +20,15 @@ COUNTDOWN_REFRESH_SECONDS = 0.25
 
 
 def render_text(text: Text | None, lang: str) -> str:
-    """Translate a Text (or pass its literal through) in `lang`."""
+    """Translate a Text (or pass its literal through) in `lang`. A value that is itself a Text
+    is translated first ("{destination}, {trips}" with the words of each in `lang`)."""
     if text is None:
         return ""
     if text.literal is not None:
         return text.literal
-    return App.get_running_app().t(text.key, lang, **dict(text.values))
+    values = {name: render_text(value, lang) if isinstance(value, Text) else value
+              for name, value in text.values.items()}
+    return App.get_running_app().t(text.key, lang, **values)
 
 
 class FlowScreen(Screen):

@@ -94,9 +94,11 @@ def test_permit_steps_show_the_card_picture(make_view):
 def test_the_last_endorsement_is_offered_first_with_its_fee(make_view, rendered):
     model = model_of(make_view, State.OFFER)
     assert [(o.action, o.enabled) for o in model.options] == [("same", True), ("other", True)]
+    assert model.rows == (), "the tile says it all: the choice fits a landscape screen"
     texts = rendered(model)
-    assert "Fee ¥15.00" in texts["en"] and "One trip" in texts["en"] and "Hong Kong" in texts["en"]
-    assert "费用 ￥15.00" in texts["zh_CN"]
+    assert texts["en"][1:3] == ["The same as last time", "Hong Kong, Individual visit (G), One trip; valid 3 months, "
+                                "stay up to 7 days each trip; fee ¥15.00"]
+    assert texts["zh_CN"][2] == "香港 个人旅游(G) 一次有效，有效期 3 个月，每次停留不超过 7 天，费用 ￥15.00"
 
 
 def test_each_choice_tile_sends_the_level_and_value(make_view, rendered):
@@ -132,17 +134,21 @@ def test_review_shows_every_fact_and_the_total_before_paying(make_view, rendered
     model = model_of(make_view, State.REVIEW)
     primary = [a for a in model.actions if a.primary]
     assert [a.action for a in primary] == ["pay"]
+    assert [a.action for a in model.actions] == ["pay"], "pay alone in the bottom bar, room for the amount"
     texts = rendered(model)
     assert "Pay ¥30.00" in texts["en"] and "支付 ￥30.00" in texts["zh_CN"]
-    assert texts["en"][1:13:2] == ["Destination", "Kind", "Trips", "Valid for", "Stay", "Fee"]
+    labels = [texts["en"][1 + 2 * i] for i in range(6)]
+    assert labels[0] == "Destination" and texts["en"][3] == "Change"
+    assert [t for t in texts["en"] if t in ("Kind", "Trips", "Valid for", "Stay", "Fee")] == [
+        "Kind", "Trips", "Valid for", "Stay", "Fee"]
     assert "Total" in texts["en"] and "12 months" in texts["en"]
-    add = [r.edit for r in model.rows if r.edit]
-    assert [a.action for a in add] == ["add_destination"]
+    edits = [r.edit.action for r in model.rows if r.edit]
+    assert edits == ["change", "add_destination"]
 
 
 def test_review_without_the_other_destination_offers_no_add(make_view):
     model = model_of(make_view, State.REVIEW, actions=("pay", "change", "cancel"))
-    assert not any(r.edit for r in model.rows)
+    assert [r.edit.action for r in model.rows if r.edit] == ["change"]
 
 
 def test_payment_shows_amount_qr_and_the_countdown(make_view, rendered):
@@ -186,3 +192,11 @@ def test_refusal_and_unavailable_say_where_to_go(make_view, rendered):
     for state in (State.REFUSED, State.UNAVAILABLE):
         texts = rendered(model_of(make_view, state))
         assert HINT["zh_CN"] in texts["zh_CN"] and HINT["en"] in texts["en"]
+
+
+def test_a_returned_card_is_pictured_on_every_end_screen_and_a_stuck_one_is_not(make_view):
+    for state in (State.DONE, State.REFUNDED, State.REFUND_PENDING, State.REFUSED):
+        assert model_of(make_view, state).picture == pictures.TAKE_CARD, state
+    stuck = model_of(make_view, State.DONE, data=dict(ENDED, take_card=False), error_key="endorsement.card_stuck")
+    assert stuck.picture == "" and stuck.error.key == "endorsement.card_stuck"
+    assert model_of(make_view, State.CANCELLED).picture == ""
