@@ -139,8 +139,8 @@ def test_review_shows_every_fact_and_the_total_before_paying(make_view, rendered
     assert "Pay ¥30.00" in texts["en"] and "支付 ￥30.00" in texts["zh_CN"]
     labels = [texts["en"][1 + 2 * i] for i in range(6)]
     assert labels[0] == "Destination" and texts["en"][3] == "Change"
-    assert [t for t in texts["en"] if t in ("Kind", "Trips", "Valid for", "Stay", "Fee")] == [
-        "Kind", "Trips", "Valid for", "Stay", "Fee"]
+    assert [t for t in texts["en"] if t in ("Kind", "Trips", "Valid for", "Length of stay", "Fee")] == [
+        "Kind", "Trips", "Valid for", "Length of stay", "Fee"]
     assert "Total" in texts["en"] and "12 months" in texts["en"]
     edits = [r.edit.action for r in model.rows if r.edit]
     assert edits == ["change", "add_destination"]
