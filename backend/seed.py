@@ -25,7 +25,6 @@ from backend.rules.applications import expected_ready_on
 from backend.timeutil import hall_day, hall_moment, iso
 
 DEMO_HALL_REGION_CODE = "430100"  # 湖南省长沙市
-DEMO_HALL_NAME = "长沙市出入境接待大厅"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -178,10 +177,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def data_path(name: str) -> Path:
-    return Path(__file__).parent / name
 
 
 # ---- demo inputs ----

@@ -7,7 +7,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 
 from kiosk.backend_client import BackendClient, ClientSettings
 from kiosk.config import PROJECT_ROOT
