@@ -16,9 +16,7 @@ import functools
 import types
 import typing
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
-
-T = TypeVar("T")
+from typing import Any, Callable, Mapping
 
 
 class WireShapeError(ValueError):
@@ -63,23 +61,38 @@ def to_json_ready(value: Any) -> Any:
 
 
 def from_wire(cls: Any, value: Any) -> Any:
-    """Build `cls` (a dataclass, enum, list type or scalar type) from zeep's answer or outbox JSON."""
-    optional, inner = _unwrap_optional(cls)
-    if value is None:
-        if optional:
-            return None
-        raise WireShapeError(f"missing value for {getattr(inner, '__name__', inner)}")
-    origin = typing.get_origin(inner)
-    if origin is tuple:
-        item_type = typing.get_args(inner)[0]
-        items = value if isinstance(value, (list, tuple)) else [value]
-        return tuple(from_wire(item_type, item) for item in items)
-    if dataclasses.is_dataclass(inner):
-        return _dataclass_from_wire(inner, value)
-    return _scalar_from_wire(inner, value)
+    """Build `cls` (a dataclass, enum, tuple type or scalar type) from zeep's answer or outbox JSON."""
+    return _converter(cls)(value)
+
+
+Converter = Callable[[Any], Any]
 
 
 @functools.cache
+def _converter(cls: Any) -> Converter:
+    """A function turning a wire value into `cls`, worked out once per type: this runs for every
+    element of every answer, so the type inspection must not."""
+    optional, inner = _unwrap_optional(cls)
+    name = getattr(inner, "__name__", str(inner))
+    if typing.get_origin(inner) is tuple:
+        item = _converter(typing.get_args(inner)[0])
+
+        def base(value: Any) -> Any:
+            return tuple(item(v) for v in (value if isinstance(value, (list, tuple)) else [value]))
+    elif dataclasses.is_dataclass(inner):
+        base = functools.partial(_dataclass_from_wire, inner)
+    else:
+        base = _scalar_converter(inner)
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            if optional:
+                return None
+            raise WireShapeError(f"missing value for {name}")
+        return base(value)
+    return convert
+
+
 def _unwrap_optional(cls: Any) -> tuple[bool, Any]:
     if isinstance(cls, types.UnionType) or typing.get_origin(cls) is typing.Union:
         args = [a for a in typing.get_args(cls) if a is not type(None)]
@@ -91,76 +104,94 @@ def _unwrap_optional(cls: Any) -> tuple[bool, Any]:
 class _FieldPlan:
     name: str
     wire: str
-    hint: Any
+    convert: Converter
     skip_when_absent: bool  # an optional element or a repetition: keep the dataclass default
 
 
 @functools.cache
 def _plan(cls: type) -> tuple[_FieldPlan, ...]:
-    """How to read each field of `cls`, worked out once per class (this runs for every answer)."""
     hints = typing.get_type_hints(cls)
     plans = []
     for f in dataclasses.fields(cls):
         is_sequence = typing.get_origin(_unwrap_optional(hints[f.name])[1]) is tuple
-        plans.append(_FieldPlan(f.name, wire_name(f), hints[f.name],
+        plans.append(_FieldPlan(f.name, wire_name(f), _converter(hints[f.name]),
                                 is_sequence or f.default is not dataclasses.MISSING))
     return tuple(plans)
 
 
 def _dataclass_from_wire(cls: type, value: Any) -> Any:
     plans = _plan(cls)
-    if not _is_compound(value):
+    members = _members(value)
+    if members is None:
         # zeep hands back the bare value of a response with a single element.
         if len(plans) != 1:
             raise WireShapeError(f"{cls.__name__}: expected a structure, got {type(value).__name__}")
-        return cls(from_wire(plans[0].hint, value))
+        return cls(plans[0].convert(value))
     kwargs = {}
     for plan in plans:
-        raw = _member(value, plan.wire)
+        raw = members.get(plan.wire)
         if raw is None and plan.skip_when_absent:
             continue
-        kwargs[plan.name] = from_wire(plan.hint, raw)
+        kwargs[plan.name] = plan.convert(raw)
     try:
         return cls(**kwargs)
     except TypeError as exc:
         raise WireShapeError(f"{cls.__name__}: {exc}") from None
 
 
-def _is_compound(value: Any) -> bool:
-    return isinstance(value, dict) or hasattr(value, "__values__")
-
-
-def _member(value: Any, name: str) -> Any:
+def _members(value: Any) -> Mapping[str, Any] | None:
+    """The named children of a structure: a dict, or the values zeep keeps in `__values__`
+    (read directly: zeep's attribute access is slow enough to show in every answer)."""
     if isinstance(value, dict):
-        return value.get(name)
-    return getattr(value, name, None)
+        return value
+    return getattr(value, "__values__", None)
 
 
-def _scalar_from_wire(cls: Any, value: Any) -> Any:
-    try:
-        if isinstance(cls, type) and issubclass(cls, enum.StrEnum):
-            return cls(value)
-        if isinstance(cls, type) and issubclass(cls, enum.Enum):
-            return cls[value]
-        if cls is dt.datetime:
-            moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
-            if moment.tzinfo is None:
-                raise WireShapeError("a time without a time zone")
-            return moment
-        if cls is dt.date:
-            return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-        if cls is Decimal:
+def _scalar_converter(cls: Any) -> Converter:
+    if isinstance(cls, type) and issubclass(cls, enum.StrEnum):
+        convert: Converter = cls
+    elif isinstance(cls, type) and issubclass(cls, enum.Enum):
+        convert = cls.__getitem__
+    elif cls is dt.datetime:
+        convert = _aware_datetime
+    elif cls is dt.date:
+        convert = _date
+    elif cls is Decimal:
+        def convert(value: Any) -> Any:
             return Decimal(str(value))
-        if cls is bytes:
+    elif cls is bytes:
+        def convert(value: Any) -> Any:
             return value if isinstance(value, bytes) else base64.b64decode(value, validate=True)
-        if cls is bool:
-            if not isinstance(value, bool):
-                raise WireShapeError(f"expected true or false, got {type(value).__name__}")
-            return value
-        if cls in (int, str):
-            if not isinstance(value, cls) or isinstance(value, bool):
-                raise WireShapeError(f"expected {cls.__name__}, got {type(value).__name__}")
-            return value
-    except (ValueError, KeyError, InvalidOperation, TypeError) as exc:
-        raise WireShapeError(f"{getattr(cls, '__name__', cls)}: {exc}") from None
-    raise WireShapeError(f"unsupported type {cls!r}")
+    elif cls in (bool, int, str):
+        convert = _exactly(cls)
+    else:
+        raise TypeError(f"no wire conversion for {cls!r}")
+    name = getattr(cls, "__name__", str(cls))
+
+    def checked(value: Any) -> Any:
+        try:
+            return convert(value)
+        except WireShapeError:
+            raise
+        except (ValueError, KeyError, InvalidOperation, TypeError) as exc:
+            raise WireShapeError(f"{name}: {exc}") from None
+    return checked
+
+
+def _aware_datetime(value: Any) -> dt.datetime:
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise WireShapeError("a time without a time zone")
+    return moment
+
+
+def _date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _exactly(kind: type) -> Converter:
+    def convert(value: Any) -> Any:
+        if type(value) is not kind:
+            raise WireShapeError(f"expected {kind.__name__}, got {type(value).__name__}")
+        return value
+    return convert
