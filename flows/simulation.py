@@ -7,9 +7,10 @@ real HTTP, so the kiosk learns of the payment the way it would in a hall: by ask
 
 from __future__ import annotations
 
+import time
 import urllib.parse
 import urllib.request
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flows.engine import FlowView, PaymentNotice
 
@@ -34,3 +35,20 @@ def pay_shown_code(driver: "FlowDriver", action: str = "pay", notify: bool = Tru
     if not notify:
         return driver.view
     return driver.send(PaymentNotice("paid" if action == "pay" else "declined"))
+
+
+# How long a receipt may take to come out of the virtual printer (it draws asynchronously).
+RECEIPT_WAIT_SECONDS = 5.0
+RECEIPT_POLL_SECONDS = 0.02
+
+
+def receipt_showing(printer: Any, text: str, timeout: float = RECEIPT_WAIT_SECONDS) -> str | None:
+    """The transcript of a receipt the virtual printer drew that shows `text`, waiting for it
+    to come out; None if none did in time. Searched by content, not position: the printer
+    draws asynchronously, so an earlier receipt may still be arriving."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = next((r.text for r in list(printer.receipts) if text in r.text), None)
+        if found is not None or time.monotonic() > deadline:
+            return found
+        time.sleep(RECEIPT_POLL_SECONDS)

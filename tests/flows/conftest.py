@@ -9,6 +9,7 @@ session into a shared folder that every runtime's data folder links to.
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import select
 import socket
@@ -260,16 +261,24 @@ class MoneyDriver(FlowDriver):
         return self.devices.simulators
 
 
-# Payments never pay themselves in these tests: the simulated phone pays, or does not.
-MONEY_BACKEND = {"backend": {"reference_auto_pay_seconds": 0.0}}
+# Payments never pay themselves in these tests: the simulated phone pays, or does not. The
+# ID card line gets slack: on a loaded test machine a 50 ms pause inside the simulator's
+# answer is otherwise read as a card pulled away (which a SAM then holds until re-placed).
+MONEY_BACKEND = {"backend": {"reference_auto_pay_seconds": 0.0},
+                 "devices": {"idcard": {"frame_margin_s": 1.0, "answer_timeout_s": 2.0}}}
 
 
 @contextlib.contextmanager
 def money_kiosk(runtime_factory: RuntimeFactory, tmp_path_factory: pytest.TempPathFactory, name: str,
                 extra: dict[str, Any] | None = None) -> Iterator[tuple[Runtime, PermitSwap]]:
-    settings: dict[str, Any] = {section: dict(values) for section, values in MONEY_BACKEND.items()}
+    settings: dict[str, Any] = copy.deepcopy(MONEY_BACKEND)
     for section, values in (extra or {}).items():
-        settings.setdefault(section, {}).update(values)
+        target = settings.setdefault(section, {})
+        for key, value in values.items():
+            if isinstance(value, dict):
+                target.setdefault(key, {}).update(value)
+            else:
+                target[key] = value
     with runtime_factory.running(name, settings) as started:
         swap = PermitSwap(started, tmp_path_factory.mktemp(f"{name}-permit"))
         try:

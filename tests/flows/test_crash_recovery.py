@@ -38,7 +38,6 @@ from kiosk.config import PROJECT_ROOT
 
 TERMINAL = "CRASH-TEST-01"
 PERMIT = "C12345678"
-FINES_DRIVER_ID = None  # resolved from the demo data in the fixture
 HELPER_ANSWER_TIMEOUT = 60  # seconds; a hung child fails the test instead of the whole run
 BACKEND_START_TIMEOUT = 30
 
@@ -114,6 +113,8 @@ def bench(tmp_path_factory: pytest.TempPathFactory, simulator_cache: Path) -> It
         "terminal": {"id": TERMINAL, "data_dir": str(folder)},
         "flows": {"journal": str(folder / "journal.sqlite3")},
         "backend": {"mode": "remote", "url": url, "retries": 0, "connect_timeout_seconds": 2.0},
+        # slack on the simulated ID card line for a loaded test machine (see conftest MONEY_BACKEND)
+        "devices": {"idcard": {"frame_margin_s": 1.0, "answer_timeout_s": 2.0}},
     }), encoding="utf-8")
     helper = subprocess.Popen([sys.executable, str(Path(__file__).with_name("crash_kiosk.py"))],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
