@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from lxml import etree
-from spyne import Application, ByteArray, Fault, ServiceBase, rpc
+from spyne import Application, Boolean, Date, DateTime, Decimal, Fault, Integer, ServiceBase, Unicode, rpc
 from spyne.protocol.soap import Soap11
 
 from backend.contract import NAMESPACE, check_request
@@ -88,10 +88,10 @@ class ContractSoap11Out(Soap11):
             for item in (value if field.repeated else (value,)):
                 if field.is_model:
                     self._write_members(field.kind, item, etree.SubElement(element, field.tag))
-                elif field.is_binary:
-                    etree.SubElement(element, field.tag).text = self.to_unicode(field.kind, item, self.binary_encoding)
+                elif field.text is not None:
+                    etree.SubElement(element, field.tag).text = field.text(item)
                 else:
-                    etree.SubElement(element, field.tag).text = self.to_unicode(field.kind, item)
+                    etree.SubElement(element, field.tag).text = self.to_unicode(field.kind, item, self.binary_encoding)
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,35 @@ class _Member:
     kind: type
     repeated: bool
     is_model: bool
-    is_binary: bool
+    text: Callable[[Any], str] | None  # None: spyne's to_unicode (base64 for binary)
+
+
+def _leaf_text(kind: type) -> Callable[[Any], str] | None:
+    """The text spyne's Soap11 writes for a leaf of this kind, without its per-call lookups.
+    Order matters: spyne's Integer32 is a Decimal, its Date a DateTime, its AnyUri a Unicode."""
+    if issubclass(kind, Unicode):
+        return _same
+    if issubclass(kind, Integer):
+        return str
+    if issubclass(kind, Decimal):
+        return str
+    if issubclass(kind, (Date, DateTime)):
+        return _isoformat
+    if issubclass(kind, Boolean):
+        return _xml_boolean
+    return None
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _isoformat(value: Any) -> str:
+    return value.isoformat()
+
+
+def _xml_boolean(value: Any) -> str:
+    return "true" if value else "false"
 
 
 @functools.cache
@@ -109,8 +137,9 @@ def _layout(cls: type) -> tuple[_Member, ...]:
     members = []
     for name, kind in cls._type_info.items():
         max_occurs = kind.Attributes.max_occurs
+        is_model = issubclass(kind, Model)
         members.append(_Member(name, f"{{{NAMESPACE}}}{name}", kind, repeated=max_occurs == UNBOUNDED or max_occurs > 1,
-                               is_model=issubclass(kind, Model), is_binary=issubclass(kind, ByteArray)))
+                               is_model=is_model, text=None if is_model else _leaf_text(kind)))
     return tuple(members)
 
 
