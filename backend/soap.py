@@ -67,7 +67,7 @@ class ContractSoap11Out(Soap11):
     spyne's generic serializer is a coroutine machine that costs tens of microseconds per
     element; an eligibility answer has ~150 elements, which made it several times slower than
     a trivial call. The contract's models are plain sequences of elements, so this writes them
-    in one recursive walk and leaves every leaf's text to spyne's own `to_unicode`
+    in one recursive walk, each leaf's text as spyne's Soap11 would write it
     (tests/backend/test_backend_serializer.py checks the output is byte-identical to spyne's).
     """
 
