@@ -56,7 +56,6 @@ from kiosk.backend_client.models import (
     EndorsementChoice,
     EndorsementOption,
     EndorsementOrder,
-    EndorsementType,
     OrderItem,
     Trips,
     WriteOutcome as BackendWriteOutcome,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import dataclasses
 import select
 import socket
 import sqlite3
@@ -25,6 +24,7 @@ import tomli_w
 from backend.server import ReferenceServer
 from flows.demo_cards import card_for
 from flows.selftest import FlowDriver
+from flows.simulation import QuickPermit, QuickPermitDriver
 from kiosk.config import Config, load_config
 from kiosk.runtime import Runtime, start_runtime
 
@@ -225,45 +225,8 @@ def proxied_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxie
 
 
 # ----- endorsement and fines tests: a permit module of their own with quick mechanics -----
-
-class PermitSwap:
-    """The runtime's devices, except the permit module: a simulator of the test module's own
-    (its card store in the module's folder, not the session's shared one) with the
-    simulator's FAST_TIMING, so a card write costs milliseconds instead of 1.3 s of chip and
-    face printing. Flows get it through FlowContext.devices, as any device."""
-
-    def __init__(self, runtime: Runtime, folder: Path) -> None:
-        from devices.permit.driver import SerialPermitDriver
-        from devices.permit.simulator import FAST_TIMING, PermitCardSimulator
-
-        self.runtime = runtime
-        self.simulator = PermitCardSimulator(folder / "permit-cards.json", timing=FAST_TIMING)
-        self.permit = SerialPermitDriver(self.simulator.start())
-
-    def get(self, kind: str) -> Any:
-        return self.permit if kind == "permit" else self.runtime.devices.get(kind)
-
-    @property
-    def simulators(self) -> dict[str, Any]:
-        return {**self.runtime.simulators, "permit": self.simulator}
-
-    def close(self) -> None:
-        self.permit.close()
-        self.simulator.stop()
-
-
-class MoneyDriver(FlowDriver):
-    """A FlowDriver whose flows see the PermitSwap's permit module."""
-
-    def __init__(self, runtime: Runtime, devices: PermitSwap) -> None:
-        super().__init__(runtime)
-        self.devices = devices
-        self.ctx = dataclasses.replace(self.ctx, devices=devices)
-
-    @property
-    def simulators(self) -> dict[str, Any]:
-        return self.devices.simulators
-
+# (flows/simulation.py QuickPermit: its card store in the module's folder, not the session's
+# shared one, and FAST_TIMING mechanics)
 
 # Payments never pay themselves in these tests: the simulated phone pays, or does not. The
 # ID card line gets slack: on a loaded test machine a 50 ms pause inside the simulator's
@@ -274,7 +237,7 @@ MONEY_BACKEND = {"backend": {"reference_auto_pay_seconds": 0.0},
 
 @contextlib.contextmanager
 def money_kiosk(runtime_factory: RuntimeFactory, tmp_path_factory: pytest.TempPathFactory, name: str,
-                extra: dict[str, Any] | None = None) -> Iterator[tuple[Runtime, PermitSwap]]:
+                extra: dict[str, Any] | None = None) -> Iterator[tuple[Runtime, QuickPermit]]:
     settings: dict[str, Any] = copy.deepcopy(MONEY_BACKEND)
     for section, values in (extra or {}).items():
         target = settings.setdefault(section, {})
@@ -284,7 +247,7 @@ def money_kiosk(runtime_factory: RuntimeFactory, tmp_path_factory: pytest.TempPa
             else:
                 target[key] = value
     with runtime_factory.running(name, settings) as started:
-        swap = PermitSwap(started, tmp_path_factory.mktemp(f"{name}-permit"))
+        swap = QuickPermit(started, tmp_path_factory.mktemp(f"{name}-permit") / "permit-cards.json")
         try:
             yield started, swap
         finally:
@@ -292,7 +255,7 @@ def money_kiosk(runtime_factory: RuntimeFactory, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture(scope="module")
-def money(runtime_factory: RuntimeFactory, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Runtime, PermitSwap]]:
+def money(runtime_factory: RuntimeFactory, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Runtime, QuickPermit]]:
     """The embedded kiosk for endorsement and fines tests (fresh demo data per module).
     A module needing another back end overrides this fixture with `money_kiosk(...)`."""
     with money_kiosk(runtime_factory, tmp_path_factory, "money") as kiosk:
@@ -300,11 +263,11 @@ def money(runtime_factory: RuntimeFactory, tmp_path_factory: pytest.TempPathFact
 
 
 @pytest.fixture()
-def money_driver(money: tuple[Runtime, PermitSwap]) -> Iterator[MoneyDriver]:
+def money_driver(money: tuple[Runtime, QuickPermit]) -> Iterator[QuickPermitDriver]:
     """A driver on a clean session; cards taken away and the session wiped afterwards."""
     runtime, swap = money
     runtime.session.wipe("test starts")
-    yield MoneyDriver(runtime, swap)
+    yield QuickPermitDriver(runtime, swap)
     runtime.simulators["idcard"].remove_card()
     swap.simulator.remove_card()
     runtime.session.wipe("test ends")
@@ -312,7 +275,7 @@ def money_driver(money: tuple[Runtime, PermitSwap]) -> Iterator[MoneyDriver]:
 
 @pytest.fixture(scope="session")
 def money_kiosk_factory(runtime_factory: RuntimeFactory, tmp_path_factory: pytest.TempPathFactory
-                        ) -> Callable[..., contextlib.AbstractContextManager[tuple[Runtime, PermitSwap]]]:
+                        ) -> Callable[..., contextlib.AbstractContextManager[tuple[Runtime, QuickPermit]]]:
     """`with money_kiosk_factory(name, extra_settings) as (runtime, swap):` for modules that
     override `money` (a short payment expiry, a back end behind the proxy)."""
     return lambda name, extra=None: money_kiosk(runtime_factory, tmp_path_factory, name, extra)

@@ -22,7 +22,6 @@ and the reconcile command read the same file when they start.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import signal
@@ -34,16 +33,14 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from devices.permit.driver import SerialPermitDriver  # noqa: E402
 from devices.permit.protocol import Status  # noqa: E402
-from devices.permit.simulator import FAST_TIMING, STATE_FILE, PermitCardSimulator  # noqa: E402
+from devices.permit.simulator import STATE_FILE  # noqa: E402
 from flows.demo_cards import card_for  # noqa: E402
 from flows.endorsement import EndorsementFlow  # noqa: E402
 from flows.engine import CardInserted  # noqa: E402
 from flows.fines import FinesFlow  # noqa: E402
 from flows.journal import Phase  # noqa: E402
-from flows.selftest import FlowDriver  # noqa: E402
-from flows.simulation import pay_shown_code  # noqa: E402
+from flows.simulation import QuickPermit, QuickPermitDriver, pay_shown_code  # noqa: E402
 from kiosk.cli import build_parser  # noqa: E402
 from kiosk.cli import main as kiosk_main  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
@@ -55,18 +52,6 @@ CARDS_FILE = CRASH_DIR / STATE_FILE  # where the runtime's own permit module kee
 RESULT_FILE = CRASH_DIR / "child-result.json"
 EXIT_POINT_NOT_REACHED = 3
 EXIT_FAILED = 4
-
-
-class PermitOfOurOwn:
-    """The runtime's devices with the persistent, quick permit module in place of its own."""
-
-    def __init__(self, devices: Any) -> None:
-        self.devices = devices
-        self.simulator = PermitCardSimulator(CARDS_FILE, timing=FAST_TIMING)
-        self.permit = SerialPermitDriver(self.simulator.start())
-
-    def get(self, kind: str) -> Any:
-        return self.permit if kind == "permit" else self.devices.get(kind)
 
 
 def kill_at(journal: Any, crash_at: str) -> None:
@@ -81,9 +66,8 @@ def kill_at(journal: Any, crash_at: str) -> None:
 
 def run_flow(flow: str, crash_at: str, fail_write: bool) -> int:
     runtime = start_runtime(load_config([CONFIG_FILE]))
-    devices = PermitOfOurOwn(runtime.devices)
-    driver = FlowDriver(runtime)
-    driver.ctx = dataclasses.replace(driver.ctx, devices=devices)
+    devices = QuickPermit(runtime, CARDS_FILE)
+    driver = QuickPermitDriver(runtime, devices)
     kill_at(runtime.journal, crash_at)
     if flow == "endorsement":
         driver.start(EndorsementFlow)
