@@ -48,11 +48,11 @@ def choose_first_offered(driver: FlowDriver) -> None:
     driver.expect("review")
 
 
-def traffic_fines(driver: FlowDriver) -> None:
+def traffic_fines(driver: FlowDriver, citizen: str = FINES_CITIZEN) -> None:
     from flows.fines import FinesFlow
 
     driver.start(FinesFlow)
-    driver.simulators["idcard"].insert_card(card_for(FINES_CITIZEN))
+    driver.simulators["idcard"].insert_card(card_for(citizen))
     view = driver.tick_until_state("list")
     payable = [v for v in view.data["settleable"] if v["amount_due"] != "0.00"]
     if not payable:

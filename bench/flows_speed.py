@@ -1,0 +1,157 @@
+"""Machine time and touches of the endorsement and traffic-fines flows, zero think time.
+
+    .venv/bin/python bench/flows_speed.py [--runs N]
+
+Each run starts the kiosk's runtime (embedded reference back end over real HTTP, every device
+simulated on its real channel) in a scratch data folder, so the back end's demo data and the
+simulated permit cards are fresh, and plays the self-test scenarios (flows/scenarios_payments.py):
+
+- endorsement, as shipped: a repeat renewal (the last endorsement offered first); the permit
+  module simulator spends its modelled mechanics: chip read 0.12 s, chip write 0.35 s,
+  printing on the card face 0.9 s, eject 0.4 s, plus wire time at 115200 baud;
+- endorsement, quick mechanics: the same with the simulator's FAST_TIMING (wire time kept),
+  which shows what the flow itself, the ID card, camera, printer and back end cost;
+- traffic fines: accept a camera-recorded fine, pay it, print the decision and receipt.
+
+Waits made for people run on the flows' virtual clock (flows/selftest.py). Touches count the
+Touch events the citizen sends (the home screen's tile is not counted; paying is done on the
+phone). One warm-up run is not counted. The other flows are in bench/flows_speed_services.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flows import scenarios_payments  # noqa: E402
+from flows.engine import FlowView  # noqa: E402
+from flows.selftest import FlowDriver  # noqa: E402
+from flows.selftest_cli import selftest_config  # noqa: E402
+from flows.simulation import QuickPermit, QuickPermitDriver  # noqa: E402
+from kiosk.config import Config, load_config  # noqa: E402
+from kiosk.runtime import Runtime, start_runtime  # noqa: E402
+
+DEFAULT_RUNS = 10
+ENDORSEMENT_TARGET_SECONDS = 1.5
+REPEAT_ENDORSEMENT_TOUCH_TARGET = 5
+
+
+class TimedDriver(FlowDriver):
+    """Notes when the flow enters each state, to show where the machine time goes."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(runtime)
+        self.entered: list[tuple[str, float]] = []
+
+    def start(self, flow_class: Any, **options: Any) -> FlowView:
+        view = super().start(flow_class, **options)
+        self.entered = [(view.state, time.perf_counter())]
+        assert self.flow is not None
+        self.flow.subscribe(lambda v: self.entered.append((v.state, time.perf_counter())))
+        return view
+
+
+class TimedQuickDriver(QuickPermitDriver, TimedDriver):
+    pass
+
+
+@dataclass
+class Figures:
+    seconds: list[float] = field(default_factory=list)
+    touches: set[int] = field(default_factory=set)
+    per_state: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+
+
+def scratch_config(base: Config, folder: Path) -> Config:
+    """The self-test's configuration (every device simulated) in `folder`, reusing the rendered
+    camera scenes of the self-test's data folder."""
+    config = selftest_config(base)
+    camera_cache = config.data_dir / "simulators" / "camera"
+    camera_cache.mkdir(parents=True, exist_ok=True)
+    (folder / "simulators").mkdir()
+    (folder / "simulators" / "camera").symlink_to(camera_cache, target_is_directory=True)
+    config.data["terminal"]["data_dir"] = str(folder)
+    config.data["flows"]["journal"] = str(folder / "journal.sqlite3")
+    config.data["backend"]["reference_auto_pay_seconds"] = 0.0
+    return config
+
+
+def play(driver: TimedDriver, scenario: Callable[..., None], figures: Figures | None, **options: Any) -> None:
+    started = time.perf_counter()
+    scenario(driver, **options)
+    elapsed = time.perf_counter() - started
+    if figures is None:
+        return
+    figures.seconds.append(elapsed)
+    figures.touches.add(driver.touches)
+    for (state, at), (_, following) in zip(driver.entered, driver.entered[1:]):
+        figures.per_state[state].append(following - at)
+
+
+def one_run(base: Config, results: dict[str, Figures] | None) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-flows-") as scratch:
+        runtime = start_runtime(scratch_config(base, Path(scratch)))
+        quick = QuickPermit(runtime, Path(scratch) / "quick-permit-cards.json")
+        try:
+            get = (lambda name: results[name]) if results is not None else (lambda name: None)
+            play(TimedDriver(runtime), scenarios_payments.endorsement, get("endorsement, as shipped"))
+            runtime.session.wipe("next citizen")
+            play(TimedQuickDriver(runtime, quick), scenarios_payments.endorsement,
+                 get("endorsement, quick mechanics"))
+            runtime.session.wipe("next citizen")
+            play(TimedDriver(runtime), scenarios_payments.traffic_fines, get("traffic fines"))
+        finally:
+            quick.close()
+            runtime.close()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help=f"runs (default {DEFAULT_RUNS})")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    base = load_config()
+    names = ("endorsement, as shipped", "endorsement, quick mechanics", "traffic fines")
+    results = {name: Figures() for name in names}
+    one_run(base, None)  # warm-up: imports, the SOAP client's first calls, camera scenes
+    for _ in range(args.runs):
+        one_run(base, results)
+    print(f"machine time per flow, zero think time, {args.runs} runs")
+    print(f"{'flow':<30} {'median ms':>10} {'p95 ms':>8} {'min ms':>8} {'max ms':>8} {'touches':>8}")
+    for name in names:
+        ms = [s * 1000 for s in results[name].seconds]
+        touches = "/".join(map(str, sorted(results[name].touches)))
+        print(f"{name:<30} {statistics.median(ms):>10.0f} {percentile(ms, 0.95):>8.0f} {min(ms):>8.0f} "
+              f"{max(ms):>8.0f} {touches:>8}")
+    for name in names[:2]:
+        print(f"\n{name}: median ms spent in each state")
+        for state, spans in results[name].per_state.items():
+            print(f"  {state:<16} {statistics.median(spans) * 1000:>8.0f}")
+    shipped = statistics.median(results[names[0]].seconds)
+    quick = statistics.median(results[names[1]].seconds)
+    print(f"\ntarget: endorsement under {ENDORSEMENT_TARGET_SECONDS:.1f} s: as shipped {shipped:.2f} s "
+          f"({'met' if shipped < ENDORSEMENT_TARGET_SECONDS else 'NOT met'}), quick mechanics {quick:.2f} s "
+          f"({'met' if quick < ENDORSEMENT_TARGET_SECONDS else 'NOT met'})")
+    repeat_touches = max(results[names[0]].touches)
+    print(f"target: repeat endorsement in {REPEAT_ENDORSEMENT_TOUCH_TARGET} touches or fewer: {repeat_touches} "
+          f"({'met' if repeat_touches <= REPEAT_ENDORSEMENT_TOUCH_TARGET else 'NOT met'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
