@@ -132,19 +132,24 @@ class Outbox:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
-        """Stop the worker; undelivered messages stay on disk for the next start."""
+    def stop(self) -> bool:
+        """Stop the worker; undelivered messages stay on disk for the next start. False if the
+        worker is still inside a delivery (a slow back end) after STOP_JOIN_SECONDS."""
         with self._wake:
             self._stopping = True
             self._wake.notify()
         if self._thread is not None:
             self._thread.join(STOP_JOIN_SECONDS)
+            if self._thread.is_alive():
+                log.warning("outbox: still delivering after %.0f s; leaving it to finish", STOP_JOIN_SECONDS)
+                return False
             self._thread = None
+        return True
 
     def close(self) -> None:
-        self.stop()
-        with self._lock:
-            self._db.close()
+        if self.stop():  # a worker still delivering keeps the database open until it ends
+            with self._lock:
+                self._db.close()
 
     def wait_until_empty(self, timeout: float) -> bool:
         """For shutdown and tests: True once everything queued was delivered (or rejected)."""
