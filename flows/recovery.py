@@ -37,6 +37,7 @@ LATE_PAYMENT_LOOKBACK_SECONDS = 2 * 24 * 3600.0
 LATE_CHECK_STEP = "late_check"
 RECOVERY_REASON = "recovered after an interruption"
 NOTE_REPRINT = "receipt not printed: reprint for the citizen"
+PRINT_STEP = "print"  # the journal step every flow prints under (flows/common_steps.py)
 
 
 class PaymentFact(enum.Enum):
@@ -75,6 +76,8 @@ class Facts:
     printed: bool = False
     accept_answer_lost: bool = False           # fines: accept sent, its answer never journalled
     warning_only: bool = False                 # fines: accepted a warning, nothing to pay
+    interrupted: str | None = None             # flows without payment: a step begun, never ended
+    effect_done: bool = False                  # flows without payment: a step other than print ended
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ def decide(facts: Facts) -> Decision:
         return _decide_fine(facts)
     if facts.flow == endorsement.FLOW_NAME:
         return _decide_endorsement(facts)
-    return Decision(Action.ATTENTION, f"no recovery rules for flow {facts.flow!r}")
+    return _decide_without_payment(facts)
 
 
 def _decide_endorsement(facts: Facts) -> Decision:
@@ -114,6 +117,17 @@ def _decide_endorsement(facts: Facts) -> Decision:
     if not facts.write_started or card is CardFact.LACKS:
         return Decision(Action.REFUND, "paid, the endorsement was not written")
     return Decision(Action.ATTENTION, "a write was started and the card is not in the reader to check it")
+
+
+def _decide_without_payment(facts: Facts) -> Decision:
+    """Submissions, uploads, check-ins: no money, and the journal holds no personal data to
+    send them again, so a step cut off half-way is for a person to check."""
+    if facts.interrupted is not None and facts.interrupted != PRINT_STEP:
+        return Decision(Action.ATTENTION, f"interrupted during {facts.interrupted}: it may have reached the "
+                                          "back end; check there")
+    if facts.effect_done:
+        return Decision(Action.COMPLETE, "done", reprint=not facts.printed)
+    return Decision(Action.CANCEL, "nothing reached the back end")
 
 
 def _decide_fine(facts: Facts) -> Decision:
@@ -217,12 +231,18 @@ def gather_facts(ctx: FlowContext, txn: Transaction) -> tuple[Facts, _Lookup]:
     """Ask the back end (and the reader) what became of `txn`. Raises BackendUnavailableError."""
     lookup = _Lookup(ctx, txn)
     written_steps = [s.step for s in txn.steps if s.step.startswith("card_write_")]
+    if txn.flow not in (fines.FLOW_NAME, endorsement.FLOW_NAME):
+        steps = list(dict.fromkeys(s.step for s in txn.steps))
+        interrupted = next((step for step in steps if txn.last(step).phase is Phase.BEFORE), None)
+        effect = any(txn.done(step) for step in steps if step != PRINT_STEP)
+        return Facts(txn.flow, PaymentFact.NONE, printed=txn.done(PRINT_STEP), interrupted=interrupted,
+                     effect_done=effect), lookup
     if txn.flow == fines.FLOW_NAME:
         accept = txn.last(fines.ACCEPT_STEP)
         accept_lost = accept is not None and accept.phase is not Phase.AFTER
         warning = accept is not None and accept.phase is Phase.AFTER and accept.detail.get("order_id") is None
         payment = PaymentFact.NONE if accept_lost or warning else lookup.payment()
-        return Facts(txn.flow, payment, printed=txn.done("print"), accept_answer_lost=accept_lost,
+        return Facts(txn.flow, payment, printed=txn.done(PRINT_STEP), accept_answer_lost=accept_lost,
                      warning_only=warning), lookup
     payment = lookup.payment()
     order_status = lookup.order_status() if payment in (PaymentFact.PAID, PaymentFact.REFUNDED) else None
@@ -233,7 +253,7 @@ def gather_facts(ctx: FlowContext, txn: Transaction) -> tuple[Facts, _Lookup]:
         journal_written = all(txn.done(endorsement.card_write_step(p)) for p in positions)
         card = lookup.card()
     return Facts(txn.flow, payment, order_status, card, journal_written, bool(written_steps),
-                 txn.done("print")), lookup
+                 txn.done(PRINT_STEP)), lookup
 
 
 def recover(ctx: FlowContext, txn: Transaction) -> Recovered:
@@ -264,7 +284,7 @@ def _carry_out(ctx: FlowContext, txn: Transaction, decision: Decision, lookup: _
         status = TxnStatus.NEEDS_ATTENTION if decision.attention_after_refund else TxnStatus.REFUNDED
         journal.close_transaction(txn.id, status, note)
         return status, note
-    if decision.reprint and not txn.done("print"):
+    if decision.reprint and not txn.done(PRINT_STEP):
         note = f"{note}; {NOTE_REPRINT}"
     if lookup.payment_id is not None and not txn.done(PAID_STEP):
         journal.after(txn.id, PAID_STEP, {"payment_id": lookup.payment_id, "seen": "recovery"})

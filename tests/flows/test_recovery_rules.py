@@ -41,7 +41,11 @@ ROWS = [
     (Facts(F, PaymentFact.PAID, printed=False), Action.COMPLETE, True, False),
     (Facts(F, PaymentFact.REFUNDED), Action.ATTENTION, False, False),
     (Facts(F, PaymentFact.UNKNOWN), Action.ATTENTION, False, False),
-    (Facts("form", PaymentFact.NONE), Action.ATTENTION, False, False),
+    (Facts("application_form", PaymentFact.NONE), Action.CANCEL, False, False),
+    (Facts("application_form", PaymentFact.NONE, interrupted="submit_1"), Action.ATTENTION, False, False),
+    (Facts("application_form", PaymentFact.NONE, effect_done=True, printed=True), Action.COMPLETE, False, False),
+    (Facts("id_photo", PaymentFact.NONE, effect_done=True, printed=False), Action.COMPLETE, True, False),
+    (Facts("appointment", PaymentFact.NONE, interrupted="print", effect_done=True), Action.COMPLETE, True, False),
 ]
 
 
