@@ -120,6 +120,7 @@ MSG_WRONG_PERMIT = N_("endorsement.wrong_permit")
 MSG_CONFIRM_PENDING = N_("endorsement.confirm_pending")
 MSG_CARD_STUCK = N_("endorsement.card_stuck")
 MSG_WRITE_RETRY = N_("endorsement.write_retry")
+MSG_WRITER_DOWN = N_("endorsement.writer_down")
 
 
 class State(enum.Enum):
@@ -478,8 +479,12 @@ class EndorsementFlow(Flow[State]):
         self.go(S.INSERT_PERMIT, N_("endorsement.card_taken_early"))
 
     def _order_and_pay(self) -> None:
-        if self.ctx.permit().status() is DeviceStatus.NO_CARD:
+        status = self.ctx.permit().status()
+        if status is DeviceStatus.NO_CARD:
             self._card_gone()
+            return
+        if not status.usable:  # no money is taken for a write that cannot happen
+            self._leave(S.UNAVAILABLE, MSG_WRITER_DOWN)
             return
         person, card = self.gate.person, self.card
         assert person is not None and card is not None

@@ -60,6 +60,21 @@ def test_a_full_chip_is_refunded_at_once(money_driver):
     assert_refunded(driver, view)
 
 
+def test_no_money_is_taken_when_the_writer_fails_before_paying(money_driver):
+    driver = money_driver
+    driver.start(EndorsementFlow)
+    driver.simulators["idcard"].insert_card(card_for("long_term_id"))
+    driver.tick_until_state("insert_permit")
+    driver.simulators["permit"].insert_card("C12345678")
+    driver.send(CardInserted("permit"))
+    driver.touch("same")
+    opened = len(driver.ctx.journal.transactions())
+    driver.simulators["permit"].corrupt_next_answers(2)  # the status answer and its repeat: ERROR
+    view = driver.touch("pay")
+    assert view.state == "unavailable" and view.error_key == "endorsement.writer_down"
+    assert len(driver.ctx.journal.transactions()) == opened, "no order, no payment"
+
+
 def test_a_module_that_stops_answering_is_tried_the_allowed_times_then_refunded(money_driver):
     """Last in the module: the simulated module is switched off for good."""
     driver = money_driver
@@ -70,3 +85,4 @@ def test_a_module_that_stops_answering_is_tried_the_allowed_times_then_refunded(
     assert view.error_key == "endorsement.card_stuck" and view.data["take_card"] is False
     writes = [s for s in driver.ctx.journal.get(view.data["transaction"]).steps if s.step == "card_write_1"]
     assert [s.phase.value for s in writes] == ["before", "failed"] * WRITE_ATTEMPTS_PER_SESSION
+
