@@ -170,6 +170,8 @@ def flow_app(ui_config, ui_simulator_cache, tmp_path_factory: pytest.TempPathFac
     app.root = root
     Window.add_widget(root)
     app.backstage.start()
+    for _ in range(3):
+        EventLoop.idle()  # lay out the home screen before anything on it is touched
     try:
         assert app.backstage.wait(RUNTIME_START_SECONDS), f"runtime did not start: {app.backstage.failure!r}"
         yield app
@@ -278,7 +280,7 @@ def find():
 
 
 @pytest.fixture()
-def keypad(tap, find, frames):
+def keypad(tap, find, frames, wait_for):
     """Type on the keypad that is open, key by key, by touch; choose pinyin candidates; press OK."""
     from kivy.app import App
     from kivy.tests.common import UnitTestTouch
@@ -293,9 +295,12 @@ def keypad(tap, find, frames):
     class Typist:
         @staticmethod
         def open():
-            pad = App.get_running_app().open_keypad
-            assert pad is not None and pad.parent is not None, "no keypad is open"
-            return pad
+            """The open keypad (a field inside a scroll view gets its touch a moment late)."""
+            def is_open() -> bool:
+                pad = App.get_running_app().open_keypad
+                return pad is not None and pad.parent is not None
+            wait_for(is_open, "a keypad to open", seconds=2.0)
+            return App.get_running_app().open_keypad
 
         def keys(self, text: str) -> None:
             from kiosk.ui.keypads import KEY_LABELS
@@ -324,3 +329,110 @@ def keypad(tap, find, frames):
         def clear(self) -> None:
             tap(self.open().ids.clear_key)
     return Typist()
+
+
+@pytest.fixture()
+def touch(tap, frames):
+    """Tap a widget as a citizen would: scrolled into view first when it sits in a scroll view."""
+    from kivy.uix.scrollview import ScrollView
+
+    def reach(widget) -> None:
+        parent = widget.parent
+        while parent is not None and parent is not parent.parent and not isinstance(parent, ScrollView):
+            parent = parent.parent  # the window is its own parent
+        if isinstance(parent, ScrollView):
+            parent.scroll_to(widget, padding=10, animate=False)
+            frames(2)
+        tap(widget)
+    return reach
+
+
+# ----- the endorsement and fines screens (tests/ui/test_endorsement_screens.py, test_fines_screens.py) -----
+@pytest.fixture()
+def money_kiosk(flow_app):
+    """The module's kiosk on its home screen with no card anywhere (a fresh permit card store
+    starts with a card in the slot); left the same way."""
+    def clear() -> None:
+        flow_app.end_session("test boundary")
+        simulators = flow_app.backstage.runtime.simulators
+        simulators["idcard"].remove_card()
+        simulators["permit"].remove_card()
+    clear()
+    yield flow_app
+    clear()
+
+
+@pytest.fixture()
+def shows(wait_for):
+    """Wait until the flow is in `state` and its screen of `kind` draws the flow's newest view
+    (a state change reaches the screen a frame later: a tap before it would hit the old one)."""
+    from kiosk.ui.presenters import present
+
+    def wait(app, state: str, kind: str, seconds: float = SCREEN_WAIT_SECONDS):
+        def drawn() -> bool:
+            runner, model = app.flow_host.runner, app.flow_host.model
+            return (runner is not None and model is not None and flow_state(app) == state
+                    and model == present(runner.flow.view()) and model.kind == kind and app.screens.current == kind)
+        wait_for(drawn, f"{state!r} on the {kind} screen", app, seconds)
+        wait_for(lambda: True, "tiles and rows laid out", app)
+        return app.screens.current_screen
+    return wait
+
+
+@pytest.fixture()
+def citizen(tap, frames):
+    """What a citizen reads on a flow screen and touches there, found by the flow's own names
+    (its actions, its option values); a tile in a scroll view is scrolled into view first."""
+    from kivy.uix.scrollview import ScrollView
+
+    class Citizen:
+        @staticmethod
+        def reads(screen) -> list[str]:
+            """The content's rows (label, value) and tiles (label, detail), top to bottom."""
+            texts: list[str] = []
+            for widget in reversed(list(screen.walk(restrict=True))):
+                kind = type(widget).__name__
+                if kind == "InfoRow":
+                    texts += [widget.label, widget.value]
+                elif kind == "OptionTile":
+                    texts += [widget.label, widget.detail]
+            return texts
+
+        @staticmethod
+        def touch(widget) -> None:
+            scroller = widget.parent
+            while scroller is not None and not isinstance(scroller, ScrollView):
+                scroller = scroller.parent
+            if scroller is not None:
+                scroller.scroll_to(widget, padding=10, animate=False)
+                frames(2)
+            tap(widget)
+
+        @staticmethod
+        def tile(screen, value):
+            tiles = [w for w in widgets_of(screen, "OptionTile") if w.option.value == value]
+            assert tiles, f"no tile {value!r}; tiles: {[w.option.value for w in widgets_of(screen, 'OptionTile')]}"
+            return tiles[0]
+
+        @staticmethod
+        def bottom(screen, action: str):
+            """A button of the bottom bar by the flow action it sends."""
+            buttons = [w for w in screen.ids.actions.children if w.action_model.action == action]
+            assert buttons, f"no {action!r} in the bottom bar: {[w.action_model.action for w in screen.ids.actions.children]}"
+            return buttons[0]
+
+        @staticmethod
+        def row_button(screen, action: str):
+            """The button beside a row ("change", "add") by the flow action it sends."""
+            rows = [w for w in widgets_of(screen, "InfoRow") if w.edit_action is not None and w.edit_action.action == action]
+            assert rows, f"no row button {action!r}"
+            return next(child for child in rows[0].children if getattr(child, "text", None) == rows[0].edit_label)
+
+        @staticmethod
+        def language(app, lang: str) -> None:
+            """The language button of the home screen's top bar, when `lang` is not shown yet."""
+            if app.lang != lang:
+                label = app.t("topbar.switch_language", app.lang)
+                tap(next(w for w in app.screens.get_screen("home").walk() if getattr(w, "text", None) == label))
+            assert app.lang == lang
+    return Citizen()

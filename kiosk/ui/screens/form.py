@@ -1,5 +1,8 @@
 """Fields the citizen types: each opens the kiosk's own keypad (digits, letters, codes or pinyin).
-Choices that sit among the typed fields (occupation, relationship) are tiles under their headings."""
+
+Order on the page: the page's own choice first (options without a group: how to receive the
+document, which decides the fields below it), then the typed fields, then further questions
+as tiles under their headings (occupation, relationship)."""
 
 from __future__ import annotations
 
@@ -18,5 +21,6 @@ class FormScreen(FlowScreen):
         fill_rows(self.body.ids.rows, model, lang)
         box = self.body.ids.fields
         box.clear_widgets()
-        fill_option_groups(box, model.options, lang)
+        fill_option_groups(box, [o for o in model.options if o.group is None], lang)
         fill_fields(box, model.fields, lang)
+        fill_option_groups(box, [o for o in model.options if o.group is not None], lang)

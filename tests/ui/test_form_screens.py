@@ -1,0 +1,157 @@
+"""The application form tapped through on screen, to the printed summary, in both languages.
+
+GIVEN the kiosk with its runtime (embedded back end, simulated devices) and a demo citizen's
+ID card on the simulated reader, WHEN the citizen touches the tiles, fields, keypad keys and
+buttons a first-time user would, THEN the flow is in the expected state after each touch,
+and the end shows the application number that the printed summary's QR code carries.
+
+Chinese: a passport, collected at the hall. English: the HK/Macau permit with an endorsement
+wish, sent by post, a missing entry marked, the given name's reading changed on the review
+and a section changed. Both as non_local_hukou (backend/seed.py: no application in progress).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.demo_cards import card_for
+
+CITIZEN = "non_local_hukou"
+RECEIPT_SECONDS = 5.0
+
+
+@pytest.fixture()
+def app(flow_app):
+    yield flow_app
+    flow_app.backstage.runtime.simulators["idcard"].remove_card()
+    if flow_app.flow_host.active:
+        flow_app.end_session("test finished")
+
+
+def model_of(app):
+    return app.flow_host.model
+
+
+def identify(app, start_service, on_screen):
+    start_service(app, "application_form")
+    on_screen(app, "card", "device_action")
+    app.backstage.runtime.simulators["idcard"].insert_card(card_for(CITIZEN))
+    return on_screen(app, "documents", "choice")
+
+
+def type_field(app, screen, name, touch, find, keypad, wait_for, digits="", pinyin=()):
+    touch(find.field(screen, name))
+    keypad.keys(digits)
+    for syllables, characters in pinyin:
+        keypad.pinyin(syllables, characters)
+    keypad.ok()
+    expected = digits or "".join(c for _, c in pinyin)
+    wait_for(lambda: any(f.name == name and f.value == expected for f in model_of(app).fields),
+             f"{name} = {expected!r} on screen", app)
+
+
+def finish_and_check_receipt(app, screen, tap, find, wait_for, printed_before):
+    number = next(row.value.literal for row in model_of(app).rows if row.value.literal
+                  and row.value.literal.startswith("AP-"))
+    receipts = app.backstage.runtime.simulators["printer"].wait_for_receipts(printed_before + 1, RECEIPT_SECONDS)
+    assert f"[QR] {number}" in receipts[printed_before].text, "the summary's QR code carries the number"
+    tap(find.action(screen, "__finish__"))
+    wait_for(lambda: app.screens.current == "home" and not app.flow_host.active, "home after Finish", app)
+
+
+def test_passport_collected_at_the_hall_in_chinese(app, start_service, on_screen, tap, touch, find, keypad, wait_for):
+    assert app.lang == "zh_CN"
+    screen = identify(app, start_service, on_screen)
+    assert screen.instruction == "请选择要申请的证件，可以多选"
+
+    touch(find.tile(screen, "passport"))
+    wait_for(lambda: [o.value for o in model_of(app).options if o.selected] == ["passport"], "passport chosen", app)
+    tap(find.action(screen, "next"))
+    screen = on_screen(app, "reasons", "choice")
+
+    touch(find.tile(screen, ("passport", "first")))
+    screen = on_screen(app, "details", "form")
+
+    type_field(app, screen, "mobile", touch, find, keypad, wait_for, digits="13800138000")
+    type_field(app, screen, "emergency_name", touch, find, keypad, wait_for,
+               pinyin=(("liu", "刘"), ("jian", "建"), ("hua", "华")))
+    type_field(app, screen, "emergency_phone", touch, find, keypad, wait_for, digits="13900139000")
+    touch(find.tile(screen, "employee"))
+    wait_for(lambda: any(o.value == "employee" and o.selected for o in model_of(app).options), "occupation", app)
+    touch(find.tile(screen, "parent"))
+    wait_for(lambda: any(o.value == "parent" and o.selected for o in model_of(app).options), "relationship", app)
+    assert app.flow_host.runner.flow.state.name == "DETAILS"
+    tap(find.action(screen, "next"))
+    screen = on_screen(app, "delivery", "form")
+
+    touch(find.tile(screen, "collect"))
+    screen = on_screen(app, "review", "review")
+    printed = len(app.backstage.runtime.simulators["printer"].receipts)
+    assert any(row.value.literal == "刘建华" for row in model_of(app).rows)
+
+    tap(find.action(screen, "submit"))
+    screen = on_screen(app, "done", "result")
+    assert screen.instruction.startswith("申请已提交")
+    finish_and_check_receipt(app, screen, tap, find, wait_for, printed)
+
+
+def test_hk_macau_permit_by_post_in_english(app, start_service, on_screen, tap, touch, find, keypad, wait_for, frames):
+    tap(find.button(app.screens.get_screen("home"), "English"))
+    assert app.lang == "en"
+    screen = identify(app, start_service, on_screen)
+    assert screen.instruction == "Which document do you apply for? You may choose more than one"
+
+    touch(find.tile(screen, "hk_macau_permit"))
+    wait_for(lambda: any(o.selected for o in model_of(app).options), "permit chosen", app)
+    tap(find.action(screen, "next"))
+    screen = on_screen(app, "endorsements", "choice")
+    touch(find.tile(screen, "hk_l_single"))
+    wait_for(lambda: any(o.value == "hk_l_single" and o.selected for o in model_of(app).options), "wish", app)
+    tap(find.action(screen, "next"))
+    screen = on_screen(app, "reasons", "choice")
+    touch(find.tile(screen, ("hk_macau_permit", "first")))
+    screen = on_screen(app, "details", "form")
+
+    tap(find.action(screen, "next"))  # nothing typed yet: every missing entry gets marked
+    wait_for(lambda: model_of(app).error is not None, "the missing entries marked", app)
+    assert app.flow_host.runner.flow.state.name == "DETAILS"
+    assert screen.error_text == "Some entries are missing or need correcting; they are marked in red"
+    assert find.field(screen, "mobile").error == "Please fill in this field"
+
+    type_field(app, screen, "mobile", touch, find, keypad, wait_for, digits="13800138000")
+    type_field(app, screen, "emergency_name", touch, find, keypad, wait_for, pinyin=(("wang", "王"), ("fang", "芳")))
+    type_field(app, screen, "emergency_phone", touch, find, keypad, wait_for, digits="13900139000")
+    touch(find.tile(screen, "retired"))
+    touch(find.tile(screen, "spouse"))
+    wait_for(lambda: sum(o.selected for o in model_of(app).options) == 2, "both choices", app)
+    tap(find.action(screen, "next"))
+    screen = on_screen(app, "delivery", "form")
+
+    touch(find.tile(screen, "post"))
+    wait_for(lambda: len(model_of(app).fields) == 2, "the postal fields", app)
+    assert app.flow_host.runner.flow.state.name == "DELIVERY"
+    type_field(app, screen, "postal_address", touch, find, keypad, wait_for,
+               pinyin=(("changsha", "长沙"), ("shi", "市"), ("dadao", "大道"), ("hao", "号")))
+    type_field(app, screen, "postcode", touch, find, keypad, wait_for, digits="410011")
+    tap(find.action(screen, "next"))
+    screen = on_screen(app, "review", "review")
+
+    touch(find.tile(screen, "XIANG"))  # 洋 read XIANG, as the citizen's passport has it
+    wait_for(lambda: model_of(app).fields[1].value == "XIANG", "the given name's reading changed", app)
+    assert app.flow_host.runner.flow.state.name == "REVIEW"
+    touch(find.tile(screen, "YANG"))
+    wait_for(lambda: model_of(app).fields[1].value == "YANG", "the given name's reading back", app)
+
+    change_delivery = next(w for w in screen.walk(restrict=True) if type(w).__name__ == "InfoRow"
+                           and w.edit_action is not None and w.edit_action.value == "delivery")
+    touch(next(w for w in change_delivery.children if getattr(w, "text", "") == "Change"))
+    screen = on_screen(app, "delivery", "form")
+    tap(find.action(screen, "next"))
+    screen = on_screen(app, "review", "review")
+
+    printed = len(app.backstage.runtime.simulators["printer"].receipts)
+    tap(find.action(screen, "submit"))
+    screen = on_screen(app, "done", "result")
+    assert screen.instruction.startswith("Your application has been submitted")
+    finish_and_check_receipt(app, screen, tap, find, wait_for, printed)
+    assert app.lang == "zh_CN", "the next citizen starts in the terminal's language"
