@@ -160,7 +160,7 @@ class KioskApp(App):
                 event.cancel()
         self._idle_event = self._refresh_event = None
         self._hide_idle_warning()
-        self.flow_host.close("kiosk stopping")
+        self.flow_host.close("kiosk stopping", then=lambda: None)
         self.voice.stop()
 
     def _update_units(self, *_args: object) -> None:
@@ -261,13 +261,15 @@ class KioskApp(App):
     def end_session(self, reason: str) -> None:
         """Wipe everything personal and return to the home screen in the terminal's defaults."""
         self._hide_idle_warning()
-        self.flow_host.close(reason)
         if self.open_keypad is not None:
             self.open_keypad.dismiss(animation=False)
             self.open_keypad = None
         self.voice.stop()
-        self.session.wipe(reason)
-        self._apply_session_preferences()
         if self.screens is not None:
             self.screens.current = HOME
         self.idle.touch()
+        self.flow_host.close(reason, then=lambda: self._wipe(reason))
+
+    def _wipe(self, reason: str) -> None:
+        self.session.wipe(reason)
+        self._apply_session_preferences()

@@ -5,7 +5,7 @@ forwards touches, speaks each new instruction, and ends the session when the flo
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from kivy.clock import Clock
 
@@ -34,14 +34,20 @@ class FlowHost:
         self.model: ScreenModel | None = None
         self._spoken = ""
         self._auto_finish = None
+        self._closing = False
 
     @property
     def active(self) -> bool:
         return self.runner is not None
 
+    @property
+    def closing(self) -> bool:
+        """A flow is still finishing its last event; no new service may start until it has."""
+        return self._closing
+
     def start(self, service_id: str) -> None:
         runtime = self.app.backstage.runtime
-        if runtime is None:
+        if runtime is None or self._closing:
             return
         flow = registry.entry(service_id).load_flow()(runtime.flow_context())
         self.runner = FlowRunner(flow, self._show, self._failed,
@@ -63,16 +69,24 @@ class FlowHost:
     def cancel(self) -> None:
         self.app.end_session("cancelled by the citizen")
 
-    def close(self, reason: str) -> None:
-        """The session ends (cancel, timeout, finish): let the flow release what it holds."""
+    def close(self, reason: str, then: Callable[[], None]) -> None:
+        """The session ends (cancel, timeout, finish): the flow gets a Cancel to release what it
+        holds (refund, card), and `then` (the wipe) runs once the flow's thread has let go."""
         if self._auto_finish is not None:
             self._auto_finish.cancel()
             self._auto_finish = None
-        if self.runner is not None:
-            self.runner.close(Cancel(reason))
-            self.runner = None
         self.model = None
         self._spoken = ""
+        runner, self.runner = self.runner, None
+        if runner is None:
+            then()
+            return
+        self._closing = True
+
+        def closed() -> None:
+            self._closing = False
+            then()
+        runner.close(Cancel(reason), on_closed=closed)
 
     def camera_frame(self):
         runtime = self.app.backstage.runtime

@@ -39,6 +39,7 @@ class FlowRunner:
         self._events: queue.Queue[Event | None] = queue.Queue()
         self._stopped = threading.Event()
         self._muted = False
+        self._on_closed: Callable[[], None] | None = None
         self._worker = threading.Thread(target=self._work, name=f"flow-{flow.name}", daemon=True)
         self._ticker = threading.Thread(target=self._tick, name=f"tick-{flow.name}", daemon=True)
         flow.subscribe(self._view_changed)
@@ -54,12 +55,17 @@ class FlowRunner:
         if not self._stopped.is_set():
             self._events.put(event)
 
-    def close(self, final: Event) -> None:
+    def close(self, final: Event, on_closed: Callable[[], None] | None = None) -> None:
         """Hand the flow one last event (a Cancel: refund, release the card) and let the worker
-        end after it, without waiting and without drawing any more views."""
+        end after it, without drawing any more views. `on_closed` runs on the UI thread once
+        the worker has finished, so the session is wiped only when no flow code still reads it."""
         self._muted = True
+        self._on_closed = on_closed
         self._events.put(final)
         self._events.put(None)
+        if not self._worker.is_alive() and on_closed is not None:
+            self._on_closed = None
+            self._deliver(on_closed)
 
     def stop(self) -> None:
         self._stopped.set()
@@ -76,6 +82,14 @@ class FlowRunner:
             self._deliver(lambda: self._on_view(view))
 
     def _work(self) -> None:
+        try:
+            self._handle_events()
+        finally:
+            closed, self._on_closed = self._on_closed, None
+            if closed is not None:
+                self._deliver(closed)
+
+    def _handle_events(self) -> None:
         while True:
             event = self._events.get()
             if event is None or self._stopped.is_set():
