@@ -82,6 +82,9 @@ S = PhotoState
 class IdPhotoFlow(Flow[PhotoState]):
     name = FLOW_NAME
     STEPS = 4
+    # Live guidance judges one camera frame per tick: 15 a second keeps the prompt and the
+    # countdown in step with the citizen's movements (the guidance takes ~10 ms a frame).
+    TICK_SECONDS: ClassVar[float] = 1 / 15
     TRANSITIONS: ClassVar[Mapping[PhotoState, frozenset[PhotoState]]] = {
         S.CARD: frozenset({S.FACE, S.LIVE, S.REFUSED, S.CANCELLED}),
         S.FACE: frozenset({S.LIVE, S.REFUSED, S.CANCELLED}),

@@ -107,7 +107,9 @@ class FlowRunner:
                 return
 
     def _tick(self) -> None:
-        while not self._stopped.wait(TICK_SECONDS):
+        # A flow may ask for faster ticks (the photo flow judges camera frames on each one).
+        interval = getattr(self.flow, "TICK_SECONDS", TICK_SECONDS)
+        while not self._stopped.wait(interval):
             if self.flow.finished:
                 return
             self._events.put(Tick())
