@@ -498,6 +498,11 @@ class HeartbeatRequest(Model):
         ("terminalId", required(Text)),
         ("sentAt", required(DateTime)),
         ("device", optional(DeviceState, UNBOUNDED)),
+        ("paperLow", optional(Boolean)),
+        ("softwareVersion", optional(Text)),
+        ("configVersion", optional(Text)),
+        ("lastTransactionAt", optional(DateTime)),
+        ("outboxLength", optional(Int)),
     ]
 
 

@@ -77,6 +77,10 @@ CREATE TABLE IF NOT EXISTS terminals (
 CREATE TABLE IF NOT EXISTS heartbeats (
     id INTEGER PRIMARY KEY AUTOINCREMENT, terminal_id TEXT NOT NULL, sent_at TEXT NOT NULL,
     received_at TEXT NOT NULL, devices TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS terminal_status (
+    terminal_id TEXT PRIMARY KEY, sent_at TEXT NOT NULL, received_at TEXT NOT NULL,
+    devices TEXT NOT NULL, paper_low INTEGER, software_version TEXT, config_version TEXT,
+    last_transaction_at TEXT, outbox_length INTEGER);
 CREATE TABLE IF NOT EXISTS transactions (
     terminal_id TEXT NOT NULL, transaction_id TEXT NOT NULL, service TEXT NOT NULL,
     outcome TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT NOT NULL,

@@ -36,7 +36,19 @@ def heartbeat(env: CallEnv, req: Any) -> m.HeartbeatAck:
                    (req.terminalId, iso(env.now)))
     env.db.execute("INSERT INTO heartbeats (terminal_id, sent_at, received_at, devices) VALUES (?, ?, ?, ?)",
                    (req.terminalId, iso(req.sentAt), iso(env.now), json.dumps(devices, ensure_ascii=False)))
+    _remember_status(env, req, devices)
     return m.HeartbeatAck(receivedAt=env.now)
+
+
+def _remember_status(env: CallEnv, req: Any, devices: list[dict[str, Any]]) -> None:
+    """The latest heartbeat of each terminal, as the hall dashboard shows it (backend/dashboard.py).
+    Outbox delivery keeps a terminal's heartbeats in order, so the last one received is its newest."""
+    env.db.execute(
+        "INSERT OR REPLACE INTO terminal_status (terminal_id, sent_at, received_at, devices, paper_low, "
+        "software_version, config_version, last_transaction_at, outbox_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (req.terminalId, iso(req.sentAt), iso(env.now), json.dumps(devices, ensure_ascii=False),
+         None if req.paperLow is None else int(req.paperLow), req.softwareVersion, req.configVersion,
+         iso(req.lastTransactionAt) if req.lastTransactionAt is not None else None, req.outboxLength))
 
 
 def report_transaction(env: CallEnv, req: Any) -> m.ReportAck:

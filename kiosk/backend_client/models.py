@@ -229,6 +229,12 @@ class DeviceState:
 class Heartbeat:
     sent_at: dt.datetime
     devices: tuple[DeviceState, ...] = wire("device", default=())
+    # Optional since the hall dashboard (contract v1 addition); None = not sent.
+    paper_low: bool | None = None
+    software_version: str | None = None
+    config_version: str | None = None
+    last_transaction_at: dt.datetime | None = None
+    outbox_length: int | None = None
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,8 @@ BODIES: dict[str, dict[str, Any]] = {
                          "contractVersion": "1.0"},
     "Heartbeat": {"requestId": REQUEST_ID, **to_wire(mo.Heartbeat(AT, (
         mo.DeviceState("printer", DeviceStatus.PAPER_LOW, "roll almost empty"),
-        mo.DeviceState("idcard", DeviceStatus.READY))))},
+        mo.DeviceState("idcard", DeviceStatus.READY)), paper_low=True, software_version="0.1.0",
+        config_version="cfg-3a7bd3e2360a", last_transaction_at=AT - dt.timedelta(minutes=5), outbox_length=2))},
     "ReportTransaction": {"requestId": REQUEST_ID, "transaction": to_wire(mo.TransactionReport(
         "TX-0001", mo.ServiceKind.ENDORSEMENT, mo.TransactionOutcome.COMPLETED, AT, AT + dt.timedelta(minutes=3),
         amount=Decimal("15.00"), payment_id="PAY-0A1B2C3D4E5F60718293",
