@@ -98,15 +98,26 @@ def operations(client: BackendClient) -> dict[str, Callable[[], object]]:
     }
 
 
-def latency(call: Callable[[], object], count: int) -> tuple[float, float]:
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of another process (Linux /proc), to price the server's side."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def latency(call: Callable[[], object], count: int, server_pid: int) -> tuple[float, float, float, float]:
+    """Median and p99 wall time, and the client's and the server's CPU per call (ms).
+    The CPU figures hardly move when other work loads the machine; the wall times do."""
     for _ in range(min(20, count)):
         call()  # warm the connection pool and caches
     samples = []
+    client_cpu, server_cpu = time.thread_time(), process_cpu_seconds(server_pid)
     for _ in range(count):
         started = time.perf_counter()
         call()
         samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), percentile(samples, 0.99)
+    client_cpu = (time.thread_time() - client_cpu) * 1000 / count
+    server_cpu = (process_cpu_seconds(server_pid) - server_cpu) * 1000 / count
+    return statistics.median(samples), percentile(samples, 0.99), client_cpu, server_cpu
 
 
 def throughput(url: str, clients: int, seconds: float, pick: Callable[[BackendClient], Callable[[], object]]) -> float:
@@ -143,13 +154,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         process, url = start_server(Path(scratch) / "bench.sqlite3")
         try:
+            print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
             first, median = construction(url)
             print(f"client construction (local WSDL + XSD, 20 builds): first {first:.1f} ms, median {median:.1f} ms")
-            print(f"\nper-call latency, one client, {args.calls} calls each (ms):")
-            print(f"  {'operation':34} {'median':>7} {'p99':>7}")
+            print(f"\nper-call latency, one client, {args.calls} calls each (ms; CPU per call of each side):")
+            print(f"  {'operation':34} {'median':>7} {'p99':>7} {'client':>7} {'server':>7}")
             for name, call in operations(make_client(url)).items():
-                med, p99 = latency(call, args.calls)
-                print(f"  {name:34} {med:7.2f} {p99:7.2f}")
+                med, p99, client_cpu, server_cpu = latency(call, args.calls, process.pid)
+                print(f"  {name:34} {med:7.2f} {p99:7.2f} {client_cpu:7.2f} {server_cpu:7.2f}")
             print(f"\nthroughput, {args.clients} concurrent clients, {args.seconds:.0f} s each (calls/s):")
             runs = {
                 "Ping (trivial)": lambda c: c.ping,
