@@ -121,6 +121,7 @@ class Journal:
         self._clock = clock
         self._lock = threading.Lock()
         self._observers: list[Callable[[str, str, Phase], None]] = []
+        self._close_observers: list[Callable[[str, TxnStatus], None]] = []
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
@@ -137,6 +138,14 @@ class Journal:
 
     def remove_observer(self, observer: Callable[[str, str, Phase], None]) -> None:
         self._observers.remove(observer)
+
+    def add_close_observer(self, observer: Callable[[str, TxnStatus], None]) -> None:
+        """Call `observer(txn_id, status)` after a transaction's new status is committed. The
+        fleet link (kiosk/fleet.py) reports finished transactions to the back end this way."""
+        self._close_observers.append(observer)
+
+    def remove_close_observer(self, observer: Callable[[str, TxnStatus], None]) -> None:
+        self._close_observers.remove(observer)
 
     def _write(self, sql: str, params: tuple) -> None:
         with self._lock:
@@ -199,6 +208,8 @@ class Journal:
     def close_transaction(self, txn_id: str, status: TxnStatus, note: str = "") -> None:
         self._write("UPDATE transactions SET status = ?, note = ?, updated = ? WHERE id = ?",
                     (status.value, note, self._clock(), txn_id))
+        for observer in list(self._close_observers):
+            observer(txn_id, status)
 
     # ----- reading -----
     def get(self, txn_id: str) -> Transaction:

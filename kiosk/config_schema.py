@@ -9,6 +9,7 @@ from __future__ import annotations
 from backend.config_schema import BACKEND_SCHEMA
 from devices.config_schema import DEVICES_SCHEMA
 from flows.config_schema import FLOWS_SCHEMA
+from kiosk.hall_schema import HALL_SCHEMA
 from kiosk.schema import Field, Schema
 from photo.config_schema import PHOTO_SCHEMA
 
@@ -60,4 +61,5 @@ ROOT_SCHEMA: Schema = {
     "devices": DEVICES_SCHEMA,
     "photo": PHOTO_SCHEMA,
     "flows": FLOWS_SCHEMA,
+    "hall": HALL_SCHEMA,
 }

@@ -31,6 +31,8 @@ class Runtime:
     journal: Journal
     session: Session
     embedded_backend: Any = None  # backend.embedded.EmbeddedBackend when [backend] mode = "embedded"
+    fleet: Any = None  # kiosk.fleet.FleetLink: registration, heartbeats, transaction reports
+    outbox: Any = None  # kiosk.backend_client.outbox.Outbox the fleet link queues into
     _closed: bool = field(default=False, repr=False)
 
     def flow_context(self) -> FlowContext:
@@ -46,6 +48,9 @@ class Runtime:
             return
         self._closed = True
         self.session.wipe("kiosk stopping")
+        if self.fleet is not None:
+            self.fleet.stop()
+            self.outbox.close()
         self.devices.close()
         self.backend.close()
         self.journal.close()
@@ -53,8 +58,10 @@ class Runtime:
             self.embedded_backend.stop()
 
 
-def start_runtime(config: Config, start_device_polling: bool = True, session: Session | None = None) -> Runtime:
-    """Start the back end (embedded or remote client), every device, the journal and a session."""
+def start_runtime(config: Config, start_device_polling: bool = True, session: Session | None = None,
+                  start_fleet: bool = True) -> Runtime:
+    """Start the back end (embedded or remote client), every device, the journal and a session;
+    then (start_fleet) the fleet link: registration, heartbeats and transaction reports."""
     embedded = None
     endpoint = None
     if config["backend"]["mode"] == "embedded":
@@ -75,6 +82,14 @@ def start_runtime(config: Config, start_device_polling: bool = True, session: Se
         raise
     runtime = Runtime(config, backend, devices, journal, session or new_session(config), embedded)
     _recover_unfinished(runtime)
+    if start_fleet:
+        from kiosk.fleet import start_fleet_link
+
+        try:
+            runtime.fleet, runtime.outbox = start_fleet_link(config, backend, journal, devices.states)
+        except BaseException:
+            runtime.close()
+            raise
     return runtime
 
 
