@@ -349,11 +349,12 @@ def touch(tap, frames):
 
 # ----- the endorsement and fines screens (tests/ui/test_endorsement_screens.py, test_fines_screens.py) -----
 @pytest.fixture()
-def money_kiosk(flow_app):
+def money_kiosk(flow_app, wait_for):
     """The module's kiosk on its home screen with no card anywhere (a fresh permit card store
-    starts with a card in the slot); left the same way."""
+    starts with a card in the slot), any flow closed and its session wiped; left the same way."""
     def clear() -> None:
         flow_app.end_session("test boundary")
+        wait_for(lambda: not flow_app.flow_host.closing, "the last flow to close", flow_app)
         simulators = flow_app.backstage.runtime.simulators
         simulators["idcard"].remove_card()
         simulators["permit"].remove_card()
@@ -379,8 +380,12 @@ def shows(wait_for):
     return wait
 
 
+# A tap inside a scroll view reaches the tile 0.2 s after the finger lifts (Kivy's ScrollView).
+TAP_SECONDS = 2.0
+
+
 @pytest.fixture()
-def citizen(tap, frames):
+def citizen(tap, frames, wait_for):
     """What a citizen reads on a flow screen and touches there, found by the flow's own names
     (its actions, its option values); a tile in a scroll view is scrolled into view first."""
     from kivy.uix.scrollview import ScrollView
@@ -400,17 +405,28 @@ def citizen(tap, frames):
 
         @staticmethod
         def touch(widget) -> None:
+            """Tap `widget` and wait until it has taken the tap (a scroll view hands a tap to
+            the tile under it a moment later); fails if it never does."""
             scroller = widget.parent
-            while scroller is not None and not isinstance(scroller, ScrollView):
-                scroller = scroller.parent
-            if scroller is not None:
+            while scroller is not None and not isinstance(scroller, ScrollView) and scroller.parent is not scroller:
+                scroller = scroller.parent  # (the window is its own parent)
+            if isinstance(scroller, ScrollView):
                 scroller.scroll_to(widget, padding=10, animate=False)
                 frames(2)
-            tap(widget)
+            released: list[object] = []
+            widget.bind(on_release=released.append)
+            try:
+                tap(widget)
+                wait_for(lambda: bool(released), f"{type(widget).__name__} {getattr(widget, 'text', '')!r} "
+                                                 "to take the tap", seconds=TAP_SECONDS)
+            finally:
+                widget.unbind(on_release=released.append)
 
         @staticmethod
-        def tile(screen, value):
-            tiles = [w for w in widgets_of(screen, "OptionTile") if w.option.value == value]
+        def tile(screen, value, action: str | None = None):
+            """The tile sending `value` (and `action`, when several tiles send the same value)."""
+            tiles = [w for w in widgets_of(screen, "OptionTile")
+                     if w.option.value == value and action in (None, w.option.action)]
             assert tiles, f"no tile {value!r}; tiles: {[w.option.value for w in widgets_of(screen, 'OptionTile')]}"
             return tiles[0]
 
