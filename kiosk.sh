@@ -20,6 +20,8 @@ DEBIAN_PACKAGES=(
   gcc libc6-dev
   # libusb for USB receipt printers (pyusb).
   libusb-1.0-0
+  # Headless Chromium and its WebDriver: the hall dashboard is tested in a real browser.
+  chromium chromium-driver
 )
 
 say() { printf '[kiosk.sh] %s\n' "$*" >&2; }

@@ -48,4 +48,10 @@ BACKEND_SCHEMA: Schema = {
                                         minimum=0, maximum=86400),
     "reference_public_url": Field(str, "Reference back end: base URL put in payment QR codes ('' = the "
                                        "address the kiosk reached it at); set it so phones can open the page."),
+    "reference_dashboard_password_hash": Field(str, "Reference back end: scrypt hash of the hall dashboard's "
+                                                    "password (/hall/), made with `python main.py dashboard "
+                                                    "hash-password` ('' = the dashboard is closed).", secret=True),
+    "reference_dashboard_stale_seconds": Field(float, "Reference back end: the hall dashboard shows a terminal "
+                                                      "as stale when its last heartbeat is older than this.",
+                                               minimum=10, maximum=86400),
 }

@@ -17,6 +17,8 @@ class ServerSettings:
     public_url: str = ""  # base of payment-page URLs; "" = the address the request came to
     wsse_username: str = ""  # non-empty: every request must carry this UsernameToken
     wsse_password: str = ""
+    dashboard_password_hash: str = ""  # scrypt hash of the hall dashboard's password; "" = dashboard closed
+    dashboard_stale_seconds: float = 180.0  # a terminal silent this long is shown as stale
 
     @classmethod
     def from_config(cls, backend: Mapping[str, Any]) -> "ServerSettings":
@@ -29,4 +31,6 @@ class ServerSettings:
             public_url=backend["reference_public_url"],
             wsse_username=backend["wsse_username"],
             wsse_password=backend["wsse_password"],
+            dashboard_password_hash=backend["reference_dashboard_password_hash"],
+            dashboard_stale_seconds=float(backend["reference_dashboard_stale_seconds"]),
         )

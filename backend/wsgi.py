@@ -4,6 +4,7 @@
     GET  /soap?wsdl       the shipped, hand-written WSDL (not spyne's generated one)
     GET  /kiosk-v1.xsd    its schema (the WSDL imports it by this relative name)
     GET  /pay/<id>        the simulated payment provider's page (POST pays or declines)
+    GET  /hall/           the hall dashboard, behind a login (backend/dashboard.py)
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from spyne.server.wsgi import WsgiApplication
 
 from backend.app import BackendApp
 from backend.contract import WSDL_PATH, XSD_PATH
+from backend.dashboard import HALL_PATH, HallDashboard
 from backend.handlers.payments import PAY_PAGE_PATH
 from backend.paypage import PayPage
 from backend.soap import build_application
@@ -27,6 +29,7 @@ class BackendWsgi:
     def __init__(self, backend: BackendApp) -> None:
         self._soap = WsgiApplication(build_application(backend))
         self._pay = PayPage(backend.store, backend.settings)
+        self.hall = HallDashboard(backend.store, backend.settings)
         self._wsdl = WSDL_PATH.read_bytes()
         self._xsd = XSD_PATH.read_bytes()
 
@@ -40,6 +43,8 @@ class BackendWsgi:
             return _send(start_response, self._xsd, "text/xml; charset=utf-8")
         if path.startswith(PAY_PAGE_PATH) and method in ("GET", "POST"):
             return self._pay(environ, start_response)
+        if path.startswith(HALL_PATH.rstrip("/")):
+            return self.hall(environ, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
         return [b"not found; the SOAP endpoint is /soap"]
 

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "photo.cli",
     "flows.selftest_cli",
     "backend.cli",
+    "backend.dashboard_cli",
     "flows.cli",
     "kiosk.screenshots",
 )

@@ -1,0 +1,303 @@
+"""The hall dashboard: which terminal is out of paper, offline or silent, at a glance.
+
+Server-rendered HTML from the reference back end's own tables (no script, no build step),
+served by the same WSGI app as the SOAP endpoint:
+
+    GET  /hall/         the terminals (login first); refreshes itself every 30 s
+    GET  /hall/login    the login form; POST checks the password
+    POST /hall/logout   ends the session
+
+One row per terminal that registered or sent a heartbeat: its state, device states, paper,
+last heartbeat age, outbox backlog, versions and today's transactions per service (hall day,
+UTC+8). A terminal whose last heartbeat is older than `dashboard_stale_seconds` is stale
+and highlighted. Read-only: nothing on the page changes anything. Every value is escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import logging
+import urllib.parse
+from dataclasses import dataclass, field
+from http.cookies import CookieError, SimpleCookie
+from typing import Any, Callable, Iterable, Mapping
+
+from backend.dashboard_auth import Sessions, verify_password
+from backend.settings import ServerSettings
+from backend.store import Store
+from backend.timeutil import HALL_TIMEZONE, hall_day, parse, utc_now
+
+log = logging.getLogger(__name__)
+
+StartResponse = Callable[..., Any]
+
+HALL_PATH = "/hall/"
+LOGIN_PATH = HALL_PATH + "login"
+LOGOUT_PATH = HALL_PATH + "logout"
+COOKIE_NAME = "hall_session"
+REFRESH_SECONDS = 30
+MAX_FORM_BYTES = 4096
+# Device states a service can still use (devices/base.py DeviceStatus.usable), as on the wire.
+USABLE_DEVICE_STATES = frozenset({"READY", "BUSY", "NO_CARD", "PAPER_LOW"})
+SERVICES = ("APPLICATION_FORM", "ID_PHOTO", "ENDORSEMENT", "TRAFFIC_FINES", "PROGRESS", "APPOINTMENT")
+SERVICE_LABELS = {"APPLICATION_FORM": "表格 Form", "ID_PHOTO": "照相 Photo", "ENDORSEMENT": "签注 Endorse",
+                  "TRAFFIC_FINES": "交罚 Fines", "PROGRESS": "进度 Progress", "APPOINTMENT": "预约 Appt"}
+SECURITY_HEADERS = [
+    ("Cache-Control", "no-store"),
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Content-Security-Policy",
+     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
+]
+
+
+class TerminalState:
+    OK = "ok"
+    ATTENTION = "attention"  # heard recently, but a device is down or the paper is low
+    STALE = "stale"  # silent longer than the threshold
+    NEVER_HEARD = "never heard"  # registered, no heartbeat yet
+
+
+@dataclass(frozen=True)
+class TerminalView:
+    terminal_id: str
+    hall_name: str | None = None
+    software_version: str | None = None
+    config_version: str | None = None
+    last_heartbeat_at: dt.datetime | None = None
+    devices: tuple[tuple[str, str], ...] = ()  # (kind, status as on the wire)
+    paper_low: bool | None = None
+    outbox_length: int | None = None
+    last_transaction_at: dt.datetime | None = None
+    today: Mapping[str, int] = field(default_factory=dict)  # service -> transactions finished today
+
+    def age_seconds(self, now: dt.datetime) -> float | None:
+        return None if self.last_heartbeat_at is None else max(0.0, (now - self.last_heartbeat_at).total_seconds())
+
+    def state(self, now: dt.datetime, stale_seconds: float) -> str:
+        age = self.age_seconds(now)
+        if age is None:
+            return TerminalState.NEVER_HEARD
+        if age > stale_seconds:
+            return TerminalState.STALE
+        if self.paper_low or any(status not in USABLE_DEVICE_STATES for _, status in self.devices):
+            return TerminalState.ATTENTION
+        return TerminalState.OK
+
+
+def terminal_views(store: Store, now: dt.datetime) -> list[TerminalView]:
+    """Every known terminal with its latest heartbeat and today's transactions, by terminal id."""
+    with store.read() as db:
+        terminals = db.execute(
+            "SELECT t.terminal_id, t.hall_name, t.software_version AS registered_version, t.last_heartbeat_at, "
+            "s.devices, s.paper_low, s.software_version, s.config_version, s.last_transaction_at, s.outbox_length "
+            "FROM terminals t LEFT JOIN terminal_status s ON s.terminal_id = t.terminal_id "
+            "ORDER BY t.terminal_id").fetchall()
+        counts = db.execute("SELECT terminal_id, service, COUNT(*) AS n FROM transactions WHERE hall_day = ? "
+                            "GROUP BY terminal_id, service", (hall_day(now).isoformat(),)).fetchall()
+    today: dict[str, dict[str, int]] = {}
+    for row in counts:
+        today.setdefault(row["terminal_id"], {})[row["service"]] = row["n"]
+    return [TerminalView(
+        terminal_id=row["terminal_id"], hall_name=row["hall_name"],
+        software_version=row["software_version"] or row["registered_version"], config_version=row["config_version"],
+        last_heartbeat_at=parse(row["last_heartbeat_at"]),
+        devices=tuple((d["kind"], d["status"]) for d in json.loads(row["devices"] or "[]")),
+        paper_low=None if row["paper_low"] is None else bool(row["paper_low"]),
+        outbox_length=row["outbox_length"], last_transaction_at=parse(row["last_transaction_at"]),
+        today=today.get(row["terminal_id"], {})) for row in terminals]
+
+
+# ----- rendering (pure functions: tested without a server) -----
+
+_STYLE = """
+body { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; margin: 1.5em; color: #1a1a1a; }
+h1 { font-size: 1.5em; margin: 0 0 .2em; }
+.meta { color: #555; margin: 0 0 1em; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #bbb; padding: .35em .5em; text-align: left; vertical-align: top; }
+th { background: #eef1f5; }
+tr.stale td { background: #ffe3e0; }
+tr.stale .state, tr.never-heard .state { color: #a40000; font-weight: bold; }
+tr.attention .state { color: #8a5300; font-weight: bold; }
+.device-down { color: #a40000; font-weight: bold; }
+.num { text-align: right; }
+form.inline { display: inline; }
+.error { color: #a40000; font-weight: bold; }
+"""
+
+_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">{refresh}
+<title>{title}</title>
+<style>{style}</style></head><body>
+{body}
+</body></html>
+"""
+
+
+def page(title: str, body: str, refresh: bool = False) -> str:
+    refresh_tag = f'\n<meta http-equiv="refresh" content="{REFRESH_SECONDS}">' if refresh else ""
+    return _PAGE.format(title=html.escape(title), style=_STYLE, body=body, refresh=refresh_tag)
+
+
+def render_login(error: str = "") -> str:
+    message = f'<p class="error" id="login-error">{html.escape(error)}</p>' if error else ""
+    body = f"""<h1>大厅自助机监控 Hall terminals</h1>
+<p class="meta">请登录 Please log in</p>{message}
+<form method="post" action="{LOGIN_PATH}">
+<label for="password">密码 Password</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required autofocus>
+<button type="submit" id="login">登录 Log in</button>
+</form>"""
+    return page("登录 Log in - Hall terminals", body)
+
+
+def render_closed() -> str:
+    return page("Hall terminals", "<h1>Hall terminals</h1><p>The dashboard is closed: set "
+                "[backend] reference_dashboard_password_hash (python main.py dashboard hash-password).</p>")
+
+
+def render_terminals(views: Iterable[TerminalView], now: dt.datetime, stale_seconds: float) -> str:
+    views = list(views)
+    rows = "\n".join(_row(view, now, stale_seconds) for view in views) or \
+        '<tr><td colspan="11">还没有自助机报到 No terminal has registered yet</td></tr>'
+    headers = "".join(f'<th>{html.escape(SERVICE_LABELS[s])}</th>' for s in SERVICES)
+    stale = sum(v.state(now, stale_seconds) in (TerminalState.STALE, TerminalState.NEVER_HEARD) for v in views)
+    body = f"""<h1>大厅自助机监控 Hall terminals</h1>
+<p class="meta">{len(views)} terminal(s), {stale} stale or never heard;
+stale after {_duration(stale_seconds)} without a heartbeat. Updated {html.escape(_local(now))} (UTC+8).
+<form class="inline" method="post" action="{LOGOUT_PATH}"><button type="submit" id="logout">退出 Log out</button></form></p>
+<table id="terminals">
+<thead><tr><th>Terminal</th><th>State</th><th>Devices</th><th>Paper</th><th>Last heartbeat</th>
+<th>Outbox</th><th>Versions</th><th>Last transaction</th>{headers}</tr></thead>
+<tbody>
+{rows}
+</tbody></table>"""
+    return page("Hall terminals", body, refresh=True)
+
+
+def _row(view: TerminalView, now: dt.datetime, stale_seconds: float) -> str:
+    state = view.state(now, stale_seconds)
+    age = view.age_seconds(now)
+    devices = ", ".join(
+        f'<span class="{"device" if status in USABLE_DEVICE_STATES else "device-down"}">'
+        f'{html.escape(kind)}: {html.escape(status)}</span>' for kind, status in view.devices) or "-"
+    paper = "-" if view.paper_low is None else ("LOW" if view.paper_low else "ok")
+    versions = " / ".join(html.escape(v) for v in (view.software_version, view.config_version) if v) or "-"
+    counts = "".join(f'<td class="num">{view.today.get(s, 0)}</td>' for s in SERVICES)
+    name = f'<br><small>{html.escape(view.hall_name)}</small>' if view.hall_name else ""
+    return (f'<tr class="{state.replace(" ", "-")}" data-terminal="{html.escape(view.terminal_id, quote=True)}">'
+            f'<td>{html.escape(view.terminal_id)}{name}</td><td class="state">{html.escape(state)}</td>'
+            f'<td>{devices}</td><td>{paper}</td>'
+            f'<td>{"-" if age is None else html.escape(_duration(age)) + " ago"}</td>'
+            f'<td class="num">{"-" if view.outbox_length is None else view.outbox_length}</td>'
+            f'<td>{versions}</td><td>{html.escape(_local(view.last_transaction_at)) if view.last_transaction_at else "-"}</td>'
+            f'{counts}</tr>')
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+    return f"{seconds // 86400} days"
+
+
+def _local(moment: dt.datetime) -> str:
+    return moment.astimezone(HALL_TIMEZONE).strftime("%Y-%m-%d %H:%M:%S")
+
+
+# ----- the WSGI part -----
+
+class HallDashboard:
+    """Serves /hall/ for BackendWsgi."""
+
+    def __init__(self, store: Store, settings: ServerSettings, now: Callable[[], dt.datetime] = utc_now) -> None:
+        self._store = store
+        self._settings = settings
+        self._now = now
+        self.sessions = Sessions()
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ["REQUEST_METHOD"]
+        if not self._settings.dashboard_password_hash:
+            return _html(start_response, "503 Service Unavailable", render_closed())
+        token = _cookie(environ)
+        if path == LOGIN_PATH and method == "GET":
+            return _html(start_response, "200 OK", render_login())
+        if path == LOGIN_PATH and method == "POST":
+            return self._login(environ, start_response)
+        if path == LOGOUT_PATH and method == "POST":
+            self.sessions.close(token)
+            return _redirect(start_response, LOGIN_PATH, _session_cookie("", environ, expire=True))
+        if path in (HALL_PATH, HALL_PATH.rstrip("/")) and method == "GET":
+            if not self.sessions.valid(token):
+                return _redirect(start_response, LOGIN_PATH)
+            now = self._now()
+            body = render_terminals(terminal_views(self._store, now), now, self._settings.dashboard_stale_seconds)
+            return _html(start_response, "200 OK", body)
+        start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8"), *SECURITY_HEADERS])
+        return [b"not found"]
+
+    def _login(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if self.sessions.locked_out():
+            log.warning("hall dashboard: login refused, too many wrong passwords in the last minute")
+            return _html(start_response, "429 Too Many Requests",
+                         render_login("Too many wrong passwords: wait a minute. 错误次数过多，请稍后再试"))
+        password = _form(environ).get("password", "")
+        if not verify_password(password, self._settings.dashboard_password_hash):
+            self.sessions.failed()
+            log.info("hall dashboard: wrong password from %s", environ.get("REMOTE_ADDR", "?"))
+            return _html(start_response, "401 Unauthorized", render_login("Wrong password. 密码错误"))
+        log.info("hall dashboard: login from %s", environ.get("REMOTE_ADDR", "?"))
+        return _redirect(start_response, HALL_PATH, _session_cookie(self.sessions.open(), environ))
+
+
+def _html(start_response: StartResponse, status: str, body: str) -> Iterable[bytes]:
+    data = body.encode("utf-8")
+    start_response(status, [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(data))),
+                            *SECURITY_HEADERS])
+    return [data]
+
+
+def _redirect(start_response: StartResponse, location: str, cookie: str | None = None) -> Iterable[bytes]:
+    headers = [("Location", location), ("Content-Length", "0"), *SECURITY_HEADERS]
+    if cookie is not None:
+        headers.append(("Set-Cookie", cookie))
+    start_response("303 See Other", headers)
+    return [b""]
+
+
+def _session_cookie(token: str, environ: dict[str, Any], expire: bool = False) -> str:
+    """HttpOnly (no script reads it), SameSite=Strict (no other site sends it), Secure over https."""
+    parts = [f"{COOKIE_NAME}={token}", f"Path={HALL_PATH}", "HttpOnly", "SameSite=Strict"]
+    if environ.get("wsgi.url_scheme") == "https":
+        parts.append("Secure")
+    if expire:
+        parts.append("Max-Age=0")
+    return "; ".join(parts)
+
+
+def _cookie(environ: dict[str, Any]) -> str | None:
+    try:
+        jar = SimpleCookie(environ.get("HTTP_COOKIE", ""))
+    except CookieError:
+        return None
+    morsel = jar.get(COOKIE_NAME)
+    return morsel.value if morsel is not None else None
+
+
+def _form(environ: dict[str, Any]) -> dict[str, str]:
+    try:
+        length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_FORM_BYTES)
+    except ValueError:
+        return {}
+    raw = environ["wsgi.input"].read(length).decode("utf-8", "replace")
+    return {k: v[0] for k, v in urllib.parse.parse_qs(raw, keep_blank_values=True).items()}
