@@ -4,6 +4,8 @@ submissions that did not finish, and a way to settle them (flows/recovery.py's r
     journal list [--all] [--json]     unfinished (open or needing attention); --all: everything
     journal reconcile [--skip-recent SECONDS] [--json]
                                       settle open transactions against the configured back end
+    journal report --date YYYY-MM-DD [--print] [--json]
+                                      the daily close against the back end (flows/daily_report.py)
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                 "running and may be serving that citizen); default 0")
     reconcile.add_argument("--json", action="store_true", help="print what was done as JSON")
     reconcile.set_defaults(func=reconcile_command)
+    from flows.daily_report_cli import add_report_verb
+
+    add_report_verb(verbs)
 
 
 def list_command(args: argparse.Namespace) -> int:
