@@ -19,6 +19,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.config import Config
+from kiosk.config_watch import IdleConfigWatch
 from kiosk.i18n import Translator
 from kiosk.idle import IdlePhase, IdleTimer
 from kiosk.kivy_setup import design_size
@@ -123,6 +124,7 @@ class KioskApp(App):
         self._secret_taps = SecretTaps(time.monotonic)
         self._idle_event = None
         self._refresh_event = None
+        self.config_watch: IdleConfigWatch | None = None
         self._apply_session_preferences()
 
     # ----- rendering helpers used from .kv files -----
@@ -143,6 +145,7 @@ class KioskApp(App):
         self._update_units()
         self._idle_event = Clock.schedule_interval(self._poll_idle, IDLE_POLL_SECONDS)
         self._refresh_event = Clock.schedule_interval(self._refresh_home, HOME_REFRESH_SECONDS)
+        self.config_watch = IdleConfigWatch(self).start()  # a pushed hall file is taken at idle
         return self.screens
 
     def _refresh_home(self, *_args: object) -> None:
@@ -159,6 +162,8 @@ class KioskApp(App):
             if event is not None:
                 event.cancel()
         self._idle_event = self._refresh_event = None
+        if self.config_watch is not None:
+            self.config_watch.stop()
         self._hide_idle_warning()
         self.flow_host.close("kiosk stopping", then=lambda: None)
         self.voice.stop()

@@ -36,6 +36,7 @@ class BackgroundRuntime:
         self.health = None
         self.failure: BaseException | None = None
         self._thread: threading.Thread | None = None
+        self._rebuilding = False
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._start, name="runtime-start", daemon=True)
@@ -63,7 +64,30 @@ class BackgroundRuntime:
         return self.runtime is not None
 
     def ready(self) -> bool:
-        return self.runtime is not None
+        return self.runtime is not None and not self._rebuilding
+
+    def restart(self, config: Config) -> None:
+        """Rebuild the runtime with a new configuration (devices, back end), on a thread. Called
+        at an idle moment (kiosk/config_watch.py): services read "starting" until it is up again;
+        the session object stays the same."""
+        previous = self._thread
+        self._rebuilding = True
+        self.config = config
+
+        def rebuild() -> None:
+            if previous is not None:
+                previous.join()
+            old_runtime, old_health = self.runtime, self.health
+            self.runtime = self.health = self.failure = None
+            if old_health is not None:
+                old_health.stop()
+            if old_runtime is not None:
+                old_runtime.close()
+            self._start()
+            self._rebuilding = False
+
+        self._thread = threading.Thread(target=rebuild, name="runtime-restart", daemon=True)
+        self._thread.start()
 
     def backend_up(self) -> bool | None:
         return None if self.health is None else self.health.up

@@ -70,6 +70,10 @@ class Session:
         self.language, self.large_text, self.high_contrast = self._defaults
         self._new_id()
 
+    def set_defaults(self, language: str, large_text: bool = False, high_contrast: bool = False) -> None:
+        """New terminal defaults (a configuration reloaded at idle); taken by the next session."""
+        self._defaults = (language, large_text, high_contrast)
+
     @property
     def is_empty(self) -> bool:
         return not self.data and self._temp_dir is None
