@@ -376,8 +376,32 @@ def shows(wait_for):
                     and model == present(runner.flow.view()) and model.kind == kind and app.screens.current == kind)
         wait_for(drawn, f"{state!r} on the {kind} screen", app, seconds)
         wait_for(lambda: True, "tiles and rows laid out", app)
-        return app.screens.current_screen
+        screen = app.screens.current_screen
+        assert_sizes_for_older_citizens(app, screen)
+        return screen
     return wait
+
+
+# UX.md, in design pixels: buttons at least this tall, body text at least this large.
+MIN_TOUCH_TARGET = 90
+MIN_BODY_TEXT = 32
+
+
+def assert_sizes_for_older_citizens(app, screen) -> None:
+    """Every visible button on `screen` is a big enough target and every text big enough."""
+    from kivy.uix.behaviors import ButtonBehavior
+    from kivy.uix.label import Label
+
+    for widget in screen.walk(restrict=True):
+        shown = widget.opacity > 0 and widget.height > 0 and widget.width > 0
+        if not shown:
+            continue
+        if isinstance(widget, ButtonBehavior) and not widget.disabled:
+            assert widget.height >= MIN_TOUCH_TARGET * app.u - 0.5, \
+                f"{type(widget).__name__} {getattr(widget, 'text', '')!r} is {widget.height / app.u:.0f} px tall"
+        if isinstance(widget, Label) and widget.text.strip():
+            assert widget.font_size >= MIN_BODY_TEXT * app.fu - 0.01, \
+                f"{widget.text!r} is drawn at {widget.font_size / app.fu:.0f} px"
 
 
 # A tap inside a scroll view reaches the tile 0.2 s after the finger lifts (Kivy's ScrollView).
