@@ -1,0 +1,179 @@
+"""The home screen with the kiosk pointed at a reference back end running in its own process
+([backend] mode = "remote", a fixed free port): the back end stops -> every service that needs
+it reads "temporarily unavailable"; it starts again -> they come back by themselves. The
+printer running out of paper greys only the services that print; the others stay offered.
+The terminal also registered and sent its heartbeat to that back end."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from devices.printer.status import PaperLevel
+from flows import registry
+from kiosk.availability import REASON_BACKEND_DOWN, REASON_DEVICE
+from kiosk.config import PROJECT_ROOT, load_config
+
+APP_CONFIG = """
+[terminal]
+id = "HALL-OFFLINE-01"
+data_dir = "{data}"
+window_scale = 0.5
+[logging]
+folder = "{data}/log"
+[ui]
+voice = false
+[flows]
+journal = "{data}/journal.sqlite3"
+[backend]
+mode = "remote"
+url = "http://127.0.0.1:{port}/soap"
+retries = 0
+connect_timeout_seconds = 0.5
+operation_timeout_seconds = 3.0
+outbox_backoff_seconds = 0.1
+outbox_backoff_max_seconds = 0.5
+"""
+BACKEND_START_SECONDS = 20.0  # a fresh interpreter imports spyne and seeds the demo data
+RUNTIME_START_SECONDS = 30.0
+WAIT_SECONDS = 10.0
+PRINTING_SERVICES = {s for s in registry.built_services() if "printer" in registry.entry(s).devices}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class BackendProcess:
+    """`python main.py backend` in its own process on a fixed port, stopped and started again."""
+
+    def __init__(self, folder: Path, port: int) -> None:
+        self.db, self.port = folder / "reference.sqlite3", port
+        self.log = folder / "backend.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "main.py", "backend", "--port", str(self.port), "--db", str(self.db)],
+                cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + BACKEND_START_SECONDS
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text(errors="replace")[-2000:]
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError(f"the back end did not listen within {BACKEND_START_SECONDS} s")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        self.process = None
+
+
+@pytest.fixture(scope="module")
+def offline_kiosk(ui_config, ui_simulator_cache, tmp_path_factory):
+    from kivy.base import EventLoop
+    from kivy.core.window import Window
+
+    from kiosk.launcher import build_app
+
+    data = tmp_path_factory.mktemp("offline-kiosk")
+    (data / "simulators").symlink_to(ui_simulator_cache, target_is_directory=True)
+    backend = BackendProcess(tmp_path_factory.mktemp("offline-backend"), free_port())
+    backend.start()
+    override = data / "terminal.toml"
+    override.write_text(APP_CONFIG.format(data=data, port=backend.port), encoding="utf-8")
+    EventLoop.ensure_window()
+    app = build_app(load_config([override]))
+    root = app.build()
+    app.root = root
+    Window.add_widget(root)
+    app.backstage.start()
+    EventLoop.idle()
+    try:
+        assert app.backstage.wait(RUNTIME_START_SECONDS), f"runtime did not start: {app.backstage.failure!r}"
+        yield app, backend
+    finally:
+        Window.remove_widget(root)
+        EventLoop.idle()
+        app.dispatch("on_stop")
+        app.backstage.close()
+        backend.stop()
+
+
+def reasons(app) -> dict[str, str]:
+    home = app.screens.get_screen("home")
+    home.refresh_availability()
+    return {service: home.tile(service).reason_key for service in registry.built_services()}
+
+
+def wait_until(condition, what: str, frames) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {WAIT_SECONDS} s for {what}"
+        frames(1)
+        time.sleep(0.02)
+
+
+def test_services_grey_while_the_back_end_is_away_and_come_back_by_themselves(offline_kiosk, frames):
+    app, backend = offline_kiosk
+    health = app.backstage.health
+    assert set(reasons(app).values()) == {""}, "every built service is offered while the back end answers"
+
+    backend.stop()
+    assert health.check_now() is False  # what the health thread does every PING_INTERVAL_SECONDS
+    wait_until(lambda: set(reasons(app).values()) == {REASON_BACKEND_DOWN}, "every service greyed", frames)
+    frames(2)
+    shown = app.screens.get_screen("home").tile("progress").children[0].text
+    assert shown == app.t(REASON_BACKEND_DOWN) and "暂" in shown  # the reason as the citizen reads it
+    assert app.t(REASON_BACKEND_DOWN, "en").startswith("Temporarily unavailable")
+    app.start_service("progress")
+    assert not app.flow_host.active and app.screens.current == "home"
+
+    backend.start()
+    assert health.check_now() is True
+    wait_until(lambda: set(reasons(app).values()) == {""}, "every service offered again", frames)
+
+
+def test_printer_out_of_paper_greys_only_the_services_that_print(offline_kiosk, frames):
+    app, _backend = offline_kiosk
+    runtime = app.backstage.runtime
+    printer = runtime.simulators["printer"]
+    printer.set_paper(PaperLevel.OUT)
+    try:
+        runtime.devices.poll_once()  # what the device manager's thread does every few seconds
+        shown = reasons(app)
+        assert {s for s, reason in shown.items() if reason == REASON_DEVICE["printer"]} == PRINTING_SERVICES
+        assert all(shown[s] == "" for s in set(shown) - PRINTING_SERVICES), shown
+    finally:
+        printer.set_paper(PaperLevel.PRESENT)
+        runtime.devices.poll_once()
+    assert set(reasons(app).values()) == {""}
+
+
+def test_the_terminal_registered_and_its_heartbeat_reached_the_back_end(offline_kiosk, frames):
+    app, backend = offline_kiosk
+    fleet = app.backstage.runtime.fleet
+    fleet.beat_now()
+
+    def arrived() -> bool:
+        with sqlite3.connect(backend.db) as db:
+            registered = db.execute("SELECT software_version FROM terminals WHERE terminal_id = 'HALL-OFFLINE-01'"
+                                    " AND registered_at IS NOT NULL").fetchall()
+            status = db.execute("SELECT devices, config_version FROM terminal_status"
+                                " WHERE terminal_id = 'HALL-OFFLINE-01'").fetchall()
+        return bool(registered and status)
+    wait_until(arrived, "registration and a heartbeat at the back end", frames)
+    assert (app.backstage.config.data_dir / "backend" / "registration.json").exists()
