@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.runtime import start_runtime
 
     config = selftest_config(load_from_args(args, args.selftest_config))
+    _log_to_the_terminals_log(config)
     _forget_earlier_journal(config)
     try:
         runtime = start_runtime(config)
@@ -87,6 +88,17 @@ def _summary(config: Config, results: list[SelftestResult]) -> str:
     failed = sum(not r.passed for r in results)
     key = N_("selftest.some_failed") if failed or not results else N_("selftest.all_passed")
     return translator().translate(key, config["ui"]["default_language"], failed=failed, total=len(results))
+
+
+def _log_to_the_terminals_log(config: Config) -> None:
+    """The run leaves its trace in the terminal's own log (masked like the kiosk's), unless the
+    caller already set up logging (a test running the command in its own process)."""
+    import logging
+
+    from kiosk.logs import setup_logging
+
+    if not logging.getLogger().handlers:
+        setup_logging(config["logging"], config.path(config["logging"]["folder"]))
 
 
 def _forget_earlier_journal(config: Config) -> None:
