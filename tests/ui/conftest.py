@@ -408,6 +408,19 @@ def assert_sizes_for_older_citizens(app, screen) -> None:
 TAP_SECONDS = 2.0
 
 
+def settling(scroller, widget):
+    """A condition: true once `widget` stays where it was a frame ago and `scroller` glides no more."""
+    last: list[tuple[float, float] | None] = [None]
+
+    def settled() -> bool:
+        position = tuple(widget.to_window(*widget.pos))
+        still, last[0] = last[0] == position, position
+        gliding = any(effect is not None and abs(effect.velocity) > 0
+                      for effect in (scroller.effect_x, scroller.effect_y))
+        return still and not gliding
+    return settled
+
+
 @pytest.fixture()
 def citizen(tap, frames, wait_for):
     """What a citizen reads on a flow screen and touches there, found by the flow's own names
@@ -436,7 +449,9 @@ def citizen(tap, frames, wait_for):
                 scroller = scroller.parent  # (the window is its own parent)
             if isinstance(scroller, ScrollView):
                 scroller.scroll_to(widget, padding=10, animate=False)
-                frames(2)
+                # A scroll view whose content just changed size may still be gliding: a tile
+                # that moves between the finger going down and up takes no tap.
+                wait_for(settling(scroller, widget), "the scroll view to settle", seconds=TAP_SECONDS)
             released: list[object] = []
             widget.bind(on_release=released.append)
             try:
