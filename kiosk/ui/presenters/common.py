@@ -50,7 +50,9 @@ def frame(view: FlowView, kind: str, **content: Any) -> ScreenModel:
     error, its countdown, Cancel when the flow accepts it, Back when the flow accepts it, and
     a finished flow gets the one button that ends the session."""
     fields: dict[str, Any] = {
-        "instruction": instruction(view), "step": view.step, "steps": view.steps, "error": error(view),
+        # step 0 is a state outside the numbered steps (a refusal, cancelled): no step bar
+        "instruction": instruction(view), "step": view.step, "steps": view.steps if view.step else 0,
+        "error": error(view),
         "deadline": view.deadline, "can_cancel": accepts(view, CANCEL) and not view.finished,
         "back": Action(BACK, Text(MSG_BACK)) if accepts(view, BACK) else None,
         "finished": view.finished,

@@ -65,3 +65,8 @@ def test_refusal_without_a_hint_still_ends_with_one_button(make_view, rendered):
 def test_other_states_are_not_identity(make_view):
     assert identity_screen(make_view(FinesFlow, FState.LIST)) is None
     assert identity_screen(make_view(EndorsementFlow, EState.INSERT_PERMIT)) is None
+
+
+def test_a_refusal_is_outside_the_numbered_steps(make_view):
+    model = identity_screen(make_view(EndorsementFlow, EState.REFUSED, error_key="identity.card_expired"))
+    assert (model.step, model.steps) == (0, 0), "no 'step 0 of 5' bar"
