@@ -173,8 +173,13 @@ class Shooter:
             done = threading.Event()
             name = f"{lang}/{entry.service_id}-{len(seen):02d}-{view.state}.png"
 
+            # The scenario runs on a virtual clock; the screen counts down on the real one.
+            left = None if view.deadline is None else view.deadline - driver.clock()
+
             def draw() -> None:
                 model = present(view)
+                if left is not None:
+                    model = dataclasses.replace(model, deadline=time.monotonic() + left)
                 screen = self.app.screens.get_screen(model.kind)
                 screen.show(model)
                 self.app.screens.current = model.kind
