@@ -23,8 +23,8 @@ SPACE, DASH, MIDDLE_DOT = " ", "-", "·"
 KEY_ROWS: dict[str, tuple[str, ...]] = {
     "numeric": DIGIT_ROWS,
     "latin": (*LETTER_ROWS, SPACE),
-    "code": (DIGIT_LINE, *LETTER_ROWS, DASH),
-    "pinyin": (DIGIT_LINE, *LETTER_ROWS, MIDDLE_DOT),
+    "code": (DIGIT_LINE, *LETTER_ROWS[:2], LETTER_ROWS[2] + DASH),
+    "pinyin": (DIGIT_LINE, *LETTER_ROWS[:2], LETTER_ROWS[2] + MIDDLE_DOT),
 }
 # Candidates shown at once: big enough to touch, few enough to read; the rest are a page away.
 CANDIDATES_PER_PAGE = 6

@@ -66,6 +66,7 @@ class Row:
     label: Text
     value: Text
     edit: Action | None = None       # "change" next to a review row
+    large: bool = False              # the number the citizen must note (ticket, application number)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ class InfoRow(BoxLayout):
     value = StringProperty("")
     edit_label = StringProperty("")
     edit_action = ObjectProperty(None, allownone=True)
+    large = BooleanProperty(False)
 
     def edit(self) -> None:
         if self.edit_action is not None:

@@ -139,6 +139,8 @@ operation_timeout_seconds = 5.0
 """
 RUNTIME_START_SECONDS = 30.0  # the first start renders the camera scenes
 SCREEN_WAIT_SECONDS = 10.0
+STILL_FRAMES = 3
+STILL_FRAMES_LIMIT = 60
 # Real pause between frames while waiting for the flow's worker thread or a device.
 WAIT_PAUSE_SECONDS = 0.01
 
@@ -216,11 +218,15 @@ def flow_state(app) -> str | None:
 
 @pytest.fixture()
 def on_screen(wait_for):
-    """Wait until the flow is in `state` and its screen (of `kind`) shows the flow's latest view."""
+    """Wait until the flow is in `state` and its screen (of `kind`) shows the flow's latest view
+    (the flow changes state on its worker thread a moment before the screen shows it)."""
     def wait(app, state: str, kind: str | None = None, seconds: float = SCREEN_WAIT_SECONDS):
         def shown() -> bool:
             model = app.flow_host.model
-            return (flow_state(app) == state and model is not None
+            if flow_state(app) != state or model is None:
+                return False
+            view = app.flow_host.runner.flow.view()
+            return ((model.instruction.key, model.step) == (view.message_key, view.step)
                     and (kind is None or (model.kind == kind and app.screens.current == kind)))
         wait_for(shown, f"state {state!r} on the {kind or 'any'} screen", app, seconds)
         return app.screens.get_screen(app.screens.current)
@@ -343,6 +349,13 @@ def touch(tap, frames):
         if isinstance(parent, ScrollView):
             parent.scroll_to(widget, padding=10, animate=False)
             frames(2)
+        still, place = 0, None
+        for _ in range(STILL_FRAMES_LIMIT):  # a scroll view may still be settling (a bounce)
+            frames(1)
+            now = widget.to_window(*widget.center)
+            still, place = (still + 1, now) if now == place else (0, now)
+            if still >= STILL_FRAMES:
+                break
         tap(widget)
     return reach
 

@@ -122,8 +122,9 @@ def test_hk_macau_permit_by_post_in_english(app, start_service, on_screen, tap, 
     type_field(app, screen, "emergency_name", touch, find, keypad, wait_for, pinyin=(("wang", "王"), ("fang", "芳")))
     type_field(app, screen, "emergency_phone", touch, find, keypad, wait_for, digits="13900139000")
     touch(find.tile(screen, "retired"))
+    wait_for(lambda: any(o.value == "retired" and o.selected for o in model_of(app).options), "occupation", app)
     touch(find.tile(screen, "spouse"))
-    wait_for(lambda: sum(o.selected for o in model_of(app).options) == 2, "both choices", app)
+    wait_for(lambda: any(o.value == "spouse" and o.selected for o in model_of(app).options), "relationship", app)
     tap(find.action(screen, "next"))
     screen = on_screen(app, "delivery", "form")
 

@@ -64,6 +64,8 @@ def form(kiosk_app, frames):
     app.screens.current = "form"
     frames(3)
     yield app, screen, flow
+    if app.open_keypad is not None:
+        app.open_keypad.dismiss(animation=False)  # a keypad left open would sit over later tests
     runner.stop()
     app.flow_host.runner = None
 

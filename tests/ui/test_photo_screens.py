@@ -70,11 +70,11 @@ def test_retake_once_then_use_the_photo_in_chinese(app, start_service, on_screen
     screen = take_photo(app, on_screen, attempt=1)
     assert screen.instruction == app.t("photo_flow.review", "zh_CN")
     retake = find.action(screen, "retake")
-    assert retake.text == "重拍（还可拍 5 次）"
+    assert retake.text == "重新拍摄"
 
     tap(retake)
     screen = take_photo(app, on_screen, attempt=2)
-    assert find.action(screen, "retake").text == "重拍（还可拍 4 次）"
+    assert photo_rows(app)["screen.photo.row.photo"].values == {"attempt": 2, "limit": 6}
     accept_and_finish(app, screen, tap, find, on_screen, wait_for)
 
 

@@ -227,7 +227,7 @@ def _label(choices: tuple[ff.Choice, ...], value: str) -> str:
 
 # ----- the end -----
 def _number_rows(data: Mapping[str, Any]) -> tuple[Row, ...]:
-    return (Row(Text(ROW["application_number"]), literal(data["application_number"])),
+    return (Row(Text(ROW["application_number"]), literal(data["application_number"]), large=True),
             Row(Text(ROW["expected_ready_on"]), literal(data["expected_ready_on"])))
 
 
@@ -238,7 +238,7 @@ def done(view: FlowView) -> ScreenModel:
 
 def done_not_printed(view: FlowView) -> ScreenModel:
     """Submitted but no summary: the number stays on screen to note, and where to go with it."""
-    return p.ended_badly(view, _number_rows(view.data))
+    return p.done_not_printed(view, _number_rows(view.data))
 
 
 STATES: dict[str, Callable[[FlowView], ScreenModel]] = {

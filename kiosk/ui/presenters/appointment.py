@@ -37,7 +37,7 @@ def scan(view: FlowView) -> ScreenModel:
 
 
 def _ticket_rows(data: Mapping[str, Any]) -> tuple[Row, ...]:
-    return (Row(Text(MSG_TICKET), literal(data["ticket_number"])),
+    return (Row(Text(MSG_TICKET), literal(data["ticket_number"]), large=True),
             Row(Text(MSG_SERVICE), Text(data["service_key"])),
             Row(Text(MSG_TIME), literal(data["appointment_start"])),
             Row(Text(MSG_WAITING), Text(MSG_PEOPLE, {"count": data["waiting_ahead"]})))
@@ -49,7 +49,7 @@ def done(view: FlowView) -> ScreenModel:
 
 def done_not_printed(view: FlowView) -> ScreenModel:
     """No ticket came out: the number on screen is the one the hall will call; nothing else to do."""
-    return p.ended_badly(view, _ticket_rows(view.data), counter=False)
+    return p.done_not_printed(view, _ticket_rows(view.data), counter=False)
 
 
 STATES: dict[str, Callable[[FlowView], ScreenModel]] = {

@@ -2,7 +2,7 @@
 
 The live preview carries the guidance of the moment as its one instruction (the flow swaps
 it in, countdown seconds included); the captured photo is shown large with "Use this photo"
-and, while retakes are left, "Retake", and which photo of how many it is.
+and, while retakes are left, "Retake", and which photo of how many the limit allows it is.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from kiosk.ui.presenters import generic
 from kiosk.ui.presenters import parts as p
 from kiosk.ui.presenters.common import counter_hint_row, instruction, literal
 
-MSG_ACCEPT = N_("screen.photo.accept")
-MSG_RETAKE = N_("screen.photo.retake")
+# The words the flow's instruction quotes ("touch Use this photo, or Retake").
+MSG_ACCEPT = N_("screen.photo.use_photo")
+MSG_RETAKE = N_("screen.photo.retake_photo")
 MSG_PHOTO = N_("screen.photo.row.photo")
 MSG_PHOTO_OF = N_("screen.photo.photo_of")  # "{attempt} of {limit}"
 MSG_RECEIPT_NUMBER = N_("screen.photo.row.receipt_number")
@@ -44,7 +45,7 @@ def review(view: FlowView) -> ScreenModel:
     data = view.data
     actions = [Action("accept", Text(MSG_ACCEPT), primary=True)]
     if "retake" in view.actions:
-        actions.append(Action("retake", Text(MSG_RETAKE, {"count": data["retakes_left"]})))
+        actions.append(Action("retake", Text(MSG_RETAKE)))
     return p.screen(view, "camera", picture=data["photo_path"], rows=_attempt_rows(data), actions=tuple(actions))
 
 
@@ -60,7 +61,7 @@ def camera_fault(view: FlowView) -> ScreenModel:
 
 
 def _receipt_row(data: Mapping[str, Any]) -> Row:
-    return Row(Text(MSG_RECEIPT_NUMBER), literal(data["receipt_number"]))
+    return Row(Text(MSG_RECEIPT_NUMBER), literal(data["receipt_number"]), large=True)
 
 
 def done(view: FlowView) -> ScreenModel:
@@ -68,7 +69,7 @@ def done(view: FlowView) -> ScreenModel:
 
 
 def done_not_printed(view: FlowView) -> ScreenModel:
-    return p.ended_badly(view, (_receipt_row(view.data),))
+    return p.done_not_printed(view, (_receipt_row(view.data),))
 
 
 STATES: dict[str, Callable[[FlowView], ScreenModel]] = {

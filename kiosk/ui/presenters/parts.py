@@ -53,14 +53,21 @@ def retry_problem(view: FlowView) -> ScreenModel:
     return screen(view, "problem", rows=counter_hint_row(view.data), actions=(retry_action(),))
 
 
-def ended_badly(view: FlowView, rows: tuple[Row, ...] = (), counter: bool = True) -> ScreenModel:
-    """A refusal, or a result the citizen must take elsewhere: what happened (the error banner),
-    where to go (unless the instruction already says what to do), one button to finish."""
-    return screen(view, "problem", rows=rows + (counter_hint_row(view.data) if counter else ()))
+def ended_badly(view: FlowView) -> ScreenModel:
+    """A refusal, or the end without a result: what happened (the error banner), where to go,
+    one button to finish."""
+    return screen(view, "problem", rows=counter_hint_row(view.data))
 
 
 def ended_well(view: FlowView, rows: tuple[Row, ...] = ()) -> ScreenModel:
     return screen(view, "result", rows=rows)
+
+
+def done_not_printed(view: FlowView, rows: tuple[Row, ...], counter: bool = True) -> ScreenModel:
+    """Done, but the printer failed: the flow's sentence says so and what to do with the number
+    on screen. The printer's own message (the view's error) is left out: a second instruction,
+    written for receipts in general, that may even contradict this one."""
+    return screen(view, "problem", error=None, rows=rows + (counter_hint_row(view.data) if counter else ()))
 
 
 def cancelled(view: FlowView) -> ScreenModel:

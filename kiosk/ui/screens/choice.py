@@ -4,7 +4,7 @@ Tiles with a group heading (the reasons of each document) are drawn group by gro
 from kiosk.ui.model import ScreenModel
 from kiosk.ui.screens.device_action import fill_rows
 from kiosk.ui.screens.flow_screen import FlowScreen
-from kiosk.ui.screens.sections import fill_option_groups, option_tile
+from kiosk.ui.screens.sections import fill_option_groups, option_tile, scroll_to_top_on_new_page
 
 
 class ChoiceScreen(FlowScreen):
@@ -19,3 +19,4 @@ class ChoiceScreen(FlowScreen):
             if option.group is None:
                 tiles.add_widget(option_tile(option, lang))
         fill_option_groups(groups, [o for o in model.options if o.group is not None], lang)
+        scroll_to_top_on_new_page(self, self.body.ids.scroller, model)

@@ -34,4 +34,4 @@ def fill_rows(container, model: ScreenModel, lang: str) -> None:
     for row in model.rows:
         container.add_widget(InfoRow(label=render_text(row.label, lang), value=render_text(row.value, lang),
                                      edit_label=render_text(row.edit.label, lang) if row.edit else "",
-                                     edit_action=row.edit))
+                                     edit_action=row.edit, large=row.large))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from kiosk.ui.model import ScreenModel
 from kiosk.ui.screens.device_action import fill_rows
 from kiosk.ui.screens.flow_screen import FlowScreen
-from kiosk.ui.screens.sections import FieldButton, fill_fields, fill_option_groups
+from kiosk.ui.screens.sections import FieldButton, fill_fields, fill_option_groups, scroll_to_top_on_new_page
 
 __all__ = ["FieldButton", "FormScreen"]
 
@@ -24,3 +24,4 @@ class FormScreen(FlowScreen):
         fill_option_groups(box, [o for o in model.options if o.group is None], lang)
         fill_fields(box, model.fields, lang)
         fill_option_groups(box, [o for o in model.options if o.group is not None], lang)
+        scroll_to_top_on_new_page(self, self.body.ids.scroller, model)

@@ -16,13 +16,28 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.ui.keypads import Keypad
-from kiosk.ui.model import InputField, Option, Text
+from kiosk.ui.model import InputField, Option, ScreenModel, Text
 from kiosk.ui.screens.flow_screen import render_text
 from kiosk.ui.widgets import OptionTile, WrappedLabel
 
-# A group with more options than this gets one more column, so a long list of short choices
-# (seven reasons, seven occupations) needs less scrolling.
+# A group with more options than this gets one more column, so a long list of choices
+# (seven reasons, seven occupations) needs less scrolling; labels this short (a reading in
+# pinyin, 企业职员) fit two more columns.
 FEW_OPTIONS = 4
+SHORT_LABEL = 8
+
+
+def scroll_to_top_on_new_page(screen, scroller, model: ScreenModel) -> None:
+    """A new page (another step or instruction) starts at its top, even though the screen and
+    its scroll view are reused from the page before; the same page redrawn (a field typed at
+    the bottom, the language switched) keeps its place."""
+    page = (model.kind, model.step, model.instruction.key)
+    if getattr(screen, "_scrolled_page", None) == page:
+        return
+    screen._scrolled_page = page
+    if scroller.effect_y is not None:
+        scroller.effect_y.cancel()
+    scroller.scroll_y = 1
 
 
 def grouped(options: Iterable[Option]) -> Iterator[tuple[Text | None, list[Option]]]:
@@ -39,10 +54,16 @@ def grouped(options: Iterable[Option]) -> Iterator[tuple[Text | None, list[Optio
         yield heading, current
 
 
-def columns_for(count: int) -> int:
-    portrait = Window.height >= Window.width
-    base = 1 if portrait else 2
-    return base + 1 if count > FEW_OPTIONS else base
+def portrait() -> bool:
+    return Window.height >= Window.width
+
+
+def columns_for(labels: list[str]) -> int:
+    """One column on a tall screen and two on a wide one, more for many or short labels."""
+    base = 1 if portrait() else 2
+    if labels and max(len(label) for label in labels) <= SHORT_LABEL:
+        return min(base + 2, len(labels))
+    return base + 1 if len(labels) > FEW_OPTIONS else base
 
 
 def option_tile(option: Option, lang: str) -> OptionTile:
@@ -56,10 +77,11 @@ def fill_option_groups(container, options: Iterable[Option], lang: str) -> None:
     for heading, members in grouped(options):
         if heading is not None:
             container.add_widget(GroupHeading(text=render_text(heading, lang)))
-        grid = GridLayout(cols=columns_for(len(members)), spacing=u * 20, size_hint_y=None)
+        tiles = [option_tile(option, lang) for option in members]
+        grid = GridLayout(cols=columns_for([tile.label for tile in tiles]), spacing=u * 20, size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
-        for option in members:
-            grid.add_widget(option_tile(option, lang))
+        for tile in tiles:
+            grid.add_widget(tile)
         container.add_widget(grid)
 
 
@@ -91,6 +113,14 @@ def send_typed(field: InputField, text: str) -> None:
 
 
 def fill_fields(container, fields: Iterable[InputField], lang: str) -> None:
+    """The fields in one column on a tall screen, two side by side on a wide one."""
+    fields = list(fields)
+    if not fields:
+        return
+    u = App.get_running_app().u
+    grid = GridLayout(cols=1 if portrait() or len(fields) == 1 else 2, spacing=u * 20, size_hint_y=None)
+    grid.bind(minimum_height=grid.setter("height"))
     for field in fields:
-        container.add_widget(FieldButton(field=field, label=render_text(field.label, lang), value=field.value,
-                                         error=render_text(field.error, lang)))
+        grid.add_widget(FieldButton(field=field, label=render_text(field.label, lang), value=field.value,
+                                    error=render_text(field.error, lang)))
+    container.add_widget(grid)

@@ -44,8 +44,10 @@ def test_captured_photo_is_shown_large_to_use_or_retake(make_view, rendered, tmp
     assert model.kind == "camera" and model.picture == str(photo)
     assert [(a.action, a.primary) for a in model.actions] == [("accept", True), ("retake", False)]
     texts = rendered(model)
-    assert "Use this photo" in texts["en"] and "Retake (5 left)" in texts["en"]
-    assert "重拍（还可拍 5 次）" in texts["zh_CN"] and "第 1 张，最多 6 张" in texts["zh_CN"]
+    assert "Use this photo" in texts["en"] and "Retake" in texts["en"] and "1 of 6" in texts["en"]
+    assert "使用此照片" in texts["zh_CN"] and "重新拍摄" in texts["zh_CN"] and "第 1 张，最多 6 张" in texts["zh_CN"]
+    assert all(label in texts[lang][0] for lang in texts for label in texts[lang][-2:]), \
+        "the instruction quotes the buttons' own words"
 
 
 def test_last_allowed_photo_offers_no_retake(make_view):
@@ -76,6 +78,7 @@ def test_done_shows_the_photo_receipt_number(make_view, rendered):
     model = present(make_view(IdPhotoFlow, S.DONE, {"receipt_number": "PH-20250301-000007", "counter_hint": HINT}))
     assert model.kind == "result" and model.finished and [a.action for a in model.actions] == [FINISH]
     texts = rendered(model)
+    assert model.rows[0].large, "the number to note is drawn large"
     assert "PH-20250301-000007" in texts["en"]
     assert "Its QR code carries your receipt number" in texts["en"]
     assert HINT["en"] not in texts["en"], "a finished photo needs no counter hint"
@@ -84,7 +87,7 @@ def test_done_shows_the_photo_receipt_number(make_view, rendered):
 def test_done_not_printed_keeps_the_number_and_says_where_to_go(make_view, rendered):
     model = present(make_view(IdPhotoFlow, S.DONE_NOT_PRINTED, {"receipt_number": "PH-1", "counter_hint": HINT},
                               error_key="printer.no_paper"))
-    assert model.kind == "problem" and model.finished
+    assert model.kind == "problem" and model.finished and model.error is None
     texts = rendered(model)
     assert "PH-1" in texts["zh_CN"] and HINT["zh_CN"] in texts["zh_CN"]
 
