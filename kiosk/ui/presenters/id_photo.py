@@ -41,18 +41,18 @@ def live(view: FlowView) -> ScreenModel:
 
 
 def review(view: FlowView) -> ScreenModel:
-    """The captured photo, large: use it, or retake while the limit allows."""
+    """The captured photo, large: use it (the primary action, alone in the bottom bar so its
+    words fit in large text), or retake while the limit allows (beside which photo this is)."""
     data = view.data
-    actions = [Action("accept", Text(MSG_ACCEPT), primary=True)]
-    if "retake" in view.actions:
-        actions.append(Action("retake", Text(MSG_RETAKE)))
-    return p.screen(view, "camera", picture=data["photo_path"], rows=_attempt_rows(data), actions=tuple(actions))
+    retake = Action("retake", Text(MSG_RETAKE)) if "retake" in view.actions else None
+    return p.screen(view, "camera", picture=data["photo_path"], rows=_attempt_rows(data, retake),
+                    actions=(Action("accept", Text(MSG_ACCEPT), primary=True),))
 
 
-def _attempt_rows(data: Mapping[str, Any]) -> tuple[Row, ...]:
+def _attempt_rows(data: Mapping[str, Any], retake: Action | None = None) -> tuple[Row, ...]:
     attempts = data["attempts"]
     limit = attempts + data["retakes_left"]
-    return (Row(Text(MSG_PHOTO), Text(MSG_PHOTO_OF, {"attempt": attempts, "limit": limit})),)
+    return (Row(Text(MSG_PHOTO), Text(MSG_PHOTO_OF, {"attempt": attempts, "limit": limit}), retake),)
 
 
 def camera_fault(view: FlowView) -> ScreenModel:

@@ -17,6 +17,9 @@ from kiosk.ui.model import Action, ScreenModel, Text
 
 # Countdowns show whole seconds; a few updates a second keep them exact.
 COUNTDOWN_REFRESH_SECONDS = 0.25
+# Bottom bar in design px (flow_screen.kv): its usual height and the padding above and below buttons.
+BOTTOM_BAR_HEIGHT = 150
+BOTTOM_BAR_PADDING = 20
 
 
 def render_text(text: Text | None, lang: str) -> str:
@@ -78,11 +81,20 @@ class FlowScreen(Screen):
         bar = self.ids.actions
         bar.clear_widgets()
         for action in self.model.actions:
-            bar.add_widget(FlowActionButton(action_model=action, text=render_text(action.label, lang),
-                                        primary=action.primary, disabled=not action.enabled))
+            button = FlowActionButton(action_model=action, text=render_text(action.label, lang),
+                                      primary=action.primary, disabled=not action.enabled)
+            button.bind(height=self._fit_bottom_bar)
+            bar.add_widget(button)
+        self._fit_bottom_bar()
         back = self.model.back
         self.ids.back_button.opacity = 1 if back else 0
         self.ids.back_button.disabled = back is None
+
+    def _fit_bottom_bar(self, *_args: object) -> None:
+        """The bar grows with its tallest action button (a label wrapping in large text)."""
+        u = App.get_running_app().u
+        tallest = max((button.height for button in self.ids.actions.children), default=0)
+        self.ids.bottom_bar.height = max(BOTTOM_BAR_HEIGHT * u, tallest + BOTTOM_BAR_PADDING * 2 * u)
 
     def press(self, action: Action) -> None:
         App.get_running_app().flow_host.touch(action.action, action.value)

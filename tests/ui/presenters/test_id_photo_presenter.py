@@ -42,10 +42,12 @@ def test_captured_photo_is_shown_large_to_use_or_retake(make_view, rendered, tmp
     data = {"photo_path": str(photo), "attempts": 1, "retakes_left": 5}
     model = present(make_view(IdPhotoFlow, S.REVIEW, data, actions=("accept", "retake")))
     assert model.kind == "camera" and model.picture == str(photo)
-    assert [(a.action, a.primary) for a in model.actions] == [("accept", True), ("retake", False)]
+    assert [(a.action, a.primary) for a in model.actions] == [("accept", True)]
+    [row] = model.rows
+    assert row.edit is not None and row.edit.action == "retake", "retake sits beside the photo count"
     texts = rendered(model)
-    assert "Use this photo" in texts["en"] and "Retake" in texts["en"] and "1 of 6" in texts["en"]
-    assert "使用此照片" in texts["zh_CN"] and "重新拍摄" in texts["zh_CN"] and "第 1 张，最多 6 张" in texts["zh_CN"]
+    assert texts["en"][1:] == ["Photo", "1 of 6", "Retake", "Use this photo"]
+    assert texts["zh_CN"][1:] == ["照片", "第 1 张，最多 6 张", "重新拍摄", "使用此照片"]
     assert all(label in texts[lang][0] for lang in texts for label in texts[lang][-2:]), \
         "the instruction quotes the buttons' own words"
 
@@ -53,7 +55,7 @@ def test_captured_photo_is_shown_large_to_use_or_retake(make_view, rendered, tmp
 def test_last_allowed_photo_offers_no_retake(make_view):
     data = {"photo_path": "/tmp/p.jpg", "attempts": 6, "retakes_left": 0}
     model = present(make_view(IdPhotoFlow, S.REVIEW, data, actions=("accept",)))
-    assert [a.action for a in model.actions] == ["accept"]
+    assert [a.action for a in model.actions] == ["accept"] and model.rows[0].edit is None
 
 
 @pytest.mark.parametrize("state", [S.CHECKING, S.UPLOADING, S.PRINTING])
