@@ -38,8 +38,8 @@ from flows.application_draft import (
 )
 from flows.common_steps import (
     PHOTO_RECEIPT_KEY,
+    GatedIdentity,
     GateOutcome,
-    GateResult,
     IdentityGate,
     age_on,
     counter_hint,
@@ -90,7 +90,7 @@ S = FormState
 _EDITABLE = (S.DOCUMENTS, S.ENDORSEMENTS, S.REASONS, S.DETAILS, S.DELIVERY, S.REVIEW)
 
 
-class ApplicationFormFlow(Flow[FormState]):
+class ApplicationFormFlow(GatedIdentity, Flow[FormState]):
     name = FLOW_NAME
     STEPS = 6
     TRANSITIONS: ClassVar[Mapping[FormState, frozenset[FormState]]] = {
@@ -184,25 +184,9 @@ class ApplicationFormFlow(Flow[FormState]):
         }
 
     # ----- identity -----
-    def _poll_identity(self) -> None:
-        result = self.gate.poll()
-        if result is None:
-            return
-        if result.outcome is GateOutcome.REFUSED:
-            key = MSG_NOT_CITIZEN if result.error_key == MSG_KIND_NOT_SERVED else result.error_key
-            self.go(S.REFUSED, key)
-        elif result.outcome is GateOutcome.DONE:
-            self._identity_done()
-        else:
-            self._identity_progress(result)
-
-    def _identity_progress(self, result: GateResult) -> None:
-        self._tries_left = result.tries_left
-        target = S.FACE if result.outcome is GateOutcome.WAITING_FACE else S.CARD
-        if target is self.state:
-            self._stay(result.error_key)
-        else:
-            self.go(target, result.error_key)
+    def _refusal_key(self, error_key: str | None) -> str | None:
+        # The form is for citizens: a residence-permit or foreign card hears why, in those words.
+        return MSG_NOT_CITIZEN if error_key == MSG_KIND_NOT_SERVED else error_key
 
     def _identity_done(self) -> None:
         person = self.gate.person
@@ -372,10 +356,6 @@ class ApplicationFormFlow(Flow[FormState]):
             self.ctx.journal.close_transaction(self.txn_id, TxnStatus.CANCELLED, f"left: {reason}")
         self.go(S.CANCELLED)
 
-    def _stay(self, error_key: str | None) -> None:
-        """Redraw the same state, with or without an error line."""
-        self.error_key = error_key
-        self._notify()
 
     # ----- view -----
     def actions(self) -> tuple[str, ...]:

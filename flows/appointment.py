@@ -199,9 +199,6 @@ class AppointmentFlow(Flow[AppointmentState]):
             self.ctx.journal.close_transaction(self.txn_id, TxnStatus.CANCELLED, note)
             self.txn_id = None
 
-    def _stay(self, error_key: str | None) -> None:
-        self.error_key = error_key
-        self._notify()
 
     def actions(self) -> tuple[str, ...]:
         if self.state is S.SCAN:

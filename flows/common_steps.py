@@ -59,6 +59,38 @@ class GateResult:
     tries_left: int = 0
 
 
+class GatedIdentity:
+    """For flows that start at the identity gate, with states named CARD, FACE and REFUSED:
+    one gate attempt per tick, the screen following the gate, `_identity_done()` at the end."""
+
+    gate: "IdentityGate"
+    _tries_left: int
+
+    def _poll_identity(self) -> None:
+        result = self.gate.poll()
+        if result is None:
+            return
+        states = type(self.state)  # type: ignore[attr-defined]
+        if result.outcome is GateOutcome.REFUSED:
+            self.go(states.REFUSED, self._refusal_key(result.error_key))  # type: ignore[attr-defined]
+        elif result.outcome is GateOutcome.DONE:
+            self._identity_done()
+        else:
+            self._tries_left = result.tries_left
+            target = states.FACE if result.outcome is GateOutcome.WAITING_FACE else states.CARD
+            if target is self.state:  # type: ignore[attr-defined]
+                self._stay(result.error_key)  # type: ignore[attr-defined]
+            else:
+                self.go(target, result.error_key)  # type: ignore[attr-defined]
+
+    def _refusal_key(self, error_key: str | None) -> str | None:
+        """What the refusal screen says; a flow may word a refusal its own way."""
+        return error_key
+
+    def _identity_done(self) -> None:
+        raise NotImplementedError
+
+
 class IdentityGate:
     """Card, then face, one attempt per `poll()`. Done at once when this session already
     verified a citizen this service serves (identity is asked once per visit)."""

@@ -120,6 +120,11 @@ class Flow(Generic[S]):
         self.error_key = error_key
         self._notify()
 
+    def _stay(self, error_key: str | None) -> None:
+        """Redraw the same state, with or without an error line (also when only data changed)."""
+        self.error_key = error_key
+        self._notify()
+
     def note(self, error_key: str | None) -> None:
         """Stay in the current state but change what the screen says went wrong (a card pulled
         out too early, a payment check that could not reach the back end), or clear it."""

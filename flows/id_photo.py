@@ -29,6 +29,7 @@ from devices.idcard.records import CardKind
 from devices.printer.receipt import Align, ChineseText, Cut, KeyValue, QrCode, Receipt
 from flows.common_steps import (
     PHOTO_RECEIPT_KEY,
+    GatedIdentity,
     GateOutcome,
     IdentityGate,
     counter_hint,
@@ -79,7 +80,7 @@ class PhotoState(enum.Enum):
 S = PhotoState
 
 
-class IdPhotoFlow(Flow[PhotoState]):
+class IdPhotoFlow(GatedIdentity, Flow[PhotoState]):
     name = FLOW_NAME
     STEPS = 4
     # Live guidance judges one camera frame per tick: 15 a second keeps the prompt and the
@@ -165,21 +166,8 @@ class IdPhotoFlow(Flow[PhotoState]):
             self._start_live()
 
     # ----- identity -----
-    def _poll_identity(self) -> None:
-        result = self.gate.poll()
-        if result is None:
-            return
-        if result.outcome is GateOutcome.REFUSED:
-            self.go(S.REFUSED, result.error_key)
-        elif result.outcome is GateOutcome.DONE:
-            self._start_live()
-        else:
-            self._tries_left = result.tries_left
-            target = S.FACE if result.outcome is GateOutcome.WAITING_FACE else S.CARD
-            if target is self.state:
-                self._stay(result.error_key)
-            else:
-                self.go(target, result.error_key)
+    def _identity_done(self) -> None:
+        self._start_live()
 
     # ----- live preview and capture -----
     def _start_live(self, error_key: str | None = None) -> None:
@@ -294,9 +282,6 @@ class IdPhotoFlow(Flow[PhotoState]):
         self._forget_photo()
         self.go(S.CANCELLED)
 
-    def _stay(self, error_key: str | None) -> None:
-        self.error_key = error_key
-        self._notify()
 
     # ----- view -----
     @property

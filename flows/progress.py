@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from devices.idcard.records import CardKind
-from flows.common_steps import HALL_TIMEZONE, GateOutcome, IdentityGate, ScanWatcher, counter_hint
+from flows.common_steps import HALL_TIMEZONE, GatedIdentity, GateOutcome, IdentityGate, ScanWatcher, counter_hint
 from flows.context import FlowContext
 from flows.engine import Cancel, CardInserted, DeviceFault, Event, Flow, FlowView, Scanned, Tick, Touch
 from kiosk.backend_client import errors as backend_errors
@@ -82,7 +82,7 @@ class ProgressState(enum.Enum):
 S = ProgressState
 
 
-class ProgressFlow(Flow[ProgressState]):
+class ProgressFlow(GatedIdentity, Flow[ProgressState]):
     name = FLOW_NAME
     STEPS = 3
     TRANSITIONS: ClassVar[Mapping[ProgressState, frozenset[ProgressState]]] = {
@@ -138,21 +138,8 @@ class ProgressFlow(Flow[ProgressState]):
             self._query(self.number)
 
     # ----- identity -----
-    def _poll_identity(self) -> None:
-        result = self.gate.poll()
-        if result is None:
-            return
-        if result.outcome is GateOutcome.REFUSED:
-            self.go(S.REFUSED, result.error_key)
-        elif result.outcome is GateOutcome.DONE:
-            self._ask_number()
-        else:
-            self._tries_left = result.tries_left
-            target = S.FACE if result.outcome is GateOutcome.WAITING_FACE else S.CARD
-            if target is self.state:
-                self._stay(result.error_key)
-            else:
-                self.go(target, result.error_key)
+    def _identity_done(self) -> None:
+        self._ask_number()
 
     # ----- the number -----
     def _ask_number(self, error_key: str | None = None) -> None:
@@ -194,9 +181,6 @@ class ProgressFlow(Flow[ProgressState]):
         else:
             self._ask_number(key)
 
-    def _stay(self, error_key: str | None) -> None:
-        self.error_key = error_key
-        self._notify()
 
     # ----- view -----
     def actions(self) -> tuple[str, ...]:
