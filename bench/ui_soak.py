@@ -91,8 +91,10 @@ def main() -> None:
     started = time.perf_counter()
     for session in range(1, args.sessions + 1):
         service = services[session % len(services)]
+        wait_for(lambda: not app.flow_host.closing and home.tile(service).reason_key == "",
+                 f"{service} to be offered again (reason {home.tile(service).reason_key!r})")
         tap(home.tile(service))
-        wait_for(lambda: app.screens.current != "home", f"{service} to start")
+        wait_for(lambda: app.screens.current != "home", f"{service} to start (session {session})")
         first = app.screens.current
         tap(next(w for w in app.screens.current_screen.walk() if getattr(w, "text", "") in ("English", "中文")))
         simulators["idcard"].insert_card(card_for("local_adult"))
