@@ -1,7 +1,7 @@
 """Colours for the normal and high-contrast modes, with the WCAG contrast rule they must meet.
 
 UX.md asks for text contrast of at least 4.5:1 (WCAG AA) and 7:1 in high-contrast mode;
-tests/test_theme_contrast.py checks every text/background pair listed in TEXT_PAIRS.
+tests/kiosk/test_theme_contrast.py checks every text/background pair listed in TEXT_PAIRS.
 """
 
 from __future__ import annotations
@@ -62,6 +62,8 @@ TEXT_PAIRS = (
     ("text", "background"), ("text", "surface"), ("text_muted", "surface"),
     ("text_muted", "background"), ("on_primary", "primary"),
     ("disabled_text", "disabled_surface"), ("on_warning", "warning"),
+    ("warning", "background"), ("warning", "surface"),  # countdowns, field errors
+    ("primary", "surface"), ("primary", "background"),  # the result tick, links-as-buttons text
 )
 
 
