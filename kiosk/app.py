@@ -216,8 +216,16 @@ class KioskApp(App):
         self.voice.say(text, self.lang)
 
     def toggle_large_text(self) -> None:
-        self.large_text = not self.large_text
+        """Cycle normal -> large text -> large text in high contrast -> normal (one button an
+        older citizen finds, instead of two)."""
+        if not self.large_text:
+            self.large_text = True
+        elif not self.high_contrast:
+            self.high_contrast = True
+        else:
+            self.large_text = self.high_contrast = False
         self.session.large_text = self.large_text
+        self.session.high_contrast = self.high_contrast
 
     def start_service(self, service_id: str) -> None:
         reason = self.services.unavailable_reason(service_id)

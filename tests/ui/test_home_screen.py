@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from flows import registry
@@ -77,3 +78,17 @@ def test_touching_an_unavailable_service_stays_home(kiosk_app, tap):
     home = kiosk_app.screens.get_screen("home")
     tap(home.tile("traffic_fines"))
     assert kiosk_app.screens.current == "home"
+
+
+def test_text_size_button_cycles_large_text_then_high_contrast(kiosk_app, tap):
+    from kiosk.ui import theme
+
+    app = kiosk_app
+    button = next(w for w in app.screens.get_screen("home").walk() if getattr(w, "text", "") == "大字 A+")
+    normal_unit = app.fu
+    tap(button)
+    assert app.large_text and not app.high_contrast and app.fu == pytest.approx(normal_unit * 1.4)
+    tap(button)
+    assert app.large_text and app.high_contrast and app.palette is theme.HIGH_CONTRAST
+    tap(button)
+    assert not app.large_text and not app.high_contrast and app.palette is theme.NORMAL
