@@ -47,7 +47,7 @@ def list_command(args: argparse.Namespace) -> int:
     from kiosk.cli import load_from_args
 
     config = load_from_args(args)
-    path = config.path(config["flows"]["journal"])
+    path = config.journal_path
     if not path.exists():
         print(f"no journal at {path} (nothing was ever journalled)", file=sys.stderr)
         return EXIT_OK
@@ -111,7 +111,7 @@ class _RecoveryTools:
             self.embedded = start_embedded(config)
             endpoint = self.embedded.url
         self.backend = BackendClient(ClientSettings.from_config(config, endpoint=endpoint))
-        self.journal = Journal(config.path(config["flows"]["journal"]))
+        self.journal = Journal(config.journal_path)
         permit_only = {kind: settings for kind, settings in config["devices"].items() if kind == "permit"}
         self.devices = DeviceManager(permit_only, DeviceContext(config.data_dir))
         self.devices.start()

@@ -5,7 +5,7 @@ from kiosk.schema import Field, Schema
 FLOWS_SCHEMA: Schema = {
     "face_tries": Field(int, "Face comparisons allowed before the identity step refuses.",
                         minimum=1, maximum=10),
-    "journal": Field(str, "Journal of payments, card writes and submissions (relative: to the project)."),
+    "journal": Field(str, "Journal of payments, card writes and submissions; \"\" = journal.sqlite3 in terminal.data_dir."),
     "issuing_office": Field(str, "GB/T 2260 code (6 digits) of the issuing exit-entry office written into "
                                  "each endorsement record on the permit chip, e.g. '430100'."),
 }

@@ -40,7 +40,7 @@ def report_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     config = load_from_args(args)
     records, error = _backend_records(config, day)
-    journal = Journal(config.path(config["flows"]["journal"]))
+    journal = Journal(config.journal_path)
     try:
         report = build_report(journal, config["terminal"]["id"], day, records, error)
     finally:

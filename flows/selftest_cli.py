@@ -103,6 +103,6 @@ def _log_to_the_terminals_log(config: Config) -> None:
 
 def _forget_earlier_journal(config: Config) -> None:
     """Each self-test starts from an empty journal: its transactions are nobody's business."""
-    journal = config.path(config["flows"]["journal"])
+    journal = config.journal_path
     for suffix in ("", "-wal", "-shm"):
         Path(f"{journal}{suffix}").unlink(missing_ok=True)

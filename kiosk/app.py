@@ -53,6 +53,11 @@ KV_DIR = Path(__file__).parent / "ui"
 IDLE_POLL_SECONDS = 0.25
 # Devices and the back end come and go: the home screen asks again this often.
 HOME_REFRESH_SECONDS = 2.0
+# While the kiosk stands idle, open transactions are settled this often (a QR code paid after
+# the citizen left is refunded; what the back end was down for at start is finished).
+IDLE_RECOVERY_SECONDS = 600.0
+# Only transactions untouched for this long: never one a citizen may still be in.
+IDLE_RECOVERY_MIN_AGE_SECONDS = 120.0
 # Large-text mode multiplies every font size (UX.md).
 LARGE_TEXT_FACTOR = 1.4
 HOME = "home"
@@ -124,6 +129,7 @@ class KioskApp(App):
         self._secret_taps = SecretTaps(time.monotonic)
         self._idle_event = None
         self._refresh_event = None
+        self._recovery_event = None
         self.config_watch: IdleConfigWatch | None = None
         self._apply_session_preferences()
 
@@ -146,7 +152,15 @@ class KioskApp(App):
         self._idle_event = Clock.schedule_interval(self._poll_idle, IDLE_POLL_SECONDS)
         self._refresh_event = Clock.schedule_interval(self._refresh_home, HOME_REFRESH_SECONDS)
         self.config_watch = IdleConfigWatch(self).start()  # a pushed hall file is taken at idle
+        self._recovery_event = Clock.schedule_interval(self.recover_if_idle, IDLE_RECOVERY_SECONDS)
         return self.screens
+
+    def recover_if_idle(self, *_args: object) -> bool:
+        """Settle open transactions in the background, only while nobody is being served."""
+        if self.screens is None or self.screens.current != HOME or self.session_in_use() \
+                or self.flow_host.closing:
+            return False
+        return self.backstage.recover_in_background(IDLE_RECOVERY_MIN_AGE_SECONDS)
 
     def _refresh_home(self, *_args: object) -> None:
         if self.screens is not None and self.screens.current == HOME:
@@ -158,10 +172,10 @@ class KioskApp(App):
     def release_window(self) -> None:
         """Undo what build() attached to the window and the clock (tests build many apps)."""
         Window.unbind(size=self._update_units, on_touch_down=self._on_any_touch)
-        for event in (self._idle_event, self._refresh_event):
+        for event in (self._idle_event, self._refresh_event, self._recovery_event):
             if event is not None:
                 event.cancel()
-        self._idle_event = self._refresh_event = None
+        self._idle_event = self._refresh_event = self._recovery_event = None
         if self.config_watch is not None:
             self.config_watch.stop()
         self._hide_idle_warning()

@@ -36,6 +36,8 @@ class BackgroundRuntime:
         self.health = None
         self.failure: BaseException | None = None
         self._thread: threading.Thread | None = None
+        self._recovering = False
+        self._recovery_thread: threading.Thread | None = None
         self._rebuilding = False
 
     def start(self) -> None:
@@ -64,7 +66,33 @@ class BackgroundRuntime:
         return self.runtime is not None
 
     def ready(self) -> bool:
-        return self.runtime is not None and not self._rebuilding
+        return self.runtime is not None and not self._rebuilding and not self._recovering
+
+    def recover_in_background(self, min_age_seconds: float) -> bool:
+        """Settle transactions left open (a payment code paid after the citizen left, a
+        recovery the back end was down for at start) while nobody is being served. Services
+        read "starting" for the moment it takes, so no flow touches a device meanwhile.
+        Returns False when it could not start (not ready, or already running)."""
+        runtime = self.runtime
+        if runtime is None or not self.ready():
+            return False
+        self._recovering = True
+
+        def settle() -> None:
+            from flows.recovery import recover_all
+            try:
+                run = recover_all(runtime.flow_context(), min_age_seconds=min_age_seconds)
+                if run.settled:
+                    log.info("idle recovery: %d transaction(s) settled, %d left open",
+                             len(run.settled), len(run.left_open))
+            except Exception:  # the journal keeps everything; try again at the next idle moment
+                log.exception("idle recovery failed")
+            finally:
+                self._recovering = False
+
+        self._recovery_thread = threading.Thread(target=settle, name="idle-recovery", daemon=True)
+        self._recovery_thread.start()
+        return True
 
     def restart(self, config: Config) -> None:
         """Rebuild the runtime with a new configuration (devices, back end), on a thread. Called
@@ -98,6 +126,8 @@ class BackgroundRuntime:
     def close(self) -> None:
         if self._thread is not None:
             self._thread.join()
+        if self._recovery_thread is not None:
+            self._recovery_thread.join()
         if self.health is not None:
             self.health.stop()
         if self.runtime is not None:

@@ -22,6 +22,7 @@ DEFAULT_FILE = PROJECT_ROOT / "config" / "default.toml"
 # Paths of override files, separated by os.pathsep, used when no --config is given.
 ENV_VAR = "KIOSK_CONFIG"
 SECRET_MASK = "********"
+JOURNAL_FILE = "journal.sqlite3"
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,13 @@ class Config:
     @property
     def data_dir(self) -> Path:
         return self.path(self.data["terminal"]["data_dir"])
+
+    @property
+    def journal_path(self) -> Path:
+        """The journal of payments, card writes and submissions: [flows] journal, or
+        journal.sqlite3 in the terminal's data folder (which a hall's service may write)."""
+        value = self.data["flows"]["journal"]
+        return self.path(value) if value else self.data_dir / JOURNAL_FILE
 
     def redacted(self) -> dict[str, Any]:
         """A deep copy with every secret value replaced, safe to print or send to the hall."""

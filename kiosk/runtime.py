@@ -75,7 +75,7 @@ def start_runtime(config: Config, start_device_polling: bool = True, session: Se
         devices = DeviceManager.from_config(config)
         if start_device_polling:
             devices.start()
-        journal = Journal(config.path(config["flows"]["journal"]))
+        journal = Journal(config.journal_path)
     except BaseException:
         if embedded is not None:
             embedded.stop()

@@ -27,7 +27,7 @@ class Terminal:
         self.config = config
         self.client = BackendClient(ClientSettings.from_config(config))
         self.outbox = Outbox(config.data_dir / "backend" / "outbox.sqlite3", self.client, 0.05, 0.2)
-        self.journal = Journal(config.path(config["flows"]["journal"]))
+        self.journal = Journal(config.journal_path)
         self.link = FleetLink(config, self.client, self.outbox, self.journal, lambda: states)
 
     def close(self) -> None:
@@ -135,7 +135,7 @@ def test_back_end_away_then_back_everything_queued_arrives_in_order(terminal, re
 
 def test_a_report_lost_to_a_crash_is_queued_at_the_next_start_once(tmp_path, reference_backend, hall_config):
     config = hall_config(tmp_path / "kiosk", reference_backend.url)
-    journal = Journal(config.path(config["flows"]["journal"]))
+    journal = Journal(config.journal_path)
     cancelled = journal.open_transaction("fines", {})
     journal.before(cancelled, "accept")
     journal.failed(cancelled, "accept", {"error": "backend.unavailable"})

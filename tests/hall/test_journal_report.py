@@ -91,7 +91,7 @@ def seed_backend(backend, url: str, journal_path, ids: dict[str, str]) -> None:
 @pytest.fixture()
 def seeded_day(tmp_path, reference_backend, hall_config):
     config = hall_config(tmp_path / "kiosk", reference_backend.url, extra='[ui]\nvoice = false\n')
-    journal_path = config.path(config["flows"]["journal"])
+    journal_path = config.journal_path
     ids = seed_journal(journal_path)
     seed_backend(reference_backend, reference_backend.url, journal_path, ids)
     return config, ids
@@ -100,7 +100,7 @@ def seeded_day(tmp_path, reference_backend, hall_config):
 def test_every_planted_difference_is_listed_and_the_day_is_tallied(seeded_day, reference_backend):
     config, ids = seeded_day
     client = BackendClient(ClientSettings(reference_backend.url, "HALL-T01"))
-    journal = Journal(config.path(config["flows"]["journal"]))
+    journal = Journal(config.journal_path)
     try:
         report = build_report(journal, "HALL-T01", DAY, client.list_transaction_records(DAY))
     finally:
@@ -161,7 +161,7 @@ def test_command_prints_json_and_the_receipt(seeded_day, capsys, tmp_path):
 
 def test_receipt_lists_each_difference_in_plain_ascii(seeded_day, reference_backend):
     config, _ = seeded_day
-    journal = Journal(config.path(config["flows"]["journal"]))
+    journal = Journal(config.journal_path)
     client = BackendClient(ClientSettings(reference_backend.url, "HALL-T01"))
     try:
         receipt = as_receipt(build_report(journal, "HALL-T01", DAY, client.list_transaction_records(DAY)))
@@ -175,7 +175,7 @@ def test_receipt_lists_each_difference_in_plain_ascii(seeded_day, reference_back
 
 def test_back_end_unreachable_reports_the_journal_side_and_fails(tmp_path, reference_backend, hall_config, capsys):
     config = hall_config(tmp_path / "kiosk", reference_backend.url)
-    seed_journal(config.path(config["flows"]["journal"]))
+    seed_journal(config.journal_path)
     reference_backend.stop()
     assert main(["-c", str(config.sources[-1]), "journal", "report", "--date", DAY.isoformat()]) == 1
     out = capsys.readouterr().out
