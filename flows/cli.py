@@ -99,18 +99,10 @@ class _RecoveryTools:
         from devices.factory import DeviceContext
         from devices.manager import DeviceManager
         from flows.journal import Journal
-        from kiosk.backend_client.client import BackendClient
-        from kiosk.backend_client.settings import ClientSettings
+        from kiosk.backend_client.link import connect_backend
 
         self.config = config
-        self.embedded = None
-        endpoint = None
-        if config["backend"]["mode"] == "embedded":
-            from backend.embedded import start_embedded
-
-            self.embedded = start_embedded(config)
-            endpoint = self.embedded.url
-        self.backend = BackendClient(ClientSettings.from_config(config, endpoint=endpoint))
+        self.backend, self.embedded = connect_backend(config)
         self.journal = Journal(config.journal_path)
         permit_only = {kind: settings for kind, settings in config["devices"].items() if kind == "permit"}
         self.devices = DeviceManager(permit_only, DeviceContext(config.data_dir))

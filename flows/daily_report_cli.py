@@ -56,19 +56,12 @@ def report_command(args: argparse.Namespace) -> int:
 
 def _backend_records(config, day: dt.date):
     """The back end's record of this terminal's day, or (None, why not)."""
-    from kiosk.backend_client.client import BackendClient
     from kiosk.backend_client.errors import BackendError
-    from kiosk.backend_client.settings import ClientSettings
+    from kiosk.backend_client.link import connect_backend
 
     embedded = None
-    endpoint = None
     try:
-        if config["backend"]["mode"] == "embedded":
-            from backend.embedded import start_embedded
-
-            embedded = start_embedded(config)
-            endpoint = embedded.url
-        client = BackendClient(ClientSettings.from_config(config, endpoint=endpoint))
+        client, embedded = connect_backend(config)
         try:
             return client.list_transaction_records(day), None
         finally:

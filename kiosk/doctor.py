@@ -67,17 +67,10 @@ def check_disk(config: Config) -> CheckResult:
 def check_backend(config: Config) -> Iterator[CheckResult]:
     """Reachable, TLS valid, credentials accepted, clock in step with the back end."""
     from kiosk.backend_client import errors
-    from kiosk.backend_client.client import BackendClient
-    from kiosk.backend_client.settings import ClientSettings
+    from kiosk.backend_client.link import connect_backend
 
-    embedded = None
-    endpoint = None
-    if config["backend"]["mode"] == "embedded":
-        from backend.embedded import start_embedded
-        embedded = start_embedded(config)
-        endpoint = embedded.url
-    client = BackendClient(ClientSettings.from_config(config, endpoint=endpoint))
-    url = endpoint or config["backend"]["url"]
+    client, embedded = connect_backend(config)
+    url = client.settings.endpoint
     try:
         try:
             info = client.ping()

@@ -38,6 +38,7 @@ from kiosk import __version__
 from kiosk.backend_client import models as mo
 from kiosk.backend_client.client import BackendClient, new_request_id
 from kiosk.backend_client.errors import BackendError
+from kiosk.backend_client.link import outbox_path
 from kiosk.backend_client.outbox import Outbox
 from kiosk.config import Config
 
@@ -45,7 +46,6 @@ log = logging.getLogger(__name__)
 
 REGISTRATION_FILE = "backend/registration.json"
 LEDGER_FILE = "backend/reported.sqlite3"
-OUTBOX_FILE = "backend/outbox.sqlite3"  # as kiosk/backend_client/link.py: one outbox per terminal
 # The fleet thread's stop waits this long for a tick in progress (a registration call may be
 # waiting on the back end's connect timeout).
 STOP_JOIN_SECONDS = 15.0
@@ -349,11 +349,6 @@ class FleetLink:
             self._thread = None
         self.journal.remove_close_observer(self._on_close)
         self.ledger.close()
-
-
-def outbox_path(config: Config) -> Path:
-    backend = config["backend"]
-    return config.path(backend["outbox_path"]) if backend["outbox_path"] else config.data_dir / OUTBOX_FILE
 
 
 def start_fleet_link(config: Config, client: BackendClient, journal: Journal,

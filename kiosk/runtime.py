@@ -15,7 +15,7 @@ from devices.manager import DeviceManager
 from flows.context import FlowContext
 from flows.journal import Journal
 from kiosk.backend_client.client import BackendClient
-from kiosk.backend_client.settings import ClientSettings
+from kiosk.backend_client.link import connect_backend
 from kiosk.config import Config
 from kiosk.backstage import new_session
 from kiosk.session import Session
@@ -62,21 +62,14 @@ def start_runtime(config: Config, start_device_polling: bool = True, session: Se
                   start_fleet: bool = True) -> Runtime:
     """Start the back end (embedded or remote client), every device, the journal and a session;
     then (start_fleet) the fleet link: registration, heartbeats and transaction reports."""
-    embedded = None
-    endpoint = None
-    if config["backend"]["mode"] == "embedded":
-        from backend.embedded import start_embedded
-
-        embedded = start_embedded(config)
-        endpoint = embedded.url
-        log.info("embedded reference back end at %s", endpoint)
+    backend, embedded = connect_backend(config)
     try:
-        backend = BackendClient(ClientSettings.from_config(config, endpoint=endpoint))
         devices = DeviceManager.from_config(config)
         if start_device_polling:
             devices.start()
         journal = Journal(config.journal_path)
     except BaseException:
+        backend.close()
         if embedded is not None:
             embedded.stop()
         raise
