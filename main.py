@@ -2,7 +2,10 @@
 
 import sys
 
-from kiosk.cli import main
+from terminal.cli import main
+
+# The Kivy shell's own commands; the layers below contribute theirs in terminal/cli.py.
+SHELL_COMMANDS = ("kiosk.commands", "kiosk.screenshots")
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(shell_commands=SHELL_COMMANDS))

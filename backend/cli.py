@@ -7,6 +7,8 @@ import dataclasses
 import sys
 from pathlib import Path
 
+from core.config import Config
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 DEFAULT_DB = "backend/reference.sqlite3"  # under the terminal's data_dir
@@ -28,12 +30,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=serve)
 
 
-def serve(args: argparse.Namespace) -> int:
+def serve(args: argparse.Namespace, config: Config) -> int:
     from backend.server import ReferenceServer
     from backend.settings import ServerSettings
-    from kiosk.cli import load_from_args
 
-    config = load_from_args(args)
     _log_to_console(config["logging"]["level"])
     settings = ServerSettings.from_config(config["backend"])
     overrides = {"auto_pay_seconds": args.auto_pay, "payment_expiry_seconds": args.payment_expiry,
@@ -60,8 +60,8 @@ def _log_to_console(level: str) -> None:
     """One line per call on stderr, masked like the kiosk's own log."""
     import logging
 
-    from kiosk.logs import OneLineMaskingFormatter
-    from kiosk.privacy import PersonalDataFilter
+    from core.logs import OneLineMaskingFormatter
+    from core.privacy import PersonalDataFilter
 
     handler = logging.StreamHandler()
     handler.setFormatter(OneLineMaskingFormatter())

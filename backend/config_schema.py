@@ -5,7 +5,7 @@ kiosk/backend_client; the embedded_* and reference_* keys configure the referenc
 when it runs in-process (mode = 'embedded') or as `python main.py backend`.
 """
 
-from kiosk.schema import Field, Schema
+from core.schema import Field, Schema
 
 BACKEND_SCHEMA: Schema = {
     "mode": Field(str, "'embedded' starts the reference back end in-process; 'remote' uses url.",

@@ -13,12 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from kiosk.config import PROJECT_ROOT
-
-NAMESPACE = "urn:exit-entry-kiosk:backend:v1"
-CONTRACT_VERSION = "1.0"
-WSDL_PATH = PROJECT_ROOT / "assets" / "wsdl" / "kiosk-v1.wsdl"
-XSD_PATH = PROJECT_ROOT / "assets" / "wsdl" / "kiosk-v1.xsd"
+from core.contract import XSD_PATH
 
 # lxml reports "Expected is ( {ns}name )" or "Expected is one of ( {ns}a, {ns}b )".
 _EXPECTED = re.compile(r"Expected is (?:one of )?\( ?\{[^}]*\}(\w+)")

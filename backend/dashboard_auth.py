@@ -1,7 +1,6 @@
 """The hall dashboard's login: one staff password kept only as a salted scrypt hash, and sessions.
 
-Hash format: `scrypt$<n>$<r>$<p>$<salt, base64>$<hash, base64>` (the maintenance PIN's format),
-made with `python main.py dashboard hash-password` and put in [backend]
+The hash is core/pin.py's format (the maintenance PIN's too), made with `python main.py dashboard hash-password` and put in [backend]
 reference_dashboard_password_hash. Sessions are random tokens kept in memory (a restart logs
 everyone out, which is what a read-only page can afford); the cookie carrying one is HttpOnly
 and SameSite=Strict, so neither a script on the page nor another site can use it.
@@ -9,19 +8,13 @@ and SameSite=Strict, so neither a script on the page nor another site can use it
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import os
 import secrets
 import threading
 import time
 from typing import Callable
 
-# scrypt cost: ~50 ms per check on a small server; 16 MiB of memory per guess.
-N, R, P = 2 ** 14, 8, 1
-SALT_BYTES = 16
-HASH_BYTES = 32
+from core.pin import hash_secret, verify_secret
+
 MIN_PASSWORD_LENGTH = 10
 # A login lasts a working day; after that the page asks again.
 SESSION_SECONDS = 10 * 3600
@@ -38,23 +31,12 @@ class PasswordFormatError(ValueError):
 def hash_password(password: str, salt: bytes | None = None) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise PasswordFormatError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
-    salt = salt or os.urandom(SALT_BYTES)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=N, r=R, p=P, dklen=HASH_BYTES)
-    return "$".join(["scrypt", str(N), str(R), str(P), _b64(salt), _b64(digest)])
+    return hash_secret(password, salt)
 
 
 def verify_password(password: str, stored: str) -> bool:
     """True only for the right password; an empty or malformed stored hash lets nobody in."""
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        expected = base64.b64decode(digest, validate=True)
-        actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt, validate=True),
-                                n=int(n), r=int(r), p=int(p), dklen=len(expected))
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(actual, expected)
+    return verify_secret(password, stored)
 
 
 class Sessions:
@@ -98,7 +80,3 @@ class Sessions:
         now = self._clock()
         for token in [t for t, expiry in self._tokens.items() if expiry <= now]:
             del self._tokens[token]
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")

@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 
+from core.config import Config
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("dashboard", help="the reference back end's hall dashboard (/hall/)")
     actions = parser.add_subparsers(dest="dashboard_command", metavar="ACTION", required=True)
     make = actions.add_parser("hash-password", help="read a new dashboard password and print the config line")
-    make.set_defaults(func=print_password_hash)
+    make.set_defaults(func=print_password_hash, needs_config=False)
 
 
-def print_password_hash(args: argparse.Namespace) -> int:
+def print_password_hash(args: argparse.Namespace, config: Config | None) -> int:
     import getpass
 
     from backend.dashboard_auth import PasswordFormatError, hash_password

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from backend.server import ReferenceServer
 from backend.settings import ServerSettings
-from kiosk.config import Config
+from core.config import Config
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,10 @@ is validated against the shipped XSD before spyne sees it (backend/soap.py).
 
 from __future__ import annotations
 
-from spyne import (AnyUri, Boolean, ByteArray, ComplexModel, Date, DateTime, Decimal, Integer32,
-                   Unicode)
+from spyne import AnyUri, Boolean, ByteArray, ComplexModel, Date, DateTime, Decimal, Integer32, Unicode
 
-from backend.contract import NAMESPACE
+from core.contract import NAMESPACE
 
-# Spyne wants a class per complex type; every field is given as one of these three shapes.
 # nillable=False makes spyne leave an absent optional value out instead of writing xsi:nil.
 
 

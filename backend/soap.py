@@ -17,11 +17,12 @@ from lxml import etree
 from spyne import Application, Boolean, Date, DateTime, Decimal, Fault, Integer, ServiceBase, Unicode, rpc
 from spyne.protocol.soap import Soap11
 
-from backend.contract import NAMESPACE, check_request
+from backend.contract import check_request
 from backend.faults import ContractFault, InvalidInput
 from backend.handlers import OPERATIONS, Operation
 from backend.messages import UNBOUNDED, Model
 from backend.wssecurity import token_is_valid
+from core.contract import NAMESPACE
 
 if TYPE_CHECKING:
     from backend.app import BackendApp

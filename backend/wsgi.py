@@ -14,11 +14,11 @@ from typing import Any, Callable, Iterable
 from spyne.server.wsgi import WsgiApplication
 
 from backend.app import BackendApp
-from backend.contract import WSDL_PATH, XSD_PATH
 from backend.dashboard import HALL_PATH, HallDashboard
 from backend.handlers.payments import PAY_PAGE_PATH
 from backend.paypage import PayPage
 from backend.soap import build_application
+from core.contract import WSDL_PATH, XSD_PATH
 
 SOAP_PATH = "/soap"
 XSD_URL_PATH = "/" + XSD_PATH.name

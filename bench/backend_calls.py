@@ -28,9 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from backend import seed  # noqa: E402
+from backend_client import BackendClient, ClientSettings, new_request_id  # noqa: E402
+from backend_client import models as mo  # noqa: E402
 from devices.base import DeviceStatus  # noqa: E402
-from kiosk.backend_client import BackendClient, ClientSettings, new_request_id  # noqa: E402
-from kiosk.backend_client import models as mo  # noqa: E402
 
 SERVER_START_SECONDS = 20.0
 LOCAL = seed.person("local_adult")
@@ -144,7 +144,7 @@ def throughput(url: str, clients: int, seconds: float, pick: Callable[[BackendCl
 
 def main() -> int:
     # The start-up probe fails until the server listens; those warnings are not figures.
-    logging.getLogger("kiosk.backend_client").setLevel(logging.ERROR)
+    logging.getLogger("backend_client").setLevel(logging.ERROR)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=400, help="calls per operation for latency")
     parser.add_argument("--seconds", type=float, default=4.0, help="duration of each throughput run")

@@ -29,7 +29,7 @@ def since_start():
     with open("/proc/uptime") as f:
         uptime = float(f.read().split()[0])
     return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
-from kiosk.config import load_config
+from terminal.config import load_config
 from kiosk.launcher import build_app, prepare, start_runtime_after_first_frame
 config = load_config([os.environ["KIOSK_BENCH_CONFIG"]])
 prepare(config)

@@ -4,7 +4,7 @@
 
 Each run starts the kiosk's runtime (embedded reference back end over real HTTP, every device
 simulated on its real channel) in a scratch data folder, so the back end's demo data and the
-simulated permit cards are fresh, and plays the self-test scenarios (flows/scenarios_payments.py):
+simulated permit cards are fresh, and plays the self-test scenarios (terminal/scenarios_payments.py):
 
 - endorsement, as shipped: a repeat renewal (the last endorsement offered first); the permit
   module simulator spends its modelled mechanics: chip read 0.12 s, chip write 0.35 s,
@@ -13,7 +13,7 @@ simulated permit cards are fresh, and plays the self-test scenarios (flows/scena
   which shows what the flow itself, the ID card, camera, printer and back end cost;
 - traffic fines: accept a camera-recorded fine, pay it, print the decision and receipt.
 
-Waits made for people run on the flows' virtual clock (flows/selftest.py). Touches count the
+Waits made for people run on the flows' virtual clock (terminal/selftest.py). Touches count the
 Touch events the citizen sends (the home screen's tile is not counted; paying is done on the
 phone). One warm-up run is not counted. The other flows are in bench/flows_speed_services.py.
 """
@@ -33,24 +33,25 @@ from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from core.config import Config  # noqa: E402
 from flows import scenarios_payments  # noqa: E402
 from flows.engine import FlowView  # noqa: E402
-from flows.selftest import FlowDriver  # noqa: E402
-from flows.selftest_cli import selftest_config  # noqa: E402
-from flows.simulation import QuickPermit, QuickPermitDriver  # noqa: E402
-from kiosk.config import Config, load_config  # noqa: E402
-from kiosk.runtime import Runtime, start_runtime  # noqa: E402
+from flows.pump import FlowPump  # noqa: E402
+from terminal.config import load_config  # noqa: E402
+from terminal.runtime import start_runtime  # noqa: E402
+from terminal.selftest_cli import selftest_config  # noqa: E402
+from terminal.simulation import QuickPermit, QuickPermitPump  # noqa: E402
 
 DEFAULT_RUNS = 10
 ENDORSEMENT_TARGET_SECONDS = 1.5
 REPEAT_ENDORSEMENT_TOUCH_TARGET = 5
 
 
-class TimedDriver(FlowDriver):
+class TimedPump(FlowPump):
     """Notes when the flow enters each state, to show where the machine time goes."""
 
-    def __init__(self, runtime: Runtime) -> None:
-        super().__init__(runtime)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.entered: list[tuple[str, float]] = []
 
     def start(self, flow_class: Any, **options: Any) -> FlowView:
@@ -61,7 +62,7 @@ class TimedDriver(FlowDriver):
         return view
 
 
-class TimedQuickDriver(QuickPermitDriver, TimedDriver):
+class TimedQuickPump(QuickPermitPump, TimedPump):
     pass
 
 
@@ -86,15 +87,15 @@ def scratch_config(base: Config, folder: Path) -> Config:
     return config
 
 
-def play(driver: TimedDriver, scenario: Callable[..., None], figures: Figures | None, **options: Any) -> None:
+def play(pump: TimedPump, scenario: Callable[..., None], figures: Figures | None, **options: Any) -> None:
     started = time.perf_counter()
-    scenario(driver, **options)
+    scenario(pump, **options)
     elapsed = time.perf_counter() - started
     if figures is None:
         return
     figures.seconds.append(elapsed)
-    figures.touches.add(driver.touches)
-    for (state, at), (_, following) in zip(driver.entered, driver.entered[1:]):
+    figures.touches.add(pump.touches)
+    for (state, at), (_, following) in zip(pump.entered, pump.entered[1:]):
         figures.per_state[state].append(following - at)
 
 
@@ -104,12 +105,12 @@ def one_run(base: Config, results: dict[str, Figures] | None) -> None:
         quick = QuickPermit(runtime, Path(scratch) / "quick-permit-cards.json")
         try:
             get = (lambda name: results[name]) if results is not None else (lambda name: None)
-            play(TimedDriver(runtime), scenarios_payments.endorsement, get("endorsement, as shipped"))
+            play(TimedPump(runtime.flow_context()), scenarios_payments.endorsement, get("endorsement, as shipped"))
             runtime.session.wipe("next citizen")
-            play(TimedQuickDriver(runtime, quick), scenarios_payments.endorsement,
+            play(TimedQuickPump(runtime, quick), scenarios_payments.endorsement,
                  get("endorsement, quick mechanics"))
             runtime.session.wipe("next citizen")
-            play(TimedDriver(runtime), scenarios_payments.traffic_fines, get("traffic fines"))
+            play(TimedPump(runtime.flow_context()), scenarios_payments.traffic_fines, get("traffic fines"))
         finally:
             quick.close()
             runtime.close()

@@ -4,12 +4,12 @@
 
 Each run starts the kiosk's runtime as shipped (embedded reference back end over real HTTP,
 every device simulated on its real channel), then plays each service's self-test scenario
-(flows/scenarios.py) once: a demo citizen who touches instantly. A fresh runtime per run
+(terminal/scenarios.py) once: a demo citizen who touches instantly. A fresh runtime per run
 gives a fresh back-end database, so the form can be submitted again by the same person.
 One warm-up run (imports, the SOAP client's first calls) is not counted.
 
 Machine time is wall time with zero think time: computing, device line times, back-end
-round trips. Waits made for a person run on the flows' virtual clock (flows/selftest.py)
+round trips. Waits made for a person run on the flows' virtual clock (terminal/selftest.py)
 and cost only the frames judged meanwhile: the photo's 1 s hold and 3 s countdown are 40
 preview frames judged by the live guidance, then one finalize. Touches count every Touch
 the citizen sends; typing a field (a phone number) counts as one touch.
@@ -26,11 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flows.registry import entry  # noqa: E402
-from flows.selftest import SelftestResult, run_scenario  # noqa: E402
-from flows.selftest_cli import selftest_config  # noqa: E402
-from kiosk.config import load_config  # noqa: E402
-from kiosk.runtime import start_runtime  # noqa: E402
+from terminal.config import load_config  # noqa: E402
+from terminal.runtime import start_runtime  # noqa: E402
+from terminal.selftest import SelftestResult, run_scenario  # noqa: E402
+from terminal.selftest_cli import selftest_config  # noqa: E402
 
 SERVICES = ("application_form", "id_photo", "progress", "appointment")
 DEFAULT_RUNS = 10
@@ -43,7 +42,7 @@ def one_run() -> tuple[list[SelftestResult], float]:
     runtime = start_runtime(config)
     startup = time.perf_counter() - started
     try:
-        return [run_scenario(runtime, entry(service)) for service in SERVICES], startup
+        return [run_scenario(runtime, service) for service in SERVICES], startup
     finally:
         runtime.close()
 

@@ -23,11 +23,11 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from devices.printer.cli import test_receipt
 from devices.printer.driver import EscposPrinter, NetworkLink, SerialLink
 from devices.printer.encoder import PaperLayout, encode_receipt
 from devices.printer.escpos_render import render_receipts
 from devices.printer.simulator import PtyEndpoint, TcpEndpoint, VirtualPrinter
+from devices.printer.test_slip import test_slip
 from devices.scanner.driver import SerialScanner
 from devices.scanner.simulator import ScannerSimulator
 
@@ -53,7 +53,7 @@ def report(name: str, times: list[float]) -> None:
 
 def bench_printer(folder: Path, rounds: int) -> None:
     layout = PaperLayout("TM-T88V", WIDTH_DOTS)
-    receipt = test_receipt("BENCH-01", datetime(2025, 11, 26, 9, 30))
+    receipt = test_slip("BENCH-01", datetime(2025, 11, 26, 9, 30))
     job = encode_receipt(receipt, layout)
     print(f"test slip: {len(job)} bytes of ESC/POS")
     report("encode test slip", timed(lambda: encode_receipt(receipt, layout), rounds))

@@ -42,8 +42,8 @@ def main() -> None:
     override = data / "soak.toml"
     override.write_text(f'[terminal]\ndata_dir = "{data}"\nwindow_scale = 0.5\n[logging]\nfolder = "{data}/log"\n'
                         f'[flows]\njournal = "{data}/journal.sqlite3"\n[ui]\nvoice = false\n', encoding="utf-8")
-    from kiosk.config import load_config
     from kiosk.launcher import build_app, prepare
+    from terminal.config import load_config
 
     config = load_config([override])
     prepare(config)

@@ -8,6 +8,8 @@ import os
 import sys
 from typing import Any
 
+from core.config import Config
+
 # Cards `devices simulate --id-card` can lay on the simulated reader (simulator.SAMPLE_CARDS;
 # written out so `--help` does not import the driver modules).
 ID_CARD_SAMPLES = ("resident", "permit", "foreign", "none")
@@ -29,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     simulate.set_defaults(func=simulate_devices)
 
 
-def list_devices(args: argparse.Namespace) -> int:
+def list_devices(args: argparse.Namespace, config: Config) -> int:
     print("Serial ports:")
     _print_items(serial_ports())
     print(f"Cameras (OpenCV indexes {CAMERA_INDEXES.start}-{CAMERA_INDEXES.stop - 1}):")
@@ -91,13 +93,11 @@ def _print_items(items: list[str]) -> None:
         print(f"  {item}")
 
 
-def simulate_devices(args: argparse.Namespace) -> int:
+def simulate_devices(args: argparse.Namespace, config: Config) -> int:
     from devices.factory import DeviceContext
     from devices.idcard.simulator import SAMPLE_CARDS
     from devices.simulate import print_reports, start_simulators, wait_for_stop
-    from kiosk.cli import load_from_args
 
-    config = load_from_args(args)
     context = DeviceContext(config.data_dir)
     try:
         reports = start_simulators(config["devices"], context)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-from kiosk.schema import Schema
+from core.schema import Schema
 
 DEVICE_KINDS = ("idcard", "permit", "scanner", "printer", "camera")
 

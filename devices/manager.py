@@ -18,7 +18,7 @@ from devices.base import Device, DeviceStatus, StatusLog
 from devices.factory import DeviceContext, build_device
 
 if TYPE_CHECKING:
-    from kiosk.config import Config
+    from core.config import Config
 
 log = logging.getLogger(__name__)
 

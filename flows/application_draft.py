@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from backend_client import models as mo
+from core.i18n import N_
 from devices.idcard.records import ResidentIdCard, Sex
 from flows import form_fields as ff
 from flows.names import given_name_choices, is_valid_pinyin, surname_choices, to_pinyin
-from kiosk.backend_client import models as mo
-from kiosk.i18n import N_
 
 # The former name (曾用名) asked only for an amendment; checked like a contact's name.
 FORMER_NAME = ff.TypedField("former_name", N_("form.field.former_name"), "pinyin", ff.chinese_name)

@@ -26,16 +26,14 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
+from backend_client import errors as backend_errors
+from backend_client.models import ApplicationReceipt
+from core.i18n import N_
+from core.privacy import mask_id_number, mask_name
 from devices.idcard.records import CardKind, ResidentIdCard
 from devices.printer.receipt import Align, ChineseText, Cut, KeyValue, QrCode, Receipt
 from flows import form_fields as ff
-from flows.application_draft import (
-    DETAIL_FIELDS,
-    ENDORSEMENT_WISHES,
-    FORMER_NAME,
-    POSTAL_FIELDS,
-    FormDraft,
-)
+from flows.application_draft import DETAIL_FIELDS, ENDORSEMENT_WISHES, FORMER_NAME, POSTAL_FIELDS, FormDraft
 from flows.common_steps import (
     PHOTO_RECEIPT_KEY,
     GatedIdentity,
@@ -48,13 +46,9 @@ from flows.common_steps import (
     tr,
 )
 from flows.context import FlowContext
-from flows.engine import Cancel, CardInserted, DeviceFault, Event, Flow, Tick, Touch
+from flows.engine import CardInserted, Event, Flow, Tick, Touch
 from flows.identity import MSG_KIND_NOT_SERVED
 from flows.journal import TxnStatus
-from kiosk.backend_client import errors as backend_errors
-from kiosk.backend_client.models import ApplicationReceipt
-from kiosk.i18n import N_
-from kiosk.privacy import mask_id_number, mask_name
 
 log = logging.getLogger(__name__)
 
@@ -143,15 +137,9 @@ class ApplicationFormFlow(GatedIdentity, Flow[FormState]):
             self._identity_done()
 
     # ----- events -----
-    def handle(self, event: Event) -> None:
-        if self.finished:
-            return
-        if isinstance(event, Cancel):
-            self._cancel(event.reason)
-        elif isinstance(event, (Tick, CardInserted)) and self.state in (S.CARD, S.FACE):
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, (Tick, CardInserted)) and self.state in (S.CARD, S.FACE):
             self._poll_identity()
-        elif isinstance(event, DeviceFault):
-            self._stay(event.message_key)
         elif isinstance(event, Touch):
             handler = self._touch_handlers().get((self.state, event.action))
             if handler is not None:
@@ -348,7 +336,7 @@ class ApplicationFormFlow(GatedIdentity, Flow[FormState]):
         return receipt
 
     # ----- leaving -----
-    def _cancel(self, reason: str) -> None:
+    def on_cancel(self, reason: str) -> None:
         if self.state in (S.SUBMITTING, S.PRINTING):
             return  # an effect is under way; the flow finishes it first
         if self.txn_id is not None:

@@ -19,15 +19,15 @@ import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from backend_client import errors as backend_errors
+from backend_client.models import AppointmentService, NotEligibleReason, QueueTicket
+from core.i18n import N_
 from devices.printer.receipt import Align, ChineseText, Cut, KeyValue, Receipt, Text, Title
 from flows.common_steps import HALL_TIMEZONE, ScanWatcher, counter_hint, print_journalled, receipt_header, tr
 from flows.context import FlowContext
-from flows.engine import Cancel, DeviceFault, Event, Flow, Scanned, Tick, Touch
+from flows.engine import Event, Flow, Scanned, Tick, Touch
 from flows.identity import SESSION_KEY as PERSON_KEY
 from flows.journal import TxnStatus
-from kiosk.backend_client import errors as backend_errors
-from kiosk.backend_client.models import AppointmentService, NotEligibleReason, QueueTicket
-from kiosk.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -96,17 +96,11 @@ class AppointmentFlow(Flow[AppointmentState]):
         self.txn_id: str | None = None
         self.scans.start()
 
-    def handle(self, event: Event) -> None:
-        if self.finished:
-            return
-        if isinstance(event, Cancel):
-            self._cancel(event.reason)
-        elif isinstance(event, Tick) and self.state is S.SCAN:
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, Tick) and self.state is S.SCAN:
             self._poll_scanner()
         elif isinstance(event, Scanned) and self.state is S.SCAN:
             self._check_in(event.text)
-        elif isinstance(event, DeviceFault):
-            self._stay(event.message_key)
         elif isinstance(event, Touch) and event.action in self.actions():
             if event.action == "code":
                 self._check_in(str(event.value or ""))
@@ -188,7 +182,7 @@ class AppointmentFlow(Flow[AppointmentState]):
             ChineseText(tr(self.ctx, N_("appointment.ticket.hint")), align=Align.CENTER),
             Cut())
 
-    def _cancel(self, reason: str) -> None:
+    def on_cancel(self, reason: str) -> None:
         if self.state is S.PRINTING:
             return
         self._close_open_transaction(f"left: {reason}")

@@ -15,13 +15,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from backend_client import errors as backend_errors
+from core.i18n import N_, translator
 from devices.base import DeviceError
 from devices.idcard.records import CardKind
 from devices.printer.receipt import Align, ChineseText, Receipt, Rule, Title
 from flows.context import FlowContext
 from flows.identity import IdentityCheck, Person, Step
-from kiosk.backend_client import errors as backend_errors
-from kiosk.i18n import N_, translator
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Configuration keys of the flows ([flows] in the TOML files)."""
 
-from kiosk.schema import Field, Schema
+from core.schema import Field, Schema
 
 FLOWS_SCHEMA: Schema = {
     "face_tries": Field(int, "Face comparisons allowed before the identity step refuses.",

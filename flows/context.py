@@ -11,19 +11,19 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol
 
+from core.i18n import N_
 from devices.base import DeviceError
-from kiosk.i18n import N_
 
 if TYPE_CHECKING:
+    from backend_client.client import BackendClient
+    from core.config import Config
+    from core.session import Session
     from devices.camera.contract import Camera
     from devices.idcard.contract import IdCardReader
     from devices.permit.contract import PermitReaderWriter
     from devices.printer.contract import ReceiptPrinter
     from devices.scanner.contract import CodeScanner
     from flows.journal import Journal
-    from kiosk.backend_client.client import BackendClient
-    from kiosk.config import Config
-    from kiosk.session import Session
 
 
 class DeviceSource(Protocol):

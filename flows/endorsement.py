@@ -23,34 +23,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
-from devices.base import DeviceStatus
-from devices.idcard.records import CardKind
-from devices.permit.contract import MSG_NO_CARD as PERMIT_NO_CARD
-from devices.permit.contract import PermitError, WriteOutcome
-from devices.permit.records import Destination as CardDestination
-from devices.permit.records import Endorsement
-from devices.permit.records import EndorsementType as CardType
-from devices.permit.records import PermitCard
-from devices.permit.records import Trips as CardTrips
-from devices.printer.receipt import ChineseText, Cut, KeyValue, Receipt, Rule
-from flows.common_steps import GateOutcome, IdentityGate, counter_hint, print_journalled, receipt_header, tr
-from flows.context import FlowContext
-from flows.fines import HALL_TIMEZONE
-from flows.engine import (
-    Cancel,
-    CardInserted,
-    CardRemoved,
-    DeviceFault,
-    Event,
-    Flow,
-    PaymentNotice,
-    Tick,
-    Touch,
-)
-from flows.journal import TxnStatus
-from flows.payment import PaymentOutcome, QrPayment, fen
-from kiosk.backend_client import errors as backend_errors
-from kiosk.backend_client.models import (
+from backend_client import errors as backend_errors
+from backend_client.models import (
     Destination,
     Eligibility,
     EndorsementChoice,
@@ -58,10 +32,25 @@ from kiosk.backend_client.models import (
     EndorsementOrder,
     OrderItem,
     Trips,
-    WriteOutcome as BackendWriteOutcome,
 )
-from kiosk.i18n import N_
-from kiosk.privacy import mask_name, mask_permit_number
+from backend_client.models import WriteOutcome as BackendWriteOutcome
+from core.i18n import N_
+from core.privacy import mask_name, mask_permit_number
+from devices.base import DeviceStatus
+from devices.idcard.records import CardKind
+from devices.permit.contract import MSG_NO_CARD as PERMIT_NO_CARD
+from devices.permit.contract import PermitError, WriteOutcome
+from devices.permit.records import Destination as CardDestination
+from devices.permit.records import Endorsement, PermitCard
+from devices.permit.records import EndorsementType as CardType
+from devices.permit.records import Trips as CardTrips
+from devices.printer.receipt import ChineseText, Cut, KeyValue, Receipt, Rule
+from flows.common_steps import GateOutcome, IdentityGate, counter_hint, print_journalled, receipt_header, tr
+from flows.context import FlowContext
+from flows.engine import CardInserted, CardRemoved, Event, Flow, PaymentNotice, Tick, Touch
+from flows.fines import HALL_TIMEZONE
+from flows.journal import TxnStatus
+from flows.payment import PaymentOutcome, QrPayment, fen
 
 log = logging.getLogger(__name__)
 
@@ -273,15 +262,7 @@ class EndorsementFlow(Flow[State]):
         return self._today or dt.date.today()
 
     # ======================================================================== events
-    def handle(self, event: Event) -> None:
-        if self.finished:
-            return
-        if isinstance(event, Cancel) or (isinstance(event, Touch) and event.action == "cancel"):
-            self._cancel(event.reason if isinstance(event, Cancel) else "cancel")
-            return
-        if isinstance(event, DeviceFault):
-            self.note(event.message_key)
-            return
+    def on_event(self, event: Event) -> None:
         handler = {
             S.ID_CARD: self._on_identity, S.FACE: self._on_identity, S.INSERT_PERMIT: self._on_insert_permit,
             S.REVIEW: self._on_review, S.PAYING: self._on_paying, S.PAYMENT_FAILED: self._on_payment_failed,
@@ -708,7 +689,7 @@ class EndorsementFlow(Flow[State]):
         self.card_returned = True
 
     # ----- leaving -----
-    def _cancel(self, reason: str) -> None:
+    def on_cancel(self, reason: str) -> None:
         state = self.state
         if state in (S.PAYING, S.PAYMENT_FAILED):
             self._cancel_payment(reason)

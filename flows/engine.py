@@ -142,8 +142,32 @@ class Flow(Generic[S]):
         for listener in self._listeners:
             listener(view)
 
-    # ----- what subclasses implement -----
+    # ----- shared events, declared once for every flow -----
     def handle(self, event: Event) -> None:
+        """Every flow's machine-level events: nothing happens after the end; a Cancel (the
+        session ends) or the citizen's own "cancel" touch goes to `on_cancel`; a device fault
+        redraws the current step with its message; every other event goes to `on_event`."""
+        if self.finished:
+            return
+        if isinstance(event, Cancel):
+            self.on_cancel(event.reason)
+        elif isinstance(event, Touch) and event.action == "cancel":
+            self.on_cancel("cancel")
+        elif isinstance(event, DeviceFault):
+            self.on_device_fault(event.message_key)
+        else:
+            self.on_event(event)
+
+    def on_device_fault(self, message_key: str) -> None:
+        self.note(message_key)
+
+    # ----- what subclasses implement -----
+    def on_cancel(self, reason: str) -> None:
+        """Release what the flow holds (refund, card) and end."""
+        raise NotImplementedError
+
+    def on_event(self, event: Event) -> None:
+        """The flow's own events: touches, ticks, device events, payment notices."""
         raise NotImplementedError
 
     def actions(self) -> tuple[str, ...]:

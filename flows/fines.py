@@ -20,15 +20,8 @@ import logging
 from decimal import Decimal
 from typing import Any, Mapping
 
-from devices.idcard.records import CardKind
-from devices.printer.receipt import ChineseText, Cut, KeyValue, Receipt, Rule
-from flows.common_steps import GateOutcome, IdentityGate, counter_hint, print_journalled, receipt_header, tr
-from flows.context import FlowContext
-from flows.engine import CardInserted, Cancel, DeviceFault, Event, Flow, PaymentNotice, Tick, Touch
-from flows.journal import TxnStatus
-from flows.payment import PaymentOutcome, QrPayment, fen
-from kiosk.backend_client import errors as backend_errors
-from kiosk.backend_client.models import (
+from backend_client import errors as backend_errors
+from backend_client.models import (
     Decision,
     DriverViolations,
     KioskHandling,
@@ -36,8 +29,15 @@ from kiosk.backend_client.models import (
     Violation,
     ViolationSource,
 )
-from kiosk.i18n import N_
-from kiosk.privacy import mask_name
+from core.i18n import N_
+from core.privacy import mask_name
+from devices.idcard.records import CardKind
+from devices.printer.receipt import ChineseText, Cut, KeyValue, Receipt, Rule
+from flows.common_steps import GateOutcome, IdentityGate, counter_hint, print_journalled, receipt_header, tr
+from flows.context import FlowContext
+from flows.engine import CardInserted, Event, Flow, PaymentNotice, Tick, Touch
+from flows.journal import TxnStatus
+from flows.payment import PaymentOutcome, QrPayment, fen
 
 log = logging.getLogger(__name__)
 
@@ -167,15 +167,7 @@ class FinesFlow(Flow[State]):
             self._load_violations()
 
     # ======================================================================== events
-    def handle(self, event: Event) -> None:
-        if self.finished:
-            return
-        if isinstance(event, Cancel) or (isinstance(event, Touch) and event.action == "cancel"):
-            self._cancel(event.reason if isinstance(event, Cancel) else "cancel")
-            return
-        if isinstance(event, DeviceFault):
-            self.note(event.message_key)
-            return
+    def on_event(self, event: Event) -> None:
         handler = {
             S.ID_CARD: self._on_identity, S.FACE: self._on_identity, S.LIST: self._on_list,
             S.DETAIL: self._on_detail, S.PAYING: self._on_paying, S.PAYMENT_FAILED: self._on_payment_failed,
@@ -390,7 +382,7 @@ class FinesFlow(Flow[State]):
             self.go(S.DONE)
 
     # ----- leaving -----
-    def _cancel(self, reason: str) -> None:
+    def on_cancel(self, reason: str) -> None:
         state = self.state
         if state in (S.PAYING, S.PAYMENT_FAILED):
             assert self.payment is not None and self.txn_id is not None

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from kiosk.i18n import N_
+from core.i18n import N_
 
 MOBILE = re.compile(r"1[3-9]\d{9}")
 POSTCODE = re.compile(r"\d{6}")

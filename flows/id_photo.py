@@ -24,6 +24,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
+from backend_client import errors as backend_errors
+from backend_client.models import PhotoReceipt
+from core.i18n import N_
+from core.privacy import mask_name
 from devices.base import DeviceError
 from devices.idcard.records import CardKind
 from devices.printer.receipt import Align, ChineseText, Cut, KeyValue, QrCode, Receipt
@@ -38,12 +42,8 @@ from flows.common_steps import (
     tr,
 )
 from flows.context import FlowContext
-from flows.engine import Cancel, CardInserted, DeviceFault, Event, Flow, FlowView, Tick, Touch
+from flows.engine import CardInserted, Event, Flow, FlowView, Tick, Touch
 from flows.journal import TxnStatus
-from kiosk.backend_client import errors as backend_errors
-from kiosk.backend_client.models import PhotoReceipt
-from kiosk.i18n import N_
-from kiosk.privacy import mask_name
 from photo.guidance import Guidance, LiveGuide
 from photo.pipeline import PhotoPipeline
 from photo.spec import PhotoSettings
@@ -140,19 +140,13 @@ class IdPhotoFlow(GatedIdentity, Flow[PhotoState]):
             self._start_live()
 
     # ----- events -----
-    def handle(self, event: Event) -> None:
-        if self.finished:
-            return
-        if isinstance(event, Cancel):
-            self._cancel(event.reason)
-        elif isinstance(event, (Tick, CardInserted)) and self.state in (S.CARD, S.FACE):
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, (Tick, CardInserted)) and self.state in (S.CARD, S.FACE):
             self._poll_identity()
         elif isinstance(event, Tick) and self.state is S.LIVE:
             self._preview()
         elif isinstance(event, Tick) and self.state is S.CAMERA_FAULT:
             self._wait_for_camera()
-        elif isinstance(event, DeviceFault):
-            self._stay(event.message_key)
         elif isinstance(event, Touch):
             self._touch(event.action)
 
@@ -274,7 +268,7 @@ class IdPhotoFlow(GatedIdentity, Flow[PhotoState]):
             Cut())
 
     # ----- leaving -----
-    def _cancel(self, reason: str) -> None:
+    def on_cancel(self, reason: str) -> None:
         if self.state in (S.CHECKING, S.UPLOADING, S.PRINTING):
             return  # under way; the flow finishes it first
         if self.txn_id is not None:

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import cv2
 
+from backend_client import errors as backend_errors
+from backend_client.models import Identity
+from core.i18n import N_
 from devices.idcard.contract import IdCardError, ReadOutcome
 from devices.idcard.records import CardKind, IdCardRecord
 from flows.context import FlowContext
-from kiosk.backend_client import errors as backend_errors
-from kiosk.backend_client.models import Identity
-from kiosk.i18n import N_
 
 log = logging.getLogger(__name__)
 

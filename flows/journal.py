@@ -141,7 +141,7 @@ class Journal:
 
     def add_close_observer(self, observer: Callable[[str, TxnStatus], None]) -> None:
         """Call `observer(txn_id, status)` after a transaction's new status is committed. The
-        fleet link (kiosk/fleet.py) reports finished transactions to the back end this way."""
+        fleet link (terminal/fleet.py) reports finished transactions to the back end this way."""
         self._close_observers.append(observer)
 
     def remove_close_observer(self, observer: Callable[[str, TxnStatus], None]) -> None:

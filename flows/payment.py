@@ -20,10 +20,10 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
+from backend_client import errors as backend_errors
+from backend_client.models import Payment, PaymentStatus
+from core.i18n import N_
 from flows.context import FlowContext
-from kiosk.backend_client import errors as backend_errors
-from kiosk.backend_client.models import Payment, PaymentStatus
-from kiosk.i18n import N_
 
 log = logging.getLogger(__name__)
 

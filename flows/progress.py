@@ -21,13 +21,13 @@ import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from backend_client import errors as backend_errors
+from backend_client.models import ApplicationProgress, ApplicationStatus
+from core.i18n import N_
 from devices.idcard.records import CardKind
 from flows.common_steps import HALL_TIMEZONE, GatedIdentity, GateOutcome, IdentityGate, ScanWatcher, counter_hint
 from flows.context import FlowContext
-from flows.engine import Cancel, CardInserted, DeviceFault, Event, Flow, FlowView, Scanned, Tick, Touch
-from kiosk.backend_client import errors as backend_errors
-from kiosk.backend_client.models import ApplicationProgress, ApplicationStatus
-from kiosk.i18n import N_
+from flows.engine import CardInserted, Event, Flow, FlowView, Scanned, Tick, Touch
 
 log = logging.getLogger(__name__)
 
@@ -115,19 +115,16 @@ class ProgressFlow(GatedIdentity, Flow[ProgressState]):
         if self.gate.outcome is GateOutcome.DONE:
             self._ask_number()
 
-    def handle(self, event: Event) -> None:
-        if self.finished:
-            return
-        if isinstance(event, Cancel):
-            self.go(S.CANCELLED)
-        elif isinstance(event, (Tick, CardInserted)) and self.state in (S.CARD, S.FACE):
+    def on_cancel(self, reason: str) -> None:
+        self.go(S.CANCELLED)
+
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, (Tick, CardInserted)) and self.state in (S.CARD, S.FACE):
             self._poll_identity()
         elif isinstance(event, Tick) and self.state is S.NUMBER:
             self._poll_scanner()
         elif isinstance(event, Scanned) and self.state is S.NUMBER:
             self._query(event.text)
-        elif isinstance(event, DeviceFault):
-            self._stay(event.message_key)
         elif isinstance(event, Touch) and event.action in self.actions():
             self._touch(event)
 

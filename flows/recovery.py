@@ -1,6 +1,6 @@
 """Settling what a crash, a power cut or a lost connection left unfinished.
 
-At start (kiosk/runtime.py) and on `python main.py journal reconcile`, every OPEN journal
+At start (terminal/runtime.py) and on `python main.py journal reconcile`, every OPEN journal
 transaction is looked at again: the back end says what happened to its order and payment,
 the card in the reader says whether it holds the endorsement, the journal says how far the
 kiosk got. `decide()` turns those facts into one action; the rules are the table in that one
@@ -19,14 +19,14 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from backend_client import errors as backend_errors
+from backend_client.models import EndorsementOrder, OrderStatus, PaymentStatus
+from backend_client.models import WriteOutcome as BackendWriteOutcome
 from devices.base import DeviceError
 from flows import endorsement, fines
 from flows.context import FlowContext
 from flows.journal import Phase, Transaction, TxnStatus, request_id_for
 from flows.payment import PAID_STEP
-from kiosk.backend_client import errors as backend_errors
-from kiosk.backend_client.models import EndorsementOrder, OrderStatus, PaymentStatus
-from kiosk.backend_client.models import WriteOutcome as BackendWriteOutcome
 
 log = logging.getLogger(__name__)
 

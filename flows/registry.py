@@ -1,59 +1,54 @@
-"""Which services are built: service id -> flow class, the devices it needs, its self-test scenario.
+"""The services the kiosk offers: service id -> title, flow class and the devices it needs.
 
-The home screen asks this table which tiles are live and which devices each one needs;
-`python main.py selftest` runs every entry's scenario. Entries name the class and the
-scenario as "module:attribute" strings, imported only when used, so drawing six tiles does
-not import OpenCV.
+The one list of services: the home screen draws one tile per entry, in this order, asks which
+devices each needs (a tile greys when one is down), and starts the flow; the self-test
+(terminal/selftest.py) has a scenario for each. Entries name the class as a "module:Class"
+string, imported only when used, so drawing the tiles does not import OpenCV.
 
-Adding a service is one `FlowEntry` line in FLOWS (each engineer edits only their own lines):
-- `flow`: the flow class, constructed as `cls(ctx: FlowContext)`; it starts in its first state.
+Adding a service is one `FlowEntry` line in FLOWS (and its scenario in terminal/selftest.py):
+- `title_key`: the tile's message key;
+- `flow`: the flow class, constructed as `cls(ctx: FlowContext)`; it starts in its first state;
 - `devices`: the device kinds the flow cannot start without (devices/factory.py BUILDERS keys).
-- `scenario`: a function `scenario(driver: flows.selftest.FlowDriver) -> None` that drives the
-  flow end to end on the simulators and the demo data (backend/seed.py), and raises
-  `flows.selftest.ScenarioFailed` (or AssertionError) when it does not end as it should.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from core.i18n import N_
 from devices.base import DeviceStatus
 
 if TYPE_CHECKING:
     from flows.engine import Flow
-    from flows.selftest import FlowDriver
 
 
 @dataclass(frozen=True)
 class FlowEntry:
-    service_id: str  # as in kiosk/services.py SERVICES
+    service_id: str
+    title_key: str
     flow: str  # "module:Class"
     devices: tuple[str, ...]
-    scenario: str  # "module:function"
 
     def load_flow(self) -> type[Flow]:
         return _load(self.flow)
 
-    def load_scenario(self) -> Callable[[FlowDriver], None]:
-        return _load(self.scenario)
-
 
 FLOWS: tuple[FlowEntry, ...] = (
-    FlowEntry("application_form", "flows.application_form:ApplicationFormFlow",
-              ("idcard", "camera", "printer"), "flows.scenarios:application_form"),
-    FlowEntry("id_photo", "flows.id_photo:IdPhotoFlow",
-              ("idcard", "camera", "printer"), "flows.scenarios:id_photo"),
-    FlowEntry("progress", "flows.progress:ProgressFlow",
-              ("idcard", "camera", "scanner"), "flows.scenarios:progress"),
-    FlowEntry("appointment", "flows.appointment:AppointmentFlow",
-              ("scanner", "printer"), "flows.scenarios:appointment"),
-    FlowEntry("endorsement", "flows.endorsement:EndorsementFlow",
-              ("idcard", "camera", "permit", "printer"), "flows.scenarios_payments:endorsement"),
-    FlowEntry("traffic_fines", "flows.fines:FinesFlow",
-              ("idcard", "camera", "printer"), "flows.scenarios_payments:traffic_fines"),
+    FlowEntry("application_form", N_("service.application_form"),
+              "flows.application_form:ApplicationFormFlow", ("idcard", "camera", "printer")),
+    FlowEntry("id_photo", N_("service.id_photo"),
+              "flows.id_photo:IdPhotoFlow", ("idcard", "camera", "printer")),
+    FlowEntry("endorsement", N_("service.endorsement"),
+              "flows.endorsement:EndorsementFlow", ("idcard", "camera", "permit", "printer")),
+    FlowEntry("traffic_fines", N_("service.traffic_fines"),
+              "flows.fines:FinesFlow", ("idcard", "camera", "printer")),
+    FlowEntry("progress", N_("service.progress"),
+              "flows.progress:ProgressFlow", ("idcard", "camera", "scanner")),
+    FlowEntry("appointment", N_("service.appointment"),
+              "flows.appointment:AppointmentFlow", ("scanner", "printer")),
 )
 
 

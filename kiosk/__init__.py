@@ -1,3 +1,1 @@
-"""Exit-entry self-service kiosk: the app shell, session, configuration, logging and i18n."""
-
-__version__ = "0.1.0"
+"""The Kivy shell: the app, its screens and the headless harness. The only package that imports kivy."""

@@ -18,20 +18,17 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk.config import Config
-from kiosk.config_watch import IdleConfigWatch
-from kiosk.i18n import Translator
+from core.config import Config
+from core.i18n import Translator
+from core.session import Session
+from kiosk.config_reload import IdleConfigWatch
 from kiosk.idle import IdlePhase, IdleTimer
 from kiosk.kivy_setup import design_size
-from kiosk.services import ServiceBoard
-from kiosk.session import Session
 from kiosk.ui import theme
-from kiosk.ui.home import HomeScreen
-from kiosk.maintenance import SecretTaps
 from kiosk.ui.flow_host import FlowHost
-from kiosk.ui.maintenance_screen import MaintenanceScreen, ask_pin
-from kiosk.ui.sim_panel_view import SimPanelView
+from kiosk.ui.home import HomeScreen
 from kiosk.ui.idle_warning import IdleWarning
+from kiosk.ui.maintenance_screen import MaintenanceScreen, ask_pin
 from kiosk.ui.screens.camera import CameraScreen
 from kiosk.ui.screens.choice import ChoiceScreen
 from kiosk.ui.screens.device_action import DeviceActionScreen
@@ -41,10 +38,13 @@ from kiosk.ui.screens.problem import ProblemScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.review import ReviewScreen
 from kiosk.ui.screens.working import WorkingScreen
-from kiosk.voice import Voice
+from kiosk.ui.sim_panel_view import SimPanelView
+from terminal.availability import ServiceBoard
+from terminal.maintenance import SecretTaps
+from terminal.voice import Voice
 
 if TYPE_CHECKING:
-    from kiosk.backstage import BackgroundRuntime
+    from terminal.backstage import BackgroundRuntime
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ class KioskApp(App):
         self._refresh_event = None
         self._recovery_event = None
         self.config_watch: IdleConfigWatch | None = None
-        self._apply_session_preferences()
+        self.apply_session_preferences()
 
     # ----- rendering helpers used from .kv files -----
     def t(self, key: str, lang: str | None = None, **values: object) -> str:
@@ -203,7 +203,7 @@ class KioskApp(App):
         suffix = "zh" if self.lang == "zh_CN" else "en"
         self.hall_name = self.settings["terminal"][f"hall_name_{suffix}"]
 
-    def _apply_session_preferences(self) -> None:
+    def apply_session_preferences(self) -> None:
         self.lang = self.session.language
         self.large_text = self.session.large_text
         self.high_contrast = self.session.high_contrast
@@ -299,4 +299,4 @@ class KioskApp(App):
 
     def _wipe(self, reason: str) -> None:
         self.session.wipe(reason)
-        self._apply_session_preferences()
+        self.apply_session_preferences()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kiosk.config import Config
+from core.config import Config
 
 # Reference geometry the layouts are designed at (UX.md: sizes are given at 1080 px width).
 PORTRAIT = (1080, 1920)

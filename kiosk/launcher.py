@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 import sys
 
-from kiosk.config import Config
-from kiosk.fonts import FontMissing, find_cjk_font
+from core.config import Config
+from core.logs import setup_logging
 from kiosk.kivy_setup import configure_kivy, prepare_environment, use_offscreen_if_headless
-from kiosk.logs import setup_logging
+from terminal.fonts import FontMissing, find_cjk_font
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +39,10 @@ def register_font() -> None:
 
 def build_app(config: Config, backstage=None):  # -> KioskApp (imported late: importing it opens the window)
     """The app; `backstage` (a BackgroundRuntime) supplies devices, back end and journal."""
+    from core.i18n import translator
     from kiosk.app import KioskApp
-    from kiosk.availability import service_board
-    from kiosk.i18n import translator
-    from kiosk.backstage import BackgroundRuntime
+    from terminal.availability import service_board
+    from terminal.backstage import BackgroundRuntime
 
     backstage = backstage or BackgroundRuntime(config)
     board = service_board(backstage.ready, backstage.backend_up, backstage.device_states)

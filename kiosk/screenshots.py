@@ -1,6 +1,6 @@
 """`python main.py screenshots`: every screen of every flow, in each language and size, as PNGs.
 
-Each flow's self-test scenario (flows/scenarios.py) drives it on the simulators; every new
+Each flow's self-test scenario (terminal/scenarios.py) drives it on the simulators; every new
 view the flow shows is drawn by the real screens and captured inside `on_flip`. One child
 process per window size and language (Kivy fixes the window size at start, and each
 language's scenarios start from a freshly seeded embedded back end). These pictures are the user
@@ -20,6 +20,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
+
+from core.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, config: Config) -> int:
     if args.one_size:
-        return capture_one_size(args)
+        return capture_one_size(args, config)
     status = 0
     for size in args.size.split(","):
         for lang in args.lang.split(","):
@@ -58,21 +60,18 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
-def size_override(size: str, scale: float, data_dir: Path) -> Path:
+def size_overrides(size: str, scale: float) -> dict:
+    """The [terminal] keys that give the window `size` drawn at `scale`."""
     width, height = (int(v) for v in size.lower().split("x"))
     orientation = "portrait" if height >= width else "landscape"
-    path = data_dir / "screenshots.toml"
-    path.write_text(f'[terminal]\norientation = "{orientation}"\nfullscreen = false\nwindow_scale = {scale}\n'
-                    f'data_dir = "{data_dir}"\n[logging]\nfolder = "{data_dir}/log"\n'
-                    f'[flows]\njournal = "{data_dir}/journal.sqlite3"\n[ui]\nvoice = false\n', encoding="utf-8")
-    return path
+    return {"orientation": orientation, "fullscreen": False, "window_scale": scale}
 
 
-def capture_one_size(args: argparse.Namespace) -> int:
-    from kiosk.cli import load_from_args
+def capture_one_size(args: argparse.Namespace, config: Config) -> int:
+    from terminal.scratch import scratch_settings, with_overrides
 
     scratch = Path(tempfile.mkdtemp(prefix="kiosk-screens-"))
-    config = load_from_args(args, [size_override(args.one_size, args.scale, scratch)])
+    config = with_overrides(config, scratch_settings(scratch, terminal=size_overrides(args.one_size, args.scale)))
     from kiosk.launcher import build_app, prepare
 
     prepare(config)
@@ -150,20 +149,14 @@ class Shooter:
 
     def capture_flow(self, lang: str, entry: Any) -> None:
         """Run the flow's scenario on a thread; draw and save each new view on this thread."""
-        from flows.selftest import FlowDriver
+        from flows.pump import FlowPump
         from kiosk.ui.presenters import present
+        from terminal.selftest import scenario_for
 
         runtime = self.app.backstage.runtime
         runtime.session.wipe("screenshots")
-        driver = FlowDriver(runtime)
+        pump = FlowPump(runtime.flow_context())
         seen: list[tuple[str, str | None]] = []
-        original_start = driver.start
-
-        def start(flow_class: Any, **options: Any) -> Any:
-            view = original_start(flow_class, **options)
-            driver.flow.subscribe(on_view)
-            on_view(view)
-            return view
 
         def on_view(view: Any) -> None:
             key = (view.state, view.error_key)
@@ -174,26 +167,24 @@ class Shooter:
             name = f"{lang}/{entry.service_id}-{len(seen):02d}-{view.state}.png"
 
             # The scenario runs on a virtual clock; the screen counts down on the real one.
-            left = None if view.deadline is None else view.deadline - driver.clock()
+            left = None if view.deadline is None else view.deadline - pump.clock()
 
             def draw() -> None:
                 model = present(view)
                 if left is not None:
                     model = dataclasses.replace(model, deadline=time.monotonic() + left)
-                screen = self.app.screens.get_screen(model.kind)
-                screen.show(model)
-                self.app.screens.current = model.kind
+                self.app.flow_host.display(model, speak=False)
                 self.save(name)
             with self._lock:
                 self._requests.append((draw, done))
             done.wait(SCENARIO_LIMIT_SECONDS)
 
-        driver.start = start  # type: ignore[method-assign]
+        pump.listen(on_view)
         failure: list[BaseException] = []
 
         def scenario() -> None:
             try:
-                entry.load_scenario()(driver)
+                scenario_for(entry.service_id)(pump)
             except BaseException as exc:  # reported, the pictures so far are kept
                 failure.append(exc)
 

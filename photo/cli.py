@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from core.config import Config
+
 EXIT_ALL_PASSED = 0
 EXIT_USAGE = 2
 EXIT_UNREADABLE = 2
@@ -32,14 +34,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-
-    from kiosk.cli import load_from_args
+def run(args: argparse.Namespace, config: Config) -> int:
     from photo.detect import DetectorUnavailable
     from photo.pipeline import PhotoPipeline
     from photo.spec import PhotoSettings
 
-    settings = PhotoSettings.from_config(load_from_args(args)["photo"])
+    settings = PhotoSettings.from_config(config["photo"])
     if args.spec and args.spec not in settings.specs:
         print(f"photo: unknown spec {args.spec!r}; known: {', '.join(sorted(settings.specs))}", file=sys.stderr)
         return EXIT_USAGE

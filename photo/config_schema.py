@@ -5,7 +5,7 @@ hall adds a spec (a visa photo, a driving-licence photo) by adding a table. The 
 and the detector are shared by every spec; the live-guidance timings are the kiosk's.
 """
 
-from kiosk.schema import Field, MapOf, Schema
+from core.schema import Field, MapOf, Schema
 
 SPEC_SCHEMA: Schema = {
     "title_zh": Field(str, "Name of the photo kind shown to the citizen (Chinese)."),

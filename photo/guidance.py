@@ -23,7 +23,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from kiosk.i18n import N_
+from core.i18n import N_
 from photo import checks, crop, measure
 from photo.detect import EyeSearch, FaceDetector, HaarDetector
 from photo.geometry import Box, EyePair, Point

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
 
-from kiosk.i18n import N_
+from core.i18n import N_
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any
 
-from kiosk.schema import ConfigError
+from core.schema import ConfigError
 
 SOURCE = "[photo]"
 
@@ -161,7 +162,15 @@ class PhotoSettings:
 
 
 def load_photo_settings(overrides: tuple[str, ...] = ()) -> PhotoSettings:
-    """Convenience for tools and tests: the [photo] settings of the merged configuration."""
-    from kiosk.config import load_config
+    """Convenience for tools and tests: the [photo] settings of the shipped defaults and the
+    given override files, each checked against the photo section's own keys."""
+    from core.config import DEFAULT_FILE, deep_merge, read_toml
+    from core.schema import validate
+    from photo.config_schema import PHOTO_SCHEMA
 
-    return PhotoSettings.from_config(load_config(overrides)["photo"])
+    merged: dict = {}
+    for path in (DEFAULT_FILE, *map(Path, overrides)):
+        section = read_toml(path).get("photo", {})
+        validate(section, PHOTO_SCHEMA, str(path), "photo.")
+        deep_merge(merged, section)
+    return PhotoSettings.from_config(merged)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from backend import messages as m
-from backend.handlers import appointments, applications, endorsements, fines, identity, payments, photos, terminals
+from backend.handlers import applications, appointments, endorsements, fines, identity, payments, photos, terminals
 from backend.handlers.common import CallEnv
 
 Handler = Callable[[CallEnv, Any], Any]

@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 from backend import messages as m
-from backend.contract import CONTRACT_VERSION
 from backend.handlers import payments
 from backend.handlers.common import CallEnv, money
 from backend.timeutil import hall_day, hall_day_bounds, iso, parse
+from core.contract import CONTRACT_VERSION
 
 
 def ping(env: CallEnv, req: Any) -> m.PingResponse:

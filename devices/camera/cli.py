@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from core.config import Config
+
 if TYPE_CHECKING:
     from devices.camera.driver import OpenCvCamera
 
@@ -49,19 +51,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=camera_check)
 
 
-def camera_check(args: argparse.Namespace) -> int:
+def camera_check(args: argparse.Namespace, config: Config) -> int:
     _silence_video_libraries()
+    from core.logs import setup_logging
     from devices.camera.contract import CameraError
     from devices.camera.driver import OpenCvCamera
     from devices.camera.source import CameraSource
     from devices.factory import DeviceContext, build_device
-    from kiosk.cli import load_from_args
-    from kiosk.logs import setup_logging
 
     if args.seconds <= 0:
         print("camera-check: --seconds must be more than 0", file=sys.stderr)
         return EXIT_USAGE
-    config = load_from_args(args)
     setup_logging(config["logging"], config.path(config["logging"]["folder"]))
     settings = config["devices"]["camera"]
     context = DeviceContext(data_dir=config.data_dir)

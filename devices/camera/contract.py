@@ -13,8 +13,8 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from core.i18n import N_
 from devices.base import DeviceError, DeviceStatus
-from kiosk.i18n import N_
 
 # Message keys a camera may hand to a screen (translations in assets/locale/*/kiosk.po).
 MSG_UNAVAILABLE = N_("camera.unavailable")

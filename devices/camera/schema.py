@@ -5,7 +5,7 @@ Imports nothing but the schema engine: the configuration loads before, and witho
 
 from __future__ import annotations
 
-from kiosk.schema import Field, Schema
+from core.schema import Field, Schema
 
 SCENE_CHOICES = ("normal", "no_face", "two_faces", "too_dark")  # devices.camera.scenes.SCENES
 

@@ -10,6 +10,8 @@ import argparse
 import json
 import sys
 
+from core.config import Config
+
 EXIT_OK = 0
 EXIT_READER_FAILED = 1  # port missing, no answer, garbled answer, reader fault, unreadable card
 EXIT_NO_CARD = 3  # no card on the reader, or it was taken away during the read
@@ -38,13 +40,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=read_id)
 
 
-def read_id(args: argparse.Namespace) -> int:
+def read_id(args: argparse.Namespace, config: Config) -> int:
     from devices.idcard.contract import IdCardError, ReadOutcome
     from devices.idcard.driver import reader_from_settings
     from devices.idcard.wlt import WltDecoderError
-    from kiosk.cli import load_from_args
 
-    settings = dict(load_from_args(args)["devices"]["idcard"])
+    settings = dict(config["devices"]["idcard"])
     if args.baud:
         settings["baud"] = args.baud
     try:

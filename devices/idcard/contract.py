@@ -12,8 +12,8 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from core.i18n import N_
 from devices.base import DeviceError, DeviceStatus
-from kiosk.i18n import N_
 
 if TYPE_CHECKING:
     from devices.idcard.records import IdCardRecord

@@ -319,7 +319,7 @@ def timeouts_from_settings(settings: Mapping[str, Any]) -> Timeouts:
 
 def reader_from_settings(settings: Mapping[str, Any], port: str) -> SerialIdCardReader:
     """A reader configured by `[devices.idcard]`, on `port` (the configured one or a simulator's)."""
-    from kiosk.config import PROJECT_ROOT
+    from core.config import PROJECT_ROOT
 
     decoder = build_decoder(settings["wlt_decoder"], settings["wlt_library"], settings["wlt_function"],
                             settings["wlt_flag"], resolve=lambda p: PROJECT_ROOT / p)

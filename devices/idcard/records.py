@@ -19,9 +19,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import ClassVar, Self
 
+from core.privacy import mask_id_number, mask_name
 from devices.idcard.contract import MSG_READ_FAILED, MSG_UNRECOGNISED_CARD, IdCardError
 from devices.idcard.protocol import TEXT_SIZE
-from kiosk.privacy import mask_id_number, mask_name
 
 TEXT_ENCODING = "utf-16-le"  # UCS-2 LE on the card; no card character needs a surrogate pair
 PAD = " "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.schema import Field, Schema
+from core.schema import Field, Schema
 
 # The rates the module's set-baud command offers (protocol.BAUD_RATES, checked equal by a test).
 # Written out here because the configuration loads before, and without, the driver modules.

@@ -16,15 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from devices.permit.records import (
-    CHIP_CAPACITY,
-    Destination,
-    Endorsement,
-    EndorsementType,
-    PermitCard,
-    Sex,
-    Trips,
-)
+from devices.permit.records import CHIP_CAPACITY, Destination, Endorsement, EndorsementType, PermitCard, Sex, Trips
 
 STORE_VERSION = 1
 # The card in the slot when the simulator starts for the first time.

@@ -12,6 +12,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from core.config import Config
+
 if TYPE_CHECKING:
     from devices.permit.records import PermitCard
 
@@ -31,14 +33,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=read_permit)
 
 
-def read_permit(args: argparse.Namespace) -> int:
+def read_permit(args: argparse.Namespace, config: Config) -> int:
+    from core.logs import setup_logging
     from devices.factory import DeviceContext, build_device
     from devices.permit.contract import PermitError
     from devices.permit.driver import SerialPermitDriver
-    from kiosk.cli import load_from_args
-    from kiosk.logs import setup_logging
 
-    config = load_from_args(args)
     setup_logging(config["logging"], config.path(config["logging"]["folder"]))
     settings = dict(config["devices"]["permit"])
     context = DeviceContext(data_dir=config.data_dir)
@@ -68,7 +68,7 @@ def card_fields(card: PermitCard, show_pii: bool) -> dict[str, Any]:
     """The card as plain values, personal data masked unless `show_pii`."""
     import datetime as dt
 
-    from kiosk.privacy import mask_name, mask_permit_number
+    from core.privacy import mask_name, mask_permit_number
 
     def birth(day: dt.date) -> str:
         return day.isoformat() if show_pii else f"{day.year}-**-**"
@@ -111,7 +111,7 @@ def _as_text(fields: dict[str, Any]) -> str:
 def _english(message_key: str) -> str:
     """The message's English text for the technician (the key itself if catalogs are unreadable)."""
     try:
-        from kiosk.i18n import translator
+        from core.i18n import translator
 
         return translator().translate(message_key, language="en")
     except (OSError, KeyError, ValueError):

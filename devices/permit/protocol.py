@@ -13,15 +13,7 @@ import enum
 from dataclasses import dataclass
 
 from devices.permit.contract import MSG_BAD_FRAME, MSG_UNREADABLE, PermitError
-from devices.permit.records import (
-    MAX_NAME_BYTES,
-    Destination,
-    Endorsement,
-    EndorsementType,
-    PermitCard,
-    Sex,
-    Trips,
-)
+from devices.permit.records import MAX_NAME_BYTES, Destination, Endorsement, EndorsementType, PermitCard, Sex, Trips
 
 STX = 0x02
 ETX = 0x03

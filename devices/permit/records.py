@@ -12,7 +12,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 
-from kiosk.privacy import mask_name, mask_permit_number
+from core.privacy import mask_name, mask_permit_number
 
 # C + 8 digits (first series), or C + a letter other than I/O + 7 digits (from CA0000001).
 PERMIT_NUMBER = re.compile(r"C(?:[0-9]{8}|[A-HJ-NP-Z][0-9]{7})")

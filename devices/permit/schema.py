@@ -5,7 +5,7 @@ Imports nothing but the schema engine: the configuration loads before, and witho
 
 from __future__ import annotations
 
-from kiosk.schema import Field, Schema
+from core.schema import Field, Schema
 
 SCHEMA: Schema = {
     "driver": Field(str, "'simulator' (a simulated module on a pty, cards kept under the data "

@@ -12,10 +12,9 @@ import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from devices.printer.receipt import Receipt
+from core.config import Config
 
 EXIT_OK = 0
 EXIT_PRINTER_FAILED = 1  # not answering, out of paper, cover open, printer error
@@ -61,12 +60,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     render.set_defaults(func=render_receipt)
 
 
-def test_print(args: argparse.Namespace) -> int:
+def test_print(args: argparse.Namespace, config: Config) -> int:
     from devices.factory import DeviceContext, build_device
     from devices.printer.contract import PrinterError
-    from kiosk.cli import load_from_args
+    from devices.printer.test_slip import test_slip
 
-    config = load_from_args(args)
     try:
         settings = _settings_from_args(dict(config["devices"]["printer"]), args)
     except ValueError as exc:
@@ -79,7 +77,7 @@ def test_print(args: argparse.Namespace) -> int:
         if not status.usable:
             return _fail("test-print", f"cannot print: {printer.last_detail}", EXIT_PRINTER_FAILED)
         try:
-            printer.print_receipt(test_receipt(config["terminal"]["id"], datetime.now()))
+            printer.print_receipt(test_slip(config["terminal"]["id"], datetime.now()))
         except PrinterError as exc:
             return _fail("test-print", f"printing failed: {exc.detail or exc.message_key}", EXIT_PRINTER_FAILED)
         print("test slip sent")
@@ -118,37 +116,15 @@ def _settings_from_args(settings: dict[str, Any], args: argparse.Namespace) -> d
     return settings
 
 
-def test_receipt(terminal_id: str, now: datetime) -> Receipt:
-    """A slip that exercises what kiosk receipts use: titles, Chinese with punctuation, a QR code."""
-    from devices.printer.receipt import Align, ChineseText, Cut, KeyValue, QrCode, Receipt, Rule, Text, Title
-
-    stamp = now.strftime("%Y-%m-%d %H:%M:%S")
-    return Receipt().add(
-        Title("打印测试"),
-        Text("Printer test", align=Align.CENTER, bold=True),
-        Rule(),
-        KeyValue("终端 Terminal", terminal_id),
-        KeyValue("时间 Time", stamp),
-        ChineseText("中文：出入境自助服务，请取走回执。"),
-        ChineseText("标点与货币：“”《》（）！？￥12.50 ¥8"),
-        Text("English: Please take your receipt."),
-        Rule(),
-        QrCode(f"KIOSK-TEST {terminal_id} {stamp}"),
-        ChineseText("扫码核对 Scan to check", align=Align.CENTER),
-        Cut(),
-    )
-
-
-def render_receipt(args: argparse.Namespace) -> int:
+def render_receipt(args: argparse.Namespace, config: Config) -> int:
     from devices.printer.driver import paper_layout
     from devices.printer.escpos_render import EscposStreamError, render_receipts, stack_receipts
-    from kiosk.cli import load_from_args
 
     try:
         data = args.input.read_bytes()
     except OSError as exc:
         return _fail("render-receipt", f"cannot read {args.input}: {exc.strerror}", EXIT_BAD_INPUT)
-    width = args.width_dots or paper_layout(load_from_args(args)["devices"]["printer"]).width_dots
+    width = args.width_dots or paper_layout(config["devices"]["printer"]).width_dots
     try:
         receipts = render_receipts(data, width_dots=width, strict=not args.lenient)
     except EscposStreamError as exc:

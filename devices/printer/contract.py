@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from core.i18n import N_
 from devices.base import DeviceError, DeviceStatus
 from devices.printer.receipt import Receipt
-from kiosk.i18n import N_
 
 # Message keys a screen may show (translations in assets/locale/*/kiosk.po).
 MSG_NO_PAPER = N_("printer.no_paper")

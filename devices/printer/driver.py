@@ -28,6 +28,8 @@ from typing import Any, Callable, Mapping, NoReturn
 from escpos.escpos import Escpos
 from escpos.exceptions import Error as EscposLibraryError
 
+from core.config import PROJECT_ROOT
+from core.schema import ConfigError
 from devices.base import DeviceStatus, StatusLog
 from devices.factory import DeviceContext
 from devices.printer.contract import MESSAGE_FOR_STATUS, MSG_FAULT, MSG_OFFLINE, PrinterError
@@ -40,8 +42,6 @@ from devices.printer.status import (
     StatusReplyError,
     parse_status_replies,
 )
-from kiosk.config import PROJECT_ROOT
-from kiosk.schema import ConfigError
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.schema import Field, Schema
+from core.schema import Field, Schema
 
 DRIVERS = ("simulator", "serial", "usb", "network", "file")
 BAUD_CHOICES = (9600, 19200, 38400, 57600, 115200)

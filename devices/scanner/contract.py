@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Protocol, runtime_checkable
 
+from core.i18n import N_
 from devices.base import DeviceError, DeviceStatus
-from kiosk.i18n import N_
 
 # Message key a screen may show (translations in assets/locale/*/kiosk.po).
 MSG_OFFLINE = N_("scanner.offline")

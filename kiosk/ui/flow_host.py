@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from kivy.clock import Clock
 
+from core.i18n import N_
 from flows import registry
 from flows.engine import Cancel, FlowView, Touch
-from kiosk.i18n import N_
-from kiosk.ui.flow_runner import FlowRunner
+from flows.pump import FlowPump, PumpThread, RealClock
 from kiosk.ui.model import ScreenModel, Text
 from kiosk.ui.presenters import FINISH, finish_action, present
 
@@ -30,7 +30,7 @@ MSG_UNEXPECTED = N_("flow.unexpected_error")
 class FlowHost:
     def __init__(self, app: "KioskApp") -> None:
         self.app = app
-        self.runner: FlowRunner | None = None
+        self.runner: PumpThread | None = None
         self.model: ScreenModel | None = None
         self._spoken = ""
         self._auto_finish = None
@@ -49,8 +49,9 @@ class FlowHost:
         runtime = self.app.backstage.runtime
         if runtime is None or self._closing:
             return
-        flow = registry.entry(service_id).load_flow()(runtime.flow_context())
-        self.runner = FlowRunner(flow, self._show, self._failed,
+        pump = FlowPump(runtime.flow_context(), clock=RealClock())
+        pump.start(registry.entry(service_id).load_flow())
+        self.runner = PumpThread(pump, self._show, self._failed,
                                  deliver=lambda fn: Clock.schedule_once(lambda _dt: fn(), 0))
         log.info("service %s started", service_id)
         self.runner.start()
@@ -98,17 +99,19 @@ class FlowHost:
         if self.runner is None:
             return
         self.model = present(view)
-        self._display(self.model)
+        self.display(self.model)
         if view.finished and self._auto_finish is None:
             self._auto_finish = Clock.schedule_once(lambda _dt: self.app.end_session("result shown"),
                                                     RESULT_SECONDS)
 
-    def _display(self, model: ScreenModel) -> None:
+    def display(self, model: ScreenModel, speak: bool = True) -> None:
+        """Draw `model` on its kind of screen and bring that screen up (and say its instruction)."""
         screens = self.app.screens
         screen = screens.get_screen(model.kind)
         screen.show(model)
         screens.current = model.kind
-        self._speak(screen.instruction)
+        if speak:
+            self._speak(screen.instruction)
 
     def _speak(self, text: str) -> None:
         if text and text != self._spoken:
@@ -119,7 +122,7 @@ class FlowHost:
         """A flow bug: say so plainly, never a stack trace; the log has the details."""
         self.runner = None
         self.model = ScreenModel("problem", Text(MSG_UNEXPECTED), actions=(finish_action(),), finished=True)
-        self._display(self.model)
+        self.display(self.model)
 
     def redraw(self) -> None:
         """The language changed: draw the current screen again in the new language."""

@@ -8,7 +8,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
-from kiosk.services import SERVICES
+from flows.registry import FLOWS
 
 
 class ServiceTile(ButtonBehavior, BoxLayout):
@@ -24,8 +24,8 @@ class ServiceTile(ButtonBehavior, BoxLayout):
 class HomeScreen(Screen):
     def on_kv_post(self, base_widget: object) -> None:
         grid = self.ids.tiles
-        for service in SERVICES:
-            grid.add_widget(ServiceTile(service_id=service.id, title_key=service.title_key))
+        for service in FLOWS:
+            grid.add_widget(ServiceTile(service_id=service.service_id, title_key=service.title_key))
         self.refresh_availability()
 
     def on_pre_enter(self, *_args: object) -> None:

@@ -9,8 +9,8 @@ from kivy.app import App
 from kivy.properties import StringProperty
 from kivy.uix.screenmanager import Screen
 
-from kiosk.maintenance import Maintenance
 from kiosk.ui.keypads import Keypad
+from terminal.maintenance import Maintenance
 
 
 class MaintenanceScreen(Screen):

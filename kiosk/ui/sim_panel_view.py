@@ -7,7 +7,7 @@ from kivy.factory import Factory
 from kivy.properties import StringProperty
 from kivy.uix.modalview import ModalView
 
-from kiosk.simulation_panel import SimulationPanel
+from terminal.simulation_panel import SimulationPanel
 
 
 class SimPanelView(ModalView):

@@ -14,10 +14,11 @@ import pytest
 from lxml import etree
 from zeep import Plugin
 
-from backend.contract import NAMESPACE, load_schema
+from backend.contract import load_schema
 from backend.server import ReferenceServer
 from backend.settings import ServerSettings
-from kiosk.backend_client import BackendClient, ClientSettings
+from backend_client import BackendClient, ClientSettings
+from core.contract import NAMESPACE
 
 TERMINAL = "TEST-T01"
 SHUTDOWN_POLL_SECONDS = 0.02  # how often a canned server checks whether to stop
@@ -211,7 +212,7 @@ def make_application_form(person: Any, document: Any, **changes: Any) -> Any:
     """A complete, consistent form for a demo person (models.ApplicationForm)."""
     import dataclasses
 
-    from kiosk.backend_client import models as mo
+    from backend_client import models as mo
 
     form = mo.ApplicationForm(
         id_number=person.id_number, name=person.name, name_pinyin=person.name_pinyin,

@@ -7,12 +7,12 @@ import logging
 import pytest
 
 from backend import seed
-from kiosk.backend_client import new_request_id
-from kiosk.backend_client.errors import BackendError
+from backend_client import new_request_id
+from backend_client.errors import BackendError
 
 from .conftest import client_for, free_port
 
-LOGGER = "kiosk.backend_client"
+LOGGER = "backend_client"
 local = seed.person("local_adult")
 
 

@@ -8,8 +8,8 @@ import socket
 import subprocess
 import sys
 
-from kiosk.backend_client import BackendClient, ClientSettings
-from kiosk.config import PROJECT_ROOT
+from backend_client import BackendClient, ClientSettings
+from core.config import PROJECT_ROOT
 
 from .conftest import free_port
 

@@ -13,9 +13,9 @@ import requests
 from lxml import etree
 
 from backend import seed
-from backend.contract import WSDL_PATH
-from kiosk.backend_client import BackendClient, new_request_id
-from kiosk.backend_client import models as mo
+from backend_client import BackendClient, new_request_id
+from backend_client import models as mo
+from core.contract import WSDL_PATH
 
 local = seed.person("local_adult")
 

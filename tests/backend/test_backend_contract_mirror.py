@@ -8,8 +8,8 @@ from lxml import etree
 from spyne.interface.wsdl import Wsdl11
 
 from backend.app import BackendApp
-from backend.contract import WSDL_PATH, XSD_PATH
 from backend.soap import build_application
+from core.contract import WSDL_PATH, XSD_PATH
 
 NS = {"wsdl": "http://schemas.xmlsoap.org/wsdl/", "xs": "http://www.w3.org/2001/XMLSchema"}
 Shape = tuple[tuple[str, str | None, str, str], ...]

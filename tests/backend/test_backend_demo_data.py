@@ -8,8 +8,8 @@ import pytest
 
 from backend import seed
 from backend.rules import id_numbers
-from kiosk.config import PROJECT_ROOT
-from kiosk.privacy import PERMIT_NUMBER
+from core.config import PROJECT_ROOT
+from core.privacy import PERMIT_NUMBER
 
 DOC = (PROJECT_ROOT / "docs" / "demo-data.md").read_text(encoding="utf-8")
 

@@ -9,9 +9,9 @@ import pytest
 import requests
 
 from backend import seed
-from kiosk.backend_client import new_request_id
-from kiosk.backend_client import errors as e
-from kiosk.backend_client import models as mo
+from backend_client import errors as e
+from backend_client import models as mo
+from backend_client import new_request_id
 
 
 def person(key: str) -> seed.DemoPerson:

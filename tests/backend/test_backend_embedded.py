@@ -11,9 +11,10 @@ import tomli_w
 
 from backend import seed
 from backend.embedded import start_embedded
-from kiosk.backend_client import BackendClient, ClientSettings, open_backend_link
-from kiosk.backend_client import models as mo
-from kiosk.config import load_config
+from backend_client import BackendClient, ClientSettings
+from backend_client import models as mo
+from terminal.backend_link import open_backend_link
+from terminal.config import load_config
 
 
 def config_with(tmp_path: Path, **backend):
@@ -52,15 +53,12 @@ def test_configured_database_is_kept(tmp_path):
 
 
 def test_backend_link_delivers_reports_through_the_outbox(tmp_path):
-    link = open_backend_link(config_with(tmp_path))
-    try:
+    with open_backend_link(config_with(tmp_path)) as link:
         now = dt.datetime.now(dt.timezone.utc)
-        link.outbox.put_report(mo.TransactionReport("TX-LINK", mo.ServiceKind.APPOINTMENT,
-                                                    mo.TransactionOutcome.CANCELLED, now, now))
-        assert link.outbox.wait_until_empty(5.0)
+        link.outbox().put_report(mo.TransactionReport("TX-LINK", mo.ServiceKind.APPOINTMENT,
+                                                      mo.TransactionOutcome.CANCELLED, now, now))
+        assert link.outbox().wait_until_empty(5.0)
         hall_day = now.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
         assert [t.transaction_id for t in link.client.list_transaction_records(hall_day).transactions] == ["TX-LINK"]
-    finally:
-        link.close()
     assert (tmp_path / "var" / "backend" / "outbox.sqlite3").is_file()
     assert refuses_connections(link.url)

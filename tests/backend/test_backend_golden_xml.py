@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from backend.contract import WSDL_PATH, load_schema
+from backend.contract import load_schema
+from backend_client import BackendClient, ClientSettings
+from backend_client import models as mo
+from backend_client.convert import to_wire
+from core.contract import WSDL_PATH
 from devices.base import DeviceStatus
-from kiosk.backend_client import BackendClient, ClientSettings
-from kiosk.backend_client import models as mo
-from kiosk.backend_client.convert import to_wire
 
 GOLDEN = Path(__file__).parent / "golden"
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"

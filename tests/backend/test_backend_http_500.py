@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.backend_client import errors as e
+from backend_client import errors as e
 
 from .conftest import PING_OK, Canned, client_for, fault_envelope
 

@@ -11,10 +11,10 @@ import requests
 
 from backend import seed
 from backend.server import ReferenceServer
+from backend_client import BackendClient, ClientSettings, new_request_id
+from backend_client import errors as e
+from backend_client import models as mo
 from devices.base import DeviceStatus
-from kiosk.backend_client import BackendClient, ClientSettings, new_request_id
-from kiosk.backend_client import errors as e
-from kiosk.backend_client import models as mo
 
 from .conftest import TERMINAL, client_for
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.backend_client.errors import BackendMalformedResponseError
+from backend_client.errors import BackendMalformedResponseError
 
 from .conftest import PING_OK, Canned, client_for, envelope
 

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
+from backend_client import Outbox
+from backend_client import models as mo
 from devices.base import DeviceStatus
-from kiosk.backend_client import Outbox
-from kiosk.backend_client import models as mo
 
 from .conftest import Canned, client_for, envelope, fault_envelope, free_port
 

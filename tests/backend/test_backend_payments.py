@@ -13,9 +13,9 @@ import requests
 from backend import seed
 from backend.server import ReferenceServer
 from backend.settings import ServerSettings
-from kiosk.backend_client import BackendClient, new_request_id
-from kiosk.backend_client import errors as e
-from kiosk.backend_client import models as mo
+from backend_client import BackendClient, new_request_id
+from backend_client import errors as e
+from backend_client import models as mo
 
 from .conftest import client_for
 

@@ -7,7 +7,7 @@ import pytest
 import requests
 from lxml import etree
 
-from backend.contract import NAMESPACE
+from core.contract import NAMESPACE
 
 from .conftest import envelope
 

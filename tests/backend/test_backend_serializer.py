@@ -12,9 +12,9 @@ from spyne.server.wsgi import WsgiApplication
 
 from backend import seed
 from backend.app import BackendApp
-from backend.contract import NAMESPACE
 from backend.soap import APPLICATION_NAME, ContractSoap11, ContractSoap11Out, build_application
-from kiosk.backend_client import BackendClient, ClientSettings
+from backend_client import BackendClient, ClientSettings
+from core.contract import NAMESPACE
 
 local = seed.person("local_adult")
 REQUESTS = {

@@ -6,9 +6,9 @@ import logging
 import time
 
 from backend.server import ReferenceServer
-from kiosk.backend_client import new_request_id
-from kiosk.backend_client.client import safe_to_repeat
-from kiosk.backend_client.errors import BackendUnreachableError
+from backend_client import new_request_id
+from backend_client.client import safe_to_repeat
+from backend_client.errors import BackendUnreachableError
 
 from .conftest import client_for, free_port
 
@@ -17,7 +17,7 @@ REFUSED_CALL_BUDGET_SECONDS = 1.0
 
 
 def unreachable(caplog, call) -> BackendUnreachableError:
-    caplog.set_level(logging.INFO, logger="kiosk.backend_client")
+    caplog.set_level(logging.INFO, logger="backend_client")
     try:
         call()
     except BackendUnreachableError as error:
@@ -27,7 +27,7 @@ def unreachable(caplog, call) -> BackendUnreachableError:
 
 def attempt_lines(caplog, operation: str) -> list[str]:
     return [r.getMessage() for r in caplog.records
-            if r.name == "kiosk.backend_client" and r.getMessage().startswith(f"backend {operation} ")]
+            if r.name == "backend_client" and r.getMessage().startswith(f"backend {operation} ")]
 
 
 def test_query_fails_with_unreachable_after_retrying(caplog):

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from kiosk.backend_client import new_request_id
-from kiosk.backend_client.errors import BackendTimeoutError
+from backend_client import new_request_id
+from backend_client.errors import BackendTimeoutError
 
 from .conftest import PING_OK, Canned, client_for, envelope
 

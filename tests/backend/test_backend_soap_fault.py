@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from kiosk.backend_client import errors as e
-from kiosk.backend_client import models as mo
+from backend_client import errors as e
+from backend_client import models as mo
 
 from .conftest import Canned, client_for, fault_envelope
 

@@ -11,10 +11,11 @@ from typing import Iterator
 
 import pytest
 
-from kiosk.backend_client import BackendClient, ClientSettings
-from kiosk.backend_client.errors import BackendTlsError, BackendUnreachableError
+from backend_client import BackendClient, ClientSettings
+from backend_client.errors import BackendTlsError, BackendUnreachableError
 
 from .conftest import PING_OK, Canned, CannedServer
+
 
 def openssl(*args: str, cwd: Path) -> None:
     subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)

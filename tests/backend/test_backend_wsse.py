@@ -10,8 +10,8 @@ from lxml import etree
 
 from backend.server import ReferenceServer
 from backend.settings import ServerSettings
-from kiosk.backend_client import BackendClient, ClientSettings
-from kiosk.backend_client.errors import NotAuthorizedError
+from backend_client import BackendClient, ClientSettings
+from backend_client.errors import NotAuthorizedError
 
 USER, PASSWORD = "kiosk-hall01", "s3cret-hall-password"
 WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from devices.factory import DeviceContext
 from devices.simulate import start_simulators
-from kiosk.config import load_config
+from terminal.config import load_config
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = [sys.executable, str(ROOT / "main.py")]

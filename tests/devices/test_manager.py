@@ -17,7 +17,7 @@ from devices.factory import DeviceContext
 from devices.idcard.contract import ReadOutcome
 from devices.idcard.simulator import sample_resident_card
 from devices.manager import DeviceManager
-from kiosk.config import load_config
+from terminal.config import load_config
 
 FAST_POLL_S = 0.05
 

@@ -22,11 +22,12 @@ import pytest
 import tomli_w
 
 from backend.server import ReferenceServer
+from core.config import Config
 from flows.demo_cards import card_for
-from flows.selftest import FlowDriver
-from flows.simulation import QuickPermit, QuickPermitDriver
-from kiosk.config import Config, load_config
-from kiosk.runtime import Runtime, start_runtime
+from flows.pump import FlowPump
+from terminal.config import load_config
+from terminal.runtime import Runtime, start_runtime
+from terminal.simulation import QuickPermit, QuickPermitPump
 
 # Back-end timeouts for tests: a dead back end is noticed at once instead of after retries.
 TEST_BACKEND = {"retries": 0, "connect_timeout_seconds": 1.0, "operation_timeout_seconds": 5.0}
@@ -99,10 +100,10 @@ def runtime(runtime_factory: RuntimeFactory) -> Iterator[Runtime]:
 
 
 @pytest.fixture()
-def driver(runtime: Runtime) -> Iterator[FlowDriver]:
-    """A driver on a clean session; the card is taken away and the session wiped afterwards."""
+def pump(runtime: Runtime) -> Iterator[FlowPump]:
+    """A pump on a clean session; the card is taken away and the session wiped afterwards."""
     runtime.session.wipe("test starts")
-    yield FlowDriver(runtime)
+    yield FlowPump(runtime.flow_context())
     runtime.simulators["idcard"].remove_card()
     runtime.session.wipe("test ends")
 
@@ -225,7 +226,7 @@ def proxied_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxie
 
 
 # ----- endorsement and fines tests: a permit module of their own with quick mechanics -----
-# (flows/simulation.py QuickPermit: its card store in the module's folder, not the session's
+# (terminal/simulation.py QuickPermit: its card store in the module's folder, not the session's
 # shared one, and FAST_TIMING mechanics)
 
 # Payments never pay themselves in these tests: the simulated phone pays, or does not. The
@@ -263,11 +264,11 @@ def money(runtime_factory: RuntimeFactory, tmp_path_factory: pytest.TempPathFact
 
 
 @pytest.fixture()
-def money_driver(money: tuple[Runtime, QuickPermit]) -> Iterator[QuickPermitDriver]:
-    """A driver on a clean session; cards taken away and the session wiped afterwards."""
+def money_driver(money: tuple[Runtime, QuickPermit]) -> Iterator[QuickPermitPump]:
+    """A pump on a clean session; cards taken away and the session wiped afterwards."""
     runtime, swap = money
     runtime.session.wipe("test starts")
-    yield QuickPermitDriver(runtime, swap)
+    yield QuickPermitPump(runtime, swap)
     runtime.simulators["idcard"].remove_card()
     swap.simulator.remove_card()
     runtime.session.wipe("test ends")

@@ -5,7 +5,7 @@ commands on stdin, one per line, each in a FORKED child so every kiosk run and e
 restart is a fresh process that pays no import time:
 
   {"cmd": "run", "flow": "endorsement"|"fines", "crash_at": "step:phase", "fail_write": bool}
-      the child starts the kiosk (kiosk.runtime.start_runtime: devices on ptys, the remote
+      the child starts the kiosk (terminal.runtime.start_runtime: devices on ptys, the remote
       reference back end), plays a citizen through the flow and, right after the journal
       durably records `step` `phase`, kills itself with SIGKILL. Answer:
       {"signal": 9} (killed as planned) or {"exit": code, "detail": ...}.
@@ -40,11 +40,11 @@ from flows.endorsement import EndorsementFlow  # noqa: E402
 from flows.engine import CardInserted  # noqa: E402
 from flows.fines import FinesFlow  # noqa: E402
 from flows.journal import Phase  # noqa: E402
-from flows.simulation import QuickPermit, QuickPermitDriver, pay_shown_code  # noqa: E402
-from kiosk.cli import build_parser  # noqa: E402
-from kiosk.cli import main as kiosk_main  # noqa: E402
-from kiosk.config import load_config  # noqa: E402
-from kiosk.runtime import start_runtime  # noqa: E402
+from terminal.cli import build_parser  # noqa: E402
+from terminal.cli import main as kiosk_main  # noqa: E402
+from terminal.config import load_config  # noqa: E402
+from terminal.runtime import start_runtime  # noqa: E402
+from terminal.simulation import QuickPermit, QuickPermitPump, pay_shown_code  # noqa: E402
 
 CRASH_DIR = Path(os.environ["CRASH_DIR"])
 CONFIG_FILE = CRASH_DIR / "kiosk.toml"
@@ -67,29 +67,29 @@ def kill_at(journal: Any, crash_at: str) -> None:
 def run_flow(flow: str, crash_at: str, fail_write: bool) -> int:
     runtime = start_runtime(load_config([CONFIG_FILE]))
     devices = QuickPermit(runtime, CARDS_FILE)
-    driver = QuickPermitDriver(runtime, devices)
+    pump = QuickPermitPump(runtime, devices)
     kill_at(runtime.journal, crash_at)
     if flow == "endorsement":
-        driver.start(EndorsementFlow)
+        pump.start(EndorsementFlow)
         runtime.simulators["idcard"].insert_card(card_for("long_term_id"))
-        driver.tick_until_state("insert_permit")
+        pump.tick_until_state("insert_permit")
         devices.simulator.insert_card("C12345678")
-        driver.send(CardInserted("permit"))
-        driver.touch("same")
-        driver.touch("pay")
+        pump.send(CardInserted("permit"))
+        pump.touch("same")
+        pump.touch("pay")
         if fail_write:
             devices.simulator.fail_next_write(Status.AUTH_FAILED)
     else:
-        driver.start(FinesFlow)
+        pump.start(FinesFlow)
         runtime.simulators["idcard"].insert_card(card_for("local_adult"))
-        view = driver.tick_until_state("list")
+        view = pump.tick_until_state("list")
         payable = sorted((v for v in view.data["settleable"] if v["amount_due"] != "0.00"),
                          key=lambda v: v["handling"] != "ACCEPT_AND_PAY")[0]  # one to accept, if any
-        driver.touch("select", payable["number"])
-        driver.touch("accept" if payable["handling"] == "ACCEPT_AND_PAY" else "pay")
-    pay_shown_code(driver)
-    driver.tick()
-    _write_result({"detail": f"flow ended in {driver.view.state} without reaching {crash_at}"})
+        pump.touch("select", payable["number"])
+        pump.touch("accept" if payable["handling"] == "ACCEPT_AND_PAY" else "pay")
+    pay_shown_code(pump)
+    pump.tick()
+    _write_result({"detail": f"flow ended in {pump.view.state} without reaching {crash_at}"})
     return EXIT_POINT_NOT_REACHED
 
 

@@ -20,20 +20,20 @@ from flows.common_steps import PHOTO_RECEIPT_KEY
 from flows.demo_cards import card_for
 from flows.engine import Cancel, check_transition_table
 from flows.journal import Phase, TxnStatus
-from flows.scenarios import FORM_DETAILS, fill_application_form, identify
+from terminal.scenarios import FORM_DETAILS, fill_application_form, identify
 
 
 def test_tables_cover_every_state() -> None:
     assert check_transition_table(ApplicationFormFlow, FormState) == []
 
 
-def test_passport_application_is_submitted_and_its_summary_printed(driver, runtime, next_receipt) -> None:
-    review = fill_application_form(driver, "non_local_hukou")
+def test_passport_application_is_submitted_and_its_summary_printed(pump, runtime, next_receipt) -> None:
+    review = fill_application_form(pump, "non_local_hukou")
     assert review.data["name"] == "刘洋" and review.data["name_pinyin"] == "LIU YANG"
     assert review.data["birth_place"] == "湖南省"  # from the ID number: never typed
     assert review.data["typed"]["current_address"] == seed.person("non_local_hukou").address
 
-    done = driver.touch("submit")
+    done = pump.touch("submit")
 
     assert done.state == "done" and done.finished and done.error_key is None
     number = done.data["application_number"]
@@ -41,7 +41,7 @@ def test_passport_application_is_submitted_and_its_summary_printed(driver, runti
     receipt = next_receipt()
     assert number in receipt and "刘*" in receipt  # the name is masked on paper
     assert seed.person("non_local_hukou").id_number not in receipt
-    txn = driver.flow.txn_id
+    txn = pump.flow.txn_id
     record = runtime.journal.get(txn)
     assert record.status is TxnStatus.COMPLETED
     assert [(s.step, s.phase) for s in record.steps] == [
@@ -51,109 +51,109 @@ def test_passport_application_is_submitted_and_its_summary_printed(driver, runti
     assert progress.status.value == "ACCEPTED"
 
 
-def test_permit_with_endorsements_posted_to_an_address(driver, put_card) -> None:
-    driver.start(ApplicationFormFlow)
+def test_permit_with_endorsements_posted_to_an_address(pump, put_card) -> None:
+    pump.start(ApplicationFormFlow)
     put_card("expired_permit")
-    driver.tick_until_state("documents")
-    driver.touch("toggle_document", "hk_macau_permit")
-    view = driver.touch("next")
+    pump.tick_until_state("documents")
+    pump.touch("toggle_document", "hk_macau_permit")
+    view = pump.touch("next")
     assert view.state == "endorsements"
-    driver.touch("toggle_endorsement", "hk_g_single")
-    driver.touch("toggle_endorsement", "hk_g_double")  # replaces Hong Kong's earlier choice
-    view = driver.touch("toggle_endorsement", "mo_l_single")
+    pump.touch("toggle_endorsement", "hk_g_single")
+    pump.touch("toggle_endorsement", "hk_g_double")  # replaces Hong Kong's earlier choice
+    view = pump.touch("toggle_endorsement", "mo_l_single")
     assert view.data["chosen"] == ["hk_g_double", "mo_l_single"]
-    driver.touch("next")
-    view = driver.touch("reason", ("hk_macau_permit", "renewal_expired"))
+    pump.touch("next")
+    view = pump.touch("reason", ("hk_macau_permit", "renewal_expired"))
     assert view.state == "details"
     for name, text in FORM_DETAILS:
-        driver.touch("field", (name, text))
-    driver.touch("occupation", "retired")
-    driver.touch("relationship", "child")
-    driver.touch("next")
-    view = driver.touch("delivery", "post")
+        pump.touch("field", (name, text))
+    pump.touch("occupation", "retired")
+    pump.touch("relationship", "child")
+    pump.touch("next")
+    view = pump.touch("delivery", "post")
     assert view.state == "delivery" and [f["name"] for f in view.data["fields"]] == ["postal_address", "postcode"]
-    assert driver.touch("next").error_key == "form.error.fix_fields"
-    driver.touch("field", ("postal_address", "湖南省长沙市天心区书院路8号"))
-    driver.touch("field", ("postcode", "410002"))
-    assert driver.touch("next").state == "review"
+    assert pump.touch("next").error_key == "form.error.fix_fields"
+    pump.touch("field", ("postal_address", "湖南省长沙市天心区书院路8号"))
+    pump.touch("field", ("postcode", "410002"))
+    assert pump.touch("next").state == "review"
 
-    form = driver.flow.draft.to_application_form()
+    form = pump.flow.draft.to_application_form()
     assert form.delivery.method.value == "POST" and form.delivery.postal_address.endswith("410002")
     assert form.delivery.postal_recipient == "王芳" and form.delivery.postal_phone == "13800138000"
     (permit,) = form.documents
     assert (permit.application_kind.value, permit.reason.value) == ("RENEWAL", "EXPIRED")
     assert {(e.destination.value, e.type.value, e.trips.value) for e in permit.endorsements} == {
         ("HONG_KONG", "G", "DOUBLE"), ("MACAU", "L", "SINGLE")}
-    assert driver.touch("submit").state == "done"
+    assert pump.touch("submit").state == "done"
 
 
-def test_two_documents_replacement_and_amendment(driver) -> None:
+def test_two_documents_replacement_and_amendment(pump) -> None:
     """A replacement carries the kiosk's declaration; an amendment asks for the former name."""
-    driver.start(ApplicationFormFlow)
-    identify(driver, "points_near_limit", "documents")
-    driver.touch("toggle_document", "passport")
-    driver.touch("toggle_document", "taiwan_permit")
-    driver.touch("next")
-    view = driver.touch("reason", ("passport", "lost"))
+    pump.start(ApplicationFormFlow)
+    identify(pump, "points_near_limit", "documents")
+    pump.touch("toggle_document", "passport")
+    pump.touch("toggle_document", "taiwan_permit")
+    pump.touch("next")
+    view = pump.touch("reason", ("passport", "lost"))
     assert view.state == "reasons"  # the Taiwan permit has no reason yet
-    view = driver.touch("reason", ("taiwan_permit", "amendment"))
+    view = pump.touch("reason", ("taiwan_permit", "amendment"))
     assert view.state == "details"
     assert "former_name" in [f["name"] for f in view.data["fields"]]
     for name, text in FORM_DETAILS:
-        driver.touch("field", (name, text))
-    driver.touch("occupation", "employee")
-    driver.touch("relationship", "spouse")
-    view = driver.touch("next")
+        pump.touch("field", (name, text))
+    pump.touch("occupation", "employee")
+    pump.touch("relationship", "spouse")
+    view = pump.touch("next")
     assert view.state == "details" and view.data["problems"] == {"former_name": "form.error.required"}
-    driver.touch("field", ("former_name", "赵石头"))
-    driver.touch("next")
-    driver.touch("delivery", "collect")
-    passport, permit = driver.flow.draft.to_application_form().documents
+    pump.touch("field", ("former_name", "赵石头"))
+    pump.touch("next")
+    pump.touch("delivery", "collect")
+    passport, permit = pump.flow.draft.to_application_form().documents
     assert (passport.application_kind.value, passport.reason.value) == ("REPLACEMENT", "LOST")
     assert passport.statement
     assert (permit.application_kind.value, permit.former_name) == ("AMENDMENT", "赵石头")
-    assert driver.touch("submit").state == "done"
+    assert pump.touch("submit").state == "done"
 
 
-def test_pinyin_is_chosen_or_typed_on_the_review(driver) -> None:
-    review = fill_application_form(driver, "long_term_id")
+def test_pinyin_is_chosen_or_typed_on_the_review(pump) -> None:
+    review = fill_application_form(pump, "long_term_id")
     assert review.data["name_pinyin"] == "OUYANG XIUYING"  # the back end's record of her name
     assert review.data["surname_choices"][0] == "OUYANG"
     assert "XIUYANG" in review.data["given_name_choices"]  # 英 is read ying or yang
 
-    assert driver.touch("given_name", "XIUYANG").data["name_pinyin"] == "OUYANG XIUYANG"
-    refused = driver.touch("surname", "OU-YANG")
+    assert pump.touch("given_name", "XIUYANG").data["name_pinyin"] == "OUYANG XIUYANG"
+    refused = pump.touch("surname", "OU-YANG")
     assert refused.error_key == "form.error.pinyin" and refused.data["name_pinyin"] == "OUYANG XIUYANG"
-    assert driver.touch("surname", "ou yang").data["name_pinyin"] == "OU YANG XIUYANG"
-    assert driver.flow.draft.to_application_form().name_pinyin == "OU YANG XIUYANG"
+    assert pump.touch("surname", "ou yang").data["name_pinyin"] == "OU YANG XIUYANG"
+    assert pump.flow.draft.to_application_form().name_pinyin == "OU YANG XIUYANG"
 
 
-def test_review_edits_and_back_keep_what_was_filled(driver) -> None:
-    fill_application_form(driver, "minority_name")
-    assert driver.touch("edit", "details").state == "details"
-    driver.touch("field", ("mobile", "13700137000"))
-    assert driver.touch("back").state == "reasons"
-    assert driver.touch("next").state == "details"
-    driver.touch("next")
-    view = driver.touch("delivery", "collect")
+def test_review_edits_and_back_keep_what_was_filled(pump) -> None:
+    fill_application_form(pump, "minority_name")
+    assert pump.touch("edit", "details").state == "details"
+    pump.touch("field", ("mobile", "13700137000"))
+    assert pump.touch("back").state == "reasons"
+    assert pump.touch("next").state == "details"
+    pump.touch("next")
+    view = pump.touch("delivery", "collect")
     assert view.state == "review" and view.data["typed"]["mobile"] == "13700137000"
     assert view.data["typed"]["emergency_name"] == "刘建华"
 
 
-def test_photo_taken_this_visit_goes_with_the_form(driver, runtime) -> None:
+def test_photo_taken_this_visit_goes_with_the_form(pump, runtime) -> None:
     receipt = runtime.backend.upload_photo(seed.person("local_adult").id_number, _photo_bytes(), "form-test-photo")
     runtime.session.data[PHOTO_RECEIPT_KEY] = receipt.receipt_number
-    review = fill_application_form(driver, "local_adult", documents=(("taiwan_permit", "first"),))
+    review = fill_application_form(pump, "local_adult", documents=(("taiwan_permit", "first"),))
     assert review.data["photo_receipt_number"] == receipt.receipt_number
-    assert driver.touch("submit").state == "done"
+    assert pump.touch("submit").state == "done"
 
 
-def test_identity_once_per_visit(driver, runtime) -> None:
+def test_identity_once_per_visit(pump, runtime) -> None:
     """A citizen verified by an earlier service of this visit goes straight to the documents."""
-    fill_application_form(driver, "minority_name",
+    fill_application_form(pump, "minority_name",
                           documents=(("taiwan_permit", "first"),))
-    driver.send(Cancel())
-    view = driver.start(ApplicationFormFlow)
+    pump.send(Cancel())
+    view = pump.start(ApplicationFormFlow)
     assert view.state == "documents"
 
 
@@ -164,44 +164,44 @@ def test_identity_once_per_visit(driver, runtime) -> None:
     (lambda: dataclasses.replace(card_for("local_adult"), validity=Validity(dt.date(2005, 1, 1), dt.date(2015, 1, 1))),
      "identity.card_expired"),
 ], ids=["residence_permit", "foreign_card", "under_16", "expired_card"])
-def test_who_cannot_apply_here_is_told_why(driver, card, reason) -> None:
-    driver.start(ApplicationFormFlow)
-    driver.simulators["idcard"].insert_card(card())
-    view = driver.tick_until(lambda v: v.finished, "a refusal")
+def test_who_cannot_apply_here_is_told_why(pump, card, reason) -> None:
+    pump.start(ApplicationFormFlow)
+    pump.simulators["idcard"].insert_card(card())
+    view = pump.tick_until(lambda v: v.finished, "a refusal")
     assert (view.state, view.error_key) == ("refused", reason)
     assert view.data["counter_hint"]["zh_CN"]
 
 
-def test_face_that_never_matches_is_refused_after_the_configured_tries(driver, runtime) -> None:
-    driver.start(ApplicationFormFlow)
-    driver.simulators["idcard"].insert_card(card_for("face_mismatch"))
-    view = driver.tick_until_state("face")
+def test_face_that_never_matches_is_refused_after_the_configured_tries(pump, runtime) -> None:
+    pump.start(ApplicationFormFlow)
+    pump.simulators["idcard"].insert_card(card_for("face_mismatch"))
+    view = pump.tick_until_state("face")
     retries = []
     while not view.finished:
-        view = driver.tick()
+        view = pump.tick()
         if view.error_key == "identity.face_retry" and view.data["face_tries_left"] not in retries:
             retries.append(view.data["face_tries_left"])
     assert retries == list(range(runtime.config["flows"]["face_tries"] - 1, 0, -1))
     assert (view.state, view.error_key) == ("refused", "identity.face_no_match")
 
 
-def test_registered_state_employee_is_refused_when_submitting(driver, runtime) -> None:
-    fill_application_form(driver, "state_employee")
-    view = driver.touch("submit")
+def test_registered_state_employee_is_refused_when_submitting(pump, runtime) -> None:
+    fill_application_form(pump, "state_employee")
+    view = pump.touch("submit")
     assert (view.state, view.error_key) == ("refused", "backend.not_eligible.registered_state_employee")
-    assert runtime.journal.get(driver.flow.txn_id).status is TxnStatus.CANCELLED
+    assert runtime.journal.get(pump.flow.txn_id).status is TxnStatus.CANCELLED
 
 
-def test_document_already_in_progress_is_refused(driver) -> None:
-    fill_application_form(driver, "local_adult")  # AP-DEMO-0001 (passport) is under review
-    view = driver.touch("submit")
+def test_document_already_in_progress_is_refused(pump) -> None:
+    fill_application_form(pump, "local_adult")  # AP-DEMO-0001 (passport) is under review
+    view = pump.touch("submit")
     assert (view.state, view.error_key) == ("refused", "backend.not_eligible.application_in_progress")
 
 
-def test_cancel_leaves_no_transaction_and_no_personal_data(driver, runtime) -> None:
-    fill_application_form(driver, "non_local_hukou", documents=(("taiwan_permit", "first"),))
+def test_cancel_leaves_no_transaction_and_no_personal_data(pump, runtime) -> None:
+    fill_application_form(pump, "non_local_hukou", documents=(("taiwan_permit", "first"),))
     before = len(runtime.journal.transactions())
-    view = driver.send(Cancel())
+    view = pump.send(Cancel())
     assert view.state == "cancelled" and view.finished
     assert len(runtime.journal.transactions()) == before
     runtime.session.wipe("citizen left")

@@ -6,20 +6,20 @@ from flows.appointment import AppointmentFlow, AppointmentState
 from flows.engine import check_transition_table
 from flows.journal import Phase, TxnStatus
 from flows.progress import ProgressFlow
-from flows.scenarios import identify
+from terminal.scenarios import identify
 
 
 def test_tables_cover_every_state() -> None:
     assert check_transition_table(AppointmentFlow, AppointmentState) == []
 
 
-def test_scanned_appointment_gets_a_printed_ticket(driver, runtime, next_receipt) -> None:
-    driver.start(AppointmentFlow)
+def test_scanned_appointment_gets_a_printed_ticket(pump, runtime, next_receipt) -> None:
+    pump.start(AppointmentFlow)
     runtime.simulators["scanner"].scan("YY-DEMO-01")
 
-    view = driver.tick_until_state("done")
+    view = pump.tick_until_state("done")
 
-    assert driver.touches == 0
+    assert pump.touches == 0
     ticket = view.data["ticket_number"]
     assert ticket.startswith("A")  # the passport queue
     assert view.data["service_key"] == "appointment.service.passport"
@@ -32,28 +32,28 @@ def test_scanned_appointment_gets_a_printed_ticket(driver, runtime, next_receipt
         ("check_in", Phase.BEFORE), ("check_in", Phase.AFTER), ("print", Phase.BEFORE), ("print", Phase.AFTER)]
 
 
-def test_checking_in_twice_gives_the_same_ticket(driver) -> None:
-    driver.start(AppointmentFlow)
-    first = driver.touch("code", "yy-demo-03")  # typed, in lower case
-    driver.start(AppointmentFlow)
-    second = driver.touch("code", "YY-DEMO-03")
+def test_checking_in_twice_gives_the_same_ticket(pump) -> None:
+    pump.start(AppointmentFlow)
+    first = pump.touch("code", "yy-demo-03")  # typed, in lower case
+    pump.start(AppointmentFlow)
+    second = pump.touch("code", "YY-DEMO-03")
     assert first.state == second.state == "done"
     assert first.data["ticket_number"] == second.data["ticket_number"]
     assert first.data["ticket_number"].startswith("D")  # the endorsement queue
 
 
-def test_appointment_of_another_day_is_refused_with_the_reason(driver) -> None:
-    driver.start(AppointmentFlow)
-    view = driver.touch("code", "YY-DEMO-02")  # tomorrow
+def test_appointment_of_another_day_is_refused_with_the_reason(pump) -> None:
+    pump.start(AppointmentFlow)
+    view = pump.touch("code", "YY-DEMO-02")  # tomorrow
     assert (view.state, view.error_key) == ("scan", "appointment.error.not_today")
 
 
-def test_verified_citizen_cannot_check_in_someone_elses_appointment(driver, runtime) -> None:
-    driver.start(ProgressFlow)  # an earlier service of this visit verified local_adult
-    identify(driver, "local_adult", "number")
+def test_verified_citizen_cannot_check_in_someone_elses_appointment(pump, runtime) -> None:
+    pump.start(ProgressFlow)  # an earlier service of this visit verified local_adult
+    identify(pump, "local_adult", "number")
 
-    driver.start(AppointmentFlow)
-    view = driver.touch("code", "YY-DEMO-03")  # long_term_id's appointment
+    pump.start(AppointmentFlow)
+    view = pump.touch("code", "YY-DEMO-03")  # long_term_id's appointment
 
     assert (view.state, view.error_key) == ("scan", "appointment.error.not_yours")
-    assert driver.touch("code", "YY-DEMO-01").state == "done"  # her own
+    assert pump.touch("code", "YY-DEMO-01").state == "done"  # her own

@@ -27,14 +27,14 @@ import pytest
 import tomli_w
 
 from backend.timeutil import hall_day, utc_now
+from backend_client.client import BackendClient
+from backend_client.models import OrderStatus, PaymentStatus
+from backend_client.settings import ClientSettings
+from core.config import PROJECT_ROOT
 from devices.permit.card_store import CardStore
 from devices.permit.simulator import STATE_FILE
 from flows.endorsement import record_id_for
 from flows.journal import Journal, Transaction, TxnStatus
-from kiosk.backend_client.client import BackendClient
-from kiosk.backend_client.models import OrderStatus, PaymentStatus
-from kiosk.backend_client.settings import ClientSettings
-from kiosk.config import PROJECT_ROOT
 
 TERMINAL = "CRASH-TEST-01"
 PERMIT = "C12345678"

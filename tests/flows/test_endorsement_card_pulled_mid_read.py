@@ -26,43 +26,43 @@ def money(money_kiosk_factory):
 
 @pytest.mark.parametrize("mode", list(RemovalMode))
 def test_id_card_pulled_mid_read_is_read_again_when_back(money_driver, mode):
-    driver = money_driver
-    driver.start(EndorsementFlow)
-    reader = driver.simulators["idcard"]
+    pump = money_driver
+    pump.start(EndorsementFlow)
+    reader = pump.simulators["idcard"]
     reader.insert_card(card_for("long_term_id"))
     reader.pull_card_during_next_read(mode)
-    view = driver.send(CardInserted("idcard"))
+    view = pump.send(CardInserted("idcard"))
     assert view.state == "id_card"
     assert view.error_key in ("idcard.card_removed", "idcard.timeout", "idcard.read_failed")
     reader.insert_card(card_for("long_term_id"))
-    view = driver.tick_until_state("insert_permit")
+    view = pump.tick_until_state("insert_permit")
     assert view.error_key is None
 
 
 def test_permit_slot_still_empty_keeps_waiting_quietly(money_driver):
-    driver = money_driver
-    driver.start(EndorsementFlow)
-    driver.simulators["idcard"].insert_card(card_for("long_term_id"))
-    driver.tick_until_state("insert_permit")
-    view = driver.send(CardInserted("permit"))  # a sensor blip: nothing in the slot
+    pump = money_driver
+    pump.start(EndorsementFlow)
+    pump.simulators["idcard"].insert_card(card_for("long_term_id"))
+    pump.tick_until_state("insert_permit")
+    view = pump.send(CardInserted("permit"))  # a sensor blip: nothing in the slot
     assert view.state == "insert_permit" and view.error_key is None
     for _ in range(5):
-        view = driver.send(Tick())
+        view = pump.send(Tick())
     assert view.state == "insert_permit" and view.error_key is None
-    driver.touch("cancel")
+    pump.touch("cancel")
 
 
 def test_permit_read_garbled_on_the_line_is_read_again(money_driver):
-    driver = money_driver
-    driver.start(EndorsementFlow)
-    driver.simulators["idcard"].insert_card(card_for("long_term_id"))
-    driver.tick_until_state("insert_permit")
-    permit = driver.simulators["permit"]
+    pump = money_driver
+    pump.start(EndorsementFlow)
+    pump.simulators["idcard"].insert_card(card_for("long_term_id"))
+    pump.tick_until_state("insert_permit")
+    permit = pump.simulators["permit"]
     permit.insert_card("C12345678")
-    permit.corrupt_next_answers(2)  # the driver asks once more itself; both answers garbled
-    view = driver.send(CardInserted("permit"))
+    permit.corrupt_next_answers(2)  # the pump asks once more itself; both answers garbled
+    view = pump.send(CardInserted("permit"))
     assert view.state == "insert_permit" and view.error_key == "permit.bad_frame"
-    driver.clock.advance(DEVICE_FAULT_RETRY_SECONDS)
-    view = driver.tick_until_state("offer")
+    pump.clock.advance(DEVICE_FAULT_RETRY_SECONDS)
+    view = pump.tick_until_state("offer")
     assert view.error_key is None
-    driver.touch("cancel")
+    pump.touch("cancel")

@@ -7,27 +7,27 @@ level); C87654321 is an expired card; state_employee is refused by the back end.
 
 from __future__ import annotations
 
+from backend_client.models import OrderStatus
 from flows.demo_cards import card_for
 from flows.endorsement import EndorsementFlow, State, record_id_for
 from flows.engine import CardInserted, CardRemoved, check_transition_table
 from flows.fines import FinesFlow
 from flows.journal import Phase, TxnStatus
-from flows.simulation import pay_shown_code, receipt_showing
-from kiosk.backend_client.models import OrderStatus
+from terminal.simulation import pay_shown_code, receipt_showing
 
 
-def identify(driver, person: str, until: str = "insert_permit"):
-    driver.simulators["idcard"].insert_card(card_for(person))
-    return driver.tick_until(lambda v: v.state in (until, "refused"), until)
+def identify(pump, person: str, until: str = "insert_permit"):
+    pump.simulators["idcard"].insert_card(card_for(person))
+    return pump.tick_until(lambda v: v.state in (until, "refused"), until)
 
 
-def insert_permit(driver, number: str):
-    driver.simulators["permit"].insert_card(number)
-    return driver.send(CardInserted("permit"))
+def insert_permit(pump, number: str):
+    pump.simulators["permit"].insert_card(number)
+    return pump.send(CardInserted("permit"))
 
 
-def steps_of(driver, txn_id: str) -> list[tuple[str, str]]:
-    return [(s.step, s.phase.value) for s in driver.ctx.journal.get(txn_id).steps]
+def steps_of(pump, txn_id: str) -> list[tuple[str, str]]:
+    return [(s.step, s.phase.value) for s in pump.ctx.journal.get(txn_id).steps]
 
 
 def test_every_state_has_a_view_and_valid_targets():
@@ -35,182 +35,182 @@ def test_every_state_has_a_view_and_valid_targets():
 
 
 def test_repeat_renewal_is_offered_first_and_done_in_two_touches(money_driver):
-    driver = money_driver
-    driver.start(EndorsementFlow)
-    identify(driver, "long_term_id")
-    view = insert_permit(driver, "C12345678")
+    pump = money_driver
+    pump.start(EndorsementFlow)
+    identify(pump, "long_term_id")
+    view = insert_permit(pump, "C12345678")
     assert view.state == "offer"
     offer = view.data["offer"]
     assert (offer["destination"], offer["type"], offer["trips"], offer["validity_months"]) == ("MACAU", "L", "SINGLE", 3)
     assert offer["fee"] == "15.00"
-    view = driver.touch("same")
+    view = pump.touch("same")
     assert view.state == "review" and view.data["total"] == "15.00"
-    view = driver.touch("pay")
+    view = pump.touch("pay")
     assert view.state == "paying" and view.data["amount"] == "15.00" and view.data["qr"].startswith("http")
     assert view.deadline is not None and view.data["seconds_left"] > 0
 
-    view = pay_shown_code(driver)
+    view = pay_shown_code(pump)
 
     assert view.state == "done" and view.finished and view.error_key is None
-    assert driver.touches == 2
+    assert pump.touches == 2
     item = view.data["items"][0]
-    card = next(c for c in driver.simulators["permit"].store.cards() if c.permit_number == "C12345678")
+    card = next(c for c in pump.simulators["permit"].store.cards() if c.permit_number == "C12345678")
     record = card.find_endorsement(record_id_for(item["endorsement_number"]))
     assert record is not None and record.valid_from.isoformat() == item["valid_from"]
-    assert driver.simulators["permit"].store.face_print("C12345678") == record.record_id
-    assert driver.simulators["permit"].store.inserted() is None, "the card is returned"
+    assert pump.simulators["permit"].store.face_print("C12345678") == record.record_id
+    assert pump.simulators["permit"].store.inserted() is None, "the card is returned"
     assert view.data["take_card"] is True
-    order = driver.ctx.backend.get_endorsement_order(view.data["order_id"])
+    order = pump.ctx.backend.get_endorsement_order(view.data["order_id"])
     assert order.status is OrderStatus.WRITTEN
-    txn = driver.ctx.journal.get(view.data["transaction"])
+    txn = pump.ctx.journal.get(view.data["transaction"])
     assert txn.status is TxnStatus.COMPLETED and txn.amount_fen == 1500
-    assert steps_of(driver, txn.id) == [
+    assert steps_of(pump, txn.id) == [
         ("order", "before"), ("order", "after"), ("payment_1", "before"), ("payment_1", "after"),
         ("paid", "after"), ("card_write_1", "before"), ("card_write_1", "after"),
         ("confirm", "before"), ("confirm", "after"), ("print", "before"), ("print", "after")]
     assert all(s.request_id.startswith(txn.id) for s in txn.steps)
-    receipt = receipt_showing(driver.simulators["printer"], item["endorsement_number"])
+    receipt = receipt_showing(pump.simulators["printer"], item["endorsement_number"])
     assert receipt is not None and view.data["order_id"] in receipt
 
 
 def test_choosing_level_by_level_skips_single_values_and_goes_back(money_driver):
-    driver = money_driver
-    driver.start(EndorsementFlow)
-    identify(driver, "local_adult")
-    view = insert_permit(driver, "CA1234567")
+    pump = money_driver
+    pump.start(EndorsementFlow)
+    identify(pump, "local_adult")
+    view = insert_permit(pump, "CA1234567")
     assert view.state == "choose_destination", "a card without history has nothing to offer first"
     assert view.data["choices"] == ["HONG_KONG", "MACAU"]
-    view = driver.touch("destination", "HONG_KONG")
+    view = pump.touch("destination", "HONG_KONG")
     assert view.state == "choose_type" and view.data["choices"] == ["G", "L", "S"]
-    view = driver.touch("back")
+    view = pump.touch("back")
     assert view.state == "choose_destination"
-    driver.touch("destination", "MACAU")
-    view = driver.touch("type", "G")
+    pump.touch("destination", "MACAU")
+    view = pump.touch("type", "G")
     assert view.state == "choose_validity", "Macau G is single trip only: not asked"
     assert view.data["choices"] == [3, 12] and {o["fee"] for o in view.data["options"]} == {"15.00"}
-    view = driver.touch("validity_months", 12)
+    view = pump.touch("validity_months", 12)
     assert view.state == "review"
     assert [(i["destination"], i["type"], i["trips"], i["validity_months"]) for i in view.data["items"]] == [
         ("MACAU", "G", "SINGLE", 12)]
-    opened_before = len(driver.ctx.journal.transactions())
-    view = driver.touch("cancel")
+    opened_before = len(pump.ctx.journal.transactions())
+    view = pump.touch("cancel")
     assert view.state == "cancelled" and view.data["take_card"] is True
-    assert driver.simulators["permit"].store.inserted() is None
-    assert len(driver.ctx.journal.transactions()) == opened_before, "nothing journalled before paying"
+    assert pump.simulators["permit"].store.inserted() is None
+    assert len(pump.ctx.journal.transactions()) == opened_before, "nothing journalled before paying"
 
 
 def test_a_choice_not_offered_is_refused_on_screen(money_driver):
-    driver = money_driver
-    driver.start(EndorsementFlow)
-    identify(driver, "local_adult")
-    insert_permit(driver, "CA1234567")
-    view = driver.touch("destination", "TAIWAN")
+    pump = money_driver
+    pump.start(EndorsementFlow)
+    identify(pump, "local_adult")
+    insert_permit(pump, "CA1234567")
+    view = pump.touch("destination", "TAIWAN")
     assert view.state == "choose_destination" and view.error_key == "endorsement.choice_not_offered"
-    driver.touch("cancel")
+    pump.touch("cancel")
 
 
 def test_two_destinations_in_one_order_write_two_records(money_driver):
-    driver = money_driver
-    driver.start(EndorsementFlow)
-    identify(driver, "local_adult")
-    insert_permit(driver, "CA1234567")
-    driver.touch("destination", "HONG_KONG")
-    driver.touch("type", "L")
-    driver.touch("trips", "DOUBLE")
-    view = driver.touch("validity_months", 3)
+    pump = money_driver
+    pump.start(EndorsementFlow)
+    identify(pump, "local_adult")
+    insert_permit(pump, "CA1234567")
+    pump.touch("destination", "HONG_KONG")
+    pump.touch("type", "L")
+    pump.touch("trips", "DOUBLE")
+    view = pump.touch("validity_months", 3)
     assert "add_destination" in view.actions
-    view = driver.touch("add_destination")
+    view = pump.touch("add_destination")
     assert view.state == "choose_type", "only Macau is left: the destination is not asked"
-    driver.touch("type", "L")
-    driver.touch("trips", "SINGLE")
-    view = driver.touch("validity_months", 3)
+    pump.touch("type", "L")
+    pump.touch("trips", "SINGLE")
+    view = pump.touch("validity_months", 3)
     assert view.state == "review" and view.data["total"] == "45.00" and "add_destination" not in view.actions
-    driver.touch("pay")
-    view = pay_shown_code(driver)
+    pump.touch("pay")
+    view = pay_shown_code(pump)
     assert view.state == "done"
-    card = next(c for c in driver.simulators["permit"].store.cards() if c.permit_number == "CA1234567")
+    card = next(c for c in pump.simulators["permit"].store.cards() if c.permit_number == "CA1234567")
     for item in view.data["items"]:
         assert card.find_endorsement(record_id_for(item["endorsement_number"])) is not None
-    assert ("card_write_2", "after") in steps_of(driver, view.data["transaction"])
+    assert ("card_write_2", "after") in steps_of(pump, view.data["transaction"])
 
 
 def test_expired_permit_is_refused_with_the_reason(money_driver):
-    driver = money_driver
-    driver.start(EndorsementFlow)
-    identify(driver, "long_term_id")
-    view = insert_permit(driver, "C87654321")
+    pump = money_driver
+    pump.start(EndorsementFlow)
+    identify(pump, "long_term_id")
+    view = insert_permit(pump, "C87654321")
     assert view.state == "refused" and view.error_key == "endorsement.permit_expired"
-    assert view.data["take_card"] is True and driver.simulators["permit"].store.inserted() is None
+    assert view.data["take_card"] is True and pump.simulators["permit"].store.inserted() is None
 
 
 def test_registered_state_employee_is_refused_by_the_back_end(money_driver):
-    driver = money_driver
-    driver.start(EndorsementFlow)
-    identify(driver, "state_employee")
-    view = insert_permit(driver, "C12345678")
+    pump = money_driver
+    pump.start(EndorsementFlow)
+    identify(pump, "state_employee")
+    view = insert_permit(pump, "C12345678")
     assert view.state == "refused"
     assert view.error_key == "backend.not_eligible.registered_state_employee"
 
 
 def test_someone_elses_permit_is_refused(money_driver):
-    driver = money_driver
-    driver.start(EndorsementFlow)
-    identify(driver, "non_local_hukou")
-    view = insert_permit(driver, "CA1234567")
+    pump = money_driver
+    pump.start(EndorsementFlow)
+    identify(pump, "non_local_hukou")
+    view = insert_permit(pump, "CA1234567")
     assert view.state == "refused" and view.error_key == "backend.not_found.permit"
 
 
 def test_residence_permit_holders_are_not_served(money_driver):
-    driver = money_driver
-    driver.start(EndorsementFlow)
-    view = identify(driver, "hk_resident", until="refused")
+    pump = money_driver
+    pump.start(EndorsementFlow)
+    view = identify(pump, "hk_resident", until="refused")
     assert view.state == "refused" and view.error_key == "identity.kind_not_served"
 
 
 def test_face_that_does_not_match_is_refused_after_the_allowed_tries(money_driver):
-    driver = money_driver
-    driver.start(EndorsementFlow)
-    driver.simulators["idcard"].insert_card(card_for("face_mismatch"))
-    view = driver.tick_until(lambda v: v.state == "refused", "the face refusal")
+    pump = money_driver
+    pump.start(EndorsementFlow)
+    pump.simulators["idcard"].insert_card(card_for("face_mismatch"))
+    view = pump.tick_until(lambda v: v.state == "refused", "the face refusal")
     assert view.error_key == "identity.face_no_match"
 
 
 def test_card_taken_out_before_paying_is_asked_for_again(money_driver):
-    driver = money_driver
-    driver.start(EndorsementFlow)
-    identify(driver, "long_term_id")
-    insert_permit(driver, "C12345678")
-    driver.touch("same")
-    driver.simulators["permit"].remove_card()
-    view = driver.touch("pay")
+    pump = money_driver
+    pump.start(EndorsementFlow)
+    identify(pump, "long_term_id")
+    insert_permit(pump, "C12345678")
+    pump.touch("same")
+    pump.simulators["permit"].remove_card()
+    view = pump.touch("pay")
     assert view.state == "insert_permit" and view.error_key == "endorsement.card_taken_early"
-    view = insert_permit(driver, "C12345678")
+    view = insert_permit(pump, "C12345678")
     assert view.state == "offer"
-    view = driver.send(CardRemoved("permit"))
+    view = pump.send(CardRemoved("permit"))
     assert view.state == "insert_permit"
-    driver.touch("cancel")
+    pump.touch("cancel")
 
 
 def test_a_failed_write_is_tried_again_within_the_session(money_driver):
-    driver = money_driver
-    driver.start(EndorsementFlow)
-    identify(driver, "long_term_id")
-    insert_permit(driver, "C12345678")
-    driver.touch("same")
-    driver.touch("pay")
-    driver.simulators["permit"].fail_next_write()
-    view = pay_shown_code(driver)
+    pump = money_driver
+    pump.start(EndorsementFlow)
+    identify(pump, "long_term_id")
+    insert_permit(pump, "C12345678")
+    pump.touch("same")
+    pump.touch("pay")
+    pump.simulators["permit"].fail_next_write()
+    view = pay_shown_code(pump)
     assert view.state == "done" and view.error_key is None
-    steps = driver.ctx.journal.get(view.data["transaction"]).steps
+    steps = pump.ctx.journal.get(view.data["transaction"]).steps
     writes = [(s.phase, s.detail.get("reason")) for s in steps if s.step == "card_write_1"]
     assert writes == [(Phase.BEFORE, None), (Phase.FAILED, "write_failed"), (Phase.BEFORE, None), (Phase.AFTER, None)]
 
 
 def test_identity_from_an_earlier_service_is_not_asked_again(money_driver):
-    driver = money_driver
-    driver.start(FinesFlow)
-    driver.simulators["idcard"].insert_card(card_for("local_adult"))
-    driver.tick_until_state("list")
-    driver.touch("cancel")
-    view = driver.start(EndorsementFlow)
+    pump = money_driver
+    pump.start(FinesFlow)
+    pump.simulators["idcard"].insert_card(card_for("local_adult"))
+    pump.tick_until_state("list")
+    pump.touch("cancel")
+    view = pump.start(EndorsementFlow)
     assert view.state == "insert_permit"

@@ -11,18 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from backend_client.models import KioskHandling, Violation, ViolationSource, ViolationState
 from flows.demo_cards import card_for
 from flows.engine import check_transition_table
 from flows.fines import FinesFlow, State, kiosk_may_decide
 from flows.journal import TxnStatus
-from flows.simulation import pay_shown_code, receipt_showing
-from kiosk.backend_client.models import KioskHandling, Violation, ViolationSource, ViolationState
+from terminal.simulation import pay_shown_code, receipt_showing
 
 
-def open_list(driver, person: str):
-    driver.start(FinesFlow)
-    driver.simulators["idcard"].insert_card(card_for(person))
-    return driver.tick_until(lambda v: v.state in ("list", "refused", "no_violations"), "the violation list")
+def open_list(pump, person: str):
+    pump.start(FinesFlow)
+    pump.simulators["idcard"].insert_card(card_for(person))
+    return pump.tick_until(lambda v: v.state in ("list", "refused", "no_violations"), "the violation list")
 
 
 def by_number(items):
@@ -57,49 +57,49 @@ def test_list_says_what_can_be_settled_here_and_where_to_go_for_the_rest(money_d
 
 
 def test_accept_then_pay_then_decision_and_receipt(money_driver):
-    driver = money_driver
-    open_list(driver, "local_adult")
-    driver.touch("select", "WF-DEMO-0001")
-    view = driver.touch("accept")
+    pump = money_driver
+    open_list(pump, "local_adult")
+    pump.touch("select", "WF-DEMO-0001")
+    view = pump.touch("accept")
     assert view.state == "paying" and view.data["amount"] == "100.00"
-    view = pay_shown_code(driver)
+    view = pay_shown_code(pump)
     assert view.state == "settled" and view.error_key is None
     settled = view.data["settled"][-1]
     assert (settled["points"], settled["points_in_cycle"], settled["amount_paid"]) == (3, 3, "100.00")
-    txn = driver.ctx.journal.get(view.data["transaction"])
+    txn = pump.ctx.journal.get(view.data["transaction"])
     assert txn.status is TxnStatus.COMPLETED
     assert [(s.step, s.phase.value) for s in txn.steps] == [
         ("accept", "before"), ("accept", "after"), ("payment_1", "before"), ("payment_1", "after"),
         ("paid", "after"), ("print", "before"), ("print", "after")]
-    receipt = receipt_showing(driver.simulators["printer"], settled["decision_number"])
+    receipt = receipt_showing(pump.simulators["printer"], settled["decision_number"])
     assert receipt is not None and "100.00" in receipt
-    left = driver.ctx.backend.list_violations(card_for("local_adult").document_number)
+    left = pump.ctx.backend.list_violations(card_for("local_adult").document_number)
     assert "WF-DEMO-0001" not in {v.violation_number for v in left.violations} and left.points_in_cycle == 3
     assert "another" in view.actions
-    assert driver.touch("another").state == "list"
-    assert driver.touch("finish").state == "done"
+    assert pump.touch("another").state == "list"
+    assert pump.touch("finish").state == "done"
 
 
 def test_a_warning_is_accepted_without_payment(money_driver):
-    driver = money_driver
-    open_list(driver, "local_adult")
-    driver.touch("select", "WF-DEMO-0002")
-    view = driver.touch("accept")
+    pump = money_driver
+    open_list(pump, "local_adult")
+    pump.touch("select", "WF-DEMO-0002")
+    view = pump.touch("accept")
     assert view.state == "settled" and view.data["settled"][-1]["amount_paid"] == "0"
-    steps = {s.step for s in driver.ctx.journal.get(view.data["transaction"]).steps}
+    steps = {s.step for s in pump.ctx.journal.get(view.data["transaction"]).steps}
     assert steps == {"accept", "print"}
 
 
 def test_a_decided_fine_is_paid_with_its_late_fee(money_driver):
-    driver = money_driver
-    open_list(driver, "local_adult")
-    view = driver.touch("select", "WF-DEMO-0006")
+    pump = money_driver
+    open_list(pump, "local_adult")
+    view = pump.touch("select", "WF-DEMO-0006")
     assert view.actions[0] == "pay", "decided at a counter: only paying is left"
-    view = driver.touch("pay")
+    view = pump.touch("pay")
     assert view.data["amount"] == "575.00"
-    view = pay_shown_code(driver)
+    view = pay_shown_code(pump)
     assert view.state == "settled" and view.data["settled"][-1]["amount_paid"] == "575.00"
-    driver.touch("finish")
+    pump.touch("finish")
 
 
 def test_a_case_that_would_reach_12_points_goes_to_the_counter(money_driver):
@@ -116,16 +116,16 @@ def test_someone_without_a_driving_licence_is_told_so(money_driver):
 
 
 def test_a_residence_permit_holder_settles_and_then_has_nothing_left(money_driver):
-    driver = money_driver
-    view = open_list(driver, "hk_resident")
+    pump = money_driver
+    view = open_list(pump, "hk_resident")
     assert view.state == "list"
-    driver.touch("select", "WF-DEMO-0010")
-    driver.touch("accept")
-    view = pay_shown_code(driver)
+    pump.touch("select", "WF-DEMO-0010")
+    pump.touch("accept")
+    view = pay_shown_code(pump)
     assert view.state == "settled" and "another" not in view.actions
-    driver.touch("finish")
-    driver.runtime.session.wipe("next citizen")
-    view = open_list(driver, "hk_resident")
+    pump.touch("finish")
+    pump.ctx.session.wipe("next citizen")
+    view = open_list(pump, "hk_resident")
     assert view.state == "no_violations" and view.finished
 
 

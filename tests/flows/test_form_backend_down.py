@@ -16,8 +16,8 @@ import pytest
 from backend import seed
 from flows.engine import Cancel
 from flows.journal import Phase, TxnStatus
-from flows.scenarios import fill_application_form
-from kiosk.runtime import Runtime
+from terminal.runtime import Runtime
+from terminal.scenarios import fill_application_form
 
 
 @pytest.fixture(scope="module")
@@ -33,53 +33,53 @@ def backend_answers(proxied_backend) -> Iterator[None]:
     proxied_backend.proxy.mode = "forward"
 
 
-def test_unreachable_back_end_keeps_the_form_for_a_retry(driver, runtime, proxied_backend) -> None:
+def test_unreachable_back_end_keeps_the_form_for_a_retry(pump, runtime, proxied_backend) -> None:
     person = seed.person("non_local_hukou")
-    review = fill_application_form(driver, "non_local_hukou")
+    review = fill_application_form(pump, "non_local_hukou")
     proxied_backend.proxy.mode = "refuse"
 
-    failed = driver.touch("submit")
+    failed = pump.touch("submit")
 
     assert (failed.state, failed.error_key) == ("submit_failed", "backend.unreachable")
     assert failed.message_key == "form.submit_failed" and failed.actions == ("retry",)
     assert failed.data["typed"] == review.data["typed"]  # nothing typed is lost
     assert proxied_backend.applications_of(person.id_number) == []
-    assert runtime.journal.get(driver.flow.txn_id).status is TxnStatus.OPEN
+    assert runtime.journal.get(pump.flow.txn_id).status is TxnStatus.OPEN
 
     proxied_backend.proxy.mode = "forward"
-    done = driver.touch("retry")
+    done = pump.touch("retry")
 
     assert done.state == "done"
     assert proxied_backend.applications_of(person.id_number) == [done.data["application_number"]]
-    steps = runtime.journal.get(driver.flow.txn_id).steps
+    steps = runtime.journal.get(pump.flow.txn_id).steps
     submits = [s for s in steps if s.step == "submit"]
     assert [s.phase for s in submits] == [Phase.BEFORE, Phase.FAILED, Phase.BEFORE, Phase.AFTER]
     assert len({s.request_id for s in submits}) == 1
 
 
-def test_lost_answer_then_retry_makes_one_application(driver, runtime, proxied_backend) -> None:
+def test_lost_answer_then_retry_makes_one_application(pump, runtime, proxied_backend) -> None:
     person = seed.person("expired_permit")
-    fill_application_form(driver, "expired_permit")
+    fill_application_form(pump, "expired_permit")
     proxied_backend.proxy.mode = "lose_answer"
 
-    failed = driver.touch("submit")
+    failed = pump.touch("submit")
 
     assert failed.state == "submit_failed"
     (made,) = proxied_backend.applications_of(person.id_number)  # the back end did the work
 
     proxied_backend.proxy.mode = "forward"
-    done = driver.touch("retry")
+    done = pump.touch("retry")
 
     assert done.state == "done" and done.data["application_number"] == made  # the stored answer
     assert proxied_backend.applications_of(person.id_number) == [made]
-    assert runtime.journal.get(driver.flow.txn_id).status is TxnStatus.COMPLETED
+    assert runtime.journal.get(pump.flow.txn_id).status is TxnStatus.COMPLETED
 
 
-def test_leaving_after_a_failed_submission_closes_its_transaction(driver, runtime, proxied_backend) -> None:
-    fill_application_form(driver, "points_near_limit")
+def test_leaving_after_a_failed_submission_closes_its_transaction(pump, runtime, proxied_backend) -> None:
+    fill_application_form(pump, "points_near_limit")
     proxied_backend.proxy.mode = "refuse"
-    driver.touch("submit")
-    view = driver.send(Cancel("idle timeout"))
+    pump.touch("submit")
+    view = pump.send(Cancel("idle timeout"))
     assert view.state == "cancelled"
-    record = runtime.journal.get(driver.flow.txn_id)
+    record = runtime.journal.get(pump.flow.txn_id)
     assert record.status is TxnStatus.CANCELLED and "idle timeout" in record.note

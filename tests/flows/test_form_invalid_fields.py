@@ -7,20 +7,20 @@ import re
 
 import pytest
 
+from backend_client.errors import InvalidInputError
 from flows.application_form import ApplicationFormFlow, FormState, _page_of_invalid_field
 from flows.journal import request_id_for
-from flows.scenarios import identify
-from flows.selftest import FlowDriver
-from kiosk.backend_client.errors import InvalidInputError
+from flows.pump import FlowPump
+from terminal.scenarios import identify
 
 
-def _to_details(driver: FlowDriver) -> None:
-    driver.start(ApplicationFormFlow)
-    identify(driver, "minority_name", "documents")
-    driver.touch("toggle_document", "passport")
-    driver.touch("next")
-    driver.touch("reason", ("passport", "first"))
-    driver.expect("details")
+def _to_details(pump: FlowPump) -> None:
+    pump.start(ApplicationFormFlow)
+    identify(pump, "minority_name", "documents")
+    pump.touch("toggle_document", "passport")
+    pump.touch("next")
+    pump.touch("reason", ("passport", "first"))
+    pump.expect("details")
 
 
 @pytest.mark.parametrize(("field", "text", "error"), [
@@ -33,68 +33,68 @@ def _to_details(driver: FlowDriver) -> None:
     ("current_address", "长沙", "form.error.address"),
     ("employer", "x" * 41, "form.error.required"),
 ])
-def test_a_wrong_entry_is_marked_where_it_was_typed(driver, field, text, error) -> None:
-    _to_details(driver)
-    view = driver.touch("field", (field, text))
+def test_a_wrong_entry_is_marked_where_it_was_typed(pump, field, text, error) -> None:
+    _to_details(pump)
+    view = pump.touch("field", (field, text))
     assert view.error_key == error
     row = next(r for r in view.data["fields"] if r["name"] == field)
     assert (row["value"], row["error_key"]) == (text.strip(), error)
     assert view.data["problems"][field] == error
 
 
-def test_details_page_waits_until_everything_required_is_right(driver) -> None:
-    _to_details(driver)
-    view = driver.touch("next")
+def test_details_page_waits_until_everything_required_is_right(pump) -> None:
+    _to_details(pump)
+    view = pump.touch("next")
     assert (view.state, view.error_key) == ("details", "form.error.fix_fields")
     assert set(view.data["problems"]) == {"mobile", "emergency_name", "emergency_phone", "occupation", "relationship"}
 
-    driver.touch("field", ("mobile", "13800138000"))
-    driver.touch("field", ("emergency_name", "阿依古丽·买买提"))  # a minority name with its dot
-    view = driver.touch("field", ("emergency_phone", "13800138000"))
+    pump.touch("field", ("mobile", "13800138000"))
+    pump.touch("field", ("emergency_name", "阿依古丽·买买提"))  # a minority name with its dot
+    view = pump.touch("field", ("emergency_phone", "13800138000"))
     assert view.error_key == "form.error.emergency_same_phone"
-    driver.touch("field", ("emergency_phone", "13900139000"))
-    driver.touch("field", ("employer", ""))  # optional: empty is fine
-    driver.touch("occupation", "student")
-    view = driver.touch("relationship", "sibling")
+    pump.touch("field", ("emergency_phone", "13900139000"))
+    pump.touch("field", ("employer", ""))  # optional: empty is fine
+    pump.touch("occupation", "student")
+    view = pump.touch("relationship", "sibling")
     assert view.data["problems"] == {}
-    assert driver.touch("next").state == "delivery"
+    assert pump.touch("next").state == "delivery"
 
 
-def test_choices_outside_the_lists_are_refused(driver) -> None:
-    _to_details(driver)
-    assert driver.touch("occupation", "astronaut").error_key == "form.error.choose"
-    assert driver.touch("relationship", "neighbour").error_key == "form.error.choose"
-    assert driver.touch("field", ("postcode", "410002")).error_key == "form.error.choose"  # not on this page
-    assert driver.flow.draft.occupation is None and "postcode" not in driver.flow.draft.typed
+def test_choices_outside_the_lists_are_refused(pump) -> None:
+    _to_details(pump)
+    assert pump.touch("occupation", "astronaut").error_key == "form.error.choose"
+    assert pump.touch("relationship", "neighbour").error_key == "form.error.choose"
+    assert pump.touch("field", ("postcode", "410002")).error_key == "form.error.choose"  # not on this page
+    assert pump.flow.draft.occupation is None and "postcode" not in pump.flow.draft.typed
 
 
-def test_postal_entries_are_checked(driver) -> None:
-    _to_details(driver)
+def test_postal_entries_are_checked(pump) -> None:
+    _to_details(pump)
     for name, text in (("mobile", "13800138000"), ("emergency_name", "张三"), ("emergency_phone", "13900139000")):
-        driver.touch("field", (name, text))
-    driver.touch("occupation", "employee")
-    driver.touch("relationship", "parent")
-    driver.touch("next")
-    driver.touch("delivery", "post")
-    assert driver.touch("field", ("postcode", "41000")).error_key == "form.error.postcode"
-    assert driver.touch("field", ("postal_address", "长沙")).error_key == "form.error.address"
-    view = driver.touch("next")
+        pump.touch("field", (name, text))
+    pump.touch("occupation", "employee")
+    pump.touch("relationship", "parent")
+    pump.touch("next")
+    pump.touch("delivery", "post")
+    assert pump.touch("field", ("postcode", "41000")).error_key == "form.error.postcode"
+    assert pump.touch("field", ("postal_address", "长沙")).error_key == "form.error.address"
+    view = pump.touch("next")
     assert (view.state, view.error_key) == ("delivery", "form.error.fix_fields")
     assert set(view.data["problems"]) == {"postcode", "postal_address"}
-    assert driver.touch("delivery", "courier").error_key == "form.error.choose"
+    assert pump.touch("delivery", "courier").error_key == "form.error.choose"
 
 
-def test_documents_and_reasons_must_be_chosen(driver) -> None:
-    driver.start(ApplicationFormFlow)
-    identify(driver, "minority_name", "documents")
-    assert driver.touch("next").error_key == "form.error.choose"
-    assert driver.touch("toggle_document", "visa").error_key == "form.error.choose"
-    driver.touch("toggle_document", "passport")
-    driver.touch("next")
-    assert driver.touch("reason", ("passport", "bored")).error_key == "form.error.choose"
-    assert driver.touch("reason", ("taiwan_permit", "first")).error_key == "form.error.choose"
-    assert driver.touch("next").error_key == "form.error.choose"
-    assert driver.view.state == "reasons"
+def test_documents_and_reasons_must_be_chosen(pump) -> None:
+    pump.start(ApplicationFormFlow)
+    identify(pump, "minority_name", "documents")
+    assert pump.touch("next").error_key == "form.error.choose"
+    assert pump.touch("toggle_document", "visa").error_key == "form.error.choose"
+    pump.touch("toggle_document", "passport")
+    pump.touch("next")
+    assert pump.touch("reason", ("passport", "bored")).error_key == "form.error.choose"
+    assert pump.touch("reason", ("taiwan_permit", "first")).error_key == "form.error.choose"
+    assert pump.touch("next").error_key == "form.error.choose"
+    assert pump.view.state == "reasons"
 
 
 @pytest.mark.parametrize(("field", "page"), [
@@ -110,11 +110,11 @@ def test_a_field_the_back_end_refuses_sends_the_citizen_to_its_page(field, page)
     assert _page_of_invalid_field(error) is page
 
 
-def test_every_resubmission_after_a_refusal_is_a_new_valid_request(driver) -> None:
+def test_every_resubmission_after_a_refusal_is_a_new_valid_request(pump) -> None:
     """After the back end refused a field, the corrected form is another request (the first
     request id keeps its stored answer), and every request id fits the contract."""
-    _to_details(driver)
-    flow = driver.flow
+    _to_details(pump)
+    flow = pump.flow
     steps = []
     for version in (1, 2, 3):
         flow._submit_version = version

@@ -9,7 +9,7 @@ import pytest
 import tomli_w
 
 from flows.journal import Journal, TxnStatus
-from kiosk.cli import main
+from terminal.cli import main
 
 
 @pytest.fixture()

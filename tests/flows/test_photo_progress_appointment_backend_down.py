@@ -12,8 +12,8 @@ from flows.appointment import AppointmentFlow
 from flows.id_photo import IdPhotoFlow
 from flows.journal import Phase
 from flows.progress import ProgressFlow
-from flows.scenarios import identify
-from kiosk.runtime import Runtime
+from terminal.runtime import Runtime
+from terminal.scenarios import identify
 
 QUICK_CAPTURE = {"photo": {"guidance": {"stable_pass_seconds": 0.3, "countdown_seconds": 1}}}
 
@@ -35,45 +35,45 @@ def _request_ids(runtime: Runtime, txn_id: str, step: str) -> set[str]:
     return {s.request_id for s in runtime.journal.get(txn_id).steps if s.step == step}
 
 
-def test_photo_upload_lost_answer_then_retry(driver, runtime, proxied_backend) -> None:
-    driver.start(IdPhotoFlow)
-    identify(driver, "local_adult", "review")
+def test_photo_upload_lost_answer_then_retry(pump, runtime, proxied_backend) -> None:
+    pump.start(IdPhotoFlow)
+    identify(pump, "local_adult", "review")
     proxied_backend.proxy.mode = "lose_answer"
 
-    failed = driver.touch("accept")
+    failed = pump.touch("accept")
 
     assert (failed.state, failed.actions) == ("upload_failed", ("retry",))
     assert failed.error_key == "backend.unreachable"
     proxied_backend.proxy.mode = "forward"
-    done = driver.touch("retry")
+    done = pump.touch("retry")
     assert done.state == "done"
-    assert len(_request_ids(runtime, driver.flow.txn_id, "upload")) == 1
-    phases = [s.phase for s in runtime.journal.get(driver.flow.txn_id).steps if s.step == "upload"]
+    assert len(_request_ids(runtime, pump.flow.txn_id, "upload")) == 1
+    phases = [s.phase for s in runtime.journal.get(pump.flow.txn_id).steps if s.step == "upload"]
     assert phases == [Phase.BEFORE, Phase.FAILED, Phase.BEFORE, Phase.AFTER]
 
 
-def test_progress_query_back_end_down_then_retry(driver, runtime, proxied_backend) -> None:
-    driver.start(ProgressFlow)
-    identify(driver, "long_term_id", "number")
+def test_progress_query_back_end_down_then_retry(pump, runtime, proxied_backend) -> None:
+    pump.start(ProgressFlow)
+    identify(pump, "long_term_id", "number")
     proxied_backend.proxy.mode = "refuse"
 
-    failed = driver.touch("number", "AP-DEMO-0002")
+    failed = pump.touch("number", "AP-DEMO-0002")
 
     assert (failed.state, failed.error_key) == ("query_failed", "backend.unreachable")
     assert failed.data["counter_hint"]
     proxied_backend.proxy.mode = "forward"
-    assert driver.touch("retry").state == "timeline"
+    assert pump.touch("retry").state == "timeline"
 
 
-def test_check_in_back_end_down_then_retry(driver, runtime, proxied_backend) -> None:
-    driver.start(AppointmentFlow)
+def test_check_in_back_end_down_then_retry(pump, runtime, proxied_backend) -> None:
+    pump.start(AppointmentFlow)
     proxied_backend.proxy.mode = "lose_answer"
 
-    failed = driver.touch("code", "YY-DEMO-01")
+    failed = pump.touch("code", "YY-DEMO-01")
 
     assert (failed.state, failed.actions) == ("check_in_failed", ("retry", "code"))
     proxied_backend.proxy.mode = "forward"
-    done = driver.touch("retry")
+    done = pump.touch("retry")
     assert done.state == "done"
     record = runtime.journal.transactions()[-1]
     assert len({s.request_id for s in record.steps if s.step == "check_in"}) == 1

@@ -10,9 +10,9 @@ import pytest
 
 from flows.engine import Touch
 from flows.id_photo import IdPhotoFlow
-from flows.scenarios import identify
-from flows.selftest import FlowDriver
-from kiosk.runtime import Runtime
+from flows.pump import FlowPump
+from terminal.runtime import Runtime
+from terminal.scenarios import identify
 
 LIMIT = 2
 SCENE_SWITCH_SECONDS = 3.0
@@ -33,13 +33,13 @@ def camera(runtime) -> Iterator[object]:
     simulated.set_scene("normal")
 
 
-def _to_live(driver: FlowDriver) -> None:
-    driver.start(IdPhotoFlow)
-    identify(driver, "local_adult", "live")
+def _to_live(pump: FlowPump) -> None:
+    pump.start(IdPhotoFlow)
+    identify(pump, "local_adult", "live")
 
 
 def _frames_of_the_new_scene(runtime: Runtime) -> None:
-    """Wait until the driver plays the scene just chosen (it switches at its next frame)."""
+    """Wait until the pump plays the scene just chosen (it switches at its next frame)."""
     device = runtime.devices.get("camera")
     first = device.latest_frame().sequence
     deadline = time.monotonic() + SCENE_SWITCH_SECONDS
@@ -48,39 +48,39 @@ def _frames_of_the_new_scene(runtime: Runtime) -> None:
         time.sleep(0.01)
 
 
-def _refused_capture(driver: FlowDriver, camera, runtime: Runtime) -> object:
+def _refused_capture(pump: FlowPump, camera, runtime: Runtime) -> object:
     """The citizen steps out of the picture as the countdown ends: the last preview frame is
     forgiven (a missed detection within the dropout grace), the still shows nobody."""
-    driver.tick_until(lambda v: v.data.get("guide_state") == "countdown", "the countdown")
+    pump.tick_until(lambda v: v.data.get("guide_state") == "countdown", "the countdown")
     camera.set_scene("no_face")
     _frames_of_the_new_scene(runtime)
-    driver.clock.advance(driver.view.data["seconds_left"])
-    view = driver.tick()
+    pump.clock.advance(pump.view.data["seconds_left"])
+    view = pump.tick()
     camera.set_scene("normal")
     _frames_of_the_new_scene(runtime)
     return view
 
 
-def test_no_retake_offered_after_the_last_capture(driver) -> None:
-    _to_live(driver)
-    first = driver.tick_until_state("review")
+def test_no_retake_offered_after_the_last_capture(pump) -> None:
+    _to_live(pump)
+    first = pump.tick_until_state("review")
     assert first.actions == ("accept", "retake") and first.data["retakes_left"] == 1
-    driver.touch("retake")
-    last = driver.tick_until_state("review")
+    pump.touch("retake")
+    last = pump.tick_until_state("review")
     assert last.actions == ("accept",) and last.data["retakes_left"] == 0
-    assert driver.send(Touch("retake")).state == "review"  # a retake button the screen no longer shows
-    assert driver.touch("accept").state == "done"
+    assert pump.send(Touch("retake")).state == "review"  # a retake button the screen no longer shows
+    assert pump.touch("accept").state == "done"
 
 
-def test_refused_stills_count_until_staff_must_help(driver, camera, runtime) -> None:
-    _to_live(driver)
-    refused = _refused_capture(driver, camera, runtime)
+def test_refused_stills_count_until_staff_must_help(pump, camera, runtime) -> None:
+    _to_live(pump)
+    refused = _refused_capture(pump, camera, runtime)
     assert (refused.state, refused.error_key) == ("live", "photo.no_face")  # says why, then retake
     assert refused.data["attempts"] == 1
 
-    exhausted = _refused_capture(driver, camera, runtime)
+    exhausted = _refused_capture(pump, camera, runtime)
 
     assert exhausted.state == "retakes_exhausted" and exhausted.finished
     assert exhausted.message_key == "photo.retakes_exhausted"
     assert exhausted.data["counter_hint"]["zh_CN"]
-    assert driver.flow._jpeg is None
+    assert pump.flow._jpeg is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from backend_client.models import OrderStatus
 from devices.permit.protocol import Status
 from devices.printer.status import PaperLevel
 from flows.demo_cards import card_for
@@ -16,8 +17,7 @@ from flows.endorsement import EndorsementFlow
 from flows.engine import CardInserted
 from flows.fines import FinesFlow
 from flows.journal import Phase, TxnStatus
-from flows.simulation import pay_shown_code, receipt_showing
-from kiosk.backend_client.models import OrderStatus
+from terminal.simulation import pay_shown_code, receipt_showing
 
 
 @pytest.fixture()
@@ -29,54 +29,54 @@ def no_paper(money):
     printer.set_paper(PaperLevel.PRESENT)
 
 
-def endorsement_to_payment(driver):
-    driver.start(EndorsementFlow)
-    driver.simulators["idcard"].insert_card(card_for("long_term_id"))
-    driver.tick_until_state("insert_permit")
-    driver.simulators["permit"].insert_card("C12345678")
-    driver.send(CardInserted("permit"))
-    driver.touch("same")
-    return driver.touch("pay")
+def endorsement_to_payment(pump):
+    pump.start(EndorsementFlow)
+    pump.simulators["idcard"].insert_card(card_for("long_term_id"))
+    pump.tick_until_state("insert_permit")
+    pump.simulators["permit"].insert_card("C12345678")
+    pump.send(CardInserted("permit"))
+    pump.touch("same")
+    return pump.touch("pay")
 
 
-def assert_flagged(driver, view) -> None:
-    txn = driver.ctx.journal.get(view.data["transaction"])
+def assert_flagged(pump, view) -> None:
+    txn = pump.ctx.journal.get(view.data["transaction"])
     assert txn.last("print").phase is Phase.FAILED and txn.last("print").detail["reason"] == "printer.no_paper"
     assert "receipt not printed" in txn.note
 
 
 def test_endorsement_done_without_receipt(money_driver, no_paper):
-    driver = money_driver
-    endorsement_to_payment(driver)
-    view = pay_shown_code(driver)
+    pump = money_driver
+    endorsement_to_payment(pump)
+    view = pay_shown_code(pump)
     assert view.state == "done" and view.error_key == "printer.no_paper"
     assert view.data["receipt_printed"] is False and view.data["take_card"] is True
-    assert driver.ctx.backend.get_endorsement_order(view.data["order_id"]).status is OrderStatus.WRITTEN
-    assert driver.ctx.journal.get(view.data["transaction"]).status is TxnStatus.COMPLETED
-    assert_flagged(driver, view)
+    assert pump.ctx.backend.get_endorsement_order(view.data["order_id"]).status is OrderStatus.WRITTEN
+    assert pump.ctx.journal.get(view.data["transaction"]).status is TxnStatus.COMPLETED
+    assert_flagged(pump, view)
     assert receipt_showing(no_paper, view.data["order_id"], timeout=0.5) is None
 
 
 def test_refund_without_receipt_still_refunds(money_driver, no_paper):
-    driver = money_driver
-    endorsement_to_payment(driver)
-    driver.simulators["permit"].fail_next_write(Status.AUTH_FAILED)
-    view = pay_shown_code(driver)
+    pump = money_driver
+    endorsement_to_payment(pump)
+    pump.simulators["permit"].fail_next_write(Status.AUTH_FAILED)
+    view = pay_shown_code(pump)
     assert view.state == "refunded" and view.error_key == "printer.no_paper" and view.data["refund_id"]
-    assert driver.ctx.journal.get(view.data["transaction"]).status is TxnStatus.REFUNDED
-    assert_flagged(driver, view)
+    assert pump.ctx.journal.get(view.data["transaction"]).status is TxnStatus.REFUNDED
+    assert_flagged(pump, view)
 
 
 def test_fine_settled_without_receipt(money_driver, no_paper):
-    driver = money_driver
-    driver.start(FinesFlow)
-    driver.simulators["idcard"].insert_card(card_for("local_adult"))
-    driver.tick_until_state("list")
-    driver.touch("select", "WF-DEMO-0001")
-    driver.touch("accept")
-    view = pay_shown_code(driver)
+    pump = money_driver
+    pump.start(FinesFlow)
+    pump.simulators["idcard"].insert_card(card_for("local_adult"))
+    pump.tick_until_state("list")
+    pump.touch("select", "WF-DEMO-0001")
+    pump.touch("accept")
+    view = pay_shown_code(pump)
     assert view.state == "settled" and view.error_key == "printer.no_paper"
     assert view.data["settled"][-1]["receipt_printed"] is False
-    txn = driver.ctx.journal.get(view.data["transaction"])
+    txn = pump.ctx.journal.get(view.data["transaction"])
     assert txn.status is TxnStatus.COMPLETED
-    assert_flagged(driver, view)
+    assert_flagged(pump, view)

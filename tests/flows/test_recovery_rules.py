@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from backend_client.models import OrderStatus
 from flows.recovery import Action, CardFact, Facts, PaymentFact, decide
-from kiosk.backend_client.models import OrderStatus
 
 E, F = "endorsement", "fines"
 

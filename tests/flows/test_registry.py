@@ -10,20 +10,21 @@ from devices.base import DeviceStatus
 from devices.factory import BUILDERS
 from flows.engine import Flow, check_transition_table
 from flows.registry import FLOWS, built_services, entry, unusable_devices
-from kiosk.services import SERVICES
+from terminal.selftest import scenario_for
 
 
-def test_every_entry_is_a_home_screen_service_once() -> None:
+def test_every_service_is_listed_once_with_its_title() -> None:
     ids = built_services()
     assert len(ids) == len(set(ids))
-    assert set(ids) <= {s.id for s in SERVICES}
+    for flow_entry in FLOWS:
+        assert flow_entry.title_key == f"service.{flow_entry.service_id}"
 
 
 @pytest.mark.parametrize("flow_entry", FLOWS, ids=lambda e: e.service_id)
 def test_every_entry_loads_and_its_tables_are_complete(flow_entry) -> None:
     flow_class = flow_entry.load_flow()
     assert issubclass(flow_class, Flow)
-    assert callable(flow_entry.load_scenario())
+    assert callable(scenario_for(flow_entry.service_id))
     assert set(flow_entry.devices) <= set(BUILDERS)
     states = type(next(iter(flow_class.VIEWS)))
     assert issubclass(states, enum.Enum)

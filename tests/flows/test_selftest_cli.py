@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from flows.registry import FLOWS, FlowEntry, built_services
-from flows.selftest import SelftestResult, all_passed, format_table, run_all
-from flows.selftest_cli import SELFTEST_FOLDER
-from kiosk.cli import main
-from kiosk.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
+from flows.registry import FLOWS, built_services
+from terminal.cli import main
+from terminal.selftest import SelftestResult, all_passed, format_table, run_all
+from terminal.selftest_cli import SELFTEST_FOLDER
 
 SUBPROCESS_TIMEOUT_SECONDS = 120
 
@@ -57,9 +57,7 @@ def test_json_report(config_file: Path, capsys) -> None:
 
 
 def test_a_failing_scenario_is_a_failed_row_not_a_crash(runtime) -> None:
-    broken = FlowEntry("appointment", "flows.appointment:AppointmentFlow", ("scanner",),
-                       "flows.scenarios:no_such_scenario")
-    results = run_all(runtime, [broken])
+    results = run_all(runtime, {"appointment": "terminal.scenarios:no_such_scenario"})
     assert not all_passed(results)
     (result,) = results
     assert not result.passed and "no_such_scenario" in result.detail

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import PROJECT_ROOT, load_config
-from kiosk.schema import ConfigError
+from core.config import PROJECT_ROOT
+from core.schema import ConfigError
+from terminal.config import load_config
 
 
 def override(tmp_path: Path, text: str, name: str = "hall.toml") -> Path:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kiosk.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 
 
 def doctor(tmp_path: Path, extra: str = "") -> subprocess.CompletedProcess:

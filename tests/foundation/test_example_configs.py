@@ -1,6 +1,7 @@
 """The example files a hall copies must themselves be valid."""
 
-from kiosk.config import PROJECT_ROOT, load_config
+from core.config import PROJECT_ROOT
+from terminal.config import load_config
 
 
 def test_example_hall_and_terminal_files_load():

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from kiosk.config import PROJECT_ROOT
-from kiosk.i18n import LANGUAGES, Translator
+from core.config import PROJECT_ROOT
+from core.i18n import LANGUAGES, Translator
 
 SOURCE_DIRS = ("kiosk", "devices", "flows", "photo", "backend")
 # N_("key"), app.t("key", ...), _("key") and translate("key" ...) with a literal dotted key.

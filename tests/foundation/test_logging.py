@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from kiosk.logs import LOG_FILE_NAME, remove_old_logs, setup_logging
-from kiosk.privacy import KNOWN_NAMES
+from core.logs import LOG_FILE_NAME, remove_old_logs, setup_logging
+from core.privacy import KNOWN_NAMES
 
 SETTINGS = {"level": "INFO", "max_bytes": 10_000, "backup_count": 3, "max_age_days": 7}
 

@@ -3,8 +3,8 @@ import sys
 
 import pytest
 
-from kiosk.config import PROJECT_ROOT
-from kiosk.pin import PinFormatError, hash_pin, verify_pin
+from core.config import PROJECT_ROOT
+from core.pin import PinFormatError, hash_pin, verify_pin
 
 
 def test_right_pin_verifies_and_wrong_pin_does_not():

@@ -7,8 +7,7 @@ import logging
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.privacy import (KnownNames, PersonalDataFilter, mask_id_number, mask_name, mask_phone,
-                           mask_text)
+from core.privacy import KnownNames, PersonalDataFilter, mask_id_number, mask_name, mask_phone, mask_text
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"

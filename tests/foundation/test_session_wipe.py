@@ -1,7 +1,7 @@
 """The session wipe erases data, files and the names the log filter knew, and runs clean-ups."""
 
-from kiosk.privacy import KnownNames
-from kiosk.session import Session
+from core.privacy import KnownNames
+from core.session import Session
 
 
 def test_wipe_erases_everything_personal(tmp_path):

@@ -8,7 +8,8 @@ from typing import Iterator
 
 import pytest
 
-from kiosk.config import Config, load_config
+from core.config import Config
+from terminal.config import load_config
 
 HALL_CONFIG = """
 [terminal]

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from backend.dashboard_auth import hash_password
+from backend_client import models as mo
+from backend_client.client import BackendClient, new_request_id
+from backend_client.settings import ClientSettings
 from devices.base import DeviceStatus
-from kiosk.backend_client import models as mo
-from kiosk.backend_client.client import BackendClient, new_request_id
-from kiosk.backend_client.settings import ClientSettings
 
 PASSWORD = "hall-staff-2025"
 CHROMIUM = "/usr/bin/chromium"

@@ -7,7 +7,7 @@ import datetime as dt
 
 from lxml import html as lxml_html
 
-from backend.dashboard import (SERVICES, TerminalState, TerminalView, render_login, render_terminals)
+from backend.dashboard import SERVICES, TerminalState, TerminalView, render_login, render_terminals
 from backend.dashboard_auth import MAX_FAILURES, Sessions, hash_password, verify_password
 
 NOW = dt.datetime(2025, 3, 1, 8, 30, tzinfo=dt.timezone.utc)

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from backend.seed import PEOPLE
-from kiosk.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 
 SELFTEST_SECONDS = 180
 SIMULATED_WORLD = ("simulators", "printer/receipts")

@@ -8,13 +8,13 @@ import time
 
 import pytest
 
+from backend_client.client import BackendClient
+from backend_client.outbox import Outbox
+from backend_client.settings import ClientSettings
+from core import __version__
 from devices.base import DeviceStatus
 from flows.journal import Journal, TxnStatus
-from kiosk import __version__
-from kiosk.backend_client.client import BackendClient
-from kiosk.backend_client.outbox import Outbox
-from kiosk.backend_client.settings import ClientSettings
-from kiosk.fleet import REGISTRATION_FILE, FleetLink, config_version
+from terminal.fleet import REGISTRATION_FILE, FleetLink, config_version
 
 DELIVERY_SECONDS = 10.0
 STATES = {"idcard": DeviceStatus.READY, "printer": DeviceStatus.PAPER_LOW, "camera": DeviceStatus.DISCONNECTED}

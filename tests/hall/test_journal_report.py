@@ -9,12 +9,12 @@ from decimal import Decimal
 
 import pytest
 
-from flows.daily_report import Difference, as_receipt, build_report
+from backend_client.client import BackendClient, new_request_id
+from backend_client.settings import ClientSettings
 from flows.journal import Journal, TxnStatus
-from kiosk.backend_client.client import BackendClient, new_request_id
-from kiosk.backend_client.settings import ClientSettings
-from kiosk.cli import main
-from kiosk.fleet import report_for
+from terminal.cli import main
+from terminal.daily_report import Difference, as_receipt, build_report
+from terminal.fleet import report_for
 
 DAY = dt.date(2025, 3, 1)
 CST = dt.timezone(dt.timedelta(hours=8))

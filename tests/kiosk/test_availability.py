@@ -2,8 +2,7 @@
 
 from devices.base import DeviceStatus
 from flows import registry
-from kiosk.availability import REASON_BACKEND_DOWN, REASON_STARTING, reason_for
-from kiosk.services import REASON_NOT_BUILT
+from terminal.availability import REASON_BACKEND_DOWN, REASON_NOT_BUILT, REASON_STARTING, reason_for
 
 READY = {kind: DeviceStatus.READY for kind in ("idcard", "permit", "camera", "printer", "scanner")}
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.config import load_config
-from kiosk.maintenance import SECRET_TAP_WINDOW_SECONDS, Maintenance, SecretTaps
-from kiosk.pin import hash_pin
-from kiosk.runtime import start_runtime
+from core.pin import hash_pin
+from terminal.config import load_config
+from terminal.maintenance import SECRET_TAP_WINDOW_SECONDS, Maintenance, SecretTaps
+from terminal.runtime import start_runtime
 
 
 @pytest.fixture(scope="module")

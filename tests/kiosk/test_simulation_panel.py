@@ -7,9 +7,9 @@ import pytest
 
 from devices.base import DeviceStatus
 from devices.idcard.contract import ReadOutcome
-from kiosk.config import load_config
-from kiosk.runtime import start_runtime
-from kiosk.simulation_panel import SimulationPanel
+from terminal.config import load_config
+from terminal.runtime import start_runtime
+from terminal.simulation_panel import SimulationPanel
 
 
 @pytest.fixture(scope="module")

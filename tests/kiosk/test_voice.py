@@ -5,7 +5,7 @@ import wave
 
 import pytest
 
-from kiosk.voice import Voice
+from terminal.voice import Voice
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None,
                                 reason="espeak-ng is installed by ./kiosk.sh; absent only outside it")

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 from photo import samples
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.i18n import Translator
+from core.i18n import Translator
 from photo.problems import BadExposure, FaceCount, OffCentre, RetakesExhausted
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.config import load_config
-from kiosk.schema import ConfigError
+from core.schema import ConfigError
 from photo.spec import PhotoSettings
+from terminal.config import load_config
 
 
 def test_the_shipped_specs(settings):

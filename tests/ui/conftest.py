@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from kiosk.config import load_config
+from terminal.config import load_config
 
 UI_TEST_CONFIG = """
 [terminal]

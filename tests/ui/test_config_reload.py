@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import load_config
+from terminal.config import load_config
 
 BASE = """
 [terminal]
@@ -81,7 +81,7 @@ def test_a_changed_file_is_applied_live_at_idle(reload_app):
     assert app.settings["terminal"]["counter_hint_en"] == "Counter 3"
     assert app.idle.idle_seconds == 45
     assert logging.getLogger().level == logging.DEBUG
-    assert not app.backstage._rebuilding, "live keys need no runtime rebuild"
+    assert not app.backstage.rebuilding, "live keys need no runtime rebuild"
     assert app.config_watch.check() is None, "the same file is not applied twice"
 
 
@@ -107,7 +107,7 @@ def test_a_bad_file_is_refused_logged_once_and_the_running_one_kept(reload_app, 
     app, override = reload_app
     running = app.settings
     rewrite(override, BASE.format(data=override.parent).replace("idle_seconds = 60", bad).replace("Old", "Bad"))
-    with caplog.at_level(logging.ERROR, logger="kiosk.config_watch"):
+    with caplog.at_level(logging.ERROR, logger="terminal.config_watch"):
         assert app.config_watch.check() is None
         assert app.config_watch.check() is None
     refusals = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
@@ -123,7 +123,7 @@ def test_window_keys_wait_for_a_restart_and_say_so(reload_app, caplog):
     app, override = reload_app
     rewrite(override, BASE.format(data=override.parent).replace("window_scale = 0.5", (
         'window_scale = 0.5\norientation = "landscape"')).replace("Old Hall", "New Hall"))
-    with caplog.at_level(logging.WARNING, logger="kiosk.config_watch"):
+    with caplog.at_level(logging.WARNING, logger="terminal.config_watch"):
         change = app.config_watch.check()
     assert change.needs_restart == {"terminal.orientation"}
     assert app.settings["terminal"]["orientation"] == "portrait", "the window cannot turn without a restart"

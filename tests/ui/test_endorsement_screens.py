@@ -16,8 +16,8 @@ from __future__ import annotations
 import pytest
 
 from flows.demo_cards import card_for
-from flows.simulation import pay_on_phone
 from kiosk.ui.presenters import FINISH, pictures
+from terminal.simulation import pay_on_phone
 
 pytestmark = pytest.mark.ui
 

@@ -12,6 +12,8 @@ import dataclasses
 
 import pytest
 
+from backend_client import models as mo
+from core.config import PROJECT_ROOT
 from flows import form_fields as ff
 from flows.application_draft import ENDORSEMENT_WISHES, POSTAL_FIELDS, FormDraft
 from flows.application_form import MSG_FIX_FIELDS, ApplicationFormFlow
@@ -24,8 +26,6 @@ from flows.id_photo import IdPhotoFlow
 from flows.id_photo import PhotoState as P
 from flows.progress import NOW_KEYS, ProgressFlow, timeline
 from flows.progress import ProgressState as G
-from kiosk.backend_client import models as mo
-from kiosk.config import PROJECT_ROOT
 from kiosk.ui.presenters import present
 
 MIN_TARGET = 90  # design px

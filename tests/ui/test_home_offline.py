@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from core.config import PROJECT_ROOT
 from devices.printer.status import PaperLevel
 from flows import registry
-from kiosk.availability import REASON_BACKEND_DOWN, REASON_DEVICE
-from kiosk.config import PROJECT_ROOT, load_config
+from terminal.availability import REASON_BACKEND_DOWN, REASON_DEVICE
+from terminal.config import load_config
 
 APP_CONFIG = """
 [terminal]

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from flows import registry
-from kiosk.services import SERVICES
+from flows.registry import FLOWS
 
 
 def dark_pixel_share(image: Image.Image, box: tuple[int, int, int, int]) -> float:
@@ -67,11 +67,11 @@ def test_language_button_switches_every_visible_string(kiosk_app, tap, frames):
 def test_every_service_has_a_tile_greyed_with_a_reason_until_the_kiosk_is_up(kiosk_app):
     """The fixture's runtime is never started: built services read "starting", others "not offered"."""
     home = kiosk_app.screens.get_screen("home")
-    assert {t.service_id for t in home.ids.tiles.children} == {s.id for s in SERVICES}
-    for service in SERVICES:
-        expected = ("service.reason.starting" if service.id in registry.built_services()
+    assert {t.service_id for t in home.ids.tiles.children} == {s.service_id for s in FLOWS}
+    for service in FLOWS:
+        expected = ("service.reason.starting" if service.service_id in registry.built_services()
                     else "service.reason.not_built")
-        assert home.tile(service.id).reason_key == expected
+        assert home.tile(service.service_id).reason_key == expected
 
 
 def test_touching_an_unavailable_service_stays_home(kiosk_app, tap):

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from flows.engine import Event, Flow, Touch
-from kiosk.ui.flow_runner import FlowRunner
+from flows.pump import FlowPump, PumpThread, RealClock
 from kiosk.ui.model import InputField, ScreenModel, Text
 
 DELIVERY_SECONDS = 5.0
@@ -56,7 +56,9 @@ def form(kiosk_app, frames):
     """The form screen with the four kinds of field, and the recording flow behind it."""
     app = kiosk_app
     flow = RecordingFlow()
-    runner = FlowRunner(flow, lambda _view: None, lambda _error: None, deliver=lambda fn: fn())
+    pump = FlowPump(None, clock=RealClock())
+    pump.adopt(flow)
+    runner = PumpThread(pump, lambda _view: None, lambda _error: None, deliver=lambda fn: fn())
     runner.start()
     app.flow_host.runner = runner
     screen = app.screens.get_screen("form")

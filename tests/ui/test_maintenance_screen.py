@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kiosk.config import load_config
-from kiosk.pin import hash_pin
+from core.pin import hash_pin
+from terminal.config import load_config
 
 PIN = "314159"
 

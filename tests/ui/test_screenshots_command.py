@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from core.config import PROJECT_ROOT
 from flows.registry import FLOWS
-from kiosk.config import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")

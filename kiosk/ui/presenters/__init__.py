@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib
 from typing import Callable
 
+from core.i18n import N_
 from flows.engine import FlowView
-from kiosk.i18n import N_
 from kiosk.ui.model import Action, ScreenModel, Text
 
 FINISH = "__finish__"  # handled by the flow host: end the session and return home

@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from backend_client.models import Destination
+from core.i18n import N_
 from flows import form_fields as ff
 from flows.application_draft import WISHES_BY_VALUE
 from flows.application_form import MSG_FIX_FIELDS
 from flows.engine import FlowView
-from kiosk.backend_client.models import Destination
-from kiosk.i18n import N_
 from kiosk.ui.model import Action, InputField, Option, Row, ScreenModel, Text
 from kiosk.ui.presenters import generic
 from kiosk.ui.presenters import parts as p

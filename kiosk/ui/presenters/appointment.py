@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from core.i18n import N_
 from flows.engine import FlowView
-from kiosk.i18n import N_
 from kiosk.ui.model import InputField, Row, ScreenModel, Text
-from kiosk.ui.presenters import generic
+from kiosk.ui.presenters import generic, pictures
 from kiosk.ui.presenters import parts as p
-from kiosk.ui.presenters import pictures
 from kiosk.ui.presenters.common import literal
 
 MSG_TYPE_CODE = N_("screen.appointment.type_code")

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from core.i18n import N_
 from flows.engine import FlowView
-from kiosk.i18n import N_
 from kiosk.ui.model import Action, Row, ScreenModel, Text
 from kiosk.ui.presenters import finish_action
 

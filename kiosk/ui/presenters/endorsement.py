@@ -16,8 +16,8 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from core.i18n import N_
 from flows.engine import FlowView
-from kiosk.i18n import N_
 from kiosk.ui.model import Action, Option, Row, ScreenModel, Text
 from kiosk.ui.presenters import pictures
 from kiosk.ui.presenters.common import accepts, counter_hint_row, frame, literal, money

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from core.i18n import N_
 from flows.engine import FlowView
-from kiosk.i18n import N_
 from kiosk.ui.model import Action, Option, Row, ScreenModel, Text
 from kiosk.ui.presenters import pictures
 from kiosk.ui.presenters.common import accepts, counter_hint_text, frame, literal, money

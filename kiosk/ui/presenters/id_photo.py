@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from core.i18n import N_
 from flows.engine import FlowView
-from kiosk.i18n import N_
 from kiosk.ui.model import Action, Row, ScreenModel, Text
 from kiosk.ui.presenters import generic
 from kiosk.ui.presenters import parts as p

@@ -16,8 +16,8 @@ same screen, which stays up (the flow retries by itself).
 
 from __future__ import annotations
 
+from core.i18n import N_
 from flows.engine import FlowView
-from kiosk.i18n import N_
 from kiosk.ui.model import Row, ScreenModel, Text
 from kiosk.ui.presenters import pictures
 from kiosk.ui.presenters.common import counter_hint_row, frame

@@ -12,8 +12,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from core.i18n import N_
 from flows.engine import FlowView
-from kiosk.i18n import N_
 from kiosk.ui.model import Action, Row, ScreenModel, Text
 from kiosk.ui.presenters.common import counter_hint_row, frame
 from kiosk.ui.presenters.identity import identity_screen as shared_identity_screen

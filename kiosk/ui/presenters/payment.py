@@ -8,8 +8,8 @@ the flow still allows another attempt; Cancel otherwise.
 
 from __future__ import annotations
 
+from core.i18n import N_
 from flows.engine import FlowView
-from kiosk.i18n import N_
 from kiosk.ui.model import Action, Row, ScreenModel, Text
 from kiosk.ui.presenters.common import accepts, frame, instruction, money
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from backend_client.models import ApplicationStatus
+from core.i18n import N_
 from flows.engine import FlowView
-from kiosk.backend_client.models import ApplicationStatus
-from kiosk.i18n import N_
 from kiosk.ui.model import InputField, Row, ScreenModel, Text
-from kiosk.ui.presenters import generic
+from kiosk.ui.presenters import generic, pictures
 from kiosk.ui.presenters import parts as p
-from kiosk.ui.presenters import pictures
 from kiosk.ui.presenters.common import instruction, literal
 
 MSG_TYPE_NUMBER = N_("screen.progress.type_number")

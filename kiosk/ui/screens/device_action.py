@@ -2,7 +2,7 @@
 when the device reports (UX.md: no Next to press after a device action). A field below the
 picture offers the other way, when there is one (type the code instead of scanning it)."""
 
-from kiosk.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 from kiosk.ui.model import ScreenModel
 from kiosk.ui.screens.flow_screen import FlowScreen, render_text
 from kiosk.ui.screens.sections import fill_fields

@@ -12,7 +12,7 @@ from devices.camera.driver import OpenCvCamera
 from devices.camera.simulator import SimulatedCamera
 from devices.camera.source import CameraSource, SourceKind
 from devices.factory import DeviceContext, build_device
-from kiosk.config import load_config
+from terminal.config import load_config
 
 
 def test_default_config_builds_the_simulated_camera(camera_data_dir: Path, until) -> None:

@@ -11,7 +11,7 @@ from devices.factory import DeviceContext, build_device
 from devices.idcard.contract import IdCardReader, ReadOutcome
 from devices.idcard.simulator import IdCardSimulator, sample_foreign_card
 from devices.idcard.wlt import WltDecoderError
-from kiosk.config import load_config
+from terminal.config import load_config
 
 
 def test_default_config_builds_the_real_driver_on_a_simulator(tmp_path: Path) -> None:

@@ -27,15 +27,7 @@ from devices.permit.protocol import (
     encode_request,
     encode_response,
 )
-from devices.permit.records import (
-    CHIP_CAPACITY,
-    Destination,
-    Endorsement,
-    EndorsementType,
-    PermitCard,
-    Sex,
-    Trips,
-)
+from devices.permit.records import CHIP_CAPACITY, Destination, Endorsement, EndorsementType, PermitCard, Sex, Trips
 
 PARSERS = (decode_frame, decode_card, decode_record, decode_record_id, decode_write, decode_status_data)
 

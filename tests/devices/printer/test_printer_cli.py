@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kiosk.cli import main
+from terminal.cli import main
 
 
 @pytest.fixture

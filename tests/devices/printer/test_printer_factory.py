@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from core.schema import ConfigError
 from devices.base import Device, DeviceStatus
 from devices.factory import DeviceContext, build_device
 from devices.printer.contract import ReceiptPrinter
 from devices.printer.driver import EscposPrinter
 from devices.printer.receipt import Receipt, Text
-from kiosk.config import load_config
-from kiosk.schema import ConfigError
+from terminal.config import load_config
 
 from .conftest import DRAW_TIMEOUT
 

@@ -10,7 +10,7 @@ from devices.base import DeviceStatus
 from devices.factory import DeviceContext, build_device
 from devices.scanner.contract import ScannerError
 from devices.scanner.driver import SerialScanner
-from kiosk.config import load_config
+from terminal.config import load_config
 
 from .conftest import SCAN_TIMEOUT
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from core.i18n import LANGUAGES, Translator
 from flows.engine import Flow, FlowView
-from kiosk.i18n import LANGUAGES, Translator
 from kiosk.ui.model import ScreenModel, Text
 
 

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
+from backend_client import models as mo
+from core.i18n import LANGUAGES
 from flows import form_fields as ff
 from flows.application_draft import ENDORSEMENT_WISHES, POSTAL_FIELDS, REPLACEMENT_STATEMENTS, FormDraft
 from flows.application_form import MSG_FIX_FIELDS, ApplicationFormFlow, FormState
 from flows.demo_cards import card_for
-from kiosk.backend_client import models as mo
-from kiosk.i18n import LANGUAGES
 from kiosk.ui.presenters import FINISH
 from kiosk.ui.presenters.application_form import STATEMENT_KEYS, STATES, present
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from core.config import PROJECT_ROOT
 from flows.endorsement import EndorsementFlow
 from flows.endorsement import State as EState
 from flows.fines import FinesFlow
 from flows.fines import State as FState
-from kiosk.config import PROJECT_ROOT
 from kiosk.ui.presenters import FINISH, pictures
 from kiosk.ui.presenters.identity import identity_screen
 

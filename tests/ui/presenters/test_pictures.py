@@ -9,7 +9,7 @@ import importlib.util
 import pytest
 from PIL import Image, ImageChops
 
-from kiosk.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 from kiosk.ui.presenters import pictures
 
 IMAGES = PROJECT_ROOT / "assets" / "images"

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
+from backend_client.models import ApplicationProgress, ApplicationStatus, DocumentType, ProgressStep
 from flows.progress import ProgressFlow, ProgressState, timeline
-from kiosk.backend_client.models import ApplicationProgress, ApplicationStatus, DocumentType, ProgressStep
 from kiosk.ui.presenters import FINISH, pictures
 from kiosk.ui.presenters.progress import STATES, present
 

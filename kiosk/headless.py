@@ -1,0 +1,170 @@
+"""The kiosk app in a real Kivy window, pumped by hand: one harness for the UI tests, the
+`screenshots` command and the benchmarks.
+
+Kivy's own test fixtures (kivy/tests/fixtures.py) build the app, add its root to the window,
+advance the event loop frame by frame and, after closing, check that no app object survived
+(`assert last_app() is None, 'Memory leak...'`). This does the same for the kiosk:
+
+    kiosk = HeadlessKiosk(config).open(start_runtime=True)
+    kiosk.tap(kiosk.app.screens.get_screen("home").tile("progress"))
+    kiosk.wait_for(lambda: kiosk.app.flow_host.active, "the service to start")
+    kiosk.save_frame(Path("progress.png"))
+    kiosk.close()
+    assert not kiosk.leaked()
+
+Run it with SDL's offscreen driver (the tests and `screenshots` set SDL_VIDEODRIVER) or
+under Xvfb. The window itself is Kivy's one per process; apps come and go on it.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+import weakref
+from pathlib import Path
+from typing import Any, Callable
+
+from core.config import Config
+
+# Frames drawn after the root is added, so the home screen is laid out before a touch.
+SETTLE_FRAMES = 3
+# How long a wait for the screen lasts before it fails, and the real pause between its frames
+# (the flow's worker thread and the devices need the processor too).
+WAIT_SECONDS = 10.0
+WAIT_PAUSE_SECONDS = 0.01
+RUNTIME_START_SECONDS = 60.0
+# Frames a saved screenshot may take to be drawn.
+SAVE_FRAMES = 20
+
+
+class HarnessTimeout(AssertionError):
+    """The screen did not get where it was waited for; the message says what was on it."""
+
+
+class HeadlessKiosk:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.app: Any = None
+        self._root: Any = None
+        self._app_ref: weakref.ref | None = None
+
+    def open(self, start_runtime: bool = False, runtime_seconds: float = RUNTIME_START_SECONDS) -> HeadlessKiosk:
+        """Build the app on the window; with `start_runtime`, start the back end, devices and
+        journal too and wait until they are up."""
+        from kivy.base import EventLoop
+        from kivy.core.window import Window
+
+        from kiosk.launcher import build_app, prepare
+
+        prepare(self.config)
+        EventLoop.ensure_window()
+        self.app = build_app(self.config)
+        self._app_ref = weakref.ref(self.app)
+        self._root = self.app.build()
+        self.app.root = self._root
+        Window.add_widget(self._root)
+        if start_runtime:
+            self.app.backstage.start()
+        frames(SETTLE_FRAMES)
+        if start_runtime and not self.app.backstage.wait(runtime_seconds):
+            failure = self.app.backstage.failure
+            self.close()
+            raise HarnessTimeout(f"the kiosk runtime did not start: {failure!r}")
+        return self
+
+    def frames(self, count: int = 1) -> None:
+        frames(count)
+
+    def tap(self, widget: Any) -> None:
+        tap(widget)
+
+    def wait_for(self, condition: Callable[[], bool], what: str, seconds: float = WAIT_SECONDS) -> None:
+        wait_for(condition, what, seconds, lambda: describe(self.app))
+
+    def save_frame(self, path: Path, settle: int = SETTLE_FRAMES) -> Path | None:
+        return save_frame(path, settle)
+
+    def close(self) -> None:
+        """Take the app off the window, stop it and its runtime, wipe its session."""
+        if self.app is None:
+            return
+        from kivy.base import EventLoop
+        from kivy.core.window import Window
+
+        app, self.app = self.app, None
+        Window.remove_widget(self._root)
+        self._root = None
+        EventLoop.idle()
+        # on_stop also clears kv's cached `app` proxy; nothing may draw after it, or the proxy
+        # would cache this app again and the next app's kv would read this one's properties.
+        app.dispatch("on_stop")
+        app.backstage.close()
+        app.session.wipe("headless kiosk closed")
+
+    def leaked(self) -> bool:
+        """After close: does anything still hold the app (a clock event, a binding, a thread)?"""
+        gc.collect()
+        return self._app_ref is not None and self._app_ref() is not None
+
+    def __enter__(self) -> HeadlessKiosk:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def frames(count: int = 1) -> None:
+    """Advance Kivy by `count` frames: input, clock, drawing, exactly as the main loop does."""
+    from kivy.base import EventLoop
+
+    for _ in range(count):
+        EventLoop.idle()
+
+
+def tap(widget: Any) -> None:
+    """Press and release `widget` with a real touch event at its centre, through the window."""
+    from kivy.tests.common import UnitTestTouch
+
+    x, y = widget.to_window(*widget.center)
+    touch = UnitTestTouch(x, y)
+    touch.touch_down()
+    frames(1)
+    touch.touch_up()
+    frames(1)
+
+
+def wait_for(condition: Callable[[], bool], what: str, seconds: float = WAIT_SECONDS,
+             describe_screen: Callable[[], str] | None = None) -> None:
+    """Pump frames until `condition()` holds; HarnessTimeout says what was on screen."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            shown = f"; {describe_screen()}" if describe_screen is not None else ""
+            raise HarnessTimeout(f"waited {seconds:g} s for {what}{shown}")
+        frames(1)
+        time.sleep(WAIT_PAUSE_SECONDS)
+    frames(1)
+
+
+def describe(app: Any) -> str:
+    """The flow and screen showing now, for a failure message."""
+    if app is None:
+        return "no app"
+    runner = app.flow_host.runner
+    flow = runner.flow if runner is not None else None
+    state = f"flow {flow.name} in {flow.state.name} ({flow.error_key})" if flow is not None else "no flow"
+    return f"{state}, screen {app.screens.current!r}"
+
+
+def save_frame(path: Path, settle: int = SETTLE_FRAMES) -> Path | None:
+    """Save the next drawn frame (captured inside on_flip) as a PNG; None when none was drawn."""
+    from kiosk.ui.screenshot import save_next_frame
+
+    frames(settle)
+    saved: list[Path] = []
+    save_next_frame(path, saved.append)
+    for _ in range(SAVE_FRAMES):
+        frames(1)
+        if saved:
+            return saved[0]
+    return None

@@ -1,0 +1,36 @@
+"""Loading the layered TOML configuration: shipped default, then hall file, then terminal file.
+
+`config/default.toml` makes `python main.py` run the whole kiosk on simulators and the
+embedded reference back end. A hall file and a terminal file override only what they name.
+Every file is validated on its own against the whole schema (terminal/config_schema.py), so
+an error names the file that holds the bad value.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from core.config import DEFAULT_FILE, Config, deep_merge, read_toml
+from core.schema import ConfigError, require_complete, secret_keys, validate
+from terminal.config_schema import ROOT_SCHEMA
+
+
+def load_config(overrides: Iterable[Path | str] = (), default_file: Path = DEFAULT_FILE) -> Config:
+    """Read the default file and each override in order; raise ConfigError on the first problem."""
+    files = [Path(default_file), *(Path(p) for p in overrides)]
+    merged: dict[str, Any] = {}
+    for path in files:
+        content = read_toml(path)
+        validate(content, ROOT_SCHEMA, str(path))
+        deep_merge(merged, content)
+    require_complete(merged, ROOT_SCHEMA, str(files[0]))
+    check_consistency(merged, str(files[-1]))
+    return Config(merged, tuple(files), tuple(sorted(secret_keys(ROOT_SCHEMA, merged))))
+
+
+def check_consistency(data: Mapping[str, Any], source: str) -> None:
+    """Rules that span several keys, checked on the merged result."""
+    backend = data["backend"]
+    if backend["mode"] == "remote" and not backend["url"].startswith(("http://", "https://")):
+        raise ConfigError(source, "backend.url", "must be an http:// or https:// URL when backend.mode is 'remote'")

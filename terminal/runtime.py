@@ -1,0 +1,103 @@
+"""Everything the kiosk runs on besides the screen: back end, devices, journal, session.
+
+Built the same way by the Kivy app, `selftest` and the flow tests, so what the tests drive
+is what a hall runs. With the shipped configuration the reference back end starts in-process
+and every device is a simulator on a real channel.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from backend_client.client import BackendClient
+from core.config import Config
+from core.session import Session
+from devices.factory import DeviceContext
+from devices.manager import DeviceManager
+from flows.context import FlowContext
+from flows.journal import Journal
+from terminal.backend_link import BackendLink, open_backend_link
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    config: Config
+    link: BackendLink  # the client, the embedded reference back end, the outbox
+    devices: DeviceManager
+    journal: Journal
+    session: Session
+    fleet: Any = None  # terminal.fleet.FleetLink: registration, heartbeats, transaction reports
+    _closed: bool = field(default=False, repr=False)
+
+    @property
+    def backend(self) -> BackendClient:
+        return self.link.client
+
+    def flow_context(self) -> FlowContext:
+        return FlowContext(self.config, self.devices, self.backend, self.journal, self.session)
+
+    @property
+    def simulators(self) -> dict[str, Any]:
+        """Control handles of the simulated devices (insert a card, pull the paper, ...)."""
+        return self.devices.context.simulators
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self.session.wipe("kiosk stopping")
+        if self.fleet is not None:
+            self.fleet.stop()
+        self.devices.close()
+        self.link.close()
+        self.journal.close()
+
+
+def start_runtime(config: Config, start_device_polling: bool = True, session: Session | None = None,
+                  start_fleet: bool = True, device_kinds: Iterable[str] | None = None,
+                  recover_at_start: bool = True) -> Runtime:
+    """The one way to put the kiosk's parts together (the app, selftest, doctor's tools, journal
+    reconcile): the back-end link, the devices (`device_kinds`, or every configured one), the
+    journal and a session; then what a crash left unfinished is settled (`recover_at_start`) and
+    (`start_fleet`) the fleet link starts: registration, heartbeats and transaction reports."""
+    link = open_backend_link(config)
+    try:
+        wanted = config["devices"] if device_kinds is None else \
+            {kind: settings for kind, settings in config["devices"].items() if kind in set(device_kinds)}
+        devices = DeviceManager(wanted, DeviceContext(config.data_dir))
+        if start_device_polling:
+            devices.start()
+        journal = Journal(config.journal_path)
+    except BaseException:
+        link.close()
+        raise
+    runtime = Runtime(config, link, devices, journal, session or Session.from_config(config))
+    if recover_at_start:
+        _recover_unfinished(runtime)
+    if start_fleet:
+        from terminal.fleet import FleetLink
+
+        try:
+            runtime.fleet = FleetLink(config, link.client, link.outbox(), journal, devices.states).start()
+        except BaseException:
+            runtime.close()
+            raise
+    return runtime
+
+
+def _recover_unfinished(runtime: Runtime) -> None:
+    """Settle what a crash or power cut left unfinished (flows/recovery.py) before anyone is
+    served. A failure here is logged, not fatal: what is not settled stays open in the journal."""
+    from flows.recovery import recover_all
+
+    try:
+        run = recover_all(runtime.flow_context())
+    except Exception:  # noqa: BLE001 - the kiosk must still start; the journal keeps everything
+        log.exception("recovery of unfinished transactions failed")
+        return
+    if run.settled or run.left_open:
+        log.info("recovery: %d transaction(s) settled, %d left open", len(run.settled), len(run.left_open))

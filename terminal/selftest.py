@@ -1,0 +1,104 @@
+"""Running every built service end to end on simulated devices: the technician's self-test.
+
+Each service of the registry (flows/registry.py) has a scenario here that plays a citizen: it
+puts a demo person's card on the simulated reader, scans codes, pays, touches the screen, and
+checks the flow ends as it should. Scenarios drive the flow through a `FlowPump`
+(flows/pump.py) on a virtual clock, so waits made for a person cost no real time while devices
+and the back end still run in real time; the pump counts the touches.
+
+"Machine time" is the wall time of a scenario with zero think time: computing, device line
+times and back-end round trips, not the seconds a citizen would spend reading.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from flows.pump import FlowPump
+from flows.registry import FLOWS
+
+if TYPE_CHECKING:
+    from terminal.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+# Service id -> its scenario, "module:function" (imported when run): `scenario(pump: FlowPump)`
+# raises ScenarioFailed (or AssertionError) when the flow does not end as it should.
+SCENARIOS: Mapping[str, str] = {
+    "application_form": "terminal.scenarios:application_form",
+    "id_photo": "terminal.scenarios:id_photo",
+    "endorsement": "terminal.scenarios_payments:endorsement",
+    "traffic_fines": "terminal.scenarios_payments:traffic_fines",
+    "progress": "terminal.scenarios:progress",
+    "appointment": "terminal.scenarios:appointment",
+}
+
+
+def load_scenario(reference: str) -> Callable[[FlowPump], None]:
+    """The function a "module:function" reference names."""
+    module_name, _, attribute = reference.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+def scenario_for(service_id: str) -> Callable[[FlowPump], None]:
+    return load_scenario(SCENARIOS[service_id])
+
+
+@dataclass(frozen=True)
+class SelftestResult:
+    service_id: str
+    passed: bool
+    seconds: float  # machine time of the scenario
+    touches: int
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"service": self.service_id, "passed": self.passed, "machine_seconds": round(self.seconds, 3),
+                "touches": self.touches, "detail": self.detail}
+
+
+def run_scenario(runtime: Runtime, service_id: str, reference: str | None = None) -> SelftestResult:
+    """One service's scenario (`reference`, else its entry in SCENARIOS) on a clean session;
+    never raises for a failing scenario."""
+    runtime.session.wipe(f"selftest {service_id} starts")
+    pump = FlowPump(runtime.flow_context())
+    started = time.perf_counter()
+    try:
+        load_scenario(reference or SCENARIOS[service_id])(pump)
+    except Exception as exc:  # noqa: BLE001 - a self-test reports every failure as a row
+        seconds = time.perf_counter() - started
+        log.warning("selftest %s failed: %s", service_id, exc)
+        return SelftestResult(service_id, False, seconds, pump.touches, _one_line(exc))
+    finally:
+        runtime.session.wipe(f"selftest {service_id} ends")
+    return SelftestResult(service_id, True, time.perf_counter() - started, pump.touches)
+
+
+def run_all(runtime: Runtime, scenarios: Mapping[str, str] | None = None) -> list[SelftestResult]:
+    """Every service's scenario, in the order of the home screen (or the given ones)."""
+    chosen = scenarios if scenarios is not None else {e.service_id: SCENARIOS[e.service_id] for e in FLOWS}
+    return [run_scenario(runtime, service_id, reference) for service_id, reference in chosen.items()]
+
+
+def all_passed(results: list[SelftestResult]) -> bool:
+    return bool(results) and all(r.passed for r in results)
+
+
+def format_table(results: list[SelftestResult]) -> str:
+    """The technician's pass/fail table, one row per service."""
+    header = f"{'service':<18} {'result':<6} {'machine time':>12} {'touches':>7}  detail"
+    rows = [header, "-" * len(header)]
+    for r in results:
+        rows.append(f"{r.service_id:<18} {'pass' if r.passed else 'FAIL':<6} {r.seconds * 1000:>9.0f} ms "
+                    f"{r.touches:>7}  {r.detail}")
+    return "\n".join(rows)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__

@@ -1,0 +1,107 @@
+"""`python main.py selftest [--config FILE] [--json]`: every service end to end, on simulators.
+
+A technician runs it after installing a terminal. It starts the back end connection the
+configuration names (the embedded reference back end by default) with EVERY device
+simulated, whatever the configuration says, runs each built service's scenario
+(flows/registry.py) and prints a pass/fail table with each service's machine time. Exit
+code 0 only when every service passed; 1 when any failed or the run could not start.
+
+It keeps out of the terminal's own records: the journal, the simulators' files and the
+printed receipts go to a `selftest` folder inside the data folder. The scenarios play the
+reference back end's demo people (backend/seed.py); against a hall's back end without them
+the identity steps fail, and the table says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import dataclasses
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core.config import Config
+
+if TYPE_CHECKING:
+    from terminal.selftest import SelftestResult
+
+EXIT_ALL_PASSED = 0
+EXIT_FAILED = 1
+SELFTEST_FOLDER = "selftest"
+SIMULATOR_DRIVER = "simulator"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "selftest", help="run every service end to end on simulated devices and print a pass/fail table",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", dest="selftest_config", action="append", type=Path, default=[],
+                        metavar="FILE", help="override file, read after the global --config files; may be repeated")
+    parser.add_argument("--json", action="store_true", help="print one JSON document instead of the table")
+    parser.set_defaults(func=run, extra_config="selftest_config")
+
+
+def selftest_config(config: Config) -> Config:
+    """The configuration with every device simulated and every file under data_dir/selftest."""
+    data: dict[str, Any] = copy.deepcopy(dict(config.data))
+    folder = config.data_dir / SELFTEST_FOLDER
+    data["terminal"]["data_dir"] = str(folder)
+    data["flows"]["journal"] = str(folder / "journal.sqlite3")
+    for settings in data["devices"].values():
+        settings["driver"] = SIMULATOR_DRIVER
+    return dataclasses.replace(config, data=data)
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    from backend_client.errors import BackendError
+    from devices.base import DeviceError
+    from terminal.runtime import start_runtime
+    from terminal.selftest import all_passed, format_table, run_all
+
+    config = selftest_config(config)
+    _log_to_the_terminals_log(config)
+    _forget_earlier_journal(config)
+    try:
+        runtime = start_runtime(config)
+    except (DeviceError, BackendError, OSError) as exc:
+        print(f"selftest: cannot start the kiosk's runtime: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        results = run_all(runtime)
+    finally:
+        runtime.close()
+    if args.json:
+        print(json.dumps({"passed": all_passed(results), "services": [r.to_dict() for r in results]}, indent=2))
+    else:
+        print(format_table(results))
+        print(_summary(config, results))
+    return EXIT_ALL_PASSED if all_passed(results) else EXIT_FAILED
+
+
+def _summary(config: Config, results: list[SelftestResult]) -> str:
+    """The verdict in the terminal's language, for the technician's eyes."""
+    from core.i18n import N_, translator
+
+    failed = sum(not r.passed for r in results)
+    key = N_("selftest.some_failed") if failed or not results else N_("selftest.all_passed")
+    return translator().translate(key, config["ui"]["default_language"], failed=failed, total=len(results))
+
+
+def _log_to_the_terminals_log(config: Config) -> None:
+    """The run leaves its trace in the terminal's own log (masked like the kiosk's), unless the
+    caller already set up logging (a test running the command in its own process)."""
+    import logging
+
+    from core.logs import setup_logging
+
+    if not logging.getLogger().handlers:
+        setup_logging(config["logging"], config.path(config["logging"]["folder"]))
+
+
+def _forget_earlier_journal(config: Config) -> None:
+    """Each self-test starts from an empty journal: its transactions are nobody's business."""
+    journal = config.journal_path
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{journal}{suffix}").unlink(missing_ok=True)

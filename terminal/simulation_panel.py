@@ -1,0 +1,99 @@
+"""The simulation panel's actions (demos, training, tests), as plain Python over the simulators.
+
+Shown only when at least one device is simulated. Each action does what a citizen or the
+hardware would: put a demo person's ID card on the reader, insert a permit card, scan a code,
+pull the paper, unplug the camera, pay or decline the payment on the "phone".
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from backend import seed
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PanelAction:
+    group: str           # "idcard", "permit", "scanner", "printer", "camera", "payment"
+    label: str           # shown on the button (technical panel: Chinese and English mixed is fine)
+    run: Callable[[], None]
+
+
+class SimulationPanel:
+    def __init__(self, simulators: Mapping[str, Any], payment_qr: Callable[[], str | None]) -> None:
+        self.simulators = simulators
+        self._payment_qr = payment_qr
+
+    @property
+    def available(self) -> bool:
+        return bool(self.simulators)
+
+    def actions(self) -> list[PanelAction]:
+        found: list[PanelAction] = []
+        for group, builder in (("idcard", self._idcard), ("permit", self._permit), ("scanner", self._scanner),
+                               ("printer", self._printer), ("camera", self._camera)):
+            if group in self.simulators:
+                found.extend(builder(self.simulators[group]))
+        found.extend(self._payment())
+        return found
+
+    def run(self, action: PanelAction) -> str | None:
+        """Run an action; return a one-line problem, or None."""
+        try:
+            action.run()
+        except Exception as exc:  # a demo control must never take the kiosk down
+            log.warning("simulation panel: %s failed: %s", action.label, exc)
+            return f"{action.label}: {exc}"
+        log.info("simulation panel: %s", action.label)
+        return None
+
+    # ----- per device -----
+    def _idcard(self, sim: Any) -> list[PanelAction]:
+        from flows.demo_cards import card_for
+
+        people = [PanelAction("idcard", f"{p.name} ({p.key})", lambda k=p.key: sim.insert_card(card_for(k)))
+                  for p in seed.PEOPLE]
+        return [*people, PanelAction("idcard", "取走身份证 remove ID card", sim.remove_card)]
+
+    def _permit(self, sim: Any) -> list[PanelAction]:
+        cards = [PanelAction("permit", f"通行证 permit {c.permit_number}",
+                             lambda n=c.permit_number: sim.insert_card(n)) for c in sim.store.cards()]
+        return [*cards, PanelAction("permit", "取走通行证 remove permit", sim.remove_card)]
+
+    def _scanner(self, sim: Any) -> list[PanelAction]:
+        codes = [PanelAction("scanner", f"预约码 appointment {a.code}", lambda c=a.code: sim.scan(c))
+                 for a in seed.APPOINTMENTS]
+        codes += [PanelAction("scanner", f"受理编号 application {a.number}", lambda c=a.number: sim.scan(c))
+                  for a in seed.APPLICATIONS]
+        return codes
+
+    def _printer(self, sim: Any) -> list[PanelAction]:
+        from devices.printer.status import PaperLevel
+
+        return [PanelAction("printer", "缺纸 paper out", lambda: sim.set_paper(PaperLevel.OUT)),
+                PanelAction("printer", "纸将尽 paper low", lambda: sim.set_paper(PaperLevel.NEAR_END)),
+                PanelAction("printer", "装纸 paper in", lambda: sim.set_paper(PaperLevel.PRESENT)),
+                PanelAction("printer", "开盖 cover open", lambda: sim.set_cover_open(True)),
+                PanelAction("printer", "合盖 cover closed", lambda: sim.set_cover_open(False))]
+
+    def _camera(self, sim: Any) -> list[PanelAction]:
+        scenes = [PanelAction("camera", f"画面 scene: {s}", lambda s=s: sim.set_scene(s)) for s in sim.scenes]
+        return [*scenes, PanelAction("camera", "拔出摄像头 unplug", sim.unplug),
+                PanelAction("camera", "插回摄像头 plug in", sim.plug)]
+
+    def _payment(self) -> list[PanelAction]:
+        from terminal.simulation import pay_on_phone
+
+        def on_phone(action: str) -> Callable[[], None]:
+            def run() -> None:
+                qr = self._payment_qr()
+                if not qr:
+                    raise RuntimeError("no payment is waiting")
+                pay_on_phone(qr, action)
+            return run
+        return [PanelAction("payment", "手机支付 pay", on_phone("pay")),
+                PanelAction("payment", "拒绝支付 decline", on_phone("decline"))]
