@@ -14,7 +14,6 @@ the reader whether a card is still there: if not, the cycle ends as `card_remove
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import threading
@@ -40,11 +39,7 @@ from devices.idcard.contract import (
 from devices.idcard.protocol import Command, Request, Response, SamId, Sw3
 from devices.idcard.records import IdCardRecord, ResidentIdCard, decode_appended_address, parse_card
 from devices.idcard.wlt import NoWltDecoder, WltDecoder, build_decoder
-
-try:
-    from termios import error as _TermiosError  # pyserial's buffer resets raise it on a dead port
-except ImportError:  # pragma: no cover - not on POSIX
-    _TermiosError = OSError
+from devices.serial_link import LINK_ERRORS, SerialLink
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +55,6 @@ FRAME_MARGIN_S = 0.05
 # A write that blocks (a stuck USB adapter) fails instead of hanging the kiosk.
 WRITE_TIMEOUT_S = 0.5
 
-_IO_ERRORS = (serial.SerialException, OSError, _TermiosError)
 # Statuses a card leaving the field can cause while the module talks to it.
 _CARD_SIDE_FAILURES = frozenset({
     Sw3.CARD_AUTH_SAM_FAILED, Sw3.SAM_AUTH_CARD_FAILED, Sw3.VERIFICATION_FAILED, Sw3.READ_FAILED,
@@ -91,18 +85,18 @@ class SerialIdCardReader:
                  decoder: WltDecoder | None = None, read_fingerprints: bool = False,
                  read_appended_address: bool = False) -> None:
         self.port = port
-        self._baud = baud
+        self._link = SerialLink(port, baud, timeout=timeouts.answer_s, write_timeout=WRITE_TIMEOUT_S,
+                                exclusive=True)
         self._timeouts = timeouts
         self._decoder = decoder or NoWltDecoder()
         self._read_command = (Command.READ_TEXT_PHOTO_FINGERPRINT if read_fingerprints
                               else Command.READ_TEXT_PHOTO)
         self._read_appended_address = read_appended_address
-        self._serial: serial.Serial | None = None
         self._lock = threading.Lock()
 
     @property
     def baud(self) -> int:
-        return self._baud
+        return self._link.baudrate
 
     # ---- the verbs flows use ---------------------------------------------------------------
 
@@ -147,7 +141,7 @@ class SerialIdCardReader:
 
     def close(self) -> None:
         with self._lock:
-            self._drop_connection()
+            self._link.drop()
 
     # ---- the other commands of the protocol ------------------------------------------------
 
@@ -165,13 +159,10 @@ class SerialIdCardReader:
         request = protocol.set_baud_request(baud)
         with self._lock:
             self._expect_success(request, f"set baud {baud}")
-            self._baud = baud
-            if self._serial is not None:
-                try:
-                    self._serial.baudrate = baud
-                except _IO_ERRORS as exc:
-                    self._drop_connection()
-                    raise IdCardError(MSG_DISCONNECTED, f"{self.port}: {exc}") from None
+            try:
+                self._link.set_baudrate(baud)  # drops the link if the port refuses
+            except LINK_ERRORS as exc:
+                raise IdCardError(MSG_DISCONNECTED, f"{self.port}: {exc}") from None
         log.info("ID card reader now at %d baud", baud)
 
     # ---- the steps of a read cycle (called with the lock held) -----------------------------
@@ -234,16 +225,16 @@ class SerialIdCardReader:
 
     def _transact(self, request: Request, first_byte_timeout: float) -> Response:
         """Send one request and return the reader's answer, whatever its status byte."""
-        port = self._connection()
+        self._open()
         frame = request.encode()
         try:
-            port.reset_input_buffer()  # bytes of an earlier, abandoned answer are not this answer
-            if log.isEnabledFor(logging.DEBUG):
-                log.debug("-> %s: %s", request.label, frame.hex(" "))
-            port.write(frame)
-            answer = self._receive(port, request, first_byte_timeout)
-        except _IO_ERRORS as exc:
-            self._drop_connection()
+            with self._link.io() as port:  # an I/O failure drops the link; the next call reopens it
+                port.reset_input_buffer()  # bytes of an earlier, abandoned answer are not this answer
+                if log.isEnabledFor(logging.DEBUG):
+                    log.debug("-> %s: %s", request.label, frame.hex(" "))
+                port.write(frame)
+                answer = self._receive(port, request, first_byte_timeout)
+        except LINK_ERRORS as exc:
             raise IdCardError(MSG_DISCONNECTED, f"{self.port}: {exc}") from None
         if log.isEnabledFor(logging.DEBUG):  # hex of 1295 bytes is not free: only when asked for
             log.debug("<- %s: %s", request.label, answer.hex(" "))
@@ -251,35 +242,29 @@ class SerialIdCardReader:
 
     def _receive(self, port: serial.Serial, request: Request, first_byte_timeout: float) -> bytes:
         margin = self._timeouts.frame_margin_s
+        baud = self._link.baudrate
         header = _read(port, protocol.HEADER_SIZE,
-                       first_byte_timeout + line_time(protocol.HEADER_SIZE, self._baud) + margin)
+                       first_byte_timeout + line_time(protocol.HEADER_SIZE, baud) + margin)
         if not header:
             raise IdCardError(MSG_TIMEOUT, f"no answer to {request.label} within {first_byte_timeout} s")
         if len(header) < protocol.HEADER_SIZE:
             raise _cut_short(header, f"answer to {request.label} cut short in the header")
         remaining = protocol.frame_length(header)
-        body = _read(port, remaining, line_time(remaining, self._baud) + margin)
+        body = _read(port, remaining, line_time(remaining, baud) + margin)
         if len(body) < remaining:
             raise _cut_short(header + body, f"answer to {request.label} cut short: "
                                              f"{len(body)} of {remaining} bytes after LEN")
         return header + body
 
-    def _connection(self) -> serial.Serial:
-        if self._serial is None:
-            try:
-                self._serial = serial.Serial(self.port, self._baud, timeout=self._timeouts.answer_s,
-                                             write_timeout=WRITE_TIMEOUT_S, exclusive=True)
-            except _IO_ERRORS as exc:
-                raise IdCardError(MSG_DISCONNECTED, f"cannot open {self.port}: {_reason(exc)}") from None
-            log.info("ID card reader port %s open at %d baud", self.port, self._baud)
-        return self._serial
-
-    def _drop_connection(self) -> None:
-        if self._serial is None:
+    def _open(self) -> None:
+        """Open the port unless it is open; IdCardError("idcard.disconnected") says why it cannot."""
+        if self._link.is_open:
             return
-        with contextlib.suppress(*_IO_ERRORS):  # the port may be gone already; this only tidies up
-            self._serial.close()
-        self._serial = None
+        try:
+            self._link.port()
+        except LINK_ERRORS as exc:
+            raise IdCardError(MSG_DISCONNECTED, f"cannot open {self.port}: {_reason(exc)}") from None
+        log.info("ID card reader port %s open at %d baud", self.port, self._link.baudrate)
 
 
 def _read(port: serial.Serial, size: int, timeout: float) -> bytes:

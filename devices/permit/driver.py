@@ -7,9 +7,7 @@ without restarting the kiosk. Writes are confirmed by reading the record back fr
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import termios
 import threading
 import time
 from collections.abc import Mapping
@@ -50,6 +48,7 @@ from devices.permit.protocol import (
     frame_size,
 )
 from devices.permit.records import Endorsement, PermitCard
+from devices.serial_link import LINK_ERRORS, SerialLink
 
 if TYPE_CHECKING:
     from devices.factory import DeviceContext
@@ -68,9 +67,6 @@ READ_POLL_SECONDS = 0.05
 STATUS_LOCK_WAIT = 0.05
 # A request is a few dozen bytes: writing it to the port never legitimately blocks this long.
 SERIAL_WRITE_TIMEOUT = 1.0
-
-# What pyserial lets out when a port vanishes (termios.error is not an OSError).
-_LINE_ERRORS = (serial.SerialException, OSError, termios.error)
 
 # Commands that change nothing on the card, so a garbled answer can be asked for again.
 _SAFE_TO_REPEAT = {Command.STATUS, Command.READ_CARD, Command.READ_RECORD}
@@ -101,9 +97,8 @@ class SerialPermitDriver:
 
     def __init__(self, port: str, baud: int = 115200, timeouts: Timeouts = Timeouts()) -> None:
         self._port_name = port
-        self._baud = baud
+        self._link = SerialLink(port, baud, timeout=READ_POLL_SECONDS, write_timeout=SERIAL_WRITE_TIMEOUT)
         self._timeouts = timeouts
-        self._serial: serial.Serial | None = None
         self._lock = threading.Lock()
         self._seq = 0
         self._status_log = StatusLog("permit", log)
@@ -163,7 +158,7 @@ class SerialPermitDriver:
 
     def close(self) -> None:
         with self._lock:
-            self._drop()
+            self._link.drop()
 
     # --- write confirmation ------------------------------------------------------------------
 
@@ -219,17 +214,17 @@ class SerialPermitDriver:
             return response
 
     def _send_and_receive(self, command: Command, body: bytes, timeout: float) -> Response:
-        port = self._connect()
+        self._connect()
         seq = self._next_seq()
         request = encode_request(seq, command, body)
         try:
-            port.reset_input_buffer()  # a late answer to an abandoned request is not ours
-            port.write(request)
-            port.flush()
-            log.debug("permit >> %s", request.hex(" "))
-            return self._receive(port, seq, command, time.monotonic() + timeout)
-        except _LINE_ERRORS as exc:
-            self._drop()
+            with self._link.io() as port:  # an I/O failure drops the link; the next call reopens it
+                port.reset_input_buffer()  # a late answer to an abandoned request is not ours
+                port.write(request)
+                port.flush()
+                log.debug("permit >> %s", request.hex(" "))
+                return self._receive(port, seq, command, time.monotonic() + timeout)
+        except LINK_ERRORS as exc:
             self._status_log.update(DeviceStatus.DISCONNECTED, str(exc))
             raise PermitError(MSG_DISCONNECTED, f"{self._port_name}: {exc}") from None
 
@@ -253,7 +248,7 @@ class SerialPermitDriver:
         while True:
             first = self._read_until(port, 1, deadline)
             if not first:
-                self._drop()
+                self._link.drop()
                 self._status_log.update(DeviceStatus.DISCONNECTED, "no answer")
                 raise PermitError(MSG_TIMEOUT, f"{self._port_name}: no answer in time")
             if first[0] == STX:
@@ -264,7 +259,7 @@ class SerialPermitDriver:
         except PermitError:
             log.debug("permit << %s (bad header)", header.hex(" "))
             raise
-        body_deadline = max(deadline, time.monotonic() + 2 * line_time(size, self._baud) + BODY_MARGIN)
+        body_deadline = max(deadline, time.monotonic() + 2 * line_time(size, self._link.baudrate) + BODY_MARGIN)
         frame = header + self._read_until(port, size - HEADER_SIZE, body_deadline)
         if len(frame) < size:
             log.debug("permit << %s (short)", frame.hex(" "))
@@ -279,22 +274,16 @@ class SerialPermitDriver:
             data += port.read(count - len(data))
         return bytes(data)
 
-    def _connect(self) -> serial.Serial:
-        if self._serial is None:
-            try:
-                self._serial = serial.Serial(self._port_name, self._baud, timeout=READ_POLL_SECONDS,
-                                             write_timeout=SERIAL_WRITE_TIMEOUT)
-            except (*_LINE_ERRORS, ValueError) as exc:
-                self._status_log.update(DeviceStatus.DISCONNECTED, str(exc))
-                raise PermitError(MSG_DISCONNECTED, f"{self._port_name}: {exc}") from None
-            log.info("permit module port %s opened at %d baud", self._port_name, self._baud)
-        return self._serial
-
-    def _drop(self) -> None:
-        if self._serial is not None:
-            with contextlib.suppress(*_LINE_ERRORS):
-                self._serial.close()
-            self._serial = None
+    def _connect(self) -> None:
+        """Open the port unless it is open; PermitError("permit.disconnected") says why it cannot."""
+        if self._link.is_open:
+            return
+        try:
+            self._link.port()
+        except LINK_ERRORS as exc:
+            self._status_log.update(DeviceStatus.DISCONNECTED, str(exc))
+            raise PermitError(MSG_DISCONNECTED, f"{self._port_name}: {exc}") from None
+        log.info("permit module port %s opened at %d baud", self._port_name, self._link.baudrate)
 
     def _next_seq(self) -> int:
         self._seq = self._seq % 255 + 1  # 1..255; 0 is the module's "bad frame" answer

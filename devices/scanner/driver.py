@@ -15,13 +15,13 @@ import collections
 import logging
 import threading
 import time
-from typing import Any, Callable, Mapping, NoReturn
-
-import serial
+from collections.abc import Callable, Mapping
+from typing import Any, NoReturn
 
 from devices.base import DeviceStatus, StatusLog
 from devices.scanner.contract import MSG_OFFLINE, Scan, ScannerError
 from devices.scanner.decoder import ScanLineDecoder
+from devices.serial_link import LINK_ERRORS, SerialLink
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +32,6 @@ RECONNECT_INTERVAL = 1.0
 # Scans kept for poll()/read_scan(); older ones are dropped first (nobody was asking for them).
 MAX_QUEUED_SCANS = 16
 READ_CHUNK = 4096
-# What pyserial raises when a port is missing, unplugged or hung up.
-PORT_ERRORS = (serial.SerialException, OSError, ValueError)
 
 
 class SerialScanner:
@@ -44,7 +42,7 @@ class SerialScanner:
     def __init__(self, port: str, baud: int, name: str = "scanner") -> None:
         self.port = port
         self.baud = baud
-        self._serial: serial.Serial | None = None
+        self._link = SerialLink(port, baud, timeout=READ_SLICE)
         self._decoder = ScanLineDecoder()
         self._port_lock = threading.Lock()
         self._scans: collections.deque[Scan] = collections.deque(maxlen=MAX_QUEUED_SCANS)
@@ -108,7 +106,7 @@ class SerialScanner:
             self._thread.join(READ_SLICE * 10)
             self._thread = None
         with self._port_lock:
-            self._close_port()
+            self._link.drop()
 
     # ---- reading
 
@@ -125,12 +123,12 @@ class SerialScanner:
         with self._port_lock:
             self._open()
             try:
-                port = self._serial
-                port.timeout = wait
-                data = port.read(1)
-                if data:
-                    data += port.read(min(port.in_waiting, READ_CHUNK))
-            except PORT_ERRORS as exc:
+                with self._link.io() as port:  # an I/O failure drops the link; the next call reopens it
+                    port.timeout = wait
+                    data = port.read(1)
+                    if data:
+                        data += port.read(min(port.in_waiting, READ_CHUNK))
+            except LINK_ERRORS as exc:
                 self._lose_port(f"reading {self.port} failed: {exc}")
             if data:
                 scans = self._decoder.feed(data)
@@ -153,26 +151,19 @@ class SerialScanner:
                 log.exception("scanner subscriber failed")
 
     def _open(self) -> None:
-        if self._serial is not None:
+        """Open the port unless it is open (called with the port lock held)."""
+        if self._link.is_open:
             return
         try:
-            self._serial = serial.Serial(self.port, self.baud, timeout=READ_SLICE)
-        except PORT_ERRORS as exc:
+            self._link.port()
+        except LINK_ERRORS as exc:
             self._lose_port(f"cannot open {self.port}: {exc}")
         self._set_status(DeviceStatus.READY, f"open on {self.port}")
 
     def _lose_port(self, detail: str) -> NoReturn:
-        self._close_port()
+        self._link.drop()
         self._set_status(DeviceStatus.DISCONNECTED, detail)
         raise ScannerError(MSG_OFFLINE, detail)
-
-    def _close_port(self) -> None:
-        port, self._serial = self._serial, None
-        if port is not None:
-            try:
-                port.close()
-            except PORT_ERRORS as exc:
-                log.debug("closing %s: %s", self.port, exc)
 
     def _set_status(self, status: DeviceStatus, detail: str) -> None:
         with self._changed:
