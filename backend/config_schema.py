@@ -1,7 +1,7 @@
 """Configuration keys of the back-end connection ([backend] in the TOML files).
 
 The kiosk-side keys (timeouts, retries, TLS, WS-Security, outbox) configure the zeep client in
-kiosk/backend_client; the embedded_* and reference_* keys configure the reference back end
+backend_client/; the embedded_* and reference_* keys configure the reference back end
 when it runs in-process (mode = 'embedded') or as `python main.py backend`.
 """
 

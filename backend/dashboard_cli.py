@@ -16,11 +16,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def print_password_hash(args: argparse.Namespace, config: Config | None) -> int:
-    import getpass
-
     from backend.dashboard_auth import PasswordFormatError, hash_password
+    from core.pin import read_secret
 
-    password = getpass.getpass("new dashboard password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    password = read_secret("new dashboard password: ")
     try:
         print(f'reference_dashboard_password_hash = "{hash_password(password)}"')
     except PasswordFormatError as exc:

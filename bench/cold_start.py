@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 CHILD = r'''
 import os, sys, time, json
@@ -65,10 +66,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    data = Path(tempfile.mkdtemp(prefix="kiosk-bench-"))
-    config = data / "bench.toml"
-    config.write_text(f'[terminal]\ndata_dir = "{data}"\n[logging]\nfolder = "{data}/log"\n'
-                      f'[flows]\njournal = "{data}/journal.sqlite3"\n[ui]\nvoice = false\n', encoding="utf-8")
+    from terminal.scratch import write_scratch_file
+
+    config = write_scratch_file(Path(tempfile.mkdtemp(prefix="kiosk-bench-")))
     one_run(config)  # warm the OS file cache (and render the camera scenes once), as a booted kiosk has
     runs = [one_run(config) for _ in range(args.runs)]
     for mark in ("home_drawn", "services_ready"):

@@ -39,6 +39,7 @@ from flows.engine import FlowView  # noqa: E402
 from flows.pump import FlowPump  # noqa: E402
 from terminal.config import load_config  # noqa: E402
 from terminal.runtime import start_runtime  # noqa: E402
+from terminal.scratch import scratch_settings, with_overrides  # noqa: E402
 from terminal.selftest_cli import selftest_config  # noqa: E402
 from terminal.simulation import QuickPermit, QuickPermitPump  # noqa: E402
 
@@ -73,18 +74,16 @@ class Figures:
     per_state: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
 
 
-def scratch_config(base: Config, folder: Path) -> Config:
+def bench_config(base: Config, folder: Path) -> Config:
     """The self-test's configuration (every device simulated) in `folder`, reusing the rendered
-    camera scenes of the self-test's data folder."""
+    camera scenes of the self-test's data folder; payments are paid at once."""
     config = selftest_config(base)
     camera_cache = config.data_dir / "simulators" / "camera"
     camera_cache.mkdir(parents=True, exist_ok=True)
     (folder / "simulators").mkdir()
     (folder / "simulators" / "camera").symlink_to(camera_cache, target_is_directory=True)
-    config.data["terminal"]["data_dir"] = str(folder)
-    config.data["flows"]["journal"] = str(folder / "journal.sqlite3")
-    config.data["backend"]["reference_auto_pay_seconds"] = 0.0
-    return config
+    return with_overrides(config, scratch_settings(folder, flows={"journal": str(folder / "journal.sqlite3")},
+                                                   backend={"reference_auto_pay_seconds": 0.0}))
 
 
 def play(pump: TimedPump, scenario: Callable[..., None], figures: Figures | None, **options: Any) -> None:
@@ -101,7 +100,7 @@ def play(pump: TimedPump, scenario: Callable[..., None], figures: Figures | None
 
 def one_run(base: Config, results: dict[str, Figures] | None) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-flows-") as scratch:
-        runtime = start_runtime(scratch_config(base, Path(scratch)))
+        runtime = start_runtime(bench_config(base, Path(scratch)))
         quick = QuickPermit(runtime, Path(scratch) / "quick-permit-cards.json")
         try:
             get = (lambda name: results[name]) if results is not None else (lambda name: None)

@@ -38,51 +38,22 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=200)
     args = parser.parse_args()
 
-    data = Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
-    override = data / "soak.toml"
-    override.write_text(f'[terminal]\ndata_dir = "{data}"\nwindow_scale = 0.5\n[logging]\nfolder = "{data}/log"\n'
-                        f'[flows]\njournal = "{data}/journal.sqlite3"\n[ui]\nvoice = false\n', encoding="utf-8")
-    from kiosk.launcher import build_app, prepare
-    from terminal.config import load_config
-
-    config = load_config([override])
-    prepare(config)
-    from kivy.base import EventLoop
-    from kivy.core.window import Window
-    from kivy.tests.common import UnitTestTouch
-
     from flows.demo_cards import card_for
     from flows.registry import built_services
+    from kiosk.headless import HarnessTimeout, HeadlessKiosk
+    from terminal.scratch import scratch_config
 
-    app = build_app(config)
-    EventLoop.ensure_window()
-    root = app.build()
-    app.root = root
-    Window.add_widget(root)
-    app.backstage.start()
-    if not app.backstage.wait(60):
-        raise SystemExit("runtime did not start")
+    config = scratch_config(Path(tempfile.mkdtemp(prefix="kiosk-soak-")), terminal={"window_scale": 0.5})
+    kiosk = HeadlessKiosk(config).open(start_runtime=True)
+    app, frames, tap = kiosk.app, kiosk.frames, kiosk.tap
     simulators = app.backstage.runtime.simulators
-
-    def frames(count: int = 1) -> None:
-        for _ in range(count):
-            EventLoop.idle()
-
-    def tap(widget) -> None:
-        x, y = widget.to_window(*widget.center)
-        touch = UnitTestTouch(x, y)
-        touch.touch_down()
-        frames()
-        touch.touch_up()
-        frames()
+    from kivy.core.window import Window
 
     def wait_for(condition, what: str) -> None:
-        deadline = time.monotonic() + SCREEN_WAIT_SECONDS
-        while not condition():
-            if time.monotonic() > deadline:
-                raise SystemExit(f"timed out waiting for {what}")
-            frames()
-            time.sleep(0.005)
+        try:
+            kiosk.wait_for(condition, what, SCREEN_WAIT_SECONDS)
+        except HarnessTimeout as exc:
+            raise SystemExit(str(exc)) from None
 
     services = [s for s in built_services()]
     home = app.screens.get_screen("home")
@@ -116,8 +87,7 @@ def main() -> None:
         if session == WARM_UP_SESSIONS or session == args.sessions or session % 50 == 0:
             samples.append((session, rss_mb()))
     elapsed = time.perf_counter() - started
-    app.dispatch("on_stop")
-    app.backstage.close()
+    kiosk.close()
 
     base = next(mb for s, mb in samples if s == WARM_UP_SESSIONS)
     last = samples[-1][1]

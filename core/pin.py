@@ -8,9 +8,11 @@ Comparison is constant-time; an empty or malformed stored hash lets nobody in.
 from __future__ import annotations
 
 import base64
+import getpass
 import hashlib
 import hmac
 import os
+import sys
 
 # scrypt cost: about 50 ms on a kiosk CPU, memory 16 MiB: slow to guess, quick to type.
 N, R, P = 2 ** 14, 8, 1
@@ -22,6 +24,14 @@ SCHEME = "scrypt"
 
 class PinFormatError(ValueError):
     pass
+
+
+def read_secret(prompt: str) -> str:
+    """A new secret from the technician: typed without echo at a terminal, else one line of stdin
+    (so an installer script can pipe it in)."""
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return sys.stdin.readline().rstrip("\n")
 
 
 def hash_secret(secret: str, salt: bytes | None = None) -> str:

@@ -51,12 +51,12 @@ class HeadlessKiosk:
     def open(self, start_runtime: bool = False, runtime_seconds: float = RUNTIME_START_SECONDS) -> HeadlessKiosk:
         """Build the app on the window; with `start_runtime`, start the back end, devices and
         journal too and wait until they are up."""
+        from kiosk.launcher import build_app, prepare
+
+        prepare(self.config)  # before Kivy's window exists: it sizes the window from the config
         from kivy.base import EventLoop
         from kivy.core.window import Window
 
-        from kiosk.launcher import build_app, prepare
-
-        prepare(self.config)
         EventLoop.ensure_window()
         self.app = build_app(self.config)
         self._app_ref = weakref.ref(self.app)
@@ -100,6 +100,10 @@ class HeadlessKiosk:
         app.dispatch("on_stop")
         app.backstage.close()
         app.session.wipe("headless kiosk closed")
+        from kivy.app import App
+
+        if App.get_running_app() is app:
+            App._running_app = None  # what App.stop() does; the window stays for the next app
 
     def leaked(self) -> bool:
         """After close: does anything still hold the app (a clock event, a binding, a thread)?"""

@@ -29,8 +29,6 @@ DEFAULT_LANGUAGES = ("zh_CN", "en")
 DEFAULT_SIZES = ("1080x1920", "1920x1080")
 # A scenario that stops making progress is abandoned after this long (its pictures so far stay).
 SCENARIO_LIMIT_SECONDS = 60.0
-# Frames drawn before a capture, so layouts and textures settle.
-SETTLE_FRAMES = 3
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -68,70 +66,43 @@ def size_overrides(size: str, scale: float) -> dict:
 
 
 def capture_one_size(args: argparse.Namespace, config: Config) -> int:
+    from kiosk.headless import HarnessTimeout, HeadlessKiosk
     from terminal.scratch import scratch_settings, with_overrides
 
-    scratch = Path(tempfile.mkdtemp(prefix="kiosk-screens-"))
-    config = with_overrides(config, scratch_settings(scratch, terminal=size_overrides(args.one_size, args.scale)))
-    from kiosk.launcher import build_app, prepare
-
-    prepare(config)
-    app = build_app(config)
-    shooter = Shooter(app, args.output / args.one_size)
-    try:
-        shooter.open()
-        app.backstage.start()
-        if not app.backstage.wait(60):
-            print("screenshots: the kiosk runtime did not start", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="kiosk-screens-") as scratch:
+        config = with_overrides(config, scratch_settings(Path(scratch),
+                                                         terminal=size_overrides(args.one_size, args.scale)))
+        try:
+            kiosk = HeadlessKiosk(config).open(start_runtime=True)
+        except HarnessTimeout as exc:
+            print(f"screenshots: {exc}", file=sys.stderr)
             return 1
-        for lang in args.lang.split(","):
-            shooter.capture_language(lang.strip(), args.only_flow)
-    finally:
-        shooter.close()
-        app.backstage.close()
+        shooter = Shooter(kiosk, args.output / args.one_size)
+        try:
+            for lang in args.lang.split(","):
+                shooter.capture_language(lang.strip(), args.only_flow)
+        finally:
+            kiosk.close()
     print(f"screenshots: {shooter.count} pictures in {args.output / args.one_size}")
     return 0 if shooter.count else 1
 
 
 class Shooter:
-    """Draws views on the real screens and saves each one, pumping Kivy's loop by hand."""
+    """Draws views on the real screens of a headless kiosk and saves each one."""
 
-    def __init__(self, app: Any, folder: Path) -> None:
-        self.app = app
+    def __init__(self, kiosk: Any, folder: Path) -> None:
+        self.kiosk = kiosk
+        self.app = kiosk.app
         self.folder = folder
         self.count = 0
         self._requests: list[tuple[Callable[[], None], threading.Event]] = []
         self._lock = threading.Lock()
 
-    def open(self) -> None:
-        from kivy.base import EventLoop
-        from kivy.core.window import Window
-
-        EventLoop.ensure_window()
-        self.root = self.app.build()
-        self.app.root = self.root
-        Window.add_widget(self.root)
-        self.frames(SETTLE_FRAMES)
-
-    def close(self) -> None:
-        self.app.dispatch("on_stop")
-
-    def frames(self, count: int) -> None:
-        from kivy.base import EventLoop
-        for _ in range(count):
-            EventLoop.idle()
-
     def save(self, name: str) -> None:
-        from kiosk.ui.screenshot import save_next_frame
-
-        self.frames(SETTLE_FRAMES)
-        saved: list[Path] = []
-        save_next_frame(self.folder / name, saved.append)
-        for _ in range(20):
-            self.frames(1)
-            if saved:
-                self.count += 1
-                return
-        log.warning("screenshot %s: no frame drawn", name)
+        if self.kiosk.save_frame(self.folder / name) is not None:
+            self.count += 1
+        else:
+            log.warning("screenshot %s: no frame drawn", name)
 
     def capture_language(self, lang: str, only_flow: str) -> None:
         from flows.registry import FLOWS
@@ -197,7 +168,7 @@ class Shooter:
             for draw, done in pending:
                 draw()
                 done.set()
-            self.frames(1)
+            self.kiosk.frames(1)
         if failure:
             log.warning("screenshots: scenario %s failed: %s", entry.service_id, failure[0])
             print(f"screenshots: {entry.service_id}: scenario stopped early: {failure[0]}", file=sys.stderr)

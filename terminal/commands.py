@@ -39,11 +39,9 @@ def check_config(args: argparse.Namespace, config: Config) -> int:
 
 
 def print_pin_hash(args: argparse.Namespace, config: Config | None) -> int:
-    import getpass
+    from core.pin import PinFormatError, hash_pin, read_secret
 
-    from core.pin import PinFormatError, hash_pin
-
-    pin = getpass.getpass("new maintenance PIN: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
+    pin = read_secret("new maintenance PIN: ").strip()
     try:
         print(f'maintenance_pin_hash = "{hash_pin(pin)}"')
     except PinFormatError as exc:

@@ -3,7 +3,7 @@
 - Registration: at first start (and again when the terminal id, the software version or the
   back end changes) the terminal calls RegisterTerminal and remembers the answer in
   `<data_dir>/backend/registration.json`. While the back end cannot be reached it tries again
-  at every heartbeat tick; nothing waits for it.
+  every REGISTRATION_RETRY_SECONDS; nothing waits for it.
 - Heartbeats: every interval (the back end's answer at registration, else [backend]
   heartbeat_interval_seconds) one heartbeat with device states, paper low, software and
   config version, last transaction time and outbox length is put in the outbox.
@@ -48,6 +48,9 @@ LEDGER_FILE = "backend/reported.sqlite3"
 # The fleet thread's stop waits this long for a tick in progress (a registration call may be
 # waiting on the back end's connect timeout).
 STOP_JOIN_SECONDS = 15.0
+# A registration the back end did not answer (down, or its answer lost) is tried again this
+# soon rather than a whole heartbeat interval later, so the hall sees the terminal quickly.
+REGISTRATION_RETRY_SECONDS = 5.0
 # Journal flow name -> the contract's service.
 SERVICE_OF_FLOW = {
     "application_form": mo.ServiceKind.APPLICATION_FORM,
@@ -323,14 +326,17 @@ class FleetLink:
 
     def _run(self) -> None:
         self._guarded(self.catch_up)
-        next_beat = 0.0
+        next_beat = next_registration = 0.0
         while not self._stop.is_set():
             self._guarded(self.report_pending)
-            if time.monotonic() >= next_beat:
-                self._guarded(self.register_if_needed)
+            now = time.monotonic()
+            if now >= next_registration:
+                registered = self._guarded(self.register_if_needed)
+                next_registration = now + (self.interval if registered else REGISTRATION_RETRY_SECONDS)
+            if now >= next_beat:
                 self._guarded(self.beat_now)
-                next_beat = time.monotonic() + self.interval
-            self._wake.wait(max(0.0, next_beat - time.monotonic()))
+                next_beat = now + self.interval
+            self._wake.wait(max(0.0, min(next_beat, next_registration) - time.monotonic()))
             self._wake.clear()
 
     def _guarded(self, action: Callable[[], Any]) -> Any:

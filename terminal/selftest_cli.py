@@ -15,14 +15,13 @@ the identity steps fail, and the table says so.
 from __future__ import annotations
 
 import argparse
-import copy
-import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from core.config import Config
+from terminal.scratch import with_overrides
 
 if TYPE_CHECKING:
     from terminal.selftest import SelftestResult
@@ -44,14 +43,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def selftest_config(config: Config) -> Config:
-    """The configuration with every device simulated and every file under data_dir/selftest."""
-    data: dict[str, Any] = copy.deepcopy(dict(config.data))
+    """The configuration with every device simulated and every file under data_dir/selftest
+    (the journal named too: a hall may have pointed [flows] journal at the terminal's own)."""
     folder = config.data_dir / SELFTEST_FOLDER
-    data["terminal"]["data_dir"] = str(folder)
-    data["flows"]["journal"] = str(folder / "journal.sqlite3")
-    for settings in data["devices"].values():
-        settings["driver"] = SIMULATOR_DRIVER
-    return dataclasses.replace(config, data=data)
+    return with_overrides(config, {
+        "terminal": {"data_dir": str(folder)},
+        "flows": {"journal": str(folder / "journal.sqlite3")},
+        "devices": {kind: {"driver": SIMULATOR_DRIVER} for kind in config["devices"]},
+    })
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

@@ -7,20 +7,16 @@ import socket
 from pathlib import Path
 from urllib.parse import urlparse
 
-import tomli_w
-
 from backend import seed
 from backend.embedded import start_embedded
 from backend_client import BackendClient, ClientSettings
 from backend_client import models as mo
 from terminal.backend_link import open_backend_link
-from terminal.config import load_config
+from terminal.scratch import scratch_config
 
 
 def config_with(tmp_path: Path, **backend):
-    override = tmp_path / "test.toml"
-    override.write_text(tomli_w.dumps({"terminal": {"data_dir": str(tmp_path / "var")}, "backend": backend}))
-    return load_config([override])
+    return scratch_config(tmp_path / "var", backend=backend)
 
 
 def refuses_connections(url: str) -> bool:

@@ -90,7 +90,7 @@ def test_id_number_vectors(number, valid):
     assert id_numbers.is_valid(number) is valid
 
 
-@given(address=st.from_regex(r"[1-8][0-9]{5}", fullmatch=True),
+@given(address=st.integers(min_value=100000, max_value=899999).map(str),  # [1-8][0-9]{5}, cheap to draw
        born=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)),
        sequence=st.integers(min_value=0, max_value=999))
 def test_exactly_one_check_character_makes_a_number_valid(address, born, sequence):

@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tomli_w
 
 from backend.server import ReferenceServer
-from core.config import Config
+from core.config import Config, deep_merge
 from flows.demo_cards import card_for
 from flows.pump import FlowPump
 from terminal.config import load_config
 from terminal.runtime import Runtime, start_runtime
+from terminal.scratch import write_scratch_file
 from terminal.simulation import QuickPermit, QuickPermitPump
 
 # Back-end timeouts for tests: a dead back end is noticed at once instead of after retries.
@@ -38,30 +38,16 @@ PROXY_CHUNK = 65536
 PROXY_POLL_SECONDS = 0.05
 
 
-@pytest.fixture(scope="session")
-def simulator_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("simulator-cache") / "simulators"
-    folder.mkdir()
-    return folder
-
-
 def write_config(data_dir: Path, simulator_cache: Path, extra: dict[str, Any] | None = None) -> Path:
-    """An override file putting everything of the kiosk under `data_dir`."""
+    """A scratch override file putting everything of the kiosk under `data_dir` (the rendered
+    camera scenes shared through a link), with the tests' back-end and card-line timings."""
     data_dir.mkdir(parents=True, exist_ok=True)
     link = data_dir / "simulators"
     if not link.exists():
         link.symlink_to(simulator_cache, target_is_directory=True)
-    tables: dict[str, Any] = {
-        "terminal": {"data_dir": str(data_dir)},
-        "flows": {"journal": str(data_dir / "journal.sqlite3")},
-        "backend": dict(TEST_BACKEND),
-        "devices": {"idcard": dict(TEST_IDCARD)},
-    }
-    for section, values in (extra or {}).items():
-        tables.setdefault(section, {}).update(values)
-    path = data_dir / "test.toml"
-    path.write_text(tomli_w.dumps(tables), encoding="utf-8")
-    return path
+    tables: dict[str, Any] = {"backend": dict(TEST_BACKEND), "devices": {"idcard": dict(TEST_IDCARD)}}
+    deep_merge(tables, extra or {})
+    return write_scratch_file(data_dir, "test.toml", **tables)
 
 
 class RuntimeFactory:

@@ -9,25 +9,10 @@ from typing import Iterator
 import pytest
 
 from core.config import Config
-from terminal.config import load_config
+from terminal.scratch import scratch_config
 
-HALL_CONFIG = """
-[terminal]
-id = "HALL-T{number:02d}"
-data_dir = "{data}"
-[logging]
-folder = "{data}/log"
-[flows]
-journal = "{data}/journal.sqlite3"
-[backend]
-mode = "remote"
-url = "{url}"
-retries = 0
-connect_timeout_seconds = 0.5
-operation_timeout_seconds = 5.0
-outbox_backoff_seconds = 0.05
-outbox_backoff_max_seconds = 0.2
-"""
+HALL_BACKEND = {"mode": "remote", "retries": 0, "connect_timeout_seconds": 0.5, "operation_timeout_seconds": 5.0,
+                "outbox_backoff_seconds": 0.05, "outbox_backoff_max_seconds": 0.2}
 
 
 def free_port() -> int:
@@ -36,11 +21,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def make_hall_config(folder: Path, url: str, number: int = 1, extra: str = "") -> Config:
-    folder.mkdir(parents=True, exist_ok=True)
-    override = folder / "terminal.toml"
-    override.write_text(HALL_CONFIG.format(data=folder, url=url, number=number) + extra, encoding="utf-8")
-    return load_config([override])
+def make_hall_config(folder: Path, url: str, number: int = 1) -> Config:
+    """Terminal HALL-Tnn's configuration in `folder` (a scratch file there) for the back end at `url`."""
+    return scratch_config(folder, terminal={"id": f"HALL-T{number:02d}"}, backend={**HALL_BACKEND, "url": url})
 
 
 class RestartableBackend:
@@ -83,5 +66,5 @@ def reference_backend(tmp_path) -> Iterator[RestartableBackend]:
 
 @pytest.fixture()
 def hall_config():
-    """make_hall_config(folder, url, number=1, extra=""): a terminal's configuration for the back end at url."""
+    """make_hall_config(folder, url, number=1): a terminal's configuration for the back end at url."""
     return make_hall_config

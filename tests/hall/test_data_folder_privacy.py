@@ -17,6 +17,7 @@ from pathlib import Path
 
 from backend.seed import PEOPLE
 from core.config import PROJECT_ROOT
+from terminal.scratch import write_scratch_file
 
 SELFTEST_SECONDS = 180
 SIMULATED_WORLD = ("simulators", "printer/receipts")
@@ -43,18 +44,7 @@ def in_simulated_world(path: Path, data: Path) -> bool:
 
 def test_after_a_full_selftest_no_id_number_name_or_jpeg_is_left(tmp_path):
     data = tmp_path / "data"
-    override = tmp_path / "terminal.toml"
-    override.write_text(f"""
-[terminal]
-data_dir = "{data}"
-[logging]
-folder = "{data}/log"
-level = "DEBUG"
-[flows]
-journal = "{data}/journal.sqlite3"
-[ui]
-voice = false
-""", encoding="utf-8")
+    override = write_scratch_file(data, logging={"level": "DEBUG"})
     env = {k: v for k, v in os.environ.items() if k != "KIOSK_CONFIG"}
     done = subprocess.run([sys.executable, "main.py", "-c", str(override), "selftest"], cwd=PROJECT_ROOT, env=env,
                           capture_output=True, timeout=SELFTEST_SECONDS)

@@ -90,7 +90,7 @@ def seed_backend(backend, url: str, journal_path, ids: dict[str, str]) -> None:
 
 @pytest.fixture()
 def seeded_day(tmp_path, reference_backend, hall_config):
-    config = hall_config(tmp_path / "kiosk", reference_backend.url, extra='[ui]\nvoice = false\n')
+    config = hall_config(tmp_path / "kiosk", reference_backend.url)
     journal_path = config.journal_path
     ids = seed_journal(journal_path)
     seed_backend(reference_backend, reference_backend.url, journal_path, ids)

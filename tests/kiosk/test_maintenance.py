@@ -5,20 +5,14 @@ from __future__ import annotations
 import pytest
 
 from core.pin import hash_pin
-from terminal.config import load_config
 from terminal.maintenance import SECRET_TAP_WINDOW_SECONDS, Maintenance, SecretTaps
 from terminal.runtime import start_runtime
+from terminal.scratch import scratch_config
 
 
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory):
-    data = tmp_path_factory.mktemp("maint")
-    override = data / "t.toml"
-    override.write_text(
-        f'[terminal]\ndata_dir = "{data}"\n[logging]\nfolder = "{data}/log"\n'
-        f'[flows]\njournal = "{data}/journal.sqlite3"\n'
-        f'[ui]\nmaintenance_pin_hash = "{hash_pin("112358")}"\n', encoding="utf-8")
-    config = load_config([override])
+    config = scratch_config(tmp_path_factory.mktemp("maint"), ui={"maintenance_pin_hash": hash_pin("112358")})
     runtime = start_runtime(config)
     yield Maintenance(config, runtime), runtime
     runtime.close()

@@ -7,18 +7,14 @@ import pytest
 
 from devices.base import DeviceStatus
 from devices.idcard.contract import ReadOutcome
-from terminal.config import load_config
 from terminal.runtime import start_runtime
+from terminal.scratch import scratch_config
 from terminal.simulation_panel import SimulationPanel
 
 
 @pytest.fixture(scope="module")
 def runtime(tmp_path_factory):
-    data = tmp_path_factory.mktemp("panel")
-    override = data / "t.toml"
-    override.write_text(f'[terminal]\ndata_dir = "{data}"\n[logging]\nfolder = "{data}/log"\n'
-                        f'[flows]\njournal = "{data}/journal.sqlite3"\n', encoding="utf-8")
-    rt = start_runtime(load_config([override]))
+    rt = start_runtime(scratch_config(tmp_path_factory.mktemp("panel")))
     yield rt
     rt.close()
 

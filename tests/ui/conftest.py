@@ -7,26 +7,16 @@ from typing import Iterator
 
 import pytest
 
-from terminal.config import load_config
+from terminal.scratch import scratch_config
 
-UI_TEST_CONFIG = """
-[terminal]
-data_dir = "{data}"
-window_scale = 0.5
-[logging]
-folder = "{data}/log"
-[session]
-idle_seconds = 60
-warning_seconds = 10
-"""
+# Sessions long enough that no idle countdown starts while a test taps its way through.
+UI_SESSION = {"idle_seconds": 60, "warning_seconds": 10}
 
 
 @pytest.fixture(scope="session")
 def ui_config(tmp_path_factory: pytest.TempPathFactory):
-    data = tmp_path_factory.mktemp("kiosk-data")
-    override = data / "ui-test.toml"
-    override.write_text(UI_TEST_CONFIG.format(data=data), encoding="utf-8")
-    config = load_config([override])
+    config = scratch_config(tmp_path_factory.mktemp("kiosk-data"), terminal={"window_scale": 0.5},
+                            session=UI_SESSION)
     from kiosk.launcher import prepare
     prepare(config)
     return config
@@ -35,12 +25,8 @@ def ui_config(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture()
 def frames():
     """Advance Kivy by n frames: input, clock, drawing, exactly as the main loop does."""
-    from kivy.base import EventLoop
-
-    def advance(count: int = 2) -> None:
-        for _ in range(count):
-            EventLoop.idle()
-    return advance
+    from kiosk.headless import frames as advance
+    return lambda count=2: advance(count)
 
 
 @pytest.fixture()
@@ -62,81 +48,58 @@ def fake_time():
     Clock._last_tick = Clock.time()  # else the next frame waits out the time the test skipped
 
 
+# The app closed last and who opened it: checked for a leak when the next one opens (as Kivy's
+# own fixtures do: during teardown pytest itself still holds the fixture's value).
+_last_closed: list[tuple[object, str]] = []
+
+
+def open_kiosk(config, opened_by: str, start_runtime: bool = False) -> Iterator[object]:
+    """The app on the window (kiosk/headless.py), closed after the test."""
+    from kiosk.headless import HeadlessKiosk
+
+    if _last_closed:
+        previous, owner = _last_closed.pop()
+        assert not previous.leaked(), f"memory leak: the app of {owner} is still referenced after it closed"
+    kiosk = HeadlessKiosk(config).open(start_runtime=start_runtime, runtime_seconds=RUNTIME_START_SECONDS)
+    try:
+        yield kiosk.app
+    finally:
+        if start_runtime:
+            kiosk.app.end_session("test finished")
+        kiosk.close()
+        _last_closed.append((kiosk, opened_by))
+
+
 @pytest.fixture()
-def kiosk_app(ui_config) -> Iterator[object]:
-    from kivy.base import EventLoop
-    from kivy.core.window import Window
-
-    from kiosk.launcher import build_app
-
-    EventLoop.ensure_window()
-    app = build_app(ui_config)
-    root = app.build()
-    app.root = root
-    Window.add_widget(root)
-    for _ in range(3):
-        EventLoop.idle()
-    yield app
-    Window.remove_widget(root)
-    EventLoop.idle()
-    # on_stop also clears kv's cached `app` proxy; nothing may draw after it, or the proxy
-    # would cache this app again and the next test's kv would read this app's properties.
-    app.dispatch("on_stop")
-    app.session.wipe("test finished")
+def kiosk_app(ui_config, request) -> Iterator[object]:
+    yield from open_kiosk(ui_config, request.node.nodeid)
 
 
 @pytest.fixture()
-def tap(frames):
+def tap():
     """Press and release a widget with a real touch event at its centre, through the window."""
-    from kivy.tests.common import UnitTestTouch
-
-    def press(widget) -> None:
-        x, y = widget.to_window(*widget.center)
-        touch = UnitTestTouch(x, y)
-        touch.touch_down()
-        frames(1)
-        touch.touch_up()
-        frames(1)
+    from kiosk.headless import tap as press
     return press
 
 
 @pytest.fixture()
-def screenshot(frames):
+def screenshot():
     """Save the next drawn frame (captured inside on_flip) and return its path."""
-    from kiosk.ui.screenshot import save_next_frame
+    from kiosk.headless import save_frame
 
     def shoot(path: Path) -> Path:
-        saved: list[Path] = []
-        save_next_frame(path, saved.append)
-        for _ in range(10):
-            frames(1)
-            if saved:
-                return saved[0]
-        raise AssertionError("no frame was drawn")
+        saved = save_frame(path, settle=0)
+        assert saved is not None, "no frame was drawn"
+        return saved
     return shoot
 
 
-# ----- flows on screen: an app with its runtime started -----
-# Everything the runtime writes goes to the module's data folder; the back end answers at
-# once when down; no voice (espeak would run for every instruction).
-FLOW_APP_CONFIG = """
-[terminal]
-data_dir = "{data}"
-window_scale = 0.5
-[logging]
-folder = "{data}/log"
-[session]
-idle_seconds = 120
-warning_seconds = 10
-[ui]
-voice = false
-[flows]
-journal = "{data}/journal.sqlite3"
-[backend]
-retries = 0
-connect_timeout_seconds = 1.0
-operation_timeout_seconds = 5.0
-"""
+# The flow apps' runtime: the back end answers at once when down.
+FLOW_APP_SETTINGS = {
+    "terminal": {"window_scale": 0.5},
+    "session": {"idle_seconds": 120, "warning_seconds": 10},
+    "backend": {"retries": 0, "connect_timeout_seconds": 1.0, "operation_timeout_seconds": 5.0},
+}
 RUNTIME_START_SECONDS = 30.0  # the first start renders the camera scenes
 SCREEN_WAIT_SECONDS = 10.0
 STILL_FRAMES = 3
@@ -145,69 +108,24 @@ STILL_FRAMES_LIMIT = 60
 WAIT_PAUSE_SECONDS = 0.01
 
 
-@pytest.fixture(scope="session")
-def ui_simulator_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Camera scene videos rendered once per test session, shared by every module's runtime."""
-    folder = tmp_path_factory.mktemp("ui-simulators") / "simulators"
-    folder.mkdir()
-    return folder
-
-
 @pytest.fixture(scope="module")
-def flow_app(ui_config, ui_simulator_cache, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def flow_app(ui_config, simulator_cache, tmp_path_factory: pytest.TempPathFactory, request) -> Iterator[object]:
     """One app per test module with its runtime started: embedded reference back end (freshly
     seeded), every device simulated (`app.backstage.runtime.simulators[kind]`)."""
-    from kivy.base import EventLoop
-    from kivy.core.window import Window
-
-    from kiosk.launcher import build_app
-
     data = tmp_path_factory.mktemp("flow-app")
-    (data / "simulators").symlink_to(ui_simulator_cache, target_is_directory=True)
-    override = data / "flow-app.toml"
-    override.write_text(FLOW_APP_CONFIG.format(data=data), encoding="utf-8")
-    EventLoop.ensure_window()
-    app = build_app(load_config([override]))
-    root = app.build()
-    app.root = root
-    Window.add_widget(root)
-    app.backstage.start()
-    for _ in range(3):
-        EventLoop.idle()  # lay out the home screen before anything on it is touched
-    try:
-        assert app.backstage.wait(RUNTIME_START_SECONDS), f"runtime did not start: {app.backstage.failure!r}"
-        yield app
-    finally:
-        app.end_session("test module finished")
-        Window.remove_widget(root)
-        EventLoop.idle()
-        app.dispatch("on_stop")
-        app.backstage.close()
+    (data / "simulators").symlink_to(simulator_cache, target_is_directory=True)
+    yield from open_kiosk(scratch_config(data, **FLOW_APP_SETTINGS), request.node.nodeid, start_runtime=True)
 
 
 @pytest.fixture()
-def wait_for(frames):
+def wait_for():
     """Pump frames until `condition()` holds (bounded); the failure says what was on screen."""
-    import time
+    from kiosk.headless import describe
+    from kiosk.headless import wait_for as wait_until
 
     def wait(condition, what: str, app=None, seconds: float = SCREEN_WAIT_SECONDS) -> None:
-        deadline = time.monotonic() + seconds
-        while not condition():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"waited {seconds:g} s for {what}; {describe(app)}")
-            frames(1)
-            time.sleep(WAIT_PAUSE_SECONDS)
-        frames(1)
+        wait_until(condition, what, seconds, lambda: describe(app))
     return wait
-
-
-def describe(app) -> str:
-    if app is None:
-        return ""
-    runner = app.flow_host.runner
-    flow = runner.flow if runner is not None else None
-    state = f"flow {flow.name} in {flow.state.name} ({flow.error_key})" if flow is not None else "no flow"
-    return f"{state}, screen {app.screens.current!r}"
 
 
 def flow_state(app) -> str | None:

@@ -26,8 +26,6 @@ idle_seconds = 60
 warning_seconds = 10
 [ui]
 voice = false
-[flows]
-journal = "{data}/journal.sqlite3"
 [hall]
 config_check_seconds = 0.5
 """
@@ -44,27 +42,14 @@ def rewrite(path: Path, text: str) -> None:
 @pytest.fixture()
 def reload_app(ui_config, tmp_path):
     """An app on its home screen built from its own terminal file (runtime not started)."""
-    from kivy.base import EventLoop
-    from kivy.core.window import Window
-
-    from kiosk.launcher import build_app
+    from kiosk.headless import HeadlessKiosk
 
     override = tmp_path / "terminal.toml"
     override.write_text(BASE.format(data=tmp_path), encoding="utf-8")
-    EventLoop.ensure_window()
-    app = build_app(load_config([override]))
-    root = app.build()
-    app.root = root
-    Window.add_widget(root)
-    EventLoop.idle()
     level = logging.getLogger().level
-    yield app, override
+    with HeadlessKiosk(load_config([override])).open() as kiosk:
+        yield kiosk.app, override
     logging.getLogger().setLevel(level)
-    Window.remove_widget(root)
-    EventLoop.idle()
-    app.dispatch("on_stop")
-    app.backstage.close()
-    app.session.wipe("test finished")
 
 
 def test_a_changed_file_is_applied_live_at_idle(reload_app):

@@ -19,28 +19,10 @@ from core.config import PROJECT_ROOT
 from devices.printer.status import PaperLevel
 from flows import registry
 from terminal.availability import REASON_BACKEND_DOWN, REASON_DEVICE
-from terminal.config import load_config
+from terminal.scratch import scratch_config
 
-APP_CONFIG = """
-[terminal]
-id = "HALL-OFFLINE-01"
-data_dir = "{data}"
-window_scale = 0.5
-[logging]
-folder = "{data}/log"
-[ui]
-voice = false
-[flows]
-journal = "{data}/journal.sqlite3"
-[backend]
-mode = "remote"
-url = "http://127.0.0.1:{port}/soap"
-retries = 0
-connect_timeout_seconds = 0.5
-operation_timeout_seconds = 3.0
-outbox_backoff_seconds = 0.1
-outbox_backoff_max_seconds = 0.5
-"""
+BACKEND_SETTINGS = {"mode": "remote", "retries": 0, "connect_timeout_seconds": 0.5,
+                    "operation_timeout_seconds": 3.0, "outbox_backoff_seconds": 0.1, "outbox_backoff_max_seconds": 0.5}
 BACKEND_START_SECONDS = 20.0  # a fresh interpreter imports spyne and seeds the demo data
 RUNTIME_START_SECONDS = 30.0
 WAIT_SECONDS = 10.0
@@ -84,33 +66,19 @@ class BackendProcess:
 
 
 @pytest.fixture(scope="module")
-def offline_kiosk(ui_config, ui_simulator_cache, tmp_path_factory):
-    from kivy.base import EventLoop
-    from kivy.core.window import Window
-
-    from kiosk.launcher import build_app
+def offline_kiosk(ui_config, simulator_cache, tmp_path_factory):
+    from kiosk.headless import HeadlessKiosk
 
     data = tmp_path_factory.mktemp("offline-kiosk")
-    (data / "simulators").symlink_to(ui_simulator_cache, target_is_directory=True)
+    (data / "simulators").symlink_to(simulator_cache, target_is_directory=True)
     backend = BackendProcess(tmp_path_factory.mktemp("offline-backend"), free_port())
     backend.start()
-    override = data / "terminal.toml"
-    override.write_text(APP_CONFIG.format(data=data, port=backend.port), encoding="utf-8")
-    EventLoop.ensure_window()
-    app = build_app(load_config([override]))
-    root = app.build()
-    app.root = root
-    Window.add_widget(root)
-    app.backstage.start()
-    EventLoop.idle()
+    config = scratch_config(data, terminal={"id": "HALL-OFFLINE-01", "window_scale": 0.5},
+                            backend={**BACKEND_SETTINGS, "url": f"http://127.0.0.1:{backend.port}/soap"})
     try:
-        assert app.backstage.wait(RUNTIME_START_SECONDS), f"runtime did not start: {app.backstage.failure!r}"
-        yield app, backend
+        with HeadlessKiosk(config).open(start_runtime=True, runtime_seconds=RUNTIME_START_SECONDS) as kiosk:
+            yield kiosk.app, backend
     finally:
-        Window.remove_widget(root)
-        EventLoop.idle()
-        app.dispatch("on_stop")
-        app.backstage.close()
         backend.stop()
 
 

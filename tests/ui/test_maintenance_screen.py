@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from core.pin import hash_pin
-from terminal.config import load_config
+from terminal.scratch import with_overrides
 
 PIN = "314159"
 
 
 def with_pin(app, tmp_path):
-    override = tmp_path / "pin.toml"
-    data = app.settings.data_dir
-    override.write_text(f'[terminal]\ndata_dir = "{data}"\n[logging]\nfolder = "{data}/log"\n'
-                        f'[ui]\nmaintenance_pin_hash = "{hash_pin(PIN)}"\n', encoding="utf-8")
-    app.settings = load_config([override])
+    app.settings = with_overrides(app.settings, {"ui": {"maintenance_pin_hash": hash_pin(PIN)}})
 
 
 def hall_name(app):
