@@ -17,8 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from backend_client import errors as backend_errors
 from backend_client.models import (
@@ -30,14 +31,14 @@ from backend_client.models import (
     ViolationSource,
 )
 from core.i18n import N_
-from core.privacy import mask_name
 from devices.idcard.records import CardKind
-from devices.printer.receipt import ChineseText, Cut, KeyValue, Receipt, Rule
-from flows.common_steps import GateOutcome, IdentityGate, counter_hint, print_journalled, receipt_header, tr
+from flows.common_steps import GateOutcome, IdentityGate, counter_hint
 from flows.context import FlowContext
-from flows.engine import CardInserted, Event, Flow, PaymentNotice, Tick, Touch
+from flows.engine import CardInserted, Event, Tick, Touch
+from flows.fines_receipt import fines_receipt
 from flows.journal import TxnStatus
-from flows.payment import PaymentOutcome, QrPayment, fen
+from flows.paid_service import MSG_PAYMENT_FAILED, MSG_SCAN_TO_PAY, PaidFlow, PaidService, PaymentStates
+from flows.payment import fen
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +47,8 @@ FLOW_NAME = "fines"
 # ----- named timings and limits -----
 # While waiting for the ID card, look at the reader this often on Tick (a card event looks at once).
 CARD_POLL_INTERVAL_SECONDS = 0.25
-# QR payment attempts (a declined or expired code may be tried again) for one violation.
-PAYMENT_ATTEMPTS = 3
 # DOMAIN.md section 5: a kiosk decides only camera-recorded cases of at most this fine ...
-KIOSK_FINE_LIMIT = Decimal("200")
+KIOSK_FINE_LIMIT = Decimal(200)
 # ... and never one that brings the driver to this many points in the cycle.
 POINTS_LIMIT = 12
 
@@ -57,13 +56,19 @@ ACCEPT_STEP = "accept"
 # Times on screen and on the decision are the hall's (China Standard Time), whatever the
 # kiosk's system clock zone is.
 HALL_TIMEZONE = dt.timezone(dt.timedelta(hours=8), "CST")
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+# ----- transaction notes when nothing was paid -----
+NOTE_NOT_ACCEPTED = "not accepted; nothing paid"
+NOTE_NO_CODE = "no payment code shown"
+NOTE_ACCEPTED_NO_CODE = "accepted; no payment code shown"
+# Put before the payment's outcome in the note of a transaction cancelled after accepting.
+NOTE_ACCEPTED_PREFIX = "accepted, "
 
 MSG_PLACE_ID_CARD = N_("fines.place_id_card")
 MSG_LOOK_AT_CAMERA = N_("fines.look_at_camera")
 MSG_LIST = N_("fines.list")
 MSG_DETAIL_ACCEPT = N_("fines.detail")
-MSG_SCAN_TO_PAY = N_("payment.scan_to_pay")
-MSG_PAYMENT_FAILED = N_("payment.try_again")
 MSG_PRINTING = N_("fines.printing")
 MSG_SETTLED = N_("fines.settled")
 MSG_DONE = N_("fines.done")
@@ -133,7 +138,8 @@ def violation_data(violation: Violation, points_in_cycle: int) -> dict[str, Any]
     """One violation as plain data for the screen; figures are the back end's."""
     data: dict[str, Any] = {
         "number": violation.violation_number, "plate": violation.plate_number,
-        "occurred_at": violation.occurred_at.astimezone(HALL_TIMEZONE).strftime("%Y-%m-%d %H:%M"), "place": violation.place,
+        "occurred_at": violation.occurred_at.astimezone(HALL_TIMEZONE).strftime(TIME_FORMAT),
+        "place": violation.place,
         "code": violation.violation_code, "description": violation.description, "points": violation.points,
         "fine": str(violation.fine), "late_fee": str(violation.late_fee), "amount_due": str(violation.amount_due),
         "handling": violation.kiosk_handling.value, "decision_number": violation.decision_number,
@@ -145,11 +151,13 @@ def violation_data(violation: Violation, points_in_cycle: int) -> dict[str, Any]
     return data
 
 
-class FinesFlow(Flow[State]):
+class FinesFlow(PaidFlow[State]):
     name = FLOW_NAME
     TRANSITIONS = TRANSITIONS
     VIEWS = VIEWS
     STEPS = 5
+    PAYMENT_STATES = PaymentStates(paying=S.PAYING, failed=S.PAYMENT_FAILED, unavailable=S.UNAVAILABLE,
+                                   cancelled=S.CANCELLED)
 
     def __init__(self, ctx: FlowContext, today: dt.date | None = None) -> None:
         self.ctx = ctx
@@ -158,10 +166,7 @@ class FinesFlow(Flow[State]):
         self.driver: DriverViolations | None = None
         self.selected: Violation | None = None
         self.decision: Decision | None = None
-        self.txn_id: str | None = None
-        self.payment: QrPayment | None = None
         self.settled: list[dict[str, Any]] = []  # what this visit settled, for the end screen
-        self.receipt_error: str | None = None
         self._next_card_poll = 0.0
         if self.gate.outcome is GateOutcome.DONE:  # identity was done by an earlier service this visit
             self._load_violations()
@@ -184,8 +189,7 @@ class FinesFlow(Flow[State]):
             verb = "accept" if self.selected.kiosk_handling is KioskHandling.ACCEPT_AND_PAY else "pay"
             return (verb, "back", "cancel")
         if state is S.PAYMENT_FAILED:
-            retry = ("retry",) if self.payment and self.payment.attempt < PAYMENT_ATTEMPTS else ()
-            return (*retry, "cancel")
+            return self._paid.failed_actions()
         if state is S.SETTLED:
             return (("another",) if self._settleable() else ()) + ("finish",)
         if state in (S.ID_CARD, S.FACE, S.PAYING):
@@ -211,12 +215,15 @@ class FinesFlow(Flow[State]):
         else:
             self.note(result.error_key)
 
-    def _load_violations(self) -> None:
-        """Ask the back end for the driver's outstanding violations and show them."""
+    def _ask_violations(self) -> DriverViolations:
         person = self.gate.person
         assert person is not None
+        return self.ctx.backend.list_violations(person.id_number)
+
+    def _load_violations(self) -> None:
+        """Ask the back end for the driver's outstanding violations and show them."""
         try:
-            self.driver = self.ctx.backend.list_violations(person.id_number)
+            self.driver = self._ask_violations()
         except backend_errors.BackendError as error:
             self.go(S.REFUSED if error.final else S.UNAVAILABLE, error.message_key)
             return
@@ -226,10 +233,8 @@ class FinesFlow(Flow[State]):
 
     def _refresh_after_settling(self) -> None:
         """What is left to settle, for "another"; a back end that cannot say only hides the button."""
-        person = self.gate.person
-        assert person is not None
         try:
-            self.driver = self.ctx.backend.list_violations(person.id_number)
+            self.driver = self._ask_violations()
         except backend_errors.BackendError as error:
             log.warning("violations not refreshed after settling: %s", error)
             self.driver = None
@@ -264,19 +269,19 @@ class FinesFlow(Flow[State]):
         elif event.action == "accept" and self.selected.kiosk_handling is KioskHandling.ACCEPT_AND_PAY:
             self._accept()
         elif event.action == "pay" and self.selected.kiosk_handling is KioskHandling.PAY_ONLY:
-            self._open_transaction()
-            assert self.txn_id is not None and self.selected.order_id is not None
-            self.ctx.journal.set_refs(self.txn_id, order_id=self.selected.order_id)
-            self._start_payment(1)
+            paid = self._open_transaction()
+            assert self.selected.order_id is not None
+            self.ctx.journal.set_refs(paid.txn_id, order_id=self.selected.order_id)
+            self._start_payment()
 
-    def _open_transaction(self) -> None:
+    def _open_transaction(self) -> PaidService:
+        """Each violation settled is a transaction of its own (`self.paid` until the next one)."""
         assert self.selected is not None
         self.decision = None
-        self.payment = None
-        self.receipt_error = None
-        self.txn_id = self.ctx.journal.open_transaction(FLOW_NAME, {
+        self.paid = PaidService(self.ctx, FLOW_NAME, {
             "violation": self.selected.violation_number, "handling": self.selected.kiosk_handling.value},
-            amount_fen=fen(self.selected.amount_due))
+            fen(self.selected.amount_due))
+        return self.paid
 
     def _accept(self) -> None:
         assert self.selected is not None and self.driver is not None
@@ -286,26 +291,25 @@ class FinesFlow(Flow[State]):
             return
         person = self.gate.person
         assert person is not None
-        self._open_transaction()
-        assert self.txn_id is not None
-        request_id = self.ctx.journal.before(self.txn_id, ACCEPT_STEP, {"violation": self.selected.violation_number})
+        paid = self._open_transaction()
+        request_id = self.ctx.journal.before(paid.txn_id, ACCEPT_STEP, {"violation": self.selected.violation_number})
         try:
             decision = self.ctx.backend.accept_violation(person.id_number, self.selected.violation_number, request_id)
         except backend_errors.BackendError as error:
-            self.ctx.journal.failed(self.txn_id, ACCEPT_STEP, {"error": error.message_key})
-            self.ctx.journal.close_transaction(self.txn_id, TxnStatus.CANCELLED, "not accepted; nothing paid")
+            self.ctx.journal.failed(paid.txn_id, ACCEPT_STEP, {"error": error.message_key})
+            paid.close(TxnStatus.CANCELLED, NOTE_NOT_ACCEPTED)
             self.go(S.REFUSED if error.final else S.UNAVAILABLE, error.message_key)
             return
         self.decision = decision
-        self.ctx.journal.set_refs(self.txn_id, order_id=decision.order_id, amount_fen=fen(decision.amount_due))
-        self.ctx.journal.after(self.txn_id, ACCEPT_STEP, {
+        self.ctx.journal.set_refs(paid.txn_id, order_id=decision.order_id, amount_fen=fen(decision.amount_due))
+        self.ctx.journal.after(paid.txn_id, ACCEPT_STEP, {
             "decision_number": decision.decision_number, "order_id": decision.order_id,
             "amount_fen": fen(decision.amount_due), "points": decision.points})
         if decision.order_id is None:  # a warning: nothing to pay
             self.go(S.PRINTING)
             self._print_and_settle()
             return
-        self._start_payment(1)
+        self._start_payment()
 
     def _order_id(self) -> str:
         assert self.selected is not None
@@ -313,65 +317,41 @@ class FinesFlow(Flow[State]):
         assert order_id is not None
         return order_id
 
-    def _start_payment(self, attempt: int) -> None:
-        assert self.txn_id is not None
-        payment = QrPayment(self.ctx, self.txn_id, self._order_id(), attempt)
-        try:
-            payment.create()
-        except backend_errors.BackendError as error:
-            note = "accepted; no payment code shown" if self.decision else "no payment code shown"
-            self.ctx.journal.close_transaction(self.txn_id, TxnStatus.CANCELLED, note)
-            self.go(S.UNAVAILABLE, error.message_key)
-            return
-        self.payment = payment
-        self.deadline = payment.deadline
-        self.go(S.PAYING)
+    def _start_payment(self) -> None:
+        self._show_payment(self._order_id(), NOTE_ACCEPTED_NO_CODE if self.decision else NOTE_NO_CODE)
 
-    def _on_paying(self, event: Event) -> None:
-        assert self.payment is not None
-        if isinstance(event, PaymentNotice):
-            outcome = self.payment.poll(now_please=True)
-        elif isinstance(event, Tick):
-            outcome = self.payment.poll()
-        else:
-            return
-        if outcome is PaymentOutcome.PENDING:
-            self.note(self.payment.error_key)
-            return
-        self.deadline = None
-        if outcome is PaymentOutcome.PAID:
-            self.go(S.PRINTING)
-            self._print_and_settle()
-        elif outcome is PaymentOutcome.UNKNOWN:
-            self.go(S.UNAVAILABLE, self.payment.error_key)  # the transaction stays open: recovery decides
-        else:
-            self.go(S.PAYMENT_FAILED, self.payment.error_key or N_("payment.expired"))
+    def _on_paid(self) -> None:
+        self.go(S.PRINTING)
+        self._print_and_settle()
 
-    def _on_payment_failed(self, event: Event) -> None:
-        if isinstance(event, Touch) and event.action == "retry" and "retry" in self.actions():
-            assert self.payment is not None
-            self._start_payment(self.payment.attempt + 1)
+    def _on_paid_then_left(self, reason: str) -> None:
+        """A paid fine is settled (never refunded): the citizen gets the receipt all the same."""
+        self.go(S.PRINTING)
+        self._print_and_settle(then=S.DONE)
 
     # ----- print, settle -----
     def _print_and_settle(self, then: State = S.SETTLED) -> None:
-        assert self.txn_id is not None and self.selected is not None
-        self.receipt_error = print_journalled(self.ctx, self.txn_id, self._receipt())
-        self.ctx.journal.close_transaction(self.txn_id, TxnStatus.COMPLETED,
-                                           "" if self.receipt_error is None else "receipt not printed")
+        """Settled (paid, or a warning with nothing to pay): the decision and receipt, even when
+        the printer fails (the fault is shown; the fine stays settled)."""
+        assert self.selected is not None
+        paid = self._paid
+        paid.print_receipt(fines_receipt(self.ctx, self.selected, self.decision, self.gate.person, paid))
+        paid.close(TxnStatus.COMPLETED)
         self.settled.append(self._settled_data())
         self.selected = None
         if then is S.SETTLED:
             self._refresh_after_settling()
-        self.go(then, self.receipt_error)
+        self.go(then, paid.receipt_error)
 
     def _settled_data(self) -> dict[str, Any]:
         assert self.selected is not None
-        paid = self.payment.payment.amount if self.payment and self.payment.payment else Decimal("0")
+        taken = self._paid.taken
+        amount = taken.amount if taken is not None else Decimal(0)
         return {"violation": self.selected.violation_number,
                 "decision_number": self.decision.decision_number if self.decision else self.selected.decision_number,
                 "points": self.decision.points if self.decision else 0,
                 "points_in_cycle": self.decision.points_in_cycle if self.decision else None,
-                "amount_paid": str(paid), "receipt_printed": self.receipt_error is None}
+                "amount_paid": str(amount), "receipt_printed": self._paid.receipt_error is None}
 
     def _on_settled(self, event: Event) -> None:
         if not isinstance(event, Touch):
@@ -385,18 +365,7 @@ class FinesFlow(Flow[State]):
     def on_cancel(self, reason: str) -> None:
         state = self.state
         if state in (S.PAYING, S.PAYMENT_FAILED):
-            assert self.payment is not None and self.txn_id is not None
-            outcome = self.payment.abandon()
-            self.deadline = None
-            if outcome is PaymentOutcome.PAID:  # a paid fine is settled: give the citizen the receipt
-                self.go(S.PRINTING)
-                self._print_and_settle(then=S.DONE)
-                return
-            if outcome is not PaymentOutcome.UNKNOWN:
-                accepted = "accepted, " if self.decision else ""
-                self.ctx.journal.close_transaction(self.txn_id, TxnStatus.CANCELLED,
-                                                   f"{reason}; {accepted}payment {outcome.value}")
-            self.go(S.CANCELLED, self.payment.error_key if outcome is PaymentOutcome.UNKNOWN else None)
+            self._cancel_payment(reason, NOTE_ACCEPTED_PREFIX if self.decision else "")
         elif state is S.PRINTING:
             log.info("fines: %s ignored while printing", reason)
         else:
@@ -417,8 +386,8 @@ class FinesFlow(Flow[State]):
             data["counter_hint"] = counter_hint(self.ctx)
         if state in (S.DETAIL, S.PAYING, S.PAYMENT_FAILED) and self.selected is not None:
             data["violation"] = violation_data(self.selected, points)
-        if state is S.PAYING and self.payment is not None:
-            data.update(self.payment.view_data())
+        if state is S.PAYING and self.paid is not None:
+            data.update(self.paid.view_data())
         if state in (S.SETTLED, S.DONE):
             data["settled"] = list(self.settled)
         if state in (S.REFUSED, S.UNAVAILABLE):
@@ -426,36 +395,3 @@ class FinesFlow(Flow[State]):
         if self.txn_id is not None:
             data["transaction"] = self.txn_id
         return data
-
-    # ======================================================================== the receipt
-    def _receipt(self) -> Receipt:
-        """The decision (决定书) and, when money was paid, the payment receipt, cut apart."""
-        assert self.selected is not None and self.txn_id is not None
-        ctx, v = self.ctx, self.selected
-        decision_number = self.decision.decision_number if self.decision else v.decision_number
-        person = self.gate.person
-        receipt = receipt_header(ctx, N_("fines.receipt.decision_title"))
-        if person is not None:
-            receipt.add(KeyValue(tr(ctx, N_("payment.receipt.name")), mask_name(person.name)))
-        receipt.add(KeyValue(tr(ctx, N_("fines.receipt.decision_number")), decision_number or ""),
-                    KeyValue(tr(ctx, N_("fines.receipt.violation_number")), v.violation_number),
-                    KeyValue(tr(ctx, N_("fines.receipt.plate")), v.plate_number),
-                    KeyValue(tr(ctx, N_("fines.receipt.time")), v.occurred_at.astimezone(HALL_TIMEZONE).strftime("%Y-%m-%d %H:%M")),
-                    ChineseText(v.place), ChineseText(f"{v.violation_code} {v.description}"),
-                    KeyValue(tr(ctx, N_("fines.receipt.points")), str(self.decision.points if self.decision else v.points)),
-                    KeyValue(tr(ctx, N_("fines.receipt.fine")), str(v.fine)))
-        if self.decision is not None:
-            receipt.add(KeyValue(tr(ctx, N_("fines.receipt.points_in_cycle")), str(self.decision.points_in_cycle)))
-        receipt.add(Cut())
-        if self.payment is not None and self.payment.payment is not None:
-            paid = self.payment.payment
-            receipt.add(*receipt_header(ctx, N_("fines.receipt.payment_title")).lines)
-            receipt.add(KeyValue(tr(ctx, N_("fines.receipt.decision_number")), decision_number or ""),
-                        KeyValue(tr(ctx, N_("fines.receipt.fine")), str(v.fine)),
-                        KeyValue(tr(ctx, N_("fines.receipt.late_fee")), str(paid.amount - v.fine)),
-                        KeyValue(tr(ctx, N_("payment.receipt.amount_paid")), str(paid.amount)), Rule(),
-                        KeyValue(tr(ctx, N_("payment.receipt.order")), paid.order_id),
-                        KeyValue(tr(ctx, N_("payment.receipt.payment")), paid.payment_id),
-                        KeyValue(tr(ctx, N_("payment.receipt.transaction")), self.txn_id),
-                        KeyValue(tr(ctx, N_("payment.receipt.time")), dt.datetime.now(HALL_TIMEZONE).strftime("%Y-%m-%d %H:%M")), Cut())
-        return receipt

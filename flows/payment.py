@@ -99,7 +99,7 @@ class QrPayment:
             "payment_id": payment.payment_id, "amount_fen": fen(payment.amount),
             "expires_at": payment.expires_at.isoformat()})
         self.payment = payment
-        remaining = (payment.expires_at - dt.datetime.now(dt.timezone.utc)).total_seconds()
+        remaining = (payment.expires_at - dt.datetime.now(dt.UTC)).total_seconds()
         self.deadline = self.ctx.now() + max(0.0, remaining)
         self._next_poll = self.ctx.now() + PAYMENT_POLL_INTERVAL_SECONDS
         log.info("payment %s for order %s: %s yuan, %.0f s to pay", payment.payment_id, self.order_id,
