@@ -191,6 +191,13 @@ PEOPLE: tuple[DemoPerson, ...] = (
         address="湖南省长沙市天心区城南路7号", issuing_authority="长沙市公安局天心分局",
         id_valid_from=dt.date(2020, 3, 1), id_valid_to=dt.date(2040, 3, 1),
         hukou_region_code="430103", hukou_region_name="湖南省长沙市天心区", face_matches=False),
+    DemoPerson(
+        key="permit_other_holder",
+        edge_case="her permit's chip names another holder (周强): refused before payment, sent to a counter",
+        id_number=_id("43010219880808022"), name="周敏", name_pinyin="ZHOU MIN", ethnicity_code="01",
+        address="湖南省长沙市芙蓉区解放西路18号", issuing_authority="长沙市公安局芙蓉分局",
+        id_valid_from=dt.date(2021, 5, 1), id_valid_to=dt.date(2041, 5, 1),
+        hukou_region_code="430102", hukou_region_name="湖南省长沙市芙蓉区"),
 )
 
 PERMITS: tuple[DemoPermit, ...] = (
@@ -201,6 +208,8 @@ PERMITS: tuple[DemoPermit, ...] = (
     DemoPermit("CF6789012", "state_employee", dt.date(2021, 4, 2), dt.date(2031, 4, 1)),
     DemoPermit("CD4567890", "non_local_hukou", dt.date(2024, 1, 15), dt.date(2034, 1, 14)),
     DemoPermit("CE5678901", "minor", dt.date(2024, 3, 1), dt.date(2029, 2, 28)),
+    # The back end links it to 周敏, but its chip was personalised for 周强 (devices/permit/card_store.py).
+    DemoPermit("CG7890123", "permit_other_holder", dt.date(2023, 6, 1), dt.date(2033, 5, 31)),
 )
 
 DRIVERS: tuple[DemoDriver, ...] = (

@@ -1,7 +1,8 @@
 """Hong Kong / Macau endorsement renewal at the kiosk (DOMAIN.md section 4).
 
-identity (resident ID card + face) -> insert the permit card -> the back end says what may be
-issued -> the last endorsement is offered first, or the citizen chooses destination, type,
+identity (resident ID card + face) -> insert the permit card -> the chip's holder compared with
+the verified citizen (flows/permit_holder.py; another holder is refused before anything is
+ordered or paid) -> the back end says what may be issued -> the last endorsement is offered first, or the citizen chooses destination, type,
 trips and validity (fees shown) -> order -> QR payment with a countdown -> write each
 endorsement to the chip and read it back -> confirm with the back end -> print the receipt ->
 return the card. A write that fails after payment is tried again within the session
@@ -57,11 +58,12 @@ from flows.engine import CardRemoved, Event, Touch
 from flows.journal import TxnStatus
 from flows.paid_service import REFUND_STEP, PaidService
 from flows.payment import fen
+from flows.permit_holder import holder_mismatches
 
 # What other modules take from here: the flow, and the journal's step names and the limits
 # that flows/recovery.py and the tests read (most of them defined in the modules above).
 __all__ = [
-    "CONFIRM_STEP", "DEVICE_FAULT_RETRY_SECONDS", "FLOW_NAME", "ORDER_STEP", "REFUND_STEP",
+    "CONFIRM_STEP", "DEVICE_FAULT_RETRY_SECONDS", "FLOW_NAME", "HOLDER_CHECK_STEP", "ORDER_STEP", "REFUND_STEP",
     "REINSERT_CARD_TIMEOUT_SECONDS", "REPORT_FAILURE_STEP", "WRITE_ATTEMPTS_PER_SESSION", "EndorsementFlow",
     "State", "card_write_step", "record_id_for",
 ]
@@ -70,12 +72,17 @@ log = logging.getLogger(__name__)
 
 FLOW_NAME = "endorsement"
 ORDER_STEP = "order"  # journal step (its request id derives from it)
+# Journal step of a permit refused because its chip names another holder (a transaction of its
+# own, closed as cancelled: nothing was ordered or paid). Details: the differing field names.
+HOLDER_CHECK_STEP = "holder_check"
 
 # ----- transaction notes when nothing was paid -----
 NOTE_ORDER_FAILED = "order not created; nothing paid"
 NOTE_NO_CODE = "no payment code shown; nothing paid"
+NOTE_OTHER_HOLDER = "permit chip names another holder; refused before payment; nothing paid"
 
 MSG_PERMIT_EXPIRED = N_("endorsement.permit_expired")
+MSG_NOT_HOLDERS_PERMIT = N_("endorsement.permit_not_holders")
 MSG_WRITER_DOWN = N_("endorsement.writer_down")
 MSG_CARD_TAKEN_EARLY = N_("endorsement.card_taken_early")
 MSG_CHOICE_NOT_OFFERED = N_("endorsement.choice_not_offered")
@@ -156,11 +163,15 @@ class EndorsementFlow(EndorsementDelivery):
         if card is None:
             return
         self.card = card
+        person = self.gate.person
+        assert person is not None
+        mismatches = holder_mismatches(card, person.card)
+        if mismatches:  # first: nothing about someone else's card is looked up or shown
+            self._refuse_other_holder(card.permit_number, mismatches)
+            return
         if card.is_expired(self.today):
             self._leave(S.REFUSED, MSG_PERMIT_EXPIRED)
             return
-        person = self.gate.person
-        assert person is not None
         try:
             eligibility = self.ctx.backend.check_endorsement_eligibility(person.id_number, card.permit_number)
         except backend_errors.BackendError as error:
@@ -171,6 +182,18 @@ class EndorsementFlow(EndorsementDelivery):
         log.info("endorsement: %d options, last endorsement %s", len(eligibility.options),
                  "offered" if offer else "not offered")
         self._start_choosing()
+
+    def _refuse_other_holder(self, permit_number: str, mismatches: tuple[str, ...]) -> None:
+        """The chip names someone other than the verified citizen: refuse before any order,
+        payment or write, journal it (field names only: the journal holds no personal data) so
+        the hall can count such cards, and send the citizen to a counter with their card."""
+        journal = self.ctx.journal
+        txn_id = journal.open_transaction(FLOW_NAME, {"permit": mask_permit_number(permit_number)})
+        journal.failed(txn_id, HOLDER_CHECK_STEP, {"fields": list(mismatches)})
+        journal.close_transaction(txn_id, TxnStatus.CANCELLED, NOTE_OTHER_HOLDER)
+        log.warning("endorsement: permit %s refused before payment: its chip differs from the verified "
+                    "citizen in %s", mask_permit_number(permit_number), ", ".join(mismatches))
+        self._leave(S.REFUSED, MSG_NOT_HOLDERS_PERMIT)
 
     # ----- choosing (the picks and the basket are flows/endorsement_options.py Choosing) -----
     def _start_choosing(self) -> None:

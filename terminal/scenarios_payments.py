@@ -7,14 +7,18 @@ endorsement, the chip holds the new record).
 
 from __future__ import annotations
 
+from backend import seed
 from flows.demo_cards import card_for
 from flows.pump import FlowPump, ScenarioFailed
 from terminal.simulation import pay_shown_code, receipt_showing
 
-# A repeat renewal: this citizen's permit (in the back end and on the simulated cards) holds
-# an earlier endorsement the back end still offers, so the kiosk offers it first.
+# A repeat renewal: this citizen's permit (in the back end and on the simulated cards, whose
+# chip names her as her ID card does) holds an earlier endorsement the back end still offers,
+# so the kiosk offers it first.
 ENDORSEMENT_CITIZEN = "long_term_id"
 ENDORSEMENT_PERMIT = "C12345678"
+# A citizen whose permit chip names another holder: refused before payment (issue 22).
+OTHER_HOLDER_CITIZEN = "permit_other_holder"
 # A pump with camera-recorded fines the kiosk may settle.
 FINES_CITIZEN = "local_adult"
 
@@ -22,6 +26,7 @@ FINES_CITIZEN = "local_adult"
 def endorsement(pump: FlowPump) -> None:
     from flows.endorsement import EndorsementFlow
 
+    other_holder_refused(pump)
     pump.start(EndorsementFlow)
     pump.simulators["idcard"].insert_card(card_for(ENDORSEMENT_CITIZEN))
     pump.tick_until_state("insert_permit")
@@ -38,6 +43,24 @@ def endorsement(pump: FlowPump) -> None:
         raise ScenarioFailed(f"endorsement ended in {view.state} ({view.error_key})")
     number = view.data["items"][0]["endorsement_number"]
     _expect_receipt(pump, number)
+
+
+def other_holder_refused(pump: FlowPump) -> None:
+    """A card whose chip names someone else never reaches the payment; then the next citizen."""
+    from flows.endorsement import MSG_NOT_HOLDERS_PERMIT, EndorsementFlow
+
+    permit = seed.permit_of(OTHER_HOLDER_CITIZEN)
+    assert permit is not None, f"{OTHER_HOLDER_CITIZEN} holds no permit in the demo data"
+    pump.start(EndorsementFlow)
+    pump.simulators["idcard"].insert_card(card_for(OTHER_HOLDER_CITIZEN))
+    pump.tick_until_state("insert_permit")
+    pump.simulators["permit"].insert_card(permit.number)
+    view = pump.tick_until(lambda v: v.state != "insert_permit", "the permit to be read")
+    if view.state != "refused" or view.error_key != MSG_NOT_HOLDERS_PERMIT:
+        raise ScenarioFailed(f"another holder's permit ended in {view.state} ({view.error_key}), not refused")
+    pump.simulators["idcard"].remove_card()
+    assert pump.ctx is not None
+    pump.ctx.session.wipe("selftest: the next citizen")
 
 
 def choose_first_offered(pump: FlowPump) -> None:

@@ -32,21 +32,42 @@ def _endorsement(record_id: int, destination: str, kind: str, trips: str, start:
 
 
 def demo_cards() -> list[PermitCard]:
-    """Cards a technician can insert: adult with history, new card, expired permit, a child's."""
+    """The permits of the reference back end's demo people (backend/seed.py PERMITS), each chip
+    naming its holder exactly as their ID card does (name, sex, birth date), so the kiosk's
+    holder check passes for them; plus cards no back end record explains.
+
+    Kept by hand (devices may not import the back end); tests/flows/test_permit_holder.py
+    checks them against backend/seed.py. Deliberate exceptions: CG7890123, whose chip names
+    another holder than the person the back end links it to (`permit_other_holder`: refused
+    before payment); C87654321, an older expired card of 王芳's; CB7654321, a child's card of
+    nobody in the back end. Endorsement records end the day before the same date months later
+    (backend/rules/endorsements.py endorsement_end)."""
     return [
-        PermitCard("C12345678", "04A1B2C3D4E5F601", "张伟", "ZHANG WEI", Sex.MALE,
-                   dt.date(1985, 3, 12), dt.date(2031, 5, 1), (
-                       _endorsement(1001, "HK", "G", "1", "2023-04-01", "2023-07-01"),
-                       _endorsement(1002, "MO", "L", "1", "2024-02-10", "2024-05-10", "440100"),
+        PermitCard("C12345678", "04A1B2C3D4E5F601", "欧阳秀英", "OUYANG XIUYING", Sex.FEMALE,
+                   dt.date(1956, 11, 2), dt.date(2030, 8, 19), (
+                       _endorsement(1001, "HK", "G", "1", "2023-04-01", "2023-06-30"),
+                       _endorsement(1002, "MO", "L", "1", "2024-02-10", "2024-05-09", "440100"),
                    )),
-        PermitCard("CA1234567", "04A1B2C3D4E5F602", "李娜", "LI NA", Sex.FEMALE,
-                   dt.date(1992, 11, 2), dt.date(2034, 1, 15)),
+        PermitCard("CA1234567", "04A1B2C3D4E5F602", "张伟", "ZHANG WEI", Sex.MALE,
+                   dt.date(1985, 3, 12), dt.date(2032, 5, 9)),
         PermitCard("C87654321", "04A1B2C3D4E5F603", "王芳", "WANG FANG", Sex.FEMALE,
-                   dt.date(1968, 6, 15), dt.date(2020, 8, 1), (
-                       _endorsement(1003, "HK", "S", "M", "2019-05-01", "2020-05-01", "110000"),
+                   dt.date(1978, 4, 5), dt.date(2020, 8, 1), (
+                       _endorsement(1003, "HK", "S", "M", "2019-05-01", "2020-04-30", "110000"),
                    )),
         PermitCard("CB7654321", "04A1B2C3D4E5F604", "欧阳小明", "OUYANG XIAOMING", Sex.MALE,
                    dt.date(2012, 9, 30), dt.date(2027, 10, 1)),
+        PermitCard("CB2345678", "04A1B2C3D4E5F605", "阿依古丽·买买提艾力", "AYIGULI MAIMAITIAILI", Sex.FEMALE,
+                   dt.date(1992, 8, 20), dt.date(2033, 2, 28)),
+        PermitCard("CC3456789", "04A1B2C3D4E5F606", "王芳", "WANG FANG", Sex.FEMALE,
+                   dt.date(1978, 4, 5), dt.date(2023, 8, 31)),
+        PermitCard("CF6789012", "04A1B2C3D4E5F607", "李建国", "LI JIANGUO", Sex.MALE,
+                   dt.date(1970, 7, 1), dt.date(2031, 4, 1)),
+        PermitCard("CD4567890", "04A1B2C3D4E5F608", "刘洋", "LIU YANG", Sex.MALE,
+                   dt.date(1995, 12, 30), dt.date(2034, 1, 14)),
+        PermitCard("CE5678901", "04A1B2C3D4E5F609", "张小明", "ZHANG XIAOMING", Sex.MALE,
+                   dt.date(2014, 5, 20), dt.date(2029, 2, 28)),
+        PermitCard("CG7890123", "04A1B2C3D4E5F60A", "周强", "ZHOU QIANG", Sex.MALE,
+                   dt.date(1986, 1, 20), dt.date(2033, 5, 31)),
     ]
 
 

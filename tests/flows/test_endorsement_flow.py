@@ -2,7 +2,10 @@
 
 Demo data: long_term_id holds permit C12345678 whose newest endorsement is Macau L, one trip,
 3 months (offered first); local_adult holds CA1234567 with no history (chooses level by
-level); C87654321 is an expired card; state_employee is refused by the back end.
+level); expired_permit's CC3456789 has run out; state_employee (CF6789012) is refused by the
+back end; permit_other_holder's CG7890123 has a chip naming another holder (refused by the
+kiosk before payment). Every chip names its holder as their ID card does (backend/seed.py,
+devices/permit/card_store.py).
 """
 
 from __future__ import annotations
@@ -137,8 +140,8 @@ def test_two_destinations_in_one_order_write_two_records(money_driver):
 def test_expired_permit_is_refused_with_the_reason(money_driver):
     pump = money_driver
     pump.start(EndorsementFlow)
-    identify(pump, "long_term_id")
-    view = insert_permit(pump, "C87654321")
+    identify(pump, "expired_permit")
+    view = insert_permit(pump, "CC3456789")
     assert view.state == "refused" and view.error_key == "endorsement.permit_expired"
     assert view.data["take_card"] is True and pump.simulators["permit"].store.inserted() is None
 
@@ -147,17 +150,51 @@ def test_registered_state_employee_is_refused_by_the_back_end(money_driver):
     pump = money_driver
     pump.start(EndorsementFlow)
     identify(pump, "state_employee")
-    view = insert_permit(pump, "C12345678")
+    view = insert_permit(pump, "CF6789012")
     assert view.state == "refused"
     assert view.error_key == "backend.not_eligible.registered_state_employee"
 
 
-def test_someone_elses_permit_is_refused(money_driver):
+def holder_refusals(pump) -> list:
+    return [t for t in pump.ctx.journal.transactions(TxnStatus.CANCELLED)
+            if t.flow == "endorsement" and t.last("holder_check") is not None]
+
+
+def test_someone_elses_permit_is_refused_by_its_chip_before_the_back_end_is_asked(money_driver):
+    """Issue 22 (1): the chip of CA1234567 names 张伟; 刘洋 at the kiosk is not its holder."""
     pump = money_driver
     pump.start(EndorsementFlow)
     identify(pump, "non_local_hukou")
+    before = len(holder_refusals(pump))
     view = insert_permit(pump, "CA1234567")
-    assert view.state == "refused" and view.error_key == "backend.not_found.permit"
+    assert view.state == "refused" and view.error_key == "endorsement.permit_not_holders"
+    assert view.data["take_card"] is True and view.data["counter_hint"]["zh_CN"]
+    refusal = holder_refusals(pump)[before:]
+    assert len(refusal) == 1
+    assert refusal[0].last("holder_check").detail == {"fields": ["name", "birth_date"]}  # both men
+
+
+def test_a_permit_whose_chip_names_another_holder_is_refused_before_payment(money_driver):
+    """Issue 22 (1): the back end links CG7890123 to 周敏 (permit_other_holder), but its chip
+    names 周强. Refused before any order, payment or write; journalled with field names only."""
+    pump = money_driver
+    pump.start(EndorsementFlow)
+    identify(pump, "permit_other_holder")
+    records_before = len(next(c for c in pump.simulators["permit"].store.cards()
+                              if c.permit_number == "CG7890123").endorsements)
+    view = insert_permit(pump, "CG7890123")
+
+    assert view.state == "refused" and view.error_key == "endorsement.permit_not_holders"
+    assert "pay" not in pump.view.actions and view.data["take_card"] is True
+    txn = holder_refusals(pump)[-1]
+    assert (txn.amount_fen, txn.order_id, txn.payment_id) == (0, None, None)
+    assert [s.step for s in txn.steps] == ["holder_check"]
+    assert txn.last("holder_check").detail == {"fields": ["name", "sex", "birth_date"]}
+    journal_text = repr(txn)
+    for personal in ("周敏", "周强", "ZHOU", "1988", "1986", "CG7890123"):
+        assert personal not in journal_text
+    card = next(c for c in pump.simulators["permit"].store.cards() if c.permit_number == "CG7890123")
+    assert len(card.endorsements) == records_before
 
 
 def test_residence_permit_holders_are_not_served(money_driver):

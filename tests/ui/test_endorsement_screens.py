@@ -8,7 +8,7 @@ drawn and checks it.
 
 Demo data (backend/seed.py): local_adult's permit CA1234567 has no endorsement yet (chosen
 level by level); long_term_id's permit C12345678 holds an earlier Macau endorsement (offered
-first); the simulated card C87654321 has run out (refused, with where to go).
+first); expired_permit's CC3456789 has run out (refused, with where to go).
 """
 
 from __future__ import annotations
@@ -143,9 +143,9 @@ def test_an_expired_permit_is_refused_with_where_to_go(money_kiosk, citizen, sta
     simulators = app.backstage.runtime.simulators
     citizen.language(app, lang)
     start_service(app, "endorsement")
-    simulators["idcard"].insert_card(card_for("long_term_id"))
+    simulators["idcard"].insert_card(card_for("expired_permit"))
     shows(app, "insert_permit", "device_action")
-    simulators["permit"].insert_card("C87654321")
+    simulators["permit"].insert_card("CC3456789")
 
     screen = shows(app, "refused", "problem")
     assert screen.error_text == app.t("endorsement.permit_expired", lang)

@@ -37,19 +37,19 @@ def assert_one_line_failure(run: subprocess.CompletedProcess[str], key: str) -> 
 def test_configured_simulator_card_is_printed_masked(config_file: Path) -> None:
     run = read_permit(config_file)
     assert run.returncode == 0, run.stderr
-    assert "C******78" in run.stdout and "张*" in run.stdout and "1985-**-**" in run.stdout
+    assert "C******78" in run.stdout and "欧阳**" in run.stdout and "1956-**-**" in run.stdout
     assert "#1001 HK type G trips 1" in run.stdout
-    for secret in ("C12345678", "张伟", "ZHANG WEI", "1985-03-12"):
+    for secret in ("C12345678", "欧阳秀英", "OUYANG XIUYING", "1956-11-02"):
         assert secret not in run.stdout
     log_text = (config_file.parent / "log" / "kiosk.log").read_text(encoding="utf-8")
-    assert "C12345678" not in log_text and "张伟" not in log_text
+    assert "C12345678" not in log_text and "欧阳秀英" not in log_text
 
 
 def test_json_with_pii(config_file: Path) -> None:
     run = read_permit(config_file, "--json", "--show-pii")
     assert run.returncode == 0, run.stderr
     card = json.loads(run.stdout)
-    assert card["permit_number"] == "C12345678" and card["name_zh"] == "张伟"
+    assert card["permit_number"] == "C12345678" and card["name_zh"] == "欧阳秀英"
     assert card["records_used"] == 2 and card["expired"] is False
 
 

@@ -1,0 +1,60 @@
+"""The permit chip's holder against the ID card read this session (issue 22, item 1), and the
+demo data that the self-test and the flow tests rely on: every demo person's permit chip names
+them as their ID card does, except the one person kept to show the refusal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from backend import seed
+from devices.permit.card_store import demo_cards
+from devices.permit.records import PermitCard, Sex
+from flows.demo_cards import card_for
+from flows.permit_holder import holder_mismatches, normalised_name
+
+# The demo person whose chip names another holder on purpose (backend/seed.py).
+OTHER_HOLDER = "permit_other_holder"
+CHIPS = {card.permit_number: card for card in demo_cards()}
+
+
+def chip_of(key: str) -> PermitCard:
+    permit = seed.permit_of(key)
+    assert permit is not None, f"{key} holds no permit"
+    return CHIPS[permit.number]
+
+
+@pytest.mark.parametrize("permit", [p for p in seed.PERMITS if p.holder != OTHER_HOLDER], ids=lambda p: p.number)
+def test_every_demo_permit_chip_names_its_holder_as_their_id_card_does(permit):
+    assert permit.number in CHIPS, f"no simulated card for {permit.number}"
+    chip = CHIPS[permit.number]
+    assert holder_mismatches(chip, card_for(permit.holder)) == ()
+    assert chip.expiry_date == permit.valid_to
+    assert chip.name_pinyin == seed.person(permit.holder).name_pinyin
+
+
+def test_the_other_holders_chip_differs_in_every_compared_field():
+    assert holder_mismatches(chip_of(OTHER_HOLDER), card_for(OTHER_HOLDER)) == ("name", "sex", "birth_date")
+
+
+def test_a_single_differing_field_is_named():
+    card = card_for("local_adult")
+    chip = chip_of("local_adult")
+    assert holder_mismatches(replace(chip, birth_date=dt.date(1985, 3, 13)), card) == ("birth_date",)
+    assert holder_mismatches(replace(chip, sex=Sex.FEMALE), card) == ("sex",)
+    assert holder_mismatches(replace(chip, name_zh="张玮"), card) == ("name",)
+
+
+@pytest.mark.parametrize("written", ["阿依古丽·买买提艾力", "阿依古丽•买买提艾力", "阿依古丽・买买提艾力",
+                                     "阿依古丽 · 买买提艾力", "阿依古丽．买买提艾力"])
+def test_the_middle_dot_of_a_minority_name_may_be_any_of_its_code_points(written):
+    chip = replace(chip_of("minority_name"), name_zh=written)
+    assert holder_mismatches(chip, card_for("minority_name")) == ()
+
+
+def test_padding_and_full_width_forms_do_not_count():
+    assert normalised_name(" 张伟\u3000") == normalised_name("张伟")
+    assert normalised_name("ＺＨＡＮＧ") == "ZHANG"
