@@ -5,7 +5,9 @@ From ../shared/DOMAIN.md section 4:
   days, only for a household registration (hukou) in an individual-visit city;
 - L group tour: 3 months or 1 year, 1 or 2 trips, stay <= 7 days;
 - T family visit: 3 months, single trip, stay <= 14 days (relatives registered there);
-- S business: 3 months or 1 year, stay <= 14 days (business registration on file);
+- S business: 3 months or 1 year, stay <= 7 days per stay (business registration on file;
+  the NIA's business endorsement (商务签注) terms: 每次在香港或者澳门逗留不超过7天; 14 days is
+  family visit, T; DOMAIN.md section 8, "Endorsement corrections (2024)");
 - Q other and D stay are decided at the counter, never offered at the kiosk.
 - Fees: single trip 15 yuan, two trips 30, multiple trips up to a year 80.
 - Applicants whose hukou is not in the hall's city may only get L; state employees on the
@@ -31,6 +33,11 @@ SINGLE, DOUBLE, MULTIPLE = "SINGLE", "DOUBLE", "MULTIPLE"
 FEES = {SINGLE: Decimal("15.00"), DOUBLE: Decimal("30.00"), MULTIPLE: Decimal("80.00")}
 
 RESIDENT_ID_CARD = "RESIDENT_ID_CARD"
+
+# Days per stay. Business (S): 7, as published for 商务签注 (每次逗留不超过7天); family visit
+# (T): 14. They were both 14 here until issue 22.
+BUSINESS_STAY_DAYS = 7
+FAMILY_VISIT_STAY_DAYS = 14
 
 # Cities whose hukou holders may get individual-visit (G) endorsements, as the first four
 # digits of the GB/T 2260 code (*unconfirmed* list of the 49 cities; edit here when a hall
@@ -68,10 +75,10 @@ def _catalogue() -> tuple[Product, ...]:
         for months in (3, 12):
             products.append(Product("L", destination, SINGLE, months, 7))
             products.append(Product("L", destination, DOUBLE, months, 7))
-        products.append(Product("T", destination, SINGLE, 3, 14))
-        products.append(Product("S", destination, SINGLE, 3, 14))
-        products.append(Product("S", destination, MULTIPLE, 3, 14))
-        products.append(Product("S", destination, MULTIPLE, 12, 14))
+        products.append(Product("T", destination, SINGLE, 3, FAMILY_VISIT_STAY_DAYS))
+        products.append(Product("S", destination, SINGLE, 3, BUSINESS_STAY_DAYS))
+        products.append(Product("S", destination, MULTIPLE, 3, BUSINESS_STAY_DAYS))
+        products.append(Product("S", destination, MULTIPLE, 12, BUSINESS_STAY_DAYS))
     return tuple(products)
 
 

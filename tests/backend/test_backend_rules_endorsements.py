@@ -59,7 +59,7 @@ def test_business_with_registration():
 def test_stay_limits_and_fees():
     options = {(p.type, p.trips): p for p in offered(dataclasses.replace(LOCAL, business_registered=True))}
     assert options[("G", "SINGLE")].max_stay_days == 7 and options[("L", "DOUBLE")].max_stay_days == 7
-    assert options[("S", "MULTIPLE")].max_stay_days == 14
+    assert options[("S", "MULTIPLE")].max_stay_days == 7
     assert options[("L", "SINGLE")].fee == Decimal("15.00")
     assert options[("L", "DOUBLE")].fee == Decimal("30.00")
     assert options[("S", "MULTIPLE")].fee == Decimal("80.00")
@@ -108,3 +108,10 @@ def test_one_endorsement_per_destination():
     with pytest.raises(InvalidInput) as caught:
         rules.select(offered(), [Choice("HONG_KONG", "L", "SINGLE", 3), Choice("HONG_KONG", "G", "SINGLE", 3)])
     assert caught.value.field == "choice"
+
+
+def test_business_stays_are_seven_days_and_family_visits_fourteen():
+    """Source: the business endorsement (商务签注) terms, 每次在香港或者澳门逗留不超过7天
+    (DOMAIN.md section 8, "Endorsement corrections (2024)"); 14 days is family visit (T)."""
+    stays = {p.type: p.max_stay_days for p in rules.KIOSK_CATALOGUE if p.type in ("S", "T")}
+    assert stays == {"S": 7, "T": 14}

@@ -251,3 +251,27 @@ def test_identity_from_an_earlier_service_is_not_asked_again(money_driver):
     pump.touch("cancel")
     view = pump.start(EndorsementFlow)
     assert view.state == "insert_permit"
+
+
+def test_a_business_endorsement_prints_a_seven_day_stay_on_the_receipt(money_driver):
+    """Issue 22 (2). Source: the business endorsement (商务签注) terms, 每次在香港或者澳门逗留不超过
+    7天 (DOMAIN.md section 8); 14 days is family visit (T). local_adult has a business on file.
+    Last in the module: the endorsement it writes onto CA1234567 would be offered first after it."""
+    pump = money_driver
+    pump.start(EndorsementFlow)
+    identify(pump, "local_adult")
+    if insert_permit(pump, "CA1234567").state == "offer":  # the card holds earlier tests' endorsements
+        pump.touch("other")
+    pump.touch("destination", "HONG_KONG")
+    view = pump.touch("type", "S")
+    assert {o["max_stay_days"] for o in view.data["options"]} == {7}
+    pump.touch("trips", "SINGLE")
+    view = pump.view if pump.view.state == "review" else pump.touch("validity_months", 3)
+    assert view.state == "review" and [i["max_stay_days"] for i in view.data["items"]] == [7]
+    pump.touch("pay")
+    view = pay_shown_code(pump)
+    assert view.state == "done"
+    receipt = receipt_showing(pump.simulators["printer"], view.data["items"][0]["endorsement_number"])
+    assert receipt is not None
+    stay_line = next(line for line in receipt.splitlines() if "每次逗留(天)" in line)
+    assert stay_line.split()[-1] == "7"
