@@ -23,7 +23,7 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from devices.printer.driver import EscposPrinter, NetworkLink, SerialLink
+from devices.printer.driver import EscposPrinter, EscposSerialLink, NetworkLink
 from devices.printer.encoder import PaperLayout, encode_receipt
 from devices.printer.escpos_render import render_receipts
 from devices.printer.simulator import PtyEndpoint, TcpEndpoint, VirtualPrinter
@@ -62,7 +62,7 @@ def bench_printer(folder: Path, rounds: int) -> None:
     for name, endpoint in (("pty", PtyEndpoint(folder / "printer.tty")), ("tcp", TcpEndpoint("127.0.0.1", 0))):
         simulator = VirtualPrinter(endpoint, folder / f"receipts-{name}", WIDTH_DOTS)
         simulator.start()
-        link = (SerialLink(str(endpoint.link_path), 115200) if isinstance(endpoint, PtyEndpoint)
+        link = (EscposSerialLink(str(endpoint.link_path), 115200) if isinstance(endpoint, PtyEndpoint)
                 else NetworkLink("127.0.0.1", endpoint.port))
         printer = EscposPrinter(link, layout)
         try:

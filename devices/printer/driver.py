@@ -147,7 +147,7 @@ class EscposLink:
         device.close()
 
 
-class SerialLink(EscposLink):
+class EscposSerialLink(EscposLink):
     """A serial printer (RS-232, or USB-serial such as /dev/ttyUSB0 or /dev/ttyACM0)."""
 
     def __init__(self, port: str, baud: int) -> None:
@@ -369,7 +369,7 @@ def resolve_path(value: str) -> Path:
 
 
 def build_serial(settings: Mapping[str, Any], context: DeviceContext) -> EscposPrinter:
-    return _register(EscposPrinter(SerialLink(settings["port"], settings["baud"]),
+    return _register(EscposPrinter(EscposSerialLink(settings["port"], settings["baud"]),
                                    paper_layout(settings)), context)
 
 

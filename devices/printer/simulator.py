@@ -285,7 +285,7 @@ class VirtualPrinter:
 
 def build(settings: Mapping[str, Any], context: Any):
     """Factory builder for `driver = "simulator"`: the real driver on a virtual printer."""
-    from devices.printer.driver import EscposPrinter, NetworkLink, SerialLink, paper_layout
+    from devices.printer.driver import EscposPrinter, EscposSerialLink, NetworkLink, paper_layout
 
     layout = paper_layout(settings)
     output_dir = Path(context.data_dir) / settings["simulator_output_folder"]
@@ -300,7 +300,7 @@ def build(settings: Mapping[str, Any], context: Any):
     if isinstance(endpoint, TcpEndpoint):
         link = NetworkLink("127.0.0.1", endpoint.port)
     else:
-        link = SerialLink(str(endpoint.link_path), settings["baud"])
+        link = EscposSerialLink(str(endpoint.link_path), settings["baud"])
     printer = EscposPrinter(link, layout)
     context.closers.append(printer.close)
     return printer

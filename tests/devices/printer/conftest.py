@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from devices.printer.driver import EscposPrinter, NetworkLink, SerialLink
+from devices.printer.driver import EscposPrinter, EscposSerialLink, NetworkLink
 from devices.printer.encoder import PaperLayout
 from devices.printer.simulator import PtyEndpoint, TcpEndpoint, VirtualPrinter
 
@@ -32,7 +32,7 @@ def virtual_printer(tmp_path: Path) -> Iterator[VirtualPrinter]:
 
 @pytest.fixture
 def printer(virtual_printer: VirtualPrinter, layout: PaperLayout) -> Iterator[EscposPrinter]:
-    device = EscposPrinter(SerialLink(str(virtual_printer.endpoint.link_path), 115200), layout)
+    device = EscposPrinter(EscposSerialLink(str(virtual_printer.endpoint.link_path), 115200), layout)
     yield device
     device.close()
 

@@ -11,7 +11,7 @@ import pytest
 from devices.base import DeviceStatus
 from devices.channels import open_pty
 from devices.printer.contract import PrinterError
-from devices.printer.driver import EscposPrinter, SerialLink
+from devices.printer.driver import EscposPrinter, EscposSerialLink
 from devices.printer.receipt import Receipt, Text
 
 
@@ -36,7 +36,7 @@ def garbling_port():
 
 
 def test_garbled_replies_are_an_error_and_block_printing(garbling_port, layout):
-    device = EscposPrinter(SerialLink(garbling_port, 115200), layout)
+    device = EscposPrinter(EscposSerialLink(garbling_port, 115200), layout)
     try:
         assert device.status() is DeviceStatus.ERROR
         assert "not status bytes: ff" in device.last_detail

@@ -38,10 +38,10 @@ def test_plugged_back_in_the_next_call_reconnects_and_prints(printer, virtual_pr
 def test_a_printer_that_never_answers_is_disconnected(layout, tmp_path):
     """Powered off at the end of a live cable: the port opens, no status byte ever comes back."""
     from devices.channels import open_pty
-    from devices.printer.driver import STATUS_REPLY_TIMEOUT, EscposPrinter, SerialLink
+    from devices.printer.driver import STATUS_REPLY_TIMEOUT, EscposPrinter, EscposSerialLink
 
     silent = open_pty()
-    device = EscposPrinter(SerialLink(silent.slave_path, 115200), layout)
+    device = EscposPrinter(EscposSerialLink(silent.slave_path, 115200), layout)
     try:
         assert device.status() is DeviceStatus.DISCONNECTED
         assert f"within {STATUS_REPLY_TIMEOUT} s" in device.last_detail
