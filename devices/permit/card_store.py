@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import threading
 from dataclasses import replace
@@ -18,7 +19,10 @@ from typing import Any
 
 from devices.permit.records import CHIP_CAPACITY, Destination, Endorsement, EndorsementType, PermitCard, Sex, Trips
 
-STORE_VERSION = 1
+log = logging.getLogger(__name__)
+
+# 2: the demo chips name the reference back end's holders (the chip holder check needs them to).
+STORE_VERSION = 2
 # The card in the slot when the simulator starts for the first time.
 FIRST_INSERTED = "C12345678"
 # Record ids the chip-full control uses for its filler records (old, expired endorsements).
@@ -79,9 +83,11 @@ class CardStore:
         self._lock = threading.Lock()
         # permit number -> id of the record printed on the card face (the newest one written)
         self._face_prints: dict[str, int] = {}
-        if path.exists():
+        if path.exists() and _stored_version(path) == STORE_VERSION:
             self._cards, self._inserted, self._face_prints = _load(path)
         else:
+            if path.exists():
+                log.warning("simulated card store %s is of another version or unreadable: demo cards reseeded", path)
             self._cards = {card.permit_number: card for card in demo_cards()}
             self._inserted = FIRST_INSERTED
             self._save()
@@ -152,11 +158,15 @@ class CardStore:
         os.replace(temporary, self._path)
 
 
+def _stored_version(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("version")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def _load(path: Path) -> tuple[dict[str, PermitCard], str | None, dict[str, int]]:
     content = json.loads(path.read_text(encoding="utf-8"))
-    if content.get("version") != STORE_VERSION:
-        raise ValueError(f"{path}: simulated card store version {content.get('version')!r}, "
-                         f"expected {STORE_VERSION}; delete the file to reseed the demo cards")
     cards = {c["permit_number"]: _card_from_json(c) for c in content["cards"]}
     inserted = content["inserted"]
     return cards, inserted if inserted in cards else None, dict(content.get("face_prints", {}))

@@ -70,3 +70,17 @@ def test_expired_demo_permit_reads_as_expired(simulator, driver) -> None:
     simulator.insert_card("C87654321")
     card = driver.read_card()
     assert card.is_expired(dt.date(2025, 1, 1)) and not card.is_expired(dt.date(2020, 8, 1))
+
+
+def test_a_store_of_an_older_version_is_reseeded_with_the_current_demo_chips(tmp_path: Path) -> None:
+    """GIVEN a card file written before the demo chips named their back-end holders (version 1),
+    THEN the simulator starts on the current demo cards instead of the stale chips."""
+    from devices.permit.card_store import STORE_VERSION, CardStore, demo_cards
+
+    path = tmp_path / "permit-cards.json"
+    path.write_text(json.dumps({"version": STORE_VERSION - 1, "inserted": None, "cards": []}), encoding="utf-8")
+    store = CardStore(path)
+    assert store.inserted() is not None
+    assert json.loads(path.read_text(encoding="utf-8"))["version"] == STORE_VERSION
+    assert {c["permit_number"] for c in json.loads(path.read_text(encoding="utf-8"))["cards"]} == \
+        {card.permit_number for card in demo_cards()}
