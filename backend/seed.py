@@ -48,6 +48,9 @@ class DemoPerson:
     face_matches: bool = True
     travel_document_number: str | None = None  # residence permits: the home-return / Taiwan compatriot permit
     permit_issue_count: int | None = None  # residence permits: times issued
+    # Where this person holds a residence permit (居住证), as a GB/T 2260 code: it makes them a
+    # resident of that city for G like a hukou there (出入境管理局公告2024年第1号).
+    residence_permit_region_code: str | None = None
 
     @property
     def birth_date(self) -> dt.date:
@@ -198,6 +201,14 @@ PEOPLE: tuple[DemoPerson, ...] = (
         address="湖南省长沙市芙蓉区解放西路18号", issuing_authority="长沙市公安局芙蓉分局",
         id_valid_from=dt.date(2021, 5, 1), id_valid_to=dt.date(2041, 5, 1),
         hukou_region_code="430102", hukou_region_name="湖南省长沙市芙蓉区"),
+    DemoPerson(
+        key="residence_permit_holder",
+        edge_case="hukou in Shaoyang, residence permit (居住证) of Changsha: G and L offered, not T or S",
+        id_number=_id("43050219930418024"), name="陈静", name_pinyin="CHEN JING", ethnicity_code="01",
+        address="湖南省邵阳市双清区宝庆东路12号", issuing_authority="邵阳市公安局双清分局",
+        id_valid_from=dt.date(2020, 7, 1), id_valid_to=dt.date(2040, 7, 1),
+        hukou_region_code="430502", hukou_region_name="湖南省邵阳市双清区",
+        residence_permit_region_code="430104"),
 )
 
 PERMITS: tuple[DemoPermit, ...] = (
@@ -210,6 +221,8 @@ PERMITS: tuple[DemoPermit, ...] = (
     DemoPermit("CE5678901", "minor", dt.date(2024, 3, 1), dt.date(2029, 2, 28)),
     # The back end links it to 周敏, but its chip was personalised for 周强 (devices/permit/card_store.py).
     DemoPermit("CG7890123", "permit_other_holder", dt.date(2023, 6, 1), dt.date(2033, 5, 31)),
+    # No simulated chip yet (devices/permit/card_store.py): the back end answers for it over HTTP.
+    DemoPermit("CH8901234", "residence_permit_holder", dt.date(2023, 9, 1), dt.date(2033, 8, 31)),
 )
 
 DRIVERS: tuple[DemoDriver, ...] = (
@@ -305,12 +318,12 @@ def seed_database(db: sqlite3.Connection, now: dt.datetime) -> None:
 
     for p in PEOPLE:
         db.execute(
-            "INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (p.id_number, p.name, p.name_pinyin, p.sex, p.ethnicity_code, p.birth_date.isoformat(),
              p.document_kind, p.hukou_region_code, p.hukou_region_name, p.id_valid_from.isoformat(),
              p.id_valid_to.isoformat() if p.id_valid_to else None, int(p.registered_state_employee),
              ",".join(sorted(p.relatives_in)), int(p.business_registered), int(p.face_matches),
-             placeholder_portrait(p.id_number)))
+             placeholder_portrait(p.id_number), p.residence_permit_region_code))
     for permit in PERMITS:
         db.execute("INSERT INTO permits VALUES (?, ?, ?, ?)",
                    (permit.number, person(permit.holder).id_number, permit.issued_on.isoformat(),

@@ -16,6 +16,10 @@ from typing import Iterator
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another writer's transaction
+# Columns added after a database file may already have been created, with their type: CREATE
+# TABLE IF NOT EXISTS leaves an existing table alone, so a served back end's kept file gets them
+# by ALTER TABLE when it is opened (issue 22: the residence permit 居住证 counts for G).
+ADDED_COLUMNS = (("persons", "residence_permit_region_code", "TEXT"),)
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -25,7 +29,8 @@ CREATE TABLE IF NOT EXISTS persons (
     hukou_region_code TEXT, hukou_region_name TEXT, id_valid_from TEXT NOT NULL,
     id_valid_to TEXT, registered_state_employee INTEGER NOT NULL DEFAULT 0,
     relatives_in TEXT NOT NULL DEFAULT '', business_registered INTEGER NOT NULL DEFAULT 0,
-    face_matches INTEGER NOT NULL DEFAULT 1, photo BLOB NOT NULL);
+    face_matches INTEGER NOT NULL DEFAULT 1, photo BLOB NOT NULL,
+    residence_permit_region_code TEXT);
 CREATE TABLE IF NOT EXISTS permits (
     permit_number TEXT PRIMARY KEY, id_number TEXT NOT NULL REFERENCES persons,
     issued_on TEXT NOT NULL, valid_to TEXT NOT NULL);
@@ -108,6 +113,10 @@ class Store:
     def _create_schema(self) -> None:
         db = self.connection()
         db.executescript(DDL)
+        for table, column, kind in ADDED_COLUMNS:
+            present = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
         db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def connection(self) -> sqlite3.Connection:

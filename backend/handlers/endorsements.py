@@ -102,7 +102,8 @@ def _options(env: CallEnv, id_number: str, permit_number: str) -> tuple[sqlite3.
         document_kind=person["document_kind"], hukou_region_code=person["hukou_region_code"],
         registered_state_employee=bool(person["registered_state_employee"]),
         relatives_in=frozenset(filter(None, person["relatives_in"].split(","))),
-        business_registered=bool(person["business_registered"]))
+        business_registered=bool(person["business_registered"]),
+        residence_permit_region_code=person["residence_permit_region_code"])
     if permit is None:
         # Refusals about the person come first: a residence-permit holder has no permit at all.
         rules.eligible_options(applicant, dt.date.max, env.settings.hall_region_code, env.today)
