@@ -32,8 +32,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     doctor.set_defaults(func=run_doctor, on_config_error=report_bad_config)
 
 
+# Exit status of `config check` when a rules file is bad: the same as a bad configuration file.
+EXIT_BAD_RULES = 2
+
+
 def check_config(args: argparse.Namespace, config: Config) -> int:
+    """The merged configuration, and the rules files (config/rules/*.toml) that the back end and
+    the display read: a hall edits both by hand, so both are checked before a restart shows it."""
+    from backend.rules.rules_config import RULES_DIR, check_folder
+
+    problems = check_folder()
+    for problem in problems:
+        print(f"rules error: {problem.path}: {problem.key}: {problem.problem}", file=sys.stderr)
+    if problems:
+        return EXIT_BAD_RULES
     print("# configuration OK; merged from: " + ", ".join(str(p) for p in config.sources))
+    print(f"# rules OK: {RULES_DIR}")
     print(tomli_w.dumps(config.redacted()))
     return 0
 

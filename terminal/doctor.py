@@ -135,10 +135,23 @@ def device_fix(kind: str, status: str, where: str) -> str:
             f"(`python main.py devices list` shows what is connected; udev rule: deploy/99-kiosk-devices.rules)")
 
 
+def check_rules(config: Config) -> CheckResult:
+    """The endorsement rules files (config/rules/*.toml): a bad one stops the back end that
+    reads them, so the technician hears of it here, with the file and the key."""
+    from backend.rules.rules_config import RULES_DIR, check_folder
+
+    problems = check_folder()
+    if not problems:
+        return CheckResult("rules", True, str(RULES_DIR))
+    return CheckResult("rules", False, "; ".join(f"{p.path}: {p.key}: {p.problem}" for p in problems),
+                       "correct the file (docs/rules.md describes every key; python main.py config check)")
+
+
 CHECKS: tuple[Callable[[Config], Iterator[CheckResult] | CheckResult], ...] = (
     lambda config: check_fonts(),
     lambda config: check_voice(),
     check_disk,
+    check_rules,
     check_backend,
     check_devices,
 )

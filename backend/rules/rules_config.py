@@ -40,7 +40,7 @@ class RulesError(ValueError):
 
     def __init__(self, path: Path, key: str, problem: str) -> None:
         super().__init__(f"{path.name}: {key}: {problem}")
-        self.path, self.key = path, key
+        self.path, self.key, self.problem = path, key, problem
 
 
 @dataclass(frozen=True)
@@ -199,6 +199,30 @@ def _city(path: Path, index: int, row: Any) -> City:
     if joined is not None and (not isinstance(joined, dt.date) or isinstance(joined, dt.datetime)):
         raise RulesError(path, key + ".joined", f"must be a date (YYYY-MM-DD), is {joined!r}")
     return City(code, _get(path, row, "name", str, key + "."), joined, _source(path, row, key + "."))
+
+
+# ----- every file of a rules folder (config check, doctor) -----
+# The rules files by name, with the reader that validates each.
+RULES_FILES = {ENDORSEMENTS_FILE.name: read_catalogue, INDIVIDUAL_VISIT_FILE.name: read_individual_visit}
+
+
+def check_folder(folder: Path | None = None) -> list[RulesError]:
+    """Every problem of the rules files in `folder` (the shipped config/rules by default), one
+    per file: the ones the code reads must be there and valid, and a .toml file no code reads is
+    a problem too (a misspelt copy the hall thinks is in force). An empty list: all is well.
+    Read afresh, not through the per-process cache, so a file edited since start is seen."""
+    folder = folder or RULES_DIR
+    problems: list[RulesError] = []
+    for name, read in RULES_FILES.items():
+        try:
+            read(folder / name)
+        except RulesError as error:
+            problems.append(error)
+    for path in sorted(folder.glob("*.toml")):
+        if path.name not in RULES_FILES:
+            problems.append(RulesError(path, "(file)", "is not a rules file the kiosk reads (those are "
+                                                       + ", ".join(RULES_FILES) + ")"))
+    return problems
 
 
 # ----- the rules in force (read once per process) -----

@@ -27,7 +27,7 @@ def test_simulated_terminal_passes_every_check(tmp_path):
     checks = by_name(result)
     assert result.returncode == 0, result.stdout + result.stderr
     assert all(c["ok"] for c in checks.values())
-    assert {"config", "font", "disk", "backend", "credentials", "clock", "device idcard",
+    assert {"config", "font", "disk", "rules", "backend", "credentials", "clock", "device idcard",
             "device printer", "device camera"} <= set(checks)
 
 
