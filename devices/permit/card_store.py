@@ -21,8 +21,9 @@ from devices.permit.records import CHIP_CAPACITY, Destination, Endorsement, Endo
 
 log = logging.getLogger(__name__)
 
-# 2: the demo chips name the reference back end's holders (the chip holder check needs them to).
-STORE_VERSION = 2
+# 2: the demo chips name the reference back end's holders (the chip holder check needs them to);
+# 3: the residence-permit holder's card (CH8901234).
+STORE_VERSION = 3
 # The card in the slot when the simulator starts for the first time.
 FIRST_INSERTED = "C12345678"
 # Record ids the chip-full control uses for its filler records (old, expired endorsements).
@@ -72,6 +73,8 @@ def demo_cards() -> list[PermitCard]:
                    dt.date(2014, 5, 20), dt.date(2029, 2, 28)),
         PermitCard("CG7890123", "04A1B2C3D4E5F60A", "周强", "ZHOU QIANG", Sex.MALE,
                    dt.date(1986, 1, 20), dt.date(2033, 5, 31)),
+        PermitCard("CH8901234", "04A1B2C3D4E5F60B", "陈静", "CHEN JING", Sex.FEMALE,
+                   dt.date(1993, 4, 18), dt.date(2033, 8, 31)),
     ]
 
 

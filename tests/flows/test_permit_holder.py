@@ -19,33 +19,19 @@ from flows.permit_holder import holder_mismatches, normalised_name
 # The demo person whose chip names another holder on purpose (backend/seed.py).
 OTHER_HOLDER = "permit_other_holder"
 CHIPS = {card.permit_number: card for card in demo_cards()}
-# Seeded permits whose chip devices/permit/card_store.py does not carry yet, with why. The
-# residence-permit holder (issue 22, item 4) was added to the back end while devices/ was being
-# changed by someone else; her chip is theirs to add, and this entry goes when it is there.
-AWAITING_CHIP = {"CH8901234": "residence_permit_holder: chip not yet in the simulated card store"}
-
-
 def chip_of(key: str) -> PermitCard:
     permit = seed.permit_of(key)
     assert permit is not None, f"{key} holds no permit"
     return CHIPS[permit.number]
 
 
-@pytest.mark.parametrize("permit", [p for p in seed.PERMITS
-                                    if p.holder != OTHER_HOLDER and p.number not in AWAITING_CHIP],
-                         ids=lambda p: p.number)
+@pytest.mark.parametrize("permit", [p for p in seed.PERMITS if p.holder != OTHER_HOLDER], ids=lambda p: p.number)
 def test_every_demo_permit_chip_names_its_holder_as_their_id_card_does(permit):
     assert permit.number in CHIPS, f"no simulated card for {permit.number}"
     chip = CHIPS[permit.number]
     assert holder_mismatches(chip, card_for(permit.holder)) == ()
     assert chip.expiry_date == permit.valid_to
     assert chip.name_pinyin == seed.person(permit.holder).name_pinyin
-
-
-@pytest.mark.parametrize("number", sorted(AWAITING_CHIP))
-def test_a_permit_awaiting_its_chip_is_seeded_and_still_has_no_chip(number):
-    assert any(p.number == number for p in seed.PERMITS), f"{number} is no longer seeded: drop it from AWAITING_CHIP"
-    assert number not in CHIPS, f"{number} has its chip now: drop it from AWAITING_CHIP"
 
 
 def test_the_other_holders_chip_differs_in_every_compared_field():
