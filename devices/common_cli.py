@@ -1,4 +1,4 @@
-"""`devices list` and `devices simulate`: the technician's commands that span every kind."""
+"""`devices list`, `devices udev-rules` and `devices simulate`: the technician's commands that span every kind."""
 
 from __future__ import annotations
 
@@ -6,9 +6,23 @@ import argparse
 import glob
 import os
 import sys
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+from serial.tools import list_ports
+
 from core.config import Config
+from devices.udev_rules import DEFAULT_GROUP, udev_rules
+from devices.usb_ports import (
+    PortLister,
+    UsbPortError,
+    configured_ports,
+    describe_port,
+    resolve_port,
+    usb_serial_ports,
+    users_of,
+)
 
 # Cards `devices simulate --id-card` can lay on the simulated reader (simulator.SAMPLE_CARDS;
 # written out so `--help` does not import the driver modules).
@@ -24,6 +38,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing = subparsers.add_parser("list", help="list serial ports, cameras and USB printers found here")
     listing.set_defaults(func=list_devices)
 
+    rules = subparsers.add_parser(
+        "udev-rules", help="udev rules giving each device configured by USB identity a /dev/kiosk-<kind> link")
+    rules.add_argument("-o", "--output", metavar="FILE", help="write the rules to FILE (default: print them)")
+    rules.add_argument("--group", default=DEFAULT_GROUP,
+                       help=f"group given read/write access to the devices (default: {DEFAULT_GROUP})")
+    rules.set_defaults(func=write_udev_rules)
+
     simulate = subparsers.add_parser(
         "simulate", help="start every device simulator and print where each listens (Ctrl-C stops)")
     simulate.add_argument("--id-card", choices=ID_CARD_SAMPLES, default="resident",
@@ -34,6 +55,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def list_devices(args: argparse.Namespace, config: Config) -> int:
     print("Serial ports:")
     _print_items(serial_ports())
+    print("USB serial devices (port settings: usb:VID:PID, usb:VID:PID:SERIAL, usb-path:LOCATION):")
+    _print_items(usb_serial_devices(config["devices"]))
+    print("Configured serial ports:")
+    _print_items(configured_serial_ports(config["devices"]))
     print(f"Cameras (OpenCV indexes {CAMERA_INDEXES.start}-{CAMERA_INDEXES.stop - 1}):")
     _print_items(cameras())
     print("USB printers:")
@@ -45,6 +70,43 @@ def serial_ports() -> list[str]:
     from serial.tools import list_ports
 
     return [f"{port.device}  {port.description}  [{port.hwid}]" for port in sorted(list_ports.comports())]
+
+
+def usb_serial_devices(devices: Mapping[str, Mapping[str, Any]],
+                       comports: PortLister = list_ports.comports) -> list[str]:
+    """Each USB-serial device with what a port setting can name it by, and which configured
+    device opens it: the technician sees at once which reader is which."""
+    configured = configured_ports(devices)
+    lines = []
+    for port in usb_serial_ports(comports):
+        users = users_of(port, configured)
+        lines.append(describe_port(port) + (f"  <- {', '.join(users)}" if users else "  (not configured)"))
+    return lines
+
+
+def configured_serial_ports(devices: Mapping[str, Mapping[str, Any]],
+                            comports: PortLister = list_ports.comports) -> list[str]:
+    """Each port the configuration opens and the device path it comes to now, or why none."""
+    lines = []
+    for configured in configured_ports(devices):
+        try:
+            path = resolve_port(configured.spec, comports)
+        except UsbPortError as exc:
+            lines.append(f"{configured.setting} = {configured.spec}  -> {exc}")
+            continue
+        present = "" if os.path.exists(path) else "  (not present)"
+        lines.append(f"{configured.setting} = {configured.spec}  -> {path}{present}")
+    return lines
+
+
+def write_udev_rules(args: argparse.Namespace, config: Config) -> int:
+    text = udev_rules(config["devices"], args.group)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"udev rules written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
 
 
 def cameras() -> list[str]:

@@ -13,7 +13,11 @@ error driver = undefined, status says disconnected):
 - an I/O failure inside `with link.io() as port:` closes the port and lets the exception out
   unchanged, so the next use opens the port again;
 - failures stay pyserial's own exceptions (LINK_ERRORS): each driver turns them into its own
-  documented error (IdCardError, PermitError, ScannerError) with its own wording, at its boundary.
+  documented error (IdCardError, PermitError, ScannerError) with its own wording, at its boundary;
+- the port may be named by USB identity (`usb:VID:PID[:SERIAL]`, `usb-path:LOCATION`,
+  devices/usb_ports.py): it is looked up at every open, so a replug that renumbered the
+  port (/dev/ttyUSB0 now /dev/ttyUSB1) is followed, and a device that is not plugged in (or
+  is plugged in twice) is a UsbPortError, a SerialException like any port that will not open.
 
 A SerialLink does no locking of its own: each driver already serializes its use of the line
 (a command and its answer must not interleave with another's), and holds that lock around
@@ -28,6 +32,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import serial
+from serial.tools import list_ports
+
+from devices.usb_ports import PortLister, resolve_port
 
 try:
     from termios import error as _TermiosError  # pyserial's buffer resets raise it on a dead port
@@ -51,13 +58,17 @@ LINK_ERRORS: tuple[type[Exception], ...] = (serial.SerialException, OSError, _Te
 class SerialLink:
     """A serial port that opens on first use and is dropped on any I/O error.
 
-    `path` is the port's name (/dev/ttyUSB0, a /dev/serial/by-id/... link, a simulator's pty);
+    `spec` names the port: a path (/dev/ttyUSB0, a /dev/serial/by-id/... link, a simulator's
+    pty) or a USB identity (devices/usb_ports.py), resolved through `comports` at every open;
     `baudrate` and `timeout` are pyserial's, and `serial_kwargs` go to `serial.Serial` as they
     are (write_timeout, exclusive, ...).
     """
 
-    def __init__(self, path: str, baudrate: int, timeout: float | None, **serial_kwargs: Any) -> None:
-        self.path = path
+    def __init__(self, spec: str, baudrate: int, timeout: float | None, *,
+                 comports: PortLister = list_ports.comports, **serial_kwargs: Any) -> None:
+        self.spec = spec
+        self.path = spec  # the device path opened last (the spec itself until a USB spec is resolved)
+        self._comports = comports
         self._baudrate = baudrate
         self._timeout = timeout
         self._serial_kwargs = serial_kwargs
@@ -76,10 +87,12 @@ class SerialLink:
         """The open port, opened first if it is not.
 
         Raises one of LINK_ERRORS, as pyserial raised it, when the port cannot be opened
-        (missing, held by another program, not a tty, a setting it refuses); nothing is left
-        half-open and the next call tries again.
+        (missing, held by another program, not a tty, a setting it refuses, a USB identity
+        matching no device or several); nothing is left half-open and the next call tries again,
+        looking the USB identity up afresh.
         """
         if self._port is None:
+            self.path = resolve_port(self.spec, self._comports)
             self._port = serial.Serial(self.path, self._baudrate, timeout=self._timeout, **self._serial_kwargs)
         return self._port
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import serial
+from serial.tools import list_ports
 
 from devices.base import DeviceStatus
 from devices.channels import line_time
@@ -40,6 +41,7 @@ from devices.idcard.protocol import Command, Request, Response, SamId, Sw3
 from devices.idcard.records import IdCardRecord, ResidentIdCard, decode_appended_address, parse_card
 from devices.idcard.wlt import NoWltDecoder, WltDecoder, build_decoder
 from devices.serial_link import LINK_ERRORS, SerialLink
+from devices.usb_ports import PortLister
 
 log = logging.getLogger(__name__)
 
@@ -77,16 +79,20 @@ class Timeouts:
 
 
 class SerialIdCardReader:
-    """A second-generation ID card reader speaking the SAM protocol over a serial port."""
+    """A second-generation ID card reader speaking the SAM protocol over a serial port.
+
+    `port` is a path or a USB identity (devices/usb_ports.py), looked up in `comports` at
+    every open; one that names no device is "idcard.disconnected", the reason in the detail.
+    """
 
     kind = "idcard"
 
     def __init__(self, port: str, baud: int = protocol.BAUD_RATES[0], timeouts: Timeouts = Timeouts(),
                  decoder: WltDecoder | None = None, read_fingerprints: bool = False,
-                 read_appended_address: bool = False) -> None:
+                 read_appended_address: bool = False, comports: PortLister = list_ports.comports) -> None:
         self.port = port
-        self._link = SerialLink(port, baud, timeout=timeouts.answer_s, write_timeout=WRITE_TIMEOUT_S,
-                                exclusive=True)
+        self._link = SerialLink(port, baud, timeout=timeouts.answer_s, comports=comports,
+                                write_timeout=WRITE_TIMEOUT_S, exclusive=True)
         self._timeouts = timeouts
         self._decoder = decoder or NoWltDecoder()
         self._read_command = (Command.READ_TEXT_PHOTO_FINGERPRINT if read_fingerprints
@@ -264,7 +270,7 @@ class SerialIdCardReader:
             self._link.port()
         except LINK_ERRORS as exc:
             raise IdCardError(MSG_DISCONNECTED, f"cannot open {self.port}: {_reason(exc)}") from None
-        log.info("ID card reader port %s open at %d baud", self.port, self._link.baudrate)
+        log.info("ID card reader port %s open at %d baud", self._link.path, self._link.baudrate)
 
 
 def _read(port: serial.Serial, size: int, timeout: float) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.schema import Field, Schema
+from devices.usb_ports import port_field
 
 # The rates the module's set-baud command offers (protocol.BAUD_RATES, checked equal by a test).
 # Written out here because the configuration loads before, and without, the driver modules.
@@ -11,8 +12,8 @@ BAUD_CHOICES = (115200, 57600, 38400, 19200, 9600)
 SCHEMA: Schema = {
     "driver": Field(str, "'simulator' (a simulated SAM module on a pty) or 'serial' (the real reader)",
                     choices=("simulator", "serial")),
-    "port": Field(str, "serial port of the reader, e.g. /dev/ttyUSB0 or a /dev/serial/by-id/ name "
-                       "(USB readers enumerate as serial ports); not used by the simulator"),
+    "port": port_field("serial port of the reader (USB readers enumerate as serial ports); not used by "
+                       "the simulator", "idcard"),
     "baud": Field(int, "line rate the reader is set to (factory default 115200)", choices=BAUD_CHOICES),
     "answer_timeout_s": Field(float, "seconds to wait for the first byte of a quick command's answer "
                                      "(find, select, SAM status)", minimum=0.05, maximum=10),

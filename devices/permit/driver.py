@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import serial
+from serial.tools import list_ports
 
 from devices.base import DeviceStatus, StatusLog
 from devices.channels import line_time
@@ -49,6 +50,7 @@ from devices.permit.protocol import (
 )
 from devices.permit.records import Endorsement, PermitCard
 from devices.serial_link import LINK_ERRORS, SerialLink
+from devices.usb_ports import PortLister
 
 if TYPE_CHECKING:
     from devices.factory import DeviceContext
@@ -95,9 +97,11 @@ class SerialPermitDriver:
 
     kind = "permit"
 
-    def __init__(self, port: str, baud: int = 115200, timeouts: Timeouts = Timeouts()) -> None:
-        self._port_name = port
-        self._link = SerialLink(port, baud, timeout=READ_POLL_SECONDS, write_timeout=SERIAL_WRITE_TIMEOUT)
+    def __init__(self, port: str, baud: int = 115200, timeouts: Timeouts = Timeouts(),
+                 comports: PortLister = list_ports.comports) -> None:
+        self._port_name = port  # a path or a USB identity (devices/usb_ports.py), looked up at every open
+        self._link = SerialLink(port, baud, timeout=READ_POLL_SECONDS, comports=comports,
+                                write_timeout=SERIAL_WRITE_TIMEOUT)
         self._timeouts = timeouts
         self._lock = threading.Lock()
         self._seq = 0

@@ -6,13 +6,13 @@ Imports nothing but the schema engine: the configuration loads before, and witho
 from __future__ import annotations
 
 from core.schema import Field, Schema
+from devices.usb_ports import port_field
 
 SCHEMA: Schema = {
     "driver": Field(str, "'simulator' (a simulated module on a pty, cards kept under the data "
                          "folder) or 'serial' (a vendor module or adapter speaking "
                          "docs/protocols/permit-card.md)", choices=("simulator", "serial")),
-    "port": Field(str, "serial port of the module, e.g. /dev/ttyUSB1 or a /dev/serial/by-id/ name; "
-                       "not used by the simulator"),
+    "port": port_field("serial port of the module; not used by the simulator", "permit"),
     "baud": Field(int, "line rate of the module (the simulator also takes this long per byte)",
                   choices=(115200, 57600, 38400, 19200, 9600)),
 }

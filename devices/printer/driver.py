@@ -27,6 +27,7 @@ from typing import Any, Callable, Mapping, NoReturn
 
 from escpos.escpos import Escpos
 from escpos.exceptions import Error as EscposLibraryError
+from serial.tools import list_ports
 
 from core.config import PROJECT_ROOT
 from core.schema import ConfigError
@@ -42,6 +43,7 @@ from devices.printer.status import (
     StatusReplyError,
     parse_status_replies,
 )
+from devices.usb_ports import PortLister, resolve_port
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +89,10 @@ class EscposLink:
         return self._printer is not None
 
     def open(self) -> None:
-        printer = self._make()
+        try:
+            printer = self._make()  # a serial printer named by USB identity is looked up here
+        except TRANSPORT_ERRORS as exc:
+            raise LinkDown(f"cannot open {self.description}: {_one_line(exc)}") from None
         try:
             printer.open()
             self._after_open(printer)
@@ -148,12 +153,17 @@ class EscposLink:
 
 
 class EscposSerialLink(EscposLink):
-    """A serial printer (RS-232, or USB-serial such as /dev/ttyUSB0 or /dev/ttyACM0)."""
+    """A serial printer (RS-232, or USB-serial such as /dev/ttyUSB0 or /dev/ttyACM0).
 
-    def __init__(self, port: str, baud: int) -> None:
+    `port` may be a USB identity (devices/usb_ports.py): it is looked up at every open, so a
+    replug that renumbers the port is followed, as SerialLink does for the other devices.
+    """
+
+    def __init__(self, port: str, baud: int, comports: PortLister = list_ports.comports) -> None:
         from escpos.printer import Serial
 
-        super().__init__(lambda: Serial(devfile=port, baudrate=baud, timeout=STATUS_REPLY_TIMEOUT),
+        super().__init__(lambda: Serial(devfile=resolve_port(port, comports), baudrate=baud,
+                                        timeout=STATUS_REPLY_TIMEOUT),
                          f"serial printer {port}")
 
     def _after_open(self, printer: Escpos) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.schema import Field, Schema
+from devices.usb_ports import port_field
 
 DRIVERS = ("simulator", "serial", "usb", "network", "file")
 BAUD_CHOICES = (9600, 19200, 38400, 57600, 115200)
@@ -11,7 +12,7 @@ SCHEMA: Schema = {
     "driver": Field(str, "'simulator' (a virtual printer drawing PNGs), 'serial', 'usb', 'network' "
                          "(raw TCP, port 9100) or 'file' (a device file such as /dev/usb/lp0, write-only)",
                     choices=DRIVERS),
-    "port": Field(str, "serial port when driver = 'serial', e.g. /dev/ttyUSB0 or a /dev/serial/by-id/ name"),
+    "port": port_field("serial port when driver = 'serial'", "printer"),
     "baud": Field(int, "serial line rate the printer is set to (see its self-test slip)", choices=BAUD_CHOICES),
     "usb_vendor_id": Field(int, "USB vendor id when driver = 'usb', e.g. 0x04b8 (Epson); `lsusb` shows it",
                            minimum=0, maximum=0xFFFF),

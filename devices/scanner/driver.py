@@ -18,10 +18,13 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
+from serial.tools import list_ports
+
 from devices.base import DeviceStatus, StatusLog
 from devices.scanner.contract import MSG_OFFLINE, Scan, ScannerError
 from devices.scanner.decoder import ScanLineDecoder
 from devices.serial_link import LINK_ERRORS, SerialLink
+from devices.usb_ports import PortLister
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +42,11 @@ class SerialScanner:
 
     kind = "scanner"
 
-    def __init__(self, port: str, baud: int, name: str = "scanner") -> None:
-        self.port = port
+    def __init__(self, port: str, baud: int, name: str = "scanner",
+                 comports: PortLister = list_ports.comports) -> None:
+        self.port = port  # a path or a USB identity (devices/usb_ports.py), looked up at every open
         self.baud = baud
-        self._link = SerialLink(port, baud, timeout=READ_SLICE)
+        self._link = SerialLink(port, baud, timeout=READ_SLICE, comports=comports)
         self._decoder = ScanLineDecoder()
         self._port_lock = threading.Lock()
         self._scans: collections.deque[Scan] = collections.deque(maxlen=MAX_QUEUED_SCANS)
@@ -158,7 +162,7 @@ class SerialScanner:
             self._link.port()
         except LINK_ERRORS as exc:
             self._lose_port(f"cannot open {self.port}: {exc}")
-        self._set_status(DeviceStatus.READY, f"open on {self.port}")
+        self._set_status(DeviceStatus.READY, f"open on {self._link.path}")
 
     def _lose_port(self, detail: str) -> NoReturn:
         self._link.drop()
