@@ -17,6 +17,7 @@ from core.config import Config
 
 if TYPE_CHECKING:
     from backend_client.client import BackendClient
+    from devices.usb_ports import PortLister
 
 # Below this much free space the journal, logs and receipts may fail to write.
 MIN_FREE_DISK_MB = 500
@@ -126,6 +127,32 @@ def check_devices(config: Config) -> Iterator[CheckResult]:
         manager.close()
 
 
+def check_usb_ports(config: Config, comports: PortLister | None = None) -> Iterator[CheckResult]:
+    """Each port configured by USB identity names exactly one plugged-in device: none means the
+    device is unplugged or the ids are wrong, several that the kiosk cannot tell which is which
+    (and opens neither); either way the technician is told what to write. `comports` is
+    pyserial's listing unless a test passes its own."""
+    from devices.usb_ports import SeveralUsbMatches, UsbPortError, configured_usb_ports, matching_port
+    from devices.usb_ports import usb_serial_ports as plugged_in
+
+    ports = plugged_in() if comports is None else plugged_in(comports)
+    for configured, spec in configured_usb_ports(config["devices"]):
+        try:
+            found = matching_port(spec, ports)
+        except UsbPortError as exc:
+            yield CheckResult(f"usb {configured.kind}", False, f"{configured.setting} = {configured.spec}: {exc}",
+                              _usb_fix(configured.setting, several=isinstance(exc, SeveralUsbMatches)))
+            continue
+        yield CheckResult(f"usb {configured.kind}", True, f"{configured.spec} is {found.device}")
+
+
+def _usb_fix(setting: str, several: bool) -> str:
+    listing = "`python main.py devices list` shows each USB serial device's VID:PID, serial and location"
+    if several:
+        return f"add the serial number (usb:VID:PID:SERIAL) or use usb-path:LOCATION in {setting}; {listing}"
+    return f"plug the device in (cable, power, hub) or correct {setting}; {listing}"
+
+
 def device_fix(kind: str, status: str, where: str) -> str:
     if status == "no_paper":
         return "load a new paper roll and close the cover"
@@ -153,6 +180,7 @@ CHECKS: tuple[Callable[[Config], Iterator[CheckResult] | CheckResult], ...] = (
     check_disk,
     check_rules,
     check_backend,
+    check_usb_ports,
     check_devices,
 )
 
