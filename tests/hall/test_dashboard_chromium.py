@@ -87,6 +87,18 @@ def absent(browser, element_id: str) -> bool:
         browser.implicitly_wait(PAGE_WAIT_SECONDS)
 
 
+def arrives_at(browser, ending: str) -> bool:
+    """The page a click navigates to has loaded (a click returns before the navigation ends)."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        WebDriverWait(browser, PAGE_WAIT_SECONDS).until(lambda b: b.current_url.endswith(ending))
+    except TimeoutException:
+        return False
+    return True
+
+
 def test_the_dashboard_in_headless_chromium(hall, browser):
     from selenium.webdriver.common.by import By
 
@@ -123,7 +135,7 @@ def test_the_dashboard_in_headless_chromium(hall, browser):
         fresh.find_element(By.TAG_NAME, "td").value_of_css_property("background-color")
 
     browser.find_element(By.ID, "logout").click()
-    assert browser.current_url.endswith("/hall/login")
+    assert arrives_at(browser, "/hall/login"), browser.current_url
     browser.get(dashboard)
     assert browser.current_url.endswith("/hall/login"), "after logout the list needs a new login"
     assert absent(browser, "terminals")
