@@ -33,7 +33,7 @@ class FlowEntry:
     devices: tuple[str, ...]
 
     def load_flow(self) -> type[Flow]:
-        return _load(self.flow)
+        return load_reference(self.flow)
 
 
 FLOWS: tuple[FlowEntry, ...] = (
@@ -71,6 +71,7 @@ def unusable_devices(service_id: str, states: Mapping[str, DeviceStatus]) -> tup
     return tuple(kind for kind in needed if kind not in states or not states[kind].usable)
 
 
-def _load(reference: str) -> Any:
+def load_reference(reference: str) -> Any:
+    """What a "module:attribute" reference names, imported only now."""
     module_name, _, attribute = reference.partition(":")
     return getattr(importlib.import_module(module_name), attribute)

@@ -88,13 +88,12 @@ class HeadlessKiosk:
         """Take the app off the window, stop it and its runtime, wipe its session."""
         if self.app is None:
             return
-        from kivy.base import EventLoop
         from kivy.core.window import Window
 
         app, self.app = self.app, None
         Window.remove_widget(self._root)
         self._root = None
-        EventLoop.idle()
+        frames(1)
         # on_stop also clears kv's cached `app` proxy; nothing may draw after it, or the proxy
         # would cache this app again and the next app's kv would read this one's properties.
         app.dispatch("on_stop")

@@ -12,7 +12,6 @@ times and back-end round trips, not the seconds a citizen would spend reading.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flows.pump import FlowPump
-from flows.registry import FLOWS
+from flows.registry import FLOWS, load_reference
 
 if TYPE_CHECKING:
     from terminal.runtime import Runtime
@@ -39,14 +38,8 @@ SCENARIOS: Mapping[str, str] = {
 }
 
 
-def load_scenario(reference: str) -> Callable[[FlowPump], None]:
-    """The function a "module:function" reference names."""
-    module_name, _, attribute = reference.partition(":")
-    return getattr(importlib.import_module(module_name), attribute)
-
-
 def scenario_for(service_id: str) -> Callable[[FlowPump], None]:
-    return load_scenario(SCENARIOS[service_id])
+    return load_reference(SCENARIOS[service_id])
 
 
 @dataclass(frozen=True)
@@ -69,7 +62,7 @@ def run_scenario(runtime: Runtime, service_id: str, reference: str | None = None
     pump = FlowPump(runtime.flow_context())
     started = time.perf_counter()
     try:
-        load_scenario(reference or SCENARIOS[service_id])(pump)
+        load_reference(reference or SCENARIOS[service_id])(pump)
     except Exception as exc:  # noqa: BLE001 - a self-test reports every failure as a row
         seconds = time.perf_counter() - started
         log.warning("selftest %s failed: %s", service_id, exc)

@@ -104,8 +104,6 @@ RUNTIME_START_SECONDS = 30.0  # the first start renders the camera scenes
 SCREEN_WAIT_SECONDS = 10.0
 STILL_FRAMES = 3
 STILL_FRAMES_LIMIT = 60
-# Real pause between frames while waiting for the flow's worker thread or a device.
-WAIT_PAUSE_SECONDS = 0.01
 
 
 @pytest.fixture(scope="module")

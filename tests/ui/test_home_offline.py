@@ -88,22 +88,14 @@ def reasons(app) -> dict[str, str]:
     return {service: home.tile(service).reason_key for service in registry.built_services()}
 
 
-def wait_until(condition, what: str, frames) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        assert time.monotonic() < deadline, f"waited {WAIT_SECONDS} s for {what}"
-        frames(1)
-        time.sleep(0.02)
-
-
-def test_services_grey_while_the_back_end_is_away_and_come_back_by_themselves(offline_kiosk, frames):
+def test_services_grey_while_the_back_end_is_away_and_come_back_by_themselves(offline_kiosk, frames, wait_for):
     app, backend = offline_kiosk
     health = app.backstage.health
     assert set(reasons(app).values()) == {""}, "every built service is offered while the back end answers"
 
     backend.stop()
     assert health.check_now() is False  # what the health thread does every PING_INTERVAL_SECONDS
-    wait_until(lambda: set(reasons(app).values()) == {REASON_BACKEND_DOWN}, "every service greyed", frames)
+    wait_for(lambda: set(reasons(app).values()) == {REASON_BACKEND_DOWN}, "every service greyed", app, WAIT_SECONDS)
     frames(2)
     shown = app.screens.get_screen("home").tile("progress").children[0].text
     assert shown == app.t(REASON_BACKEND_DOWN) and "暂" in shown  # the reason as the citizen reads it
@@ -113,7 +105,7 @@ def test_services_grey_while_the_back_end_is_away_and_come_back_by_themselves(of
 
     backend.start()
     assert health.check_now() is True
-    wait_until(lambda: set(reasons(app).values()) == {""}, "every service offered again", frames)
+    wait_for(lambda: set(reasons(app).values()) == {""}, "every service offered again", app, WAIT_SECONDS)
 
 
 def test_printer_out_of_paper_greys_only_the_services_that_print(offline_kiosk, frames):
@@ -132,7 +124,7 @@ def test_printer_out_of_paper_greys_only_the_services_that_print(offline_kiosk, 
     assert set(reasons(app).values()) == {""}
 
 
-def test_the_terminal_registered_and_its_heartbeat_reached_the_back_end(offline_kiosk, frames):
+def test_the_terminal_registered_and_its_heartbeat_reached_the_back_end(offline_kiosk, wait_for):
     app, backend = offline_kiosk
     fleet = app.backstage.runtime.fleet
     fleet.beat_now()
@@ -144,5 +136,5 @@ def test_the_terminal_registered_and_its_heartbeat_reached_the_back_end(offline_
             status = db.execute("SELECT devices, config_version FROM terminal_status"
                                 " WHERE terminal_id = 'HALL-OFFLINE-01'").fetchall()
         return bool(registered and status)
-    wait_until(arrived, "registration and a heartbeat at the back end", frames)
+    wait_for(arrived, "registration and a heartbeat at the back end", app, WAIT_SECONDS)
     assert (app.backstage.config.data_dir / "backend" / "registration.json").exists()
