@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from dataclasses import dataclass
 
 from lxml import etree
@@ -28,19 +29,32 @@ class SchemaProblem:
     problem: str
 
 
+# libxml2 compiles a schema with process-wide state: two server threads compiling it at once
+# (the first requests after a start) broke it for the life of the process ("xmlSchemaPValAttrNodeValue,
+# the given type is not a built-in type" on every request). One schema object's error log is
+# also shared by whoever validates with it. So both happen under this lock.
+_SCHEMA_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=1)
+def _compiled_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(XSD_PATH)))
+
+
 def load_schema() -> etree.XMLSchema:
     """The contract's XSD, parsed once per process (about 20 ms)."""
-    return etree.XMLSchema(etree.parse(str(XSD_PATH)))
+    with _SCHEMA_LOCK:
+        return _compiled_schema()
 
 
 def check_request(body_element: etree._Element) -> SchemaProblem | None:
     """Validate one request element (the child of soap:Body); None when it is valid."""
-    schema = load_schema()
-    if schema.validate(body_element):
-        return None
-    error = schema.error_log.last_error
-    return SchemaProblem(field_path(body_element, error), describe(error.message))
+    with _SCHEMA_LOCK:
+        schema = _compiled_schema()
+        if schema.validate(body_element):
+            return None
+        error = schema.error_log.last_error
+        return SchemaProblem(field_path(body_element, error), describe(error.message))
 
 
 def field_path(body_element: etree._Element, error: etree._LogEntry) -> str:
