@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from core.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT, parse_toml
+from core.schema import ConfigError
 
 RULES_DIR = PROJECT_ROOT / "config" / "rules"
 ENDORSEMENTS_FILE = RULES_DIR / "endorsements.toml"
@@ -83,13 +83,16 @@ class IndividualVisitRules:
 
 # ----- reading -----
 def _read(path: Path) -> dict[str, Any]:
+    """A rules file's tables; not UTF-8 (a file saved as GBK) or not TOML is a RulesError with the
+    byte offset (core/config.py parse_toml), never a traceback."""
     try:
-        with path.open("rb") as file:
-            return tomllib.load(file)
+        data = path.read_bytes()
     except OSError as error:
         raise RulesError(path, "(file)", f"cannot be read ({error.strerror})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise RulesError(path, "(file)", f"is not TOML ({error})") from None
+    try:
+        return parse_toml(data, str(path))
+    except ConfigError as error:
+        raise RulesError(path, "(file)", error.problem) from None
 
 
 def _get(path: Path, table: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
