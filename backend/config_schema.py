@@ -27,7 +27,12 @@ BACKEND_SCHEMA: Schema = {
     "client_key": Field(str, "PEM private key of client_cert ('' = the key is inside client_cert)."),
     "wsse_username": Field(str, "WS-Security UsernameToken user name ('' = no WS-Security header)."),
     "wsse_password": Field(str, "WS-Security UsernameToken password.", secret=True),
-    "wsse_digest": Field(bool, "Send the password as a digest (PasswordDigest) instead of text."),
+    "wsse_digest": Field(bool, "Send the password as a digest (PasswordDigest) instead of text; the reference "
+                               "back end then refuses a PasswordText token."),
+    "wsse_secret_file": Field(str, "File holding this terminal's secret, made by `python main.py backend terminals "
+                                   "add` ('' = none). Set, the terminal signs every call with a PasswordDigest "
+                                   "UsernameToken named by terminal.id (docs/hall.md); wsse_username/password "
+                                   "are then not used."),
     "outbox_path": Field(str, "SQLite file of the outbox: heartbeats and transaction reports waiting "
                               "to be delivered ('' = backend/outbox.sqlite3 in the terminal's data_dir)."),
     "outbox_backoff_seconds": Field(float, "Outbox: first wait after a failed delivery; doubles after "
@@ -51,6 +56,12 @@ BACKEND_SCHEMA: Schema = {
     "reference_dashboard_password_hash": Field(str, "Reference back end: scrypt hash of the hall dashboard's "
                                                     "password (/hall/), made with `python main.py dashboard "
                                                     "hash-password` ('' = the dashboard is closed).", secret=True),
+    "reference_terminal_auth": Field(str, "Reference back end: per-terminal credentials ('auto' = required "
+                                          "unless it listens on loopback only; 'required'; 'off').",
+                                     choices=("auto", "required", "off")),
+    "reference_wsse_window_seconds": Field(float, "Reference back end: a WS-Security token's Created time may be "
+                                                  "this many seconds off its clock, either side; its nonce is "
+                                                  "refused again for twice as long.", minimum=10, maximum=3600),
     "reference_dashboard_stale_seconds": Field(float, "Reference back end: the hall dashboard shows a terminal "
                                                       "as stale when its last heartbeat is older than this.",
                                                minimum=10, maximum=86400),

@@ -36,7 +36,8 @@ class ReferenceServer:
         # Listen first: a busy port fails before the database is created or seeded.
         self._server = create_server(_not_ready, host=host, port=port, threads=threads,
                                      ident="kiosk-reference-backend")
-        self.backend = BackendApp(db_path, settings, face_matcher)
+        # Per-terminal credentials are required whenever the back end listens beyond loopback.
+        self.backend = BackendApp(db_path, settings.for_host(host), face_matcher)
         self._server.application = BackendWsgi(self.backend)
         self._thread: threading.Thread | None = None
         bound_host, bound_port = self._server.socket.getsockname()[:2]

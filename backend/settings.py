@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ipaddress
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from backend.seed import DEMO_HALL_REGION_CODE
@@ -15,8 +16,13 @@ class ServerSettings:
     auto_pay_seconds: float = 0.0  # > 0: a pending payment pays itself after this long (demos)
     heartbeat_interval_seconds: int = 60  # told to terminals when they register
     public_url: str = ""  # base of payment-page URLs; "" = the address the request came to
-    wsse_username: str = ""  # non-empty: every request must carry this UsernameToken
+    wsse_username: str = ""  # non-empty: every request must carry this UsernameToken (one for all terminals)
     wsse_password: str = ""
+    wsse_digest: bool = False  # the shared UsernameToken must be a PasswordDigest (PasswordText refused)
+    # Per-terminal credentials (backend/wssecurity.py): "auto" = required unless the back end
+    # listens on loopback only; "required"; "off". ReferenceServer resolves "auto".
+    terminal_auth: str = "auto"
+    wsse_window_seconds: float = 300.0  # a token's Created time may be this far off, either side
     dashboard_password_hash: str = ""  # scrypt hash of the hall dashboard's password; "" = dashboard closed
     dashboard_stale_seconds: float = 180.0  # a terminal silent this long is shown as stale
 
@@ -31,6 +37,25 @@ class ServerSettings:
             public_url=backend["reference_public_url"],
             wsse_username=backend["wsse_username"],
             wsse_password=backend["wsse_password"],
+            wsse_digest=backend["wsse_digest"],
+            terminal_auth=backend["reference_terminal_auth"],
+            wsse_window_seconds=float(backend["reference_wsse_window_seconds"]),
             dashboard_password_hash=backend["reference_dashboard_password_hash"],
             dashboard_stale_seconds=float(backend["reference_dashboard_stale_seconds"]),
         )
+
+    def for_host(self, host: str) -> "ServerSettings":
+        """These settings with terminal_auth "auto" decided for a back end listening on `host`."""
+        if self.terminal_auth != "auto":
+            return self
+        return replace(self, terminal_auth="off" if is_loopback(host) else "required")
+
+
+def is_loopback(host: str) -> bool:
+    """Only this machine can reach `host` (127.0.0.0/8, ::1, localhost); "" and 0.0.0.0 are every address."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -21,11 +21,14 @@ from backend.contract import check_request
 from backend.faults import ContractFault, InvalidInput
 from backend.handlers import OPERATIONS, Operation
 from backend.messages import UNBOUNDED, Model
-from backend.wssecurity import token_is_valid
+from backend.terminal_credentials import TerminalCredentials
+from backend.wssecurity import AuthenticationFailed, RequestGuard
 from core.contract import NAMESPACE
 
 if TYPE_CHECKING:
     from backend.app import BackendApp
+
+log = logging.getLogger(__name__)
 
 # spyne logs every fault a method raises, with a traceback, under "spyne.application*".
 # BackendApp.call already logs one line per call (and the traceback of real errors).
@@ -47,16 +50,19 @@ def to_soap_fault(fault: ContractFault) -> Fault:
 class ContractSoap11(Soap11):
     """SOAP 1.1 that checks credentials and validates requests against the contract's XSD."""
 
-    def __init__(self, wsse_username: str = "", wsse_password: str = "") -> None:
+    def __init__(self, guard: RequestGuard | None = None) -> None:
         super().__init__()
-        self._wsse = (wsse_username, wsse_password)
+        self._guard = guard or RequestGuard()
 
     def validate_body(self, ctx: Any, message: Any) -> None:
         if message is not self.REQUEST:
             return
-        username, password = self._wsse
-        if username and not token_is_valid(ctx.in_header_doc, username, password):
-            raise Fault(faultcode=AUTHENTICATION_FAULT_CODE, faultstring="WS-Security authentication failed")
+        try:
+            self._guard.check(ctx.in_header_doc, ctx.in_body_doc)
+        except AuthenticationFailed as refused:
+            log.warning("WS-Security: request refused: %s", refused)
+            raise Fault(faultcode=AUTHENTICATION_FAULT_CODE,
+                        faultstring=f"WS-Security authentication failed: {refused}") from None
         problem = check_request(ctx.in_body_doc)
         if problem is not None:
             raise to_soap_fault(InvalidInput(problem.field, problem.problem))
@@ -148,10 +154,23 @@ def build_application(backend: "BackendApp") -> Application:
     """The spyne Application serving every contract operation through `backend`."""
     methods = {op.name: _method(op, backend.call) for op in OPERATIONS}
     service = type(SERVICE_NAME, (ServiceBase,), methods)
-    settings = backend.settings
     return Application([service], tns=NAMESPACE, name=APPLICATION_NAME,
-                       in_protocol=ContractSoap11(settings.wsse_username, settings.wsse_password),
+                       in_protocol=ContractSoap11(request_guard(backend)),
                        out_protocol=ContractSoap11Out())
+
+
+def request_guard(backend: "BackendApp") -> RequestGuard:
+    """Who may call, from the back end's settings (backend/wssecurity.py)."""
+    settings = backend.settings
+    terminals = None
+    if settings.terminal_auth == "required":
+        terminals = TerminalCredentials(backend.store)
+        if not any(c.active for c in terminals.list()):
+            log.warning("per-terminal credentials are required but none is active: every call is refused until "
+                        "one is added (python main.py backend terminals add TERMINAL-ID)")
+    return RequestGuard(terminals=terminals, shared_username=settings.wsse_username,
+                        shared_password=settings.wsse_password, digest_only=settings.wsse_digest,
+                        window_seconds=settings.wsse_window_seconds)
 
 
 def _method(op: Operation, call: Callable[[Operation, Any, Any], Any]) -> Any:
