@@ -26,7 +26,7 @@ from devices.usb_ports import (
 
 # Cards `devices simulate --id-card` can lay on the simulated reader (simulator.SAMPLE_CARDS;
 # written out so `--help` does not import the driver modules).
-ID_CARD_SAMPLES = ("resident", "permit", "foreign", "none")
+ID_CARD_SAMPLES = ("resident", "permit", "foreign", "foreign2023", "none")
 # Camera indexes `devices list` tries (OpenCV numbering: /dev/video0.. on Linux).
 CAMERA_INDEXES = range(5)
 USB_CLASS_PRINTER = 7  # bInterfaceClass of USB printers

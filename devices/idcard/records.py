@@ -2,8 +2,8 @@
 
 The 256-byte text block is UCS-2 little-endian, space padded, at fixed offsets. The three
 kinds share the block size and the position of the card-type flag (bytes 248-249): "I" is
-the foreign permanent-resident card, "J" the Hong Kong/Macau/Taiwan residence permit, and
-anything else (a space on real cards) the resident ID card. Parsing is strict: a field
+the foreign permanent-resident card of 2017, "Y" its 2023 edition, "J" the Hong Kong/Macau/
+Taiwan residence permit, and a blank flag (a space on real cards) the resident ID card. Parsing is strict: a field
 that is not what the card format promises (a date that is not a date, an ID number with a
 wrong check digit) raises IdCardError, because a half-read card must never fill a form.
 
@@ -32,7 +32,8 @@ TYPE_FLAG = slice(248, 250)
 class CardKind(enum.Enum):
     RESIDENT_ID = "resident"
     RESIDENCE_PERMIT = "J"  # Hong Kong / Macau / Taiwan residents
-    FOREIGN_PERMANENT = "I"  # foreigners' permanent-residence ID card
+    FOREIGN_PERMANENT = "I"  # foreigners' permanent-residence ID card (2017 edition)
+    FOREIGN_PERMANENT_2023 = "Y"  # its 2023 edition: an 18-digit number starting with 9
 
 
 class Sex(enum.Enum):
@@ -292,7 +293,56 @@ class ForeignPermanentResidentCard(_Card):
         }
 
 
-IdCardRecord = ResidentIdCard | ResidencePermitCard | ForeignPermanentResidentCard
+@dataclass(frozen=True, repr=False)
+class ForeignPermanentResident2023Card(_Card):
+    """外国人永久居留身份证, 2023 edition (issued from 2023-12-01; type flag "Y").
+
+    Laid out like the resident card: Chinese name, sex, renewal count, birth date, English
+    name (35 characters where the resident card has its address, 11 more at bytes 220-241),
+    the 18-character number where the resident card has its ID number, the validity, the
+    numeric GB/T 2659 country code, and a 3-character link to the holder's 2017-edition number.
+    The number is 9, the province of first issue (2), the country code (3), the birth date
+    (8), a sequence (3) and a GB 11643 check character.
+    """
+
+    kind: ClassVar[CardKind] = CardKind.FOREIGN_PERMANENT_2023
+    chinese_name: str
+    english_name: str  # up to 46 characters, stored as 35 + 11
+    sex: Sex
+    card_number: str
+    nationality: str  # GB/T 2659 (ISO 3166-1) numeric code, e.g. "840"
+    birth_date: date
+    validity: Validity
+    renewal_count: int
+    previous_number_link: str  # blank on a first card
+    photo: CardPhoto
+    fingerprints: tuple[bytes, ...] = ()
+
+    @property
+    def display_name(self) -> str:
+        return self.chinese_name or self.english_name
+
+    @property
+    def document_number(self) -> str:
+        return self.card_number
+
+    def summary(self, show_pii: bool = False) -> dict[str, str]:
+        return {
+            "kind": self.kind.value,
+            "english_name": _pii(self.english_name, show_pii, mask_name),
+            "chinese_name": _pii(self.chinese_name, show_pii, mask_name),
+            "sex": self.sex.label_zh,
+            "nationality": self.nationality,
+            "birth_date": _date_pii(self.birth_date, show_pii),
+            "card_number": _pii(self.card_number, show_pii, mask_id_number),
+            "renewal_count": str(self.renewal_count),
+            **({"previous_number_link": self.previous_number_link} if self.previous_number_link else {}),
+            **_validity_summary(self.validity),
+            **_photo_summary(self),
+        }
+
+
+IdCardRecord = ResidentIdCard | ResidencePermitCard | ForeignPermanentResidentCard | ForeignPermanentResident2023Card
 
 
 def mask_address(address: str) -> str:
@@ -324,18 +374,27 @@ FOREIGN_LAYOUT = (
     ("valid_to", 204, 16), ("birth_date", 220, 16), ("card_version", 236, 4),
     ("authority_code", 240, 8), ("type", 248, 2),
 )
+# The 2023 edition (type "Y"). Offsets as two reader vendors' published SDK samples read them;
+# the national rule's own table was not found (see docs/install.md, "Card kinds").
+FOREIGN_2023_LAYOUT = (
+    ("chinese_name", 0, 30), ("sex", 30, 2), ("renewal_count", 32, 4), ("birth_date", 36, 16),
+    ("english_name", 52, 70), ("card_number", 122, 36), ("valid_from", 188, 16),
+    ("valid_to", 204, 16), ("english_name_more", 220, 22), ("nationality", 242, 6),
+    ("type", 248, 2), ("previous_number_link", 250, 6),
+)
+ENGLISH_NAME_FIRST_PART = 35  # characters at bytes 52-121; the rest (up to 11) at 220-241
 
 
 def card_kind(text: bytes) -> CardKind:
     """Which card the text block belongs to, from its type flag."""
     _expect_text_size(text)
     flag = _decode(text[TYPE_FLAG], "type flag")
-    for kind in (CardKind.RESIDENCE_PERMIT, CardKind.FOREIGN_PERMANENT):
+    for kind in (CardKind.RESIDENCE_PERMIT, CardKind.FOREIGN_PERMANENT, CardKind.FOREIGN_PERMANENT_2023):
         if flag == kind.value:
             return kind
     if flag == "":
         return CardKind.RESIDENT_ID
-    raise IdCardError(MSG_UNRECOGNISED_CARD, f"card type flag {flag!r} is not I, J or blank")
+    raise IdCardError(MSG_UNRECOGNISED_CARD, f"card type flag {flag!r} is not I, J, Y or blank")
 
 
 def parse_card(text: bytes, photo: bytes, fingerprints: tuple[bytes, ...] = ()) -> IdCardRecord:
@@ -345,6 +404,8 @@ def parse_card(text: bytes, photo: bytes, fingerprints: tuple[bytes, ...] = ()) 
         return _parse_resident(_fields(text, RESIDENT_LAYOUT), photo, fingerprints)
     if kind is CardKind.RESIDENCE_PERMIT:
         return _parse_residence_permit(_fields(text, RESIDENCE_PERMIT_LAYOUT), photo, fingerprints)
+    if kind is CardKind.FOREIGN_PERMANENT_2023:
+        return _parse_foreign_2023(_fields(text, FOREIGN_2023_LAYOUT), photo, fingerprints)
     return _parse_foreign(_fields(text, FOREIGN_LAYOUT), photo, fingerprints)
 
 
@@ -371,6 +432,15 @@ def encode_card(record: IdCardRecord) -> bytes:
                   **_validity_text(record.validity), "permit_number": record.permit_number,
                   "issue_count": f"{record.issue_count:02d}", "type": CardKind.RESIDENCE_PERMIT.value}
         return _encode(values, RESIDENCE_PERMIT_LAYOUT)
+    if isinstance(record, ForeignPermanentResident2023Card):
+        values = {"chinese_name": record.chinese_name, "sex": record.sex.value,
+                  "renewal_count": f"{record.renewal_count:02d}", "birth_date": _date_text(record.birth_date),
+                  "english_name": record.english_name[:ENGLISH_NAME_FIRST_PART],
+                  "english_name_more": record.english_name[ENGLISH_NAME_FIRST_PART:],
+                  "card_number": record.card_number, **_validity_text(record.validity),
+                  "nationality": record.nationality, "type": CardKind.FOREIGN_PERMANENT_2023.value,
+                  "previous_number_link": record.previous_number_link}
+        return _encode(values, FOREIGN_2023_LAYOUT)
     values = {"english_name": record.english_name, "chinese_name": record.chinese_name,
               "sex": record.sex.value, "card_number": record.card_number,
               "nationality": record.nationality, "birth_date": _date_text(record.birth_date),
@@ -411,6 +481,21 @@ def _parse_foreign(f: dict[str, str], photo: bytes,
         birth_date=_date(f["birth_date"], "birth date"), validity=_validity(f),
         card_version=f["card_version"], authority_code=f["authority_code"],
         photo=CardPhoto(photo), fingerprints=fingerprints)
+
+
+def _parse_foreign_2023(f: dict[str, str], photo: bytes,
+                        fingerprints: tuple[bytes, ...]) -> ForeignPermanentResident2023Card:
+    # The first part is space padded to its 35 characters when the name goes on at byte 220.
+    first = f["english_name"]
+    english = (first.ljust(ENGLISH_NAME_FIRST_PART) + f["english_name_more"]) if f["english_name_more"] else first
+    if not english.strip():
+        raise IdCardError(MSG_READ_FAILED, "english_name is empty")
+    return ForeignPermanentResident2023Card(
+        chinese_name=f["chinese_name"], english_name=english, sex=_sex(f["sex"]),
+        card_number=_foreign_2023_card_number(f["card_number"]),
+        nationality=_numeric_nationality(f["nationality"]), birth_date=_date(f["birth_date"], "birth date"),
+        validity=_validity(f), renewal_count=_count(f["renewal_count"], "renewal count"),
+        previous_number_link=f["previous_number_link"], photo=CardPhoto(photo), fingerprints=fingerprints)
 
 
 def _fields(text: bytes, layout: tuple[tuple[str, int, int], ...]) -> dict[str, str]:
@@ -491,15 +576,27 @@ def _foreign_card_number(text: str) -> str:
     return text
 
 
+def _foreign_2023_card_number(text: str) -> str:
+    if not text.startswith("9") or not is_valid_id_number(text):
+        raise IdCardError(MSG_READ_FAILED, "2023 permanent-residence card number is not 9 + 16 digits + check character")
+    return text.upper()
+
+
+def _numeric_nationality(text: str) -> str:
+    if len(text) != 3 or not text.isdigit() or not text.isascii():
+        raise IdCardError(MSG_READ_FAILED, "nationality is not a 3-digit country code")
+    return text
+
+
 def _nationality(text: str) -> str:
     if len(text) != 3 or not text.isascii() or not text.isalpha():
         raise IdCardError(MSG_READ_FAILED, "nationality is not a 3-letter code")
     return text
 
 
-def _count(text: str) -> int:
+def _count(text: str, what: str = "issue count") -> int:
     if not text.isdigit() or not text.isascii():
-        raise IdCardError(MSG_READ_FAILED, "issue count is not a number")
+        raise IdCardError(MSG_READ_FAILED, f"{what} is not a number")
     return int(text)
 
 

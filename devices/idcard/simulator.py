@@ -38,6 +38,7 @@ from devices.idcard.protocol import Command, Request, Response, Sw3
 from devices.idcard.records import (
     ETHNICITIES,
     CardPhoto,
+    ForeignPermanentResident2023Card,
     ForeignPermanentResidentCard,
     IdCardRecord,
     ResidencePermitCard,
@@ -414,10 +415,22 @@ def sample_foreign_card(**changes: Any) -> ForeignPermanentResidentCard:
     return ForeignPermanentResidentCard(**fields)
 
 
+def sample_foreign_2023_card(**changes: Any) -> ForeignPermanentResident2023Card:
+    """A 2023-edition card (type "Y"): first issued in Shanghai (31) to a Swedish (752) national."""
+    fields: dict[str, Any] = {
+        "chinese_name": "林安娜", "english_name": "LINDQVIST, ANNA MARIA", "sex": Sex.FEMALE,
+        "card_number": _id_number("93175219850315002"), "nationality": "752", "birth_date": date(1985, 3, 15),
+        "validity": Validity(date(2024, 1, 10), date(2034, 1, 10)), "renewal_count": 0,
+        "previous_number_link": "", "photo": CardPhoto(sample_photo("foreign-2023"))}
+    fields.update(changes)
+    return ForeignPermanentResident2023Card(**fields)
+
+
 SAMPLE_CARDS = {
     "resident": sample_resident_card,
     "permit": sample_residence_permit,
     "foreign": sample_foreign_card,
+    "foreign2023": sample_foreign_2023_card,
 }
 
 

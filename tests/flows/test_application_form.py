@@ -14,7 +14,7 @@ import pytest
 
 from backend import seed
 from devices.idcard.records import Validity
-from devices.idcard.simulator import sample_foreign_card
+from devices.idcard.simulator import sample_foreign_2023_card, sample_foreign_card
 from flows.application_form import ApplicationFormFlow, FormState
 from flows.common_steps import PHOTO_RECEIPT_KEY
 from flows.demo_cards import card_for
@@ -30,7 +30,7 @@ def test_tables_cover_every_state() -> None:
 def test_passport_application_is_submitted_and_its_summary_printed(pump, runtime, next_receipt) -> None:
     review = fill_application_form(pump, "non_local_hukou")
     assert review.data["name"] == "刘洋" and review.data["name_pinyin"] == "LIU YANG"
-    assert review.data["birth_place"] == "湖南省"  # from the ID number: never typed
+    assert review.data["birth_place"] == "湖南省郴州市"  # the household register's, from the back end: never typed
     assert review.data["typed"]["current_address"] == seed.person("non_local_hukou").address
 
     done = pump.touch("submit")
@@ -160,10 +160,11 @@ def test_identity_once_per_visit(pump, runtime) -> None:
 @pytest.mark.parametrize(("card", "reason"), [
     (lambda: card_for("hk_resident"), "form.refused.not_citizen"),
     (lambda: sample_foreign_card(), "form.refused.not_citizen"),
+    (lambda: sample_foreign_2023_card(), "form.refused.not_citizen"),
     (lambda: card_for("minor"), "form.refused.minor"),
     (lambda: dataclasses.replace(card_for("local_adult"), validity=Validity(dt.date(2005, 1, 1), dt.date(2015, 1, 1))),
      "identity.card_expired"),
-], ids=["residence_permit", "foreign_card", "under_16", "expired_card"])
+], ids=["residence_permit", "foreign_card", "foreign_card_2023", "under_16", "expired_card"])
 def test_who_cannot_apply_here_is_told_why(pump, card, reason) -> None:
     pump.start(ApplicationFormFlow)
     pump.simulators["idcard"].insert_card(card())

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from devices.idcard.protocol import Command
-from devices.idcard.simulator import Fault, sample_residence_permit, sample_resident_card
+from devices.idcard.simulator import Fault, sample_foreign_2023_card, sample_residence_permit, sample_resident_card
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -43,6 +43,22 @@ def test_show_pii_and_json(simulator) -> None:
     assert run.returncode == 0, run.stderr
     record = json.loads(run.stdout)
     assert record["kind"] == "J" and record["name"] == "陈大文" and record["permit_number"] == "H12345678"
+
+
+def test_a_2023_foreign_resident_card_end_to_end(simulator) -> None:
+    """GIVEN a type "Y" card on the simulated module WHEN the technician reads it THEN it is shown
+    like a type "I" card: masked by default, every field with --show-pii."""
+    simulator.insert_card(sample_foreign_2023_card())
+    masked = read_id("--port", simulator.path)
+    assert masked.returncode == 0, masked.stderr
+    assert "931752**********28" in masked.stdout
+    for secret in ("931752198503150028", "林安娜", "ANNA MARIA", "1985-03-15"):
+        assert secret not in masked.stdout
+    simulator.insert_card(sample_foreign_2023_card())  # put down again: a read card stays halted
+    shown = json.loads(read_id("--port", simulator.path, "--json", "--show-pii").stdout)
+    assert (shown["kind"], shown["chinese_name"], shown["english_name"], shown["card_number"]) == (
+        "Y", "林安娜", "LINDQVIST, ANNA MARIA", "931752198503150028")
+    assert (shown["nationality"], shown["birth_date"], shown["valid_to"]) == ("752", "1985-03-15", "2034-01-10")
 
 
 def test_no_card(simulator) -> None:

@@ -16,6 +16,7 @@ from devices.idcard.records import CardKind
 from devices.idcard.simulator import (
     SIMULATED_SAM_ID,
     RemovalMode,
+    sample_foreign_2023_card,
     sample_foreign_card,
     sample_residence_permit,
     sample_resident_card,
@@ -24,7 +25,8 @@ from devices.idcard.simulator import (
 from .conftest import FAST_TIMEOUTS
 
 
-@pytest.mark.parametrize("make_card", [sample_resident_card, sample_residence_permit, sample_foreign_card])
+@pytest.mark.parametrize("make_card", [sample_resident_card, sample_residence_permit, sample_foreign_card,
+                                       sample_foreign_2023_card])
 def test_each_card_kind_reads_back_exactly(simulator, reader, make_card) -> None:
     card = make_card()
     simulator.insert_card(card)

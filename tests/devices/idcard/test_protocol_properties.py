@@ -15,6 +15,7 @@ from devices.idcard.protocol import Response
 from devices.idcard.records import (
     ETHNICITIES,
     CardPhoto,
+    ForeignPermanentResident2023Card,
     ForeignPermanentResidentCard,
     ResidencePermitCard,
     ResidentIdCard,
@@ -130,16 +131,23 @@ foreign_cards = st.builds(
     nationality=st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=3, max_size=3), birth_date=dates,
     validity=validities, card_version=st.text("0123456789", min_size=2, max_size=2),
     authority_code=st.text("0123456789", min_size=4, max_size=4), photo=photos)
+foreign_2023_cards = st.builds(
+    ForeignPermanentResident2023Card, chinese_name=text(15, min_chars=0), english_name=text(46), sex=sexes,
+    card_number=st.text("0123456789", min_size=16, max_size=16).map(
+        lambda d: "9" + d + records.id_check_digit("9" + d)),
+    nationality=st.text("0123456789", min_size=3, max_size=3), birth_date=dates, validity=validities,
+    renewal_count=st.integers(0, 99), previous_number_link=st.text("0123456789", max_size=3), photo=photos)
+all_cards = st.one_of(resident_cards, residence_permits, foreign_cards, foreign_2023_cards)
 
 
-@given(st.one_of(resident_cards, residence_permits, foreign_cards))
+@given(all_cards)
 def test_records_round_trip_through_the_text_block(record) -> None:
     block = records.encode_card(record)
     assert len(block) == protocol.TEXT_SIZE
     assert records.parse_card(block, record.photo.wlt) == record
 
 
-@given(st.one_of(resident_cards, residence_permits, foreign_cards), st.data())
+@given(all_cards, st.data())
 def test_corrupted_text_blocks_yield_a_record_or_id_card_error(record, data: st.DataObject) -> None:
     block = bytearray(records.encode_card(record))
     for _ in range(data.draw(st.integers(1, 8))):

@@ -1,4 +1,4 @@
-"""Parsing the three card kinds from text blocks laid out by hand (offsets from DOMAIN.md section 2)."""
+"""Parsing the four card kinds from text blocks laid out by hand (offsets from DOMAIN.md section 2)."""
 
 from __future__ import annotations
 
@@ -70,9 +70,54 @@ def test_foreign_permanent_resident_card_type_i() -> None:
     assert card.display_name == "史密斯" and card.document_number == "USA110080010112"
 
 
+def foreign_2023_block(number: str = "931752198503150028", english: str = "LINDQVIST, ANNA MARIA",
+                      english_more: str = "", nationality: str = "752") -> bytes:
+    """A type "Y" block at the offsets two reader vendors' SDK samples read (no national table found)."""
+    return block((0, "林安娜"), (30, "2"), (32, "01"), (36, "19850315"), (52, english), (122, number),
+                 (188, "20240110"), (204, "20340110"), (220, english_more), (242, nationality),
+                 (248, "Y"), (250, "123"))
+
+
+def test_foreign_permanent_resident_card_2023_type_y() -> None:
+    card = records.parse_card(foreign_2023_block(), PHOTO)
+    assert isinstance(card, records.ForeignPermanentResident2023Card)
+    assert card.kind is CardKind.FOREIGN_PERMANENT_2023
+    assert (card.chinese_name, card.english_name, card.sex, card.birth_date) == (
+        "林安娜", "LINDQVIST, ANNA MARIA", Sex.FEMALE, date(1985, 3, 15))
+    assert (card.card_number, card.nationality, card.renewal_count, card.previous_number_link) == (
+        "931752198503150028", "752", 1, "123")
+    assert card.validity == records.Validity(date(2024, 1, 10), date(2034, 1, 10))
+    assert card.display_name == "林安娜" and card.document_number == "931752198503150028"
+
+
+def test_a_2023_english_name_goes_on_in_its_second_part() -> None:
+    first = "ABCDEFGHIJKLMNOPQRSTUVWXYZ, ABCDEF "  # 35 characters, the last a space
+    card = records.parse_card(foreign_2023_block(english=first, english_more="GHIJ"), PHOTO)
+    assert card.english_name == first + "GHIJ"
+    assert records.encode_card(card) == foreign_2023_block(english=first, english_more="GHIJ")
+
+
+def test_a_2023_card_prints_masked() -> None:
+    summary = records.parse_card(foreign_2023_block(), PHOTO).summary()
+    assert "931752198503150028" not in str(summary) and "林安娜" not in str(summary)
+    assert (summary["kind"], summary["nationality"], summary["renewal_count"]) == ("Y", "752", "1")
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    (foreign_2023_block(number="131752198503150021"), "not 9 \\+ 16 digits"),
+    (foreign_2023_block(number="931752198503150027"), "check character"),
+    (foreign_2023_block(nationality="SWE"), "3-digit country code"),
+    (foreign_2023_block(english=""), "english_name is empty"),
+])
+def test_2023_fields_that_break_the_format_are_read_failures(text: bytes, problem: str) -> None:
+    with pytest.raises(IdCardError, match=problem) as caught:
+        records.parse_card(text, PHOTO)
+    assert caught.value.message_key == "idcard.read_failed"
+
+
 def test_an_unknown_type_flag_is_an_unrecognised_card() -> None:
     with pytest.raises(IdCardError) as caught:
-        records.parse_card(block((0, "X"), (248, "Y")), PHOTO)
+        records.parse_card(block((0, "X"), (248, "Z")), PHOTO)
     assert caught.value.message_key == "idcard.unrecognised_card"
 
 
