@@ -22,6 +22,7 @@ from core.config import Config
 from core.i18n import Translator
 from core.session import Session
 from kiosk.config_reload import IdleConfigWatch
+from kiosk.exception_handler import KioskExceptionHandler
 from kiosk.idle import IdlePhase, IdleTimer
 from kiosk.kivy_setup import design_size
 from kiosk.ui import theme
@@ -131,6 +132,7 @@ class KioskApp(App):
         self._refresh_event = None
         self._recovery_event = None
         self.config_watch: IdleConfigWatch | None = None
+        self.exception_handler: KioskExceptionHandler | None = None
         self.apply_session_preferences()
 
     # ----- rendering helpers used from .kv files -----
@@ -153,6 +155,8 @@ class KioskApp(App):
         self._refresh_event = Clock.schedule_interval(self._refresh_home, HOME_REFRESH_SECONDS)
         self.config_watch = IdleConfigWatch(self).start()  # a pushed hall file is taken at idle
         self._recovery_event = Clock.schedule_interval(self.recover_if_idle, IDLE_RECOVERY_SECONDS)
+        # An exception escaping into Kivy's loop: logged, back home with the session wiped.
+        self.exception_handler = KioskExceptionHandler(self).install()
         return self.screens
 
     def recover_if_idle(self, *_args: object) -> bool:
@@ -178,6 +182,9 @@ class KioskApp(App):
         self._idle_event = self._refresh_event = self._recovery_event = None
         if self.config_watch is not None:
             self.config_watch.stop()
+        if self.exception_handler is not None:
+            self.exception_handler.uninstall()
+            self.exception_handler = None
         self._hide_idle_warning()
         self.flow_host.close("kiosk stopping", then=lambda: None)
         self.voice.stop()

@@ -124,6 +124,20 @@ def frames(count: int = 1) -> None:
         EventLoop.idle()
 
 
+def main_loop_frames(count: int = 1) -> None:
+    """Advance `count` frames as Kivy's main loop runs them (EventLoop.mainloop): an exception
+    escaping a frame goes to kivy.base.ExceptionManager, and is raised only when it says RAISE.
+    (`frames` lets every exception through, so a test sees its traceback.)"""
+    from kivy.base import EventLoop, ExceptionManager
+
+    for _ in range(count):
+        try:
+            EventLoop.idle()
+        except BaseException as exc:
+            if ExceptionManager.handle_exception(exc) == ExceptionManager.RAISE:
+                raise
+
+
 def tap(widget: Any) -> None:
     """Press and release `widget` with a real touch event at its centre, through the window."""
     from kivy.tests.common import UnitTestTouch
