@@ -269,6 +269,7 @@ class Identity(Model):
         ("idValidTo", optional(Date)),
         ("idLongTerm", required(Boolean)),
         ("photo", required(ByteArray)),
+        ("birthPlace", optional(Text)),
     ]
 
 
@@ -349,14 +350,14 @@ class CheckEndorsementEligibilityRequest(Model):
     _type_info = [
         ("terminalId", required(Text)),
         ("idNumber", required(Text)),
-        ("permitNumber", required(Text)),
+        ("permitNumber", optional(Text)),  # absent: endorsements with a new permit (the form)
     ]
 
 
 class EndorsementEligibility(Model):
     _type_info = [
-        ("permitNumber", required(Text)),
-        ("permitValidTo", required(Date)),
+        ("permitNumber", optional(Text)),
+        ("permitValidTo", optional(Date)),
         ("option", required(EndorsementOption, UNBOUNDED)),
     ]
 

@@ -51,6 +51,9 @@ class DemoPerson:
     # Where this person holds a residence permit (居住证), as a GB/T 2260 code: it makes them a
     # resident of that city for G like a hukou there (出入境管理局公告2024年第1号).
     residence_permit_region_code: str | None = None
+    # The birth place (出生地) in the household register, which the application form must give;
+    # None: not on file (the form asks the citizen). Never derived from the ID number.
+    birth_place: str | None = None
 
     @property
     def birth_date(self) -> dt.date:
@@ -127,19 +130,22 @@ PEOPLE: tuple[DemoPerson, ...] = (
         id_number=_id("43010219850312001"), name="张伟", name_pinyin="ZHANG WEI", ethnicity_code="01",
         address="湖南省长沙市芙蓉区五一大道100号", issuing_authority="长沙市公安局芙蓉分局",
         id_valid_from=dt.date(2015, 6, 1), id_valid_to=dt.date(2035, 6, 1),
-        hukou_region_code="430102", hukou_region_name="湖南省长沙市芙蓉区", business_registered=True),
+        hukou_region_code="430102", hukou_region_name="湖南省长沙市芙蓉区", business_registered=True,
+        birth_place="湖南省长沙市"),
     DemoPerson(
         key="minority_name", edge_case="Uyghur name with the middle dot; hukou moved to Changsha",
         id_number=_id("65010219920820002"), name="阿依古丽·买买提艾力", name_pinyin="AYIGULI MAIMAITIAILI",
         ethnicity_code="05", address="湖南省长沙市天心区书院路8号", issuing_authority="长沙市公安局天心分局",
         id_valid_from=dt.date(2022, 9, 1), id_valid_to=dt.date(2042, 9, 1),
-        hukou_region_code="430103", hukou_region_name="湖南省长沙市天心区"),
+        hukou_region_code="430103", hukou_region_name="湖南省长沙市天心区",
+        birth_place="新疆维吾尔自治区喀什地区"),
     DemoPerson(
         key="long_term_id", edge_case="long-term ID validity (长期); compound surname; relatives in Macau (T)",
         id_number=_id("43010419561102004"), name="欧阳秀英", name_pinyin="OUYANG XIUYING", ethnicity_code="01",
         address="湖南省长沙市岳麓区麓山路20号", issuing_authority="长沙市公安局岳麓分局",
         id_valid_from=dt.date(2010, 3, 15), id_valid_to=None,
-        hukou_region_code="430104", hukou_region_name="湖南省长沙市岳麓区", relatives_in=frozenset({"MACAU"})),
+        hukou_region_code="430104", hukou_region_name="湖南省长沙市岳麓区", relatives_in=frozenset({"MACAU"}),
+        birth_place="湖南省湘潭市"),
     DemoPerson(
         key="hk_resident", edge_case="Hong Kong resident's residence permit (810000): no endorsements; drives",
         id_number=_id("81000019900101003"), name="陈家明", name_pinyin="CHAN KA MING", ethnicity_code=None,
@@ -163,37 +169,43 @@ PEOPLE: tuple[DemoPerson, ...] = (
         id_number=_id("43010519780405008"), name="王芳", name_pinyin="WANG FANG", ethnicity_code="01",
         address="湖南省长沙市开福区芙蓉中路300号", issuing_authority="长沙市公安局开福分局",
         id_valid_from=dt.date(2018, 7, 1), id_valid_to=dt.date(2038, 7, 1),
-        hukou_region_code="430105", hukou_region_name="湖南省长沙市开福区"),
+        hukou_region_code="430105", hukou_region_name="湖南省长沙市开福区",
+        birth_place="湖南省岳阳市"),
     DemoPerson(
         key="state_employee", edge_case="registered state employee (登记备案): refused at the kiosk",
         id_number=_id("43011119700701011"), name="李建国", name_pinyin="LI JIANGUO", ethnicity_code="01",
         address="湖南省长沙市雨花区劳动东路1号", issuing_authority="长沙市公安局雨花分局",
         id_valid_from=dt.date(2016, 2, 1), id_valid_to=None,
-        hukou_region_code="430111", hukou_region_name="湖南省长沙市雨花区", registered_state_employee=True),
+        hukou_region_code="430111", hukou_region_name="湖南省长沙市雨花区", registered_state_employee=True,
+        birth_place="湖南省长沙市"),
     DemoPerson(
         key="non_local_hukou", edge_case="hukou in Chenzhou, not the hall's city: group tour (L) only",
         id_number=_id("43100219951230013"), name="刘洋", name_pinyin="LIU YANG", ethnicity_code="01",
         address="湖南省郴州市北湖区人民西路6号", issuing_authority="郴州市公安局北湖分局",
         id_valid_from=dt.date(2019, 1, 5), id_valid_to=dt.date(2029, 1, 5),
-        hukou_region_code="431002", hukou_region_name="湖南省郴州市北湖区"),
+        hukou_region_code="431002", hukou_region_name="湖南省郴州市北湖区",
+        birth_place="湖南省郴州市"),
     DemoPerson(
         key="points_near_limit", edge_case="driver with 9 points: a 3-point case would reach 12",
         id_number=_id("43010219820618015"), name="赵磊", name_pinyin="ZHAO LEI", ethnicity_code="03",
         address="湖南省长沙市芙蓉区八一路15号", issuing_authority="长沙市公安局芙蓉分局",
         id_valid_from=dt.date(2017, 10, 1), id_valid_to=dt.date(2037, 10, 1),
-        hukou_region_code="430102", hukou_region_name="湖南省长沙市芙蓉区"),
+        hukou_region_code="430102", hukou_region_name="湖南省长沙市芙蓉区",
+        birth_place="湖南省常德市"),
     DemoPerson(
         key="minor", edge_case="under 16: the application form needs a guardian (local_adult)",
         id_number=_id("43010220140520017"), name="张小明", name_pinyin="ZHANG XIAOMING", ethnicity_code="01",
         address="湖南省长沙市芙蓉区五一大道100号", issuing_authority="长沙市公安局芙蓉分局",
         id_valid_from=dt.date(2024, 6, 1), id_valid_to=dt.date(2029, 6, 1),
-        hukou_region_code="430102", hukou_region_name="湖南省长沙市芙蓉区"),
+        hukou_region_code="430102", hukou_region_name="湖南省长沙市芙蓉区",
+        birth_place="湖南省长沙市"),
     DemoPerson(
         key="face_mismatch", edge_case="the stand-in face comparison never matches this person",
         id_number=_id("43010319900214020"), name="孙丽", name_pinyin="SUN LI", ethnicity_code="01",
         address="湖南省长沙市天心区城南路7号", issuing_authority="长沙市公安局天心分局",
         id_valid_from=dt.date(2020, 3, 1), id_valid_to=dt.date(2040, 3, 1),
-        hukou_region_code="430103", hukou_region_name="湖南省长沙市天心区", face_matches=False),
+        hukou_region_code="430103", hukou_region_name="湖南省长沙市天心区", face_matches=False,
+        birth_place="湖南省长沙市"),
     DemoPerson(
         key="permit_other_holder",
         edge_case="her permit's chip names another holder (周强): refused before payment, sent to a counter",
@@ -208,7 +220,8 @@ PEOPLE: tuple[DemoPerson, ...] = (
         address="湖南省邵阳市双清区宝庆东路12号", issuing_authority="邵阳市公安局双清分局",
         id_valid_from=dt.date(2020, 7, 1), id_valid_to=dt.date(2040, 7, 1),
         hukou_region_code="430502", hukou_region_name="湖南省邵阳市双清区",
-        residence_permit_region_code="430104"),
+        residence_permit_region_code="430104",
+        birth_place="湖南省邵阳市"),
 )
 
 PERMITS: tuple[DemoPermit, ...] = (
@@ -318,12 +331,12 @@ def seed_database(db: sqlite3.Connection, now: dt.datetime) -> None:
 
     for p in PEOPLE:
         db.execute(
-            "INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (p.id_number, p.name, p.name_pinyin, p.sex, p.ethnicity_code, p.birth_date.isoformat(),
              p.document_kind, p.hukou_region_code, p.hukou_region_name, p.id_valid_from.isoformat(),
              p.id_valid_to.isoformat() if p.id_valid_to else None, int(p.registered_state_employee),
              ",".join(sorted(p.relatives_in)), int(p.business_registered), int(p.face_matches),
-             placeholder_portrait(p.id_number), p.residence_permit_region_code))
+             placeholder_portrait(p.id_number), p.residence_permit_region_code, p.birth_place))
     for permit in PERMITS:
         db.execute("INSERT INTO permits VALUES (?, ?, ?, ?)",
                    (permit.number, person(permit.holder).id_number, permit.issued_on.isoformat(),

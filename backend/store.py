@@ -19,7 +19,8 @@ BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another writer's transa
 # Columns added after a database file may already have been created, with their type: CREATE
 # TABLE IF NOT EXISTS leaves an existing table alone, so a served back end's kept file gets them
 # by ALTER TABLE when it is opened (issue 22: the residence permit 居住证 counts for G).
-ADDED_COLUMNS = (("persons", "residence_permit_region_code", "TEXT"),)
+# The birth place (出生地) of the household register, answered with the identity for the form.
+ADDED_COLUMNS = (("persons", "residence_permit_region_code", "TEXT"), ("persons", "birth_place", "TEXT"))
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -30,7 +31,7 @@ CREATE TABLE IF NOT EXISTS persons (
     id_valid_to TEXT, registered_state_employee INTEGER NOT NULL DEFAULT 0,
     relatives_in TEXT NOT NULL DEFAULT '', business_registered INTEGER NOT NULL DEFAULT 0,
     face_matches INTEGER NOT NULL DEFAULT 1, photo BLOB NOT NULL,
-    residence_permit_region_code TEXT);
+    residence_permit_region_code TEXT, birth_place TEXT);
 CREATE TABLE IF NOT EXISTS permits (
     permit_number TEXT PRIMARY KEY, id_number TEXT NOT NULL REFERENCES persons,
     issued_on TEXT NOT NULL, valid_to TEXT NOT NULL);

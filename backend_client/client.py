@@ -108,7 +108,7 @@ class BackendClient:
 
     def verify_identity(self, id_number: str, name: str) -> mo.Identity:
         """The back end's record of the person (photo on file, household registration).
-        NotFoundError(PERSON) if unknown; NotEligibleError(IDENTITY_MISMATCH) if the name differs."""
+        NotFoundError(PERSON) if unknown or if the name differs (the same answer: no name oracle)."""
         return self._call("VerifyIdentity", mo.Identity, idNumber=normalize_id_number(id_number), name=name)
 
     def compare_face(self, id_number: str, face_image: bytes) -> mo.FaceMatch:
@@ -134,9 +134,11 @@ class BackendClient:
 
     # ---- endorsements ----
 
-    def check_endorsement_eligibility(self, id_number: str, permit_number: str) -> mo.Eligibility:
+    def check_endorsement_eligibility(self, id_number: str, permit_number: str | None) -> mo.Eligibility:
         """The endorsements this person may get at the kiosk on this permit, with fees;
-        NotEligibleError says why none (state employee, expired permit, ...)."""
+        NotEligibleError says why none (state employee, expired permit, ...). Without a permit
+        number: what may be asked for with a new permit (the application form), not limited by
+        any permit's validity."""
         return self._call("CheckEndorsementEligibility", mo.Eligibility,
                           idNumber=normalize_id_number(id_number), permitNumber=permit_number)
 

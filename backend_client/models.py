@@ -325,6 +325,7 @@ class Identity:
     hukou_region_code: str | None = personal(default=None)
     hukou_region_name: str | None = personal(default=None)
     id_valid_to: dt.date | None = None
+    birth_place: str | None = personal(default=None)  # household register's 出生地; None: not on file
 
 
 @dataclass(frozen=True)
@@ -454,9 +455,11 @@ class EndorsementOption:
 
 @dataclass(frozen=True)
 class Eligibility:
-    permit_number: str = personal()
-    permit_valid_to: dt.date = field()
+    """Endorsements offered on a permit, or (no permit number) with a new permit: the form's case."""
+
     options: tuple[EndorsementOption, ...] = wire("option")
+    permit_number: str | None = personal(default=None)
+    permit_valid_to: dt.date | None = None
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """The application form as the citizen fills it at the kiosk, and what it becomes for the back end.
 
 Identity fields (name, sex, ethnicity, birth date, ID number, household address) come from
-the ID card and are never typed; the birth place is the province of the ID number's first
-registration. What only the citizen knows is typed and checked field by field
+the ID card and are never typed; the birth place is the household register's, as the back end
+answers it with the identity (never guessed from the ID number: its first digits say where
+the number was first issued, not where the citizen was born), and typed by the citizen when the
+back end has none on file (issue 22). What only the citizen knows is typed and checked field by field
 (flows/form_fields.py). `to_application_form()` turns the draft into the contract's
 ApplicationForm; `missing()` says what still stops it, as message keys per field.
 """
@@ -19,8 +21,10 @@ from flows.names import given_name_choices, is_valid_pinyin, surname_choices, to
 
 # The former name (曾用名) asked only for an amendment; checked like a contact's name.
 FORMER_NAME = ff.TypedField("former_name", N_("form.field.former_name"), "pinyin", ff.chinese_name)
-# Typed fields of the details page and of posting; the former name joins the details for an amendment.
+# Typed fields of the details page and of posting; the former name joins the details for an
+# amendment, the birth place when the back end has none on file.
 DETAIL_FIELDS = ("mobile", "current_address", "employer", "emergency_name", "emergency_phone")
+BIRTH_PLACE = "birth_place"
 POSTAL_FIELDS = ("postal_address", "postcode")
 
 MSG_REQUIRED = N_("form.error.required")
@@ -33,20 +37,29 @@ DOCUMENT_TYPES = {
     "hk_macau_permit": mo.DocumentType.HK_MACAU_PERMIT,
     "taiwan_permit": mo.DocumentType.TAIWAN_PERMIT,
 }
-# form_fields.REASONS value -> (kind of application, reason the contract names)
+# form_fields.REASONS value -> (kind of application, reason the contract names); the kinds and
+# reasons are DOMAIN.md section 7's: renewal (expired, less than a year left, pages full,
+# appearance much changed), replacement (lost, stolen, damaged), amendment (a changed name, a
+# former name).
 REASON_KINDS: dict[str, tuple[mo.ApplicationKind, mo.ApplicationReason | None]] = {
     "first": (mo.ApplicationKind.FIRST_ISSUE, None),
     "renewal_expired": (mo.ApplicationKind.RENEWAL, mo.ApplicationReason.EXPIRED),
     "renewal_expiring": (mo.ApplicationKind.RENEWAL, mo.ApplicationReason.EXPIRING),
     "renewal_full": (mo.ApplicationKind.RENEWAL, mo.ApplicationReason.PAGES_FULL),
+    "renewal_appearance": (mo.ApplicationKind.RENEWAL, mo.ApplicationReason.APPEARANCE_CHANGED),
     "lost": (mo.ApplicationKind.REPLACEMENT, mo.ApplicationReason.LOST),
+    "stolen": (mo.ApplicationKind.REPLACEMENT, mo.ApplicationReason.STOLEN),
     "damaged": (mo.ApplicationKind.REPLACEMENT, mo.ApplicationReason.DAMAGED),
+    "name_changed": (mo.ApplicationKind.AMENDMENT, mo.ApplicationReason.NAME_CHANGED),
     "amendment": (mo.ApplicationKind.AMENDMENT, mo.ApplicationReason.FORMER_NAME),
 }
+# Both amendments carry the former name: the old name for a changed one, the name to add otherwise.
+AMENDMENT_REASONS = frozenset({"name_changed", "amendment"})
 # A replacement carries a statement of what happened: the kiosk's standard declaration,
 # which the citizen makes by choosing the reason (the screen shows it with the choice).
 REPLACEMENT_STATEMENTS = {
     "lost": "申请人声明原证件已遗失",
+    "stolen": "申请人声明原证件被盗",
     "damaged": "申请人声明原证件已损毁",
 }
 
@@ -83,21 +96,9 @@ ENDORSEMENT_WISHES = (
 )
 WISHES_BY_VALUE = {w.value: w for w in ENDORSEMENT_WISHES}
 
-# GB/T 2260 province of the ID number's first two digits: the birth place the form asks for.
-PROVINCES = {
-    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
-    "21": "辽宁省", "22": "吉林省", "23": "黑龙江省", "31": "上海市", "32": "江苏省",
-    "33": "浙江省", "34": "安徽省", "35": "福建省", "36": "江西省", "37": "山东省",
-    "41": "河南省", "42": "湖北省", "43": "湖南省", "44": "广东省", "45": "广西壮族自治区",
-    "46": "海南省", "50": "重庆市", "51": "四川省", "52": "贵州省", "53": "云南省",
-    "54": "西藏自治区", "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区",
-    "65": "新疆维吾尔自治区",
-}
 
-
-def birth_place(card: ResidentIdCard, identity: mo.Identity) -> str:
-    """Province of first registration; the household region when the code is not a province."""
-    return PROVINCES.get(card.id_number[:2]) or identity.hukou_region_name or card.address[:6]
+def matches(wish: EndorsementWish, option: mo.EndorsementOption) -> bool:
+    return wish.choice == option.as_choice()
 
 
 @dataclass
@@ -159,6 +160,10 @@ class FormDraft:
             self.endorsements[destination] = value
         return True
 
+    def keep_endorsements(self, offered: frozenset[str]) -> None:
+        """Drop the wishes no longer offered (the back end's answer changed)."""
+        self.endorsements = {d: v for d, v in self.endorsements.items() if v in offered}
+
     def set_reason(self, document: str, reason: str) -> bool:
         if document not in self.documents or reason not in REASON_KINDS:
             return False
@@ -171,7 +176,22 @@ class FormDraft:
 
     @property
     def needs_former_name(self) -> bool:
-        return "amendment" in self.reasons.values()
+        return not AMENDMENT_REASONS.isdisjoint(self.reasons.values())
+
+    @property
+    def needs_birth_place(self) -> bool:
+        """Asked of the citizen only when the back end has no birth place on file."""
+        return not (self.identity.birth_place or "").strip()
+
+    @property
+    def birth_place(self) -> str:
+        """The household register's birth place, else what the citizen typed ("" until then)."""
+        return (self.identity.birth_place or "").strip() or self.typed.get(BIRTH_PLACE, "")
+
+    def detail_fields(self) -> tuple[str, ...]:
+        """The typed fields of the details page for this citizen and these reasons."""
+        return ((BIRTH_PLACE,) if self.needs_birth_place else ()) + DETAIL_FIELDS + (
+            (FORMER_NAME.name,) if self.needs_former_name else ())
 
     def set_choice(self, name: str, value: str) -> bool:
         """occupation / relationship / delivery: one of the choices in form_fields."""
@@ -212,8 +232,7 @@ class FormDraft:
         return problems
 
     def detail_problems(self) -> dict[str, str]:
-        names = DETAIL_FIELDS + ((FORMER_NAME.name,) if self.needs_former_name else ())
-        problems = self._check_fields(names)
+        problems = self._check_fields(self.detail_fields())
         for choice in ("occupation", "relationship"):
             if getattr(self, choice) is None:
                 problems[choice] = MSG_CHOOSE
@@ -249,7 +268,7 @@ class FormDraft:
             id_number=card.id_number, name=card.name,
             name_pinyin=f"{self.surname_pinyin} {self.given_name_pinyin}".strip(),
             sex=mo.Sex.MALE if card.sex is Sex.MALE else mo.Sex.FEMALE,
-            birth_date=card.birth_date, birth_place=birth_place(card, self.identity),
+            birth_date=card.birth_date, birth_place=self.birth_place,
             hukou_address=card.address, current_address=self.typed["current_address"],
             mobile=self.typed["mobile"],
             emergency_contact=mo.EmergencyContact(self.typed["emergency_name"], self.relationship or "",
@@ -267,7 +286,7 @@ class FormDraft:
         return mo.DocumentRequest(
             document_type=DOCUMENT_TYPES[document], application_kind=kind, reason=contract_reason,
             statement=REPLACEMENT_STATEMENTS.get(reason),
-            former_name=self.typed.get(FORMER_NAME.name) if reason == "amendment" else None,
+            former_name=self.typed.get(FORMER_NAME.name) if reason in AMENDMENT_REASONS else None,
             endorsements=endorsements)
 
     def _delivery(self) -> mo.Delivery:
@@ -283,7 +302,7 @@ class FormDraft:
         return {
             "name": card.name, "name_pinyin": f"{self.surname_pinyin} {self.given_name_pinyin}".strip(),
             "sex": card.sex.label_zh, "ethnicity": card.ethnicity.printed,
-            "birth_date": card.birth_date.isoformat(), "birth_place": birth_place(card, self.identity),
+            "birth_date": card.birth_date.isoformat(), "birth_place": self.birth_place,
             "id_number": card.id_number, "hukou_address": card.address,
             "documents": [{"document": d, "reason": self.reasons.get(d)} for d in self.documents],
             "endorsements": sorted(self.endorsements.values()),

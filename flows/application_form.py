@@ -1,14 +1,18 @@
 """Filling in the exit-entry application form (中国公民出入境证件申请表) at the kiosk.
 
 identity (resident ID card + face) -> documents -> [endorsements wanted, for the HK/Macau
-permit] -> reason per document -> details (phone, address, occupation, emergency contact,
-former name for an amendment) -> delivery (collect, or post to an address) -> review (the
+permit] -> reason per document -> details (birth place when the back end has none on file,
+phone, address, occupation, emergency contact, former name for an amendment) -> delivery (collect, or post to an address) -> review (the
 name in pinyin can be changed here) -> submit -> print the summary with a QR code of the
 application number, which the counter scans.
 
 The form is for Chinese citizens: residence-permit and foreign permanent-resident cards are
 refused with the reason, and so are applicants under 16 (a guardian must come to the
-counter with proof of guardianship; the kiosk has no guardian step). The submission is
+counter with proof of guardianship; the kiosk has no guardian step). The endorsements offered
+with a new permit are the back end's answer to CheckEndorsementEligibility without a permit
+number, asked when the citizen first chooses the permit: the same rules as the endorsement
+service (issue 22); the wishes it does not offer are shown, not choosable, with the reason.
+The submission is
 journalled before and after, with a request id that stays the same while the same form is
 retried, so a lost answer never makes two applications.
 
@@ -27,13 +31,14 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from backend_client import errors as backend_errors
+from backend_client import models as mo
 from backend_client.models import ApplicationReceipt
 from core.i18n import N_
 from core.privacy import mask_id_number, mask_name
 from devices.idcard.records import CardKind, ResidentIdCard
 from devices.printer.receipt import Align, ChineseText, Cut, KeyValue, QrCode, Receipt
 from flows import form_fields as ff
-from flows.application_draft import DETAIL_FIELDS, ENDORSEMENT_WISHES, FORMER_NAME, POSTAL_FIELDS, FormDraft
+from flows.application_draft import ENDORSEMENT_WISHES, FORMER_NAME, POSTAL_FIELDS, FormDraft, matches
 from flows.common_steps import (
     PHOTO_RECEIPT_KEY,
     GatedIdentity,
@@ -60,6 +65,15 @@ MSG_NOT_CITIZEN = N_("form.refused.not_citizen")
 MSG_MINOR = N_("form.refused.minor")
 MSG_SUBMIT_FAILED = N_("form.submit_failed")
 MSG_FIX_FIELDS = N_("form.error.fix_fields")
+MSG_NOT_OFFERED = N_("form.error.endorsement_not_offered")
+# Why a wish is not offered, by type: who the rules give it to (backend/rules/endorsements.py,
+# docs/rules.md). The back end answers only what is offered, so the reason is the rule's.
+NOT_OFFERED_REASONS = {
+    mo.EndorsementType.INDIVIDUAL_VISIT: N_("form.endorsement.not_offered.individual_visit"),
+    mo.EndorsementType.GROUP_TOUR: N_("form.endorsement.not_offered.group_tour"),
+    mo.EndorsementType.FAMILY_VISIT: N_("form.endorsement.not_offered.family_visit"),
+    mo.EndorsementType.BUSINESS: N_("form.endorsement.not_offered.business"),
+}
 
 
 class FormState(enum.Enum):
@@ -97,7 +111,8 @@ class ApplicationFormFlow(GatedIdentity, Flow[FormState]):
         S.DELIVERY: frozenset({S.DETAILS, S.REVIEW, S.CANCELLED}),
         S.REVIEW: frozenset({S.DOCUMENTS, S.DETAILS, S.DELIVERY, S.SUBMITTING, S.CANCELLED}),
         # a refused field sends the citizen back to the page that has it
-        S.SUBMITTING: frozenset({S.PRINTING, S.SUBMIT_FAILED, S.REFUSED, S.DOCUMENTS, S.DETAILS, S.DELIVERY}),
+        S.SUBMITTING: frozenset({S.PRINTING, S.SUBMIT_FAILED, S.REFUSED, S.DOCUMENTS, S.ENDORSEMENTS, S.DETAILS,
+                                 S.DELIVERY}),
         S.SUBMIT_FAILED: frozenset({S.SUBMITTING, S.CANCELLED}),
         S.PRINTING: frozenset({S.DONE, S.DONE_NOT_PRINTED}),
         S.DONE: frozenset(),
@@ -130,6 +145,8 @@ class ApplicationFormFlow(GatedIdentity, Flow[FormState]):
         self.gate = IdentityGate(ctx, SERVED_KINDS, today)
         self.draft: FormDraft | None = None
         self.receipt: ApplicationReceipt | None = None
+        # The endorsements the back end offers with a new permit; None until asked.
+        self.offered: tuple[mo.EndorsementOption, ...] | None = None
         self.txn_id: str | None = None
         self._submit_version = 1  # a changed form after a refusal is a new request
         self._tries_left = 0
@@ -201,10 +218,35 @@ class ApplicationFormFlow(GatedIdentity, Flow[FormState]):
     def _documents_next(self) -> None:
         if not self._form.documents:
             self._stay(N_("form.error.choose"))
+        elif not self._wants_permit():
+            self.go(S.REASONS)
         else:
-            self.go(S.ENDORSEMENTS if self._wants_permit() else S.REASONS)
+            problem = self._ask_offered() if self.offered is None else None
+            if problem is None:
+                self.go(S.ENDORSEMENTS)
+            else:
+                self._stay(problem)
+
+    def _ask_offered(self) -> str | None:
+        """Ask the back end which endorsements this citizen may get with a new permit; a message
+        key when it did not answer (the citizen stays and may try again)."""
+        try:
+            self.offered = self.ctx.backend.check_endorsement_eligibility(self._form.card.id_number, None).options
+        except backend_errors.NotEligibleError as error:
+            log.info("no endorsement offered with a new permit: %s", error.message_key)
+            self.offered = ()
+        except backend_errors.BackendError as error:
+            return error.message_key
+        self._form.keep_endorsements(self._offered_values())
+        return None
+
+    def _offered_values(self) -> frozenset[str]:
+        return frozenset(w.value for w in ENDORSEMENT_WISHES if any(matches(w, o) for o in self.offered or ()))
 
     def _toggle_endorsement(self, value: Any) -> None:
+        if str(value) not in self._offered_values():
+            self._stay(MSG_NOT_OFFERED)
+            return
         self._stay(None if self._form.toggle_endorsement(str(value)) else N_("form.error.choose"))
 
     def _set_reason(self, value: Any) -> None:
@@ -233,7 +275,7 @@ class ApplicationFormFlow(GatedIdentity, Flow[FormState]):
     def _page_fields(self) -> tuple[str, ...]:
         if self.state is S.DELIVERY:
             return POSTAL_FIELDS
-        return DETAIL_FIELDS + ((FORMER_NAME.name,) if self._form.needs_former_name else ())
+        return self._form.detail_fields()
 
     def _choose(self, name: str, value: Any) -> None:
         self._stay(None if self._form.set_choice(name, str(value)) else N_("form.error.choose"))
@@ -296,6 +338,14 @@ class ApplicationFormFlow(GatedIdentity, Flow[FormState]):
             self.go(S.SUBMIT_FAILED, error.message_key)
             return
         self._submit_version += 1  # the back end stored its answer to that request: a fix is a new one
+        if (isinstance(error, backend_errors.NotEligibleError)
+                and error.reason is mo.NotEligibleReason.OPTION_NOT_OFFERED):
+            # The rules changed since the options were asked: ask again and let the citizen
+            # choose among what is offered now (the refused wish is dropped).
+            self.offered = None
+            self._ask_offered()
+            self.go(S.ENDORSEMENTS, error.message_key)
+            return
         page = _page_of_invalid_field(error)
         if page is not None:
             self.go(page, MSG_FIX_FIELDS)
@@ -368,7 +418,10 @@ class ApplicationFormFlow(GatedIdentity, Flow[FormState]):
         if self.state is S.DOCUMENTS:
             return {"choices": _choices(ff.DOCUMENTS), "chosen": list(form.documents)}
         if self.state is S.ENDORSEMENTS:
-            return {"choices": [(w.value, w.label_key) for w in ENDORSEMENT_WISHES],
+            offered = self._offered_values()
+            return {"choices": [(w.value, w.label_key) for w in ENDORSEMENT_WISHES if w.value in offered],
+                    "not_offered": [(w.value, w.label_key, NOT_OFFERED_REASONS[w.choice.type])
+                                    for w in ENDORSEMENT_WISHES if w.value not in offered],
                     "chosen": sorted(form.endorsements.values())}
         if self.state is S.REASONS:
             return {"documents": list(form.documents), "choices": _choices(ff.REASONS), "chosen": dict(form.reasons)}
@@ -405,7 +458,9 @@ def _label(choices: tuple[ff.Choice, ...], value: str) -> str:
 
 # The contract's dotted field path -> the page where the citizen fixes it.
 INVALID_FIELD_PAGES = (
+    ("form.document.endorsement", FormState.ENDORSEMENTS),
     ("form.document", FormState.DOCUMENTS),
+    ("form.birthPlace", FormState.DETAILS),
     ("form.delivery", FormState.DELIVERY),
     ("form.mobile", FormState.DETAILS),
     ("form.currentAddress", FormState.DETAILS),

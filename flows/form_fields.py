@@ -42,6 +42,14 @@ def address(value: str) -> str | None:
     return None if 6 <= len(value) <= 70 else N_("form.error.address")
 
 
+def place_name(value: str) -> str | None:
+    """A birth place (出生地) as the household register writes it: 2-40 Chinese characters."""
+    value = value.strip()
+    if not 2 <= len(value) <= 40 or not all(CJK.match(ch) for ch in value):
+        return N_("form.error.birth_place")
+    return None
+
+
 def short_text(value: str) -> str | None:
     value = value.strip()
     return None if 1 <= len(value) <= 40 else N_("form.error.required")
@@ -63,8 +71,11 @@ REASONS = (
     Choice("renewal_expired", N_("form.reason.renewal_expired")),
     Choice("renewal_expiring", N_("form.reason.renewal_expiring")),
     Choice("renewal_full", N_("form.reason.renewal_full")),
+    Choice("renewal_appearance", N_("form.reason.renewal_appearance")),
     Choice("lost", N_("form.reason.lost")),
+    Choice("stolen", N_("form.reason.stolen")),
     Choice("damaged", N_("form.reason.damaged")),
+    Choice("name_changed", N_("form.reason.name_changed")),
     Choice("amendment", N_("form.reason.amendment")),
 )
 RELATIONSHIPS = (
@@ -101,6 +112,8 @@ class TypedField:
 
 
 TYPED_FIELDS = (
+    # asked only when the back end has no birth place on file (flows/application_draft.py)
+    TypedField("birth_place", N_("form.field.birth_place"), "pinyin", place_name),
     TypedField("mobile", N_("form.field.mobile"), "numeric", mobile_phone),
     TypedField("current_address", N_("form.field.current_address"), "pinyin", address),
     TypedField("employer", N_("form.field.employer"), "pinyin", short_text, required=False),

@@ -8,8 +8,10 @@ from lxml import etree
 from spyne.util.xml import get_object_as_xml
 
 from backend import messages as m
-from backend.faults import NotEligible, NotFound
+from backend.faults import InvalidInput, NotEligible, NotFound
 from backend.handlers.common import CallEnv, find_person, same_name
+from backend.handlers.endorsements import applicant_of
+from backend.rules import endorsements as endorsement_rules
 from backend.rules.applications import check_form, check_identity_fields, expected_ready_on
 from backend.timeutil import iso, parse, parse_day
 
@@ -24,6 +26,7 @@ def submit_application(env: CallEnv, req: Any) -> m.ApplicationReceipt:
     if not same_name(person["name"], form.name):
         raise NotEligible("IDENTITY_MISMATCH", "the name does not match the ID number")
     check_form(form, bool(person["registered_state_employee"]), env.today)
+    _refuse_endorsements_not_offered(env, person, form.document)
     if form.photoReceiptNumber:
         _require_photo_receipt(env, form.photoReceiptNumber, form.idNumber)
     document_types = [d.documentType for d in form.document]
@@ -37,6 +40,21 @@ def submit_application(env: CallEnv, req: Any) -> m.ApplicationReceipt:
     env.db.execute("INSERT INTO application_steps VALUES (?, 'ACCEPTED', ?)", (number, iso(env.now)))
     return m.ApplicationReceipt(applicationNumber=number, status="ACCEPTED", submittedAt=env.now,
                                 expectedReadyOn=ready_on)
+
+
+def _refuse_endorsements_not_offered(env: CallEnv, person: Any, documents: list[Any]) -> None:
+    """Endorsements asked with a new permit must be among those CheckEndorsementEligibility
+    offers without a permit number: the same rules as at the endorsement service (issue 22)."""
+    wished = [c for d in documents if d.documentType == "HK_MACAU_PERMIT" for c in (d.endorsement or ())]
+    if not wished:
+        return
+    offered = endorsement_rules.eligible_options(applicant_of(person), None, env.settings.hall_region_code,
+                                                 env.today)
+    try:
+        endorsement_rules.select(offered, [endorsement_rules.Choice(c.destination, c.type, c.trips,
+                                                                    c.validityMonths) for c in wished])
+    except InvalidInput as error:
+        raise InvalidInput("form.document.endorsement", error.problem) from None
 
 
 def _require_photo_receipt(env: CallEnv, receipt_number: str, id_number: str) -> None:

@@ -20,7 +20,8 @@ AWAITING_PAYMENT, PAID, WRITTEN, WRITE_FAILED, REFUNDED = (
 def check_eligibility(env: CallEnv, req: Any) -> m.EndorsementEligibility:
     permit, options = _options(env, req.idNumber, req.permitNumber)
     return m.EndorsementEligibility(
-        permitNumber=permit["permit_number"], permitValidTo=parse_day(permit["valid_to"]),
+        permitNumber=permit["permit_number"] if permit else None,
+        permitValidTo=parse_day(permit["valid_to"]) if permit else None,
         option=[m.EndorsementOption(destination=p.destination, type=p.type, trips=p.trips,
                                     validityMonths=p.validity_months, maxStayDays=p.max_stay_days,
                                     fee=p.fee) for p in options])
@@ -93,17 +94,17 @@ def order_message(db: sqlite3.Connection, order_id: str) -> m.EndorsementOrder:
               for i in items])
 
 
-def _options(env: CallEnv, id_number: str, permit_number: str) -> tuple[sqlite3.Row, list[rules.Product]]:
+def _options(env: CallEnv, id_number: str, permit_number: str | None) -> tuple[sqlite3.Row | None,
+                                                                               list[rules.Product]]:
+    """The permit's row and the options on it; without a permit number (endorsements with a new
+    permit: the application form) no row and the options no permit's validity limits."""
     require_valid_id_number(id_number)
     person = find_person(env.db, id_number)
+    applicant = applicant_of(person)
+    if permit_number is None:
+        return None, rules.eligible_options(applicant, None, env.settings.hall_region_code, env.today)
     permit = env.db.execute("SELECT * FROM permits WHERE permit_number = ? AND id_number = ?",
                             (permit_number, id_number)).fetchone()
-    applicant = rules.Applicant(
-        document_kind=person["document_kind"], hukou_region_code=person["hukou_region_code"],
-        registered_state_employee=bool(person["registered_state_employee"]),
-        relatives_in=frozenset(filter(None, person["relatives_in"].split(","))),
-        business_registered=bool(person["business_registered"]),
-        residence_permit_region_code=person["residence_permit_region_code"])
     if permit is None:
         # Refusals about the person come first: a residence-permit holder has no permit at all.
         rules.eligible_options(applicant, dt.date.max, env.settings.hall_region_code, env.today)
@@ -111,3 +112,13 @@ def _options(env: CallEnv, id_number: str, permit_number: str) -> tuple[sqlite3.
     options = rules.eligible_options(applicant, parse_day(permit["valid_to"]) or dt.date.min,
                                      env.settings.hall_region_code, env.today)
     return permit, options
+
+
+def applicant_of(person: sqlite3.Row) -> rules.Applicant:
+    """What the endorsement rules need to know of a person on file."""
+    return rules.Applicant(
+        document_kind=person["document_kind"], hukou_region_code=person["hukou_region_code"],
+        registered_state_employee=bool(person["registered_state_employee"]),
+        relatives_in=frozenset(filter(None, person["relatives_in"].split(","))),
+        business_registered=bool(person["business_registered"]),
+        residence_permit_region_code=person["residence_permit_region_code"])

@@ -6,16 +6,17 @@ from decimal import Decimal
 from typing import Any
 
 from backend import messages as m
-from backend.faults import NotEligible
+from backend.faults import NotFound
 from backend.handlers.common import CallEnv, find_person, require_valid_id_number, same_name
 from backend.timeutil import parse_day
 
 
 def verify_identity(env: CallEnv, req: Any) -> m.Identity:
     require_valid_id_number(req.idNumber)
-    row = find_person(env.db, req.idNumber)
-    if not same_name(row["name"], req.name):
-        raise NotEligible("IDENTITY_MISMATCH", "the name does not match the ID number")
+    # A wrong name is answered exactly as an unknown ID number: no oracle for names.
+    row = env.db.execute("SELECT * FROM persons WHERE id_number = ?", (req.idNumber,)).fetchone()
+    if row is None or not same_name(row["name"], req.name):
+        raise NotFound("PERSON", "no person with this ID number and name")
     return m.Identity(
         idNumber=row["id_number"], name=row["name"], namePinyin=row["name_pinyin"], sex=row["sex"],
         ethnicityCode=row["ethnicity_code"], birthDate=parse_day(row["birth_date"]),

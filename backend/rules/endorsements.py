@@ -54,18 +54,25 @@ class Choice:
     validity_months: int
 
 
-def eligible_options(applicant: Applicant, permit_valid_to: dt.date, hall_region_code: str,
+def eligible_options(applicant: Applicant, permit_valid_to: dt.date | None, hall_region_code: str,
                      today: dt.date) -> list[Product]:
-    """Every product this applicant may buy today on this permit; raise NotEligible if none."""
+    """Every product this applicant may buy today on this permit; raise NotEligible if none.
+
+    `permit_valid_to` None: endorsements asked with a new permit (the application form), which
+    no permit's validity limits."""
     if applicant.document_kind != RESIDENT_ID_CARD:
         raise NotEligible("NOT_MAINLAND_RESIDENT",
                           "residence-permit holders do not hold a mainland travel permit")
     if applicant.registered_state_employee:
         raise NotEligible("REGISTERED_STATE_EMPLOYEE",
                           "registered state employees need their unit's approval at the counter")
+    offered = [p for p in rules_config.catalogue() if _suits(applicant, p, hall_region_code, today)]
+    if permit_valid_to is None:
+        if not offered:
+            raise NotEligible("OPTION_NOT_OFFERED", "no endorsement is offered to this applicant")
+        return offered
     if permit_valid_to < today:
         raise NotEligible("PERMIT_EXPIRED", "the travel permit has expired")
-    offered = [p for p in rules_config.catalogue() if _suits(applicant, p, hall_region_code, today)]
     within_permit = [p for p in offered if endorsement_end(today, p.validity_months) <= permit_valid_to]
     if not within_permit:
         raise NotEligible("PERMIT_VALIDITY_TOO_SHORT",

@@ -31,6 +31,7 @@ DESTINATION_HEADINGS = {
 # The declaration a replacement reason stands for (flows/application_draft.py), shown with the tile.
 STATEMENT_KEYS = {
     "lost": N_("screen.form.statement_lost"),
+    "stolen": N_("screen.form.statement_stolen"),
     "damaged": N_("screen.form.statement_damaged"),
 }
 # Headings of the choice groups on the details page: plain, and when the citizen went on without one.
@@ -80,10 +81,17 @@ def documents(view: FlowView) -> ScreenModel:
 
 
 def endorsements(view: FlowView) -> ScreenModel:
+    """The wishes the back end offers, then those it does not, greyed, each with the rule's reason."""
     chosen = set(view.data["chosen"])
+    tiles = [(value, label, None) for value, label in view.data["choices"]]
+    tiles += list(view.data.get("not_offered", ()))
+    order = list(WISHES_BY_VALUE)
+    tiles.sort(key=lambda tile: (WISHES_BY_VALUE[tile[0]].choice.destination != Destination.HONG_KONG,
+                                 tile[2] is not None, order.index(tile[0])))
     options = tuple(Option("toggle_endorsement", value, Text(label), selected=value in chosen,
+                           detail=Text(reason) if reason else None, enabled=reason is None,
                            group=Text(DESTINATION_HEADINGS[WISHES_BY_VALUE[value].choice.destination]))
-                    for value, label in view.data["choices"])
+                    for value, label, reason in tiles)
     return p.screen(view, "choice", options=options, actions=(p.next_action(),))
 
 
