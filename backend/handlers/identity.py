@@ -23,7 +23,7 @@ def verify_identity(env: CallEnv, req: Any) -> m.Identity:
         documentKind=row["document_kind"], hukouRegionCode=row["hukou_region_code"],
         hukouRegionName=row["hukou_region_name"], idValidFrom=parse_day(row["id_valid_from"]),
         idValidTo=parse_day(row["id_valid_to"]), idLongTerm=row["id_valid_to"] is None,
-        photo=row["photo"])
+        photo=row["photo"], birthPlace=row["birth_place"] or None)
 
 
 def compare_face(env: CallEnv, req: Any) -> m.FaceComparison:
