@@ -28,6 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--payment-expiry", type=float, metavar="SECONDS", help="payment QR codes expire after SECONDS")
     parser.add_argument("--public-url", metavar="URL", help="base URL put in payment QR codes (reachable by phones)")
     parser.set_defaults(func=serve)
+    from backend.terminals_cli import add_terminal_commands
+
+    add_terminal_commands(parser, DEFAULT_DB)
 
 
 def serve(args: argparse.Namespace, config: Config) -> int:

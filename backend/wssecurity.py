@@ -29,8 +29,9 @@ import hashlib
 import hmac
 import logging
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable, Protocol
+from typing import Protocol
 
 from lxml import etree
 
@@ -202,4 +203,4 @@ def _moment(text: str | None, what: str) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         raise AuthenticationFailed(f"the token's {what} is not an ISO 8601 time") from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)

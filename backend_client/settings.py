@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.config import Config
+from core.credentials import CredentialFileError, read_secret_file, token_password
+from core.schema import ConfigError
+
+SECRET_FILE_KEY = "backend.wsse_secret_file"
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,9 @@ class ClientSettings:
         def optional_path(value: str) -> Path | None:
             return config.path(value) if value else None
 
+        username, password, digest = backend["wsse_username"], backend["wsse_password"], backend["wsse_digest"]
+        if backend["wsse_secret_file"]:
+            username, password, digest = config["terminal"]["id"], _terminal_password(config), True
         return cls(
             endpoint=endpoint or backend["url"],
             terminal_id=config["terminal"]["id"],
@@ -47,11 +54,21 @@ class ClientSettings:
             ca_bundle=optional_path(backend["ca_bundle"]),
             client_cert=optional_path(backend["client_cert"]),
             client_key=optional_path(backend["client_key"]),
-            wsse_username=backend["wsse_username"],
-            wsse_password=backend["wsse_password"],
-            wsse_digest=backend["wsse_digest"],
+            wsse_username=username,
+            wsse_password=password,
+            wsse_digest=digest,
         )
 
     def backoff(self, retry: int) -> float:
         """Seconds to wait before retry number `retry` (1, 2, ...): doubling, capped."""
         return min(self.retry_backoff * 2 ** (retry - 1), self.retry_backoff_max)
+
+
+def _terminal_password(config: Config) -> str:
+    """The digest password derived from the terminal's secret file; ConfigError naming key and file."""
+    path = config.path(config["backend"]["wsse_secret_file"])
+    try:
+        secret = read_secret_file(path)
+    except CredentialFileError as problem:
+        raise ConfigError(str(path), SECRET_FILE_KEY, str(problem)) from None
+    return token_password(config["terminal"]["id"], secret)

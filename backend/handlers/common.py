@@ -16,6 +16,11 @@ from backend.store import Store
 from backend.timeutil import hall_day
 
 
+# Random part of order ids: no characters a member of staff could read as another.
+PRIVATE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+PRIVATE_LENGTH = 10
+
+
 @dataclass
 class CallEnv:
     db: sqlite3.Connection  # inside the operation's transaction
@@ -34,6 +39,13 @@ class CallEnv:
         day = self.today.strftime("%Y%m%d")
         number = self.store.next_number(self.db, f"{prefix}-{day}")
         return f"{prefix}-{day}-{number:06d}"
+
+    def new_private_reference(self, prefix: str) -> str:
+        """A readable id that cannot be guessed from another, such as EO-20250301-7KQ3M9XARB:
+        the hall day for staff, then 10 random characters of an alphabet without 0/O, 1/I/L or U
+        (about 49 bits). Orders and payments are also confined to their terminal."""
+        day = self.today.strftime("%Y%m%d")
+        return f"{prefix}-{day}-{''.join(secrets.choice(PRIVATE_ALPHABET) for _ in range(PRIVATE_LENGTH))}"
 
 
 def unguessable_reference(prefix: str) -> str:

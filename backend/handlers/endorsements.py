@@ -31,7 +31,7 @@ def create_order(env: CallEnv, req: Any) -> m.EndorsementOrder:
     _, options = _options(env, req.idNumber, req.permitNumber)
     chosen = rules.select(options, [rules.Choice(c.destination, c.type, c.trips, c.validityMonths)
                                     for c in req.choice])
-    order_id = env.new_reference("EO")
+    order_id = env.new_private_reference("EO")
     amount = sum((p.fee for p in chosen), start=money("0"))
     env.db.execute("INSERT INTO orders (order_id, kind, terminal_id, id_number, permit_number, status, amount, "
                    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -46,13 +46,13 @@ def create_order(env: CallEnv, req: Any) -> m.EndorsementOrder:
 
 
 def get_order(env: CallEnv, req: Any) -> m.EndorsementOrder:
-    find_order(env.db, req.orderId)
+    find_order(env.db, req.orderId, req.terminalId)
     return order_message(env.db, req.orderId)
 
 
 def confirm_write(env: CallEnv, req: Any) -> m.EndorsementOrder:
     """PAID (or WRITE_FAILED, when the kiosk retried) -> WRITTEN or WRITE_FAILED."""
-    order = find_order(env.db, req.orderId)
+    order = find_order(env.db, req.orderId, req.terminalId)
     if order["status"] == AWAITING_PAYMENT:
         raise NotEligible("ORDER_NOT_PAID", "the order is not paid yet")
     if order["status"] not in (PAID, WRITE_FAILED):
@@ -74,8 +74,10 @@ def issue_endorsements(db: sqlite3.Connection, order_id: str, day: dt.date) -> N
                     order_id, item["position"]))
 
 
-def find_order(db: sqlite3.Connection, order_id: str) -> sqlite3.Row:
-    row = db.execute("SELECT * FROM orders WHERE order_id = ? AND kind = ?", (order_id, ORDER_KIND)).fetchone()
+def find_order(db: sqlite3.Connection, order_id: str, terminal_id: str) -> sqlite3.Row:
+    """The terminal's own order: another terminal's is as unknown as one that does not exist."""
+    row = db.execute("SELECT * FROM orders WHERE order_id = ? AND kind = ? AND terminal_id = ?",
+                     (order_id, ORDER_KIND, terminal_id)).fetchone()
     if row is None:
         raise NotFound("ORDER", "no endorsement order with this id")
     return row

@@ -35,7 +35,7 @@ def accept_violation(env: CallEnv, req: Any) -> m.Decision:
     rules.check_acceptable(_facts(row), driver["points_in_cycle"])
     decision_number = env.new_reference("JD")
     fine = money(row["fine"])
-    order_id = f"FO-{decision_number}" if fine > 0 else None
+    order_id = env.new_private_reference("FO") if fine > 0 else None
     points_after = driver["points_in_cycle"] + row["points"]
     env.db.execute("UPDATE drivers SET points_in_cycle = ? WHERE licence_number = ?", (points_after, req.idNumber))
     env.db.execute("UPDATE violations SET decision_number = ?, decided_at = ?, order_id = ?, paid_at = ? "

@@ -20,16 +20,23 @@ from backend.timeutil import hall_day, iso, parse
 
 PENDING, PAID, DECLINED, EXPIRED, REFUNDED = "PENDING", "PAID", "DECLINED", "EXPIRED", "REFUNDED"
 PAY_PAGE_PATH = "/pay/"
+COUNTER_TERMINAL = "COUNTER"  # orders made at the hall's counter (backend/seed.py): fines any kiosk may take
 
 
 def create_payment(env: CallEnv, req: Any) -> m.Payment:
-    order = env.db.execute("SELECT * FROM orders WHERE order_id = ?", (req.orderId,)).fetchone()
+    # Only the terminal that created the order may pay it (or learn its pending payment); a fine
+    # decided at the counter may be paid at any terminal, but not while another one is paying it.
+    order = env.db.execute("SELECT * FROM orders WHERE order_id = ? AND (terminal_id = ? OR "
+                           "(kind = ? AND terminal_id = ?))",
+                           (req.orderId, req.terminalId, fines.ORDER_KIND, COUNTER_TERMINAL)).fetchone()
     if order is None:
         raise NotFound("ORDER", "no order with this id")
     for row in env.db.execute("SELECT * FROM payments WHERE order_id = ? ORDER BY created_at",
                               (req.orderId,)).fetchall():
         row = refresh(env.db, row, env.now, env.settings)
         if row["status"] == PENDING:
+            if row["terminal_id"] != req.terminalId:
+                raise NotFound("ORDER", "no order with this id")
             return payment_message(row, env.base_url)
     order = env.db.execute("SELECT * FROM orders WHERE order_id = ?", (req.orderId,)).fetchone()
     if order["status"] == "REFUNDED":
@@ -47,7 +54,7 @@ def create_payment(env: CallEnv, req: Any) -> m.Payment:
 
 
 def get_payment_status(env: CallEnv, req: Any) -> m.Payment:
-    row = refresh(env.db, find_payment(env.db, req.paymentId), env.now, env.settings)
+    row = refresh(env.db, find_payment(env.db, req.paymentId, req.terminalId), env.now, env.settings)
     if row["status"] == EXPIRED:
         raise PaymentExpired(row["payment_id"], parse(row["expires_at"]))
     return payment_message(row, env.base_url)
@@ -55,7 +62,7 @@ def get_payment_status(env: CallEnv, req: Any) -> m.Payment:
 
 def refund_payment(env: CallEnv, req: Any) -> m.Payment:
     """Only a paid endorsement order whose endorsements were not written is refunded here."""
-    row = refresh(env.db, find_payment(env.db, req.paymentId), env.now, env.settings)
+    row = refresh(env.db, find_payment(env.db, req.paymentId, req.terminalId), env.now, env.settings)
     if row["status"] == REFUNDED:
         return payment_message(row, env.base_url)
     order = env.db.execute("SELECT * FROM orders WHERE order_id = ?", (row["order_id"],)).fetchone()
@@ -70,8 +77,14 @@ def refund_payment(env: CallEnv, req: Any) -> m.Payment:
     return payment_message(find_payment(env.db, row["payment_id"]), env.base_url)
 
 
-def find_payment(db: sqlite3.Connection, payment_id: str) -> sqlite3.Row:
-    row = db.execute("SELECT * FROM payments WHERE payment_id = ?", (payment_id,)).fetchone()
+def find_payment(db: sqlite3.Connection, payment_id: str, terminal_id: str | None = None) -> sqlite3.Row:
+    """A payment by id; given a terminal, only that terminal's (another's is as unknown as none).
+    The payment page (a capability URL for the citizen's phone) looks payments up by id alone."""
+    if terminal_id is None:
+        row = db.execute("SELECT * FROM payments WHERE payment_id = ?", (payment_id,)).fetchone()
+    else:
+        row = db.execute("SELECT * FROM payments WHERE payment_id = ? AND terminal_id = ?",
+                         (payment_id, terminal_id)).fetchone()
     if row is None:
         raise NotFound("PAYMENT", "no payment with this id")
     return row

@@ -40,7 +40,7 @@ def test_business_refusal_is_info_and_outage_is_a_warning(server, caplog):
     with pytest.raises(BackendError):
         client_for(f"http://127.0.0.1:{free_port()}/soap", retries=0).ping()
     refusal, outage = lines(caplog)
-    assert refusal.levelno == logging.INFO and "backend.not_eligible.identity_mismatch" in refusal.getMessage()
+    assert refusal.levelno == logging.INFO and "backend.not_found.person" in refusal.getMessage()
     assert outage.levelno == logging.WARNING and "backend.unreachable" in outage.getMessage()
 
 

@@ -125,7 +125,7 @@ def call_list_violations(client: BackendClient, demo: Any) -> None:
 def call_accept_violation(client: BackendClient, demo: Any) -> None:
     decision = client.accept_violation(seed.person("hk_resident").id_number, "WF-DEMO-0010", new_request_id())
     assert (decision.points, decision.points_in_cycle, decision.amount_due) == (2, 4, Decimal("100.00"))
-    assert decision.order_id == f"FO-{decision.decision_number}"
+    assert decision.order_id is not None and decision.order_id.startswith("FO-")  # random part: issue 18
 
 
 def call_check_in_appointment(client: BackendClient, demo: Any) -> None:
