@@ -65,4 +65,14 @@ BACKEND_SCHEMA: Schema = {
     "reference_dashboard_stale_seconds": Field(float, "Reference back end: the hall dashboard shows a terminal "
                                                       "as stale when its last heartbeat is older than this.",
                                                minimum=10, maximum=86400),
+    "reference_connection_limit": Field(int, "Reference back end: open connections at most, all clients together "
+                                             "(docs/hall.md, Server limits).", minimum=16, maximum=20000),
+    "reference_connections_per_client": Field(int, "Reference back end: open connections at most from one client "
+                                                   "address (0 = no limit, e.g. behind a TLS proxy).",
+                                              minimum=0, maximum=20000),
+    "reference_idle_timeout_seconds": Field(float, "Reference back end: a connection with no request in progress "
+                                                   "is closed after this long.", minimum=1, maximum=3600),
+    "reference_request_timeout_seconds": Field(float, "Reference back end: a connection whose request has not "
+                                                      "fully arrived this long after its first byte is closed.",
+                                               minimum=1, maximum=600),
 }

@@ -7,10 +7,10 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from waitress.server import create_server
-
+from backend import log_guard
 from backend.app import BackendApp
 from backend.face import FaceMatcher
+from backend.http_limits import Limits, create_guarded_server
 from backend.settings import ServerSettings
 from backend.wsgi import SOAP_PATH, BackendWsgi
 
@@ -34,8 +34,10 @@ class ReferenceServer:
                  settings: ServerSettings = ServerSettings(), threads: int = DEFAULT_THREADS,
                  face_matcher: FaceMatcher | None = None) -> None:
         # Listen first: a busy port fails before the database is created or seeded.
-        self._server = create_server(_not_ready, host=host, port=port, threads=threads,
-                                     ident="kiosk-reference-backend")
+        log_guard.install()  # spyne's and waitress's records masked, envelopes never logged
+        self._server = create_guarded_server(_not_ready, host, port, threads, Limits(
+            settings.connection_limit, settings.connections_per_client, settings.idle_timeout_seconds,
+            settings.request_timeout_seconds), ident="kiosk-reference-backend")
         # Per-terminal credentials are required whenever the back end listens beyond loopback.
         self.backend = BackendApp(db_path, settings.for_host(host), face_matcher)
         self._server.application = BackendWsgi(self.backend)

@@ -25,6 +25,11 @@ class ServerSettings:
     wsse_window_seconds: float = 300.0  # a token's Created time may be this far off, either side
     dashboard_password_hash: str = ""  # scrypt hash of the hall dashboard's password; "" = dashboard closed
     dashboard_stale_seconds: float = 180.0  # a terminal silent this long is shown as stale
+    # Connection limits of the served back end (backend/http_limits.py; docs/hall.md "Server limits").
+    connection_limit: int = 1000
+    connections_per_client: int = 32  # 0 = no limit per client address
+    idle_timeout_seconds: float = 10.0  # a connection with no request in progress is closed after this
+    request_timeout_seconds: float = 10.0  # a request not fully received this long after its first byte
 
     @classmethod
     def from_config(cls, backend: Mapping[str, Any]) -> "ServerSettings":
@@ -42,6 +47,10 @@ class ServerSettings:
             wsse_window_seconds=float(backend["reference_wsse_window_seconds"]),
             dashboard_password_hash=backend["reference_dashboard_password_hash"],
             dashboard_stale_seconds=float(backend["reference_dashboard_stale_seconds"]),
+            connection_limit=int(backend["reference_connection_limit"]),
+            connections_per_client=int(backend["reference_connections_per_client"]),
+            idle_timeout_seconds=float(backend["reference_idle_timeout_seconds"]),
+            request_timeout_seconds=float(backend["reference_request_timeout_seconds"]),
         )
 
     def for_host(self, host: str) -> "ServerSettings":

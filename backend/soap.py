@@ -15,12 +15,15 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from lxml import etree
 from spyne import Application, Boolean, Date, DateTime, Decimal, Fault, Integer, ServiceBase, Unicode, rpc
+from spyne.error import RequestNotAllowed, ValidationError
 from spyne.protocol.soap import Soap11
+from spyne.server.http import HttpTransportContext
 
 from backend.contract import check_request
 from backend.faults import ContractFault, InvalidInput
 from backend.handlers import OPERATIONS, Operation
 from backend.messages import UNBOUNDED, Model
+from backend.soap_guard import NOT_A_VALID_VALUE, field_path, parse_envelope
 from backend.terminal_credentials import TerminalCredentials
 from backend.wssecurity import AuthenticationFailed, RequestGuard
 from core.contract import NAMESPACE
@@ -63,9 +66,33 @@ class ContractSoap11(Soap11):
             log.warning("WS-Security: request refused: %s", refused)
             raise Fault(faultcode=AUTHENTICATION_FAULT_CODE,
                         faultstring=f"WS-Security authentication failed: {refused}") from None
-        problem = check_request(ctx.in_body_doc)
+        try:
+            problem = check_request(ctx.in_body_doc)
+        except etree.XMLSchemaValidateError:  # libxml2 gave up on the document (backend/soap_guard.py)
+            raise to_soap_fault(InvalidInput(etree.QName(ctx.in_body_doc).localname, "is not valid")) from None
         if problem is not None:
             raise to_soap_fault(InvalidInput(problem.field, problem.problem))
+
+    def create_in_document(self, ctx: Any, charset: str | None = None) -> None:
+        """Parse the body without spyne's parser, which logs a malformed envelope whole (see soap_guard)."""
+        transport = ctx.transport
+        if isinstance(transport, HttpTransportContext) and (
+                transport.get_request_content_type() is None or transport.get_request_method() != "POST"):
+            transport.resp_code = "405 Method Not Allowed"
+            raise RequestNotAllowed("You must issue a POST request with the Content-Type header properly set.")
+        ctx.in_document = parse_envelope(ctx.in_string, charset)
+
+    def from_element(self, ctx: Any, cls: type, element: etree._Element) -> Any:
+        """spyne's decoding, with a value it cannot convert answered as InvalidInput naming the field
+        (spyne would raise a bare ValueError, a plain-text 500, or a ValidationError quoting the value)."""
+        try:
+            return super().from_element(ctx, cls, element)
+        except Fault as fault:
+            if not isinstance(fault, ValidationError):
+                raise  # already a field-named fault from a deeper element
+        except Exception:  # noqa: BLE001, S110 - any conversion error of this one value
+            pass
+        raise to_soap_fault(InvalidInput(field_path(element, ctx.in_body_doc), NOT_A_VALID_VALUE))
 
 
 class ContractSoap11Out(Soap11):

@@ -18,6 +18,7 @@ from backend.dashboard import HALL_PATH, HallDashboard
 from backend.handlers.payments import PAY_PAGE_PATH
 from backend.paypage import PayPage
 from backend.soap import build_application
+from backend.soap_guard import FaultOnError
 from core.contract import WSDL_PATH, XSD_PATH
 
 SOAP_PATH = "/soap"
@@ -27,7 +28,7 @@ StartResponse = Callable[..., Any]
 
 class BackendWsgi:
     def __init__(self, backend: BackendApp) -> None:
-        self._soap = WsgiApplication(build_application(backend))
+        self._soap = FaultOnError(WsgiApplication(build_application(backend)))
         self._pay = PayPage(backend.store, backend.settings)
         self.hall = HallDashboard(backend.store, backend.settings)
         self._wsdl = WSDL_PATH.read_bytes()

@@ -1,0 +1,96 @@
+"""spyne's and waitress's log records pass through the kiosk's masking before any handler sees them.
+
+The back end's own lines carry no personal data (backend/app.py logs operation, terminal,
+outcome and time). The libraries' lines can: spyne quotes a request it could not read, a value
+it could not convert, a document it failed on. So every record of the `spyne` and `waitress`
+loggers goes through one handler that rewrites it and then hands it to the root logger's
+handlers (the kiosk's log file, the console of `python main.py backend`, a test's capture):
+
+- any XML in the message or traceback, from its first tag to the end, becomes its size and a
+  SHA-256 prefix ("[xml: 2113 characters, sha256 3f9a0c1d2e4b]"): a raw envelope is never logged;
+- the rest is masked as the kiosk masks its own lines (core.privacy.mask_text: ID, permit and
+  phone numbers, and the names the process knows);
+- a fault that is the client's (faultcode Client.*) is logged once at INFO without a
+  traceback: spyne logs a refused request at ERROR with its stack, which is not a server error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+
+from spyne import Fault
+
+from core.privacy import KNOWN_NAMES, mask_text
+
+THIRD_PARTY_LOGGERS = ("spyne", "waitress")
+# The start of an XML document or tag ("<?xml", "<soap:Envelope", "</", "<!DOCTYPE"), but not
+# the repr of an lxml element ("<Element {ns}name at 0x...>"), which carries no content.
+_XML_START = re.compile(r"<(?!Element \{)[?!/A-Za-z_]")
+_TRACEBACK_FORMATTER = logging.Formatter()
+
+
+def redact_xml(text: str) -> str:
+    """Replace everything from the first XML tag on with its size and a hash prefix."""
+    found = _XML_START.search(text)
+    if found is None:
+        return text
+    xml = text[found.start():]
+    digest = hashlib.sha256(xml.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{text[:found.start()]}[xml: {len(xml)} characters, sha256 {digest}]"
+
+
+def scrub(text: str) -> str:
+    return mask_text(redact_xml(text), KNOWN_NAMES.snapshot())
+
+
+def _client_fault(record: logging.LogRecord) -> Fault | None:
+    candidates = [record.msg]
+    if record.exc_info and record.exc_info[1] is not None:
+        candidates.append(record.exc_info[1])
+    for candidate in candidates:
+        if isinstance(candidate, Fault) and str(candidate.faultcode or "").startswith("Client"):
+            return candidate
+    return None
+
+
+class ScrubbingForwarder(logging.Handler):
+    """Rewrites a third-party record (see the module's docstring), then gives it to the root's handlers."""
+
+    def handle(self, record: logging.LogRecord) -> bool:  # no handler lock: the root's handlers lock themselves
+        fault = _client_fault(record)
+        if fault is not None:
+            record.msg = f"request refused: {fault.faultcode}: {fault.faultstring}"
+            record.args = None
+            record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
+            record.exc_info, record.exc_text = None, None
+            if not logging.getLogger(record.name).isEnabledFor(logging.INFO):
+                return False
+        if record.exc_info:
+            record.exc_text = _TRACEBACK_FORMATTER.formatException(record.exc_info)
+            record.exc_info = None
+        if record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a bad format string must not lose the record
+            message = str(record.msg)
+        record.msg, record.args = scrub(message), None
+        logging.getLogger().handle(record)
+        return True
+
+    def emit(self, record: logging.LogRecord) -> None:  # pragma: no cover - handle() does the work
+        self.handle(record)
+
+
+_FORWARDER = ScrubbingForwarder()
+
+
+def install() -> None:
+    """Route the third-party loggers through the forwarder (idempotent; called when a server starts)."""
+    for name in THIRD_PARTY_LOGGERS:
+        logger = logging.getLogger(name)
+        if _FORWARDER not in logger.handlers:
+            logger.addHandler(_FORWARDER)
+        logger.propagate = False
