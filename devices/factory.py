@@ -30,6 +30,7 @@ BUILDERS: dict[str, dict[str, str]] = {
     },
     "scanner": {
         "serial": "devices.scanner.driver:build",
+        "evdev": "devices.scanner.keyboard_driver:build",
         "simulator": "devices.scanner.simulator:build",
     },
     "printer": {

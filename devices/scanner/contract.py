@@ -31,7 +31,7 @@ class Scan:
     """One code as the scanner sent it."""
 
     text: str
-    encoding: str  # "utf-8" or "gb18030": how the line's bytes were decoded
+    encoding: str  # "utf-8" or "gb18030": how a serial line's bytes were decoded; "keyboard": typed keys
     received_at: float  # time.monotonic() when the line ended
 
     def __repr__(self) -> str:  # keep scanned text (may be personal) out of logs and tracebacks

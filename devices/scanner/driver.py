@@ -1,5 +1,8 @@
 """The serial QR/barcode scanner driver (pyserial): one line per scan, read lazily or in the background.
 
+QueuedScanner holds what every scanner transport shares; SerialScanner is the serial one and
+devices/scanner/keyboard_driver.py the USB-keyboard-mode one.
+
 Two ways to use it, not mixed on one scanner:
 - on demand: `poll()` takes what has arrived without waiting, `read_scan(timeout)` waits;
   the port is opened on the first call and reopened after any failure;
@@ -11,6 +14,7 @@ Scanned text is never logged: it may be an ID or permit number.
 
 from __future__ import annotations
 
+import abc
 import collections
 import logging
 import threading
@@ -37,17 +41,16 @@ MAX_QUEUED_SCANS = 16
 READ_CHUNK = 4096
 
 
-class SerialScanner:
-    """A scanner on a serial port (devices.scanner.contract.CodeScanner)."""
+class QueuedScanner(abc.ABC):
+    """What every scanner transport shares (devices.scanner.contract.CodeScanner): the queue of
+    scans, subscribers, the status and the background reader. A transport implements `_pump`
+    (read what arrived, deliver the scans, raise ScannerError when the device is gone) and
+    `_drop` (forget the open device so the next `_pump` looks for it again)."""
 
     kind = "scanner"
 
-    def __init__(self, port: str, baud: int, name: str = "scanner",
-                 comports: PortLister = list_ports.comports) -> None:
-        self.port = port  # a path or a USB identity (devices/usb_ports.py), looked up at every open
-        self.baud = baud
-        self._link = SerialLink(port, baud, timeout=READ_SLICE, comports=comports)
-        self._decoder = ScanLineDecoder()
+    def __init__(self, port: str, name: str = "scanner") -> None:
+        self.port = port  # what the configuration names, for logs and the thread's name
         self._port_lock = threading.Lock()
         self._scans: collections.deque[Scan] = collections.deque(maxlen=MAX_QUEUED_SCANS)
         self._changed = threading.Condition()
@@ -110,7 +113,7 @@ class SerialScanner:
             self._thread.join(READ_SLICE * 10)
             self._thread = None
         with self._port_lock:
-            self._link.drop()
+            self._drop()
 
     # ---- reading
 
@@ -122,26 +125,13 @@ class SerialScanner:
         with self._changed:
             return self._scans.popleft() if self._scans else None
 
+    @abc.abstractmethod
     def _pump(self, wait: float) -> None:
-        """Read what the port has (waiting up to `wait` for the first byte); queue the scans."""
-        with self._port_lock:
-            self._open()
-            try:
-                with self._link.io() as port:  # an I/O failure drops the link; the next call reopens it
-                    port.timeout = wait
-                    data = port.read(1)
-                    if data:
-                        data += port.read(min(port.in_waiting, READ_CHUNK))
-            except LINK_ERRORS as exc:
-                self._lose_port(f"reading {self.port} failed: {exc}")
-            if data:
-                scans = self._decoder.feed(data)
-            else:
-                self._decoder.expire()
-                scans = []
-        for scan in scans:
-            log.info("%s: scan of %d characters (%s)", self.port, len(scan.text), scan.encoding)
-            self._deliver(scan)
+        """Read what arrived (waiting up to `wait`) and `_deliver` each scan; ScannerError when gone."""
+
+    @abc.abstractmethod
+    def _drop(self) -> None:
+        """Close the device (called with the port lock held); the next `_pump` opens it again."""
 
     def _deliver(self, scan: Scan) -> None:
         with self._changed:
@@ -154,18 +144,9 @@ class SerialScanner:
             except Exception:  # one broken subscriber must not stop the scanner for the others
                 log.exception("scanner subscriber failed")
 
-    def _open(self) -> None:
-        """Open the port unless it is open (called with the port lock held)."""
-        if self._link.is_open:
-            return
-        try:
-            self._link.port()
-        except LINK_ERRORS as exc:
-            self._lose_port(f"cannot open {self.port}: {exc}")
-        self._set_status(DeviceStatus.READY, f"open on {self._link.path}")
-
     def _lose_port(self, detail: str) -> NoReturn:
-        self._link.drop()
+        """The device is gone: close it, say so once, raise scanner.offline (port lock held)."""
+        self._drop()
         self._set_status(DeviceStatus.DISCONNECTED, detail)
         raise ScannerError(MSG_OFFLINE, detail)
 
@@ -192,6 +173,51 @@ class SerialScanner:
                 self._pump(READ_SLICE)
             except ScannerError:
                 self._stop.wait(RECONNECT_INTERVAL)
+
+
+class SerialScanner(QueuedScanner):
+    """A scanner on a serial port, one line per scan."""
+
+    def __init__(self, port: str, baud: int, name: str = "scanner",
+                 comports: PortLister = list_ports.comports) -> None:
+        super().__init__(port, name)  # a path or a USB identity (devices/usb_ports.py), looked up at every open
+        self.baud = baud
+        self._link = SerialLink(port, baud, timeout=READ_SLICE, comports=comports)
+        self._decoder = ScanLineDecoder()
+
+    def _pump(self, wait: float) -> None:
+        """Read what the port has (waiting up to `wait` for the first byte); queue the scans."""
+        with self._port_lock:
+            self._open()
+            try:
+                with self._link.io() as port:  # an I/O failure drops the link; the next call reopens it
+                    port.timeout = wait
+                    data = port.read(1)
+                    if data:
+                        data += port.read(min(port.in_waiting, READ_CHUNK))
+            except LINK_ERRORS as exc:
+                self._lose_port(f"reading {self.port} failed: {exc}")
+            if data:
+                scans = self._decoder.feed(data)
+            else:
+                self._decoder.expire()
+                scans = []
+        for scan in scans:
+            log.info("%s: scan of %d characters (%s)", self.port, len(scan.text), scan.encoding)
+            self._deliver(scan)
+
+    def _drop(self) -> None:
+        self._link.drop()
+
+    def _open(self) -> None:
+        """Open the port unless it is open (called with the port lock held)."""
+        if self._link.is_open:
+            return
+        try:
+            self._link.port()
+        except LINK_ERRORS as exc:
+            self._lose_port(f"cannot open {self.port}: {exc}")
+        self._set_status(DeviceStatus.READY, f"open on {self._link.path}")
 
 
 def build(settings: Mapping[str, Any], context: Any) -> SerialScanner:
