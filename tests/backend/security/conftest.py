@@ -7,8 +7,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import requests
@@ -65,13 +66,13 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
 
 
 def zulu(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def security_header(username: str, password: str, created: str | None = None, nonce: bytes | None = None,
                     text: bool = False) -> str:
     """A UsernameToken as any SOAP stack writes one (digest unless `text`)."""
-    created = created or zulu(dt.datetime.now(dt.timezone.utc))
+    created = created or zulu(dt.datetime.now(dt.UTC))
     nonce = nonce if nonce is not None else os.urandom(16)
     if text:
         secret = f'<wsse:Password Type="{PROFILE}#PasswordText">{password}</wsse:Password>'

@@ -9,7 +9,7 @@ from backend_client import new_request_id
 
 from .conftest import KIOSK_A, envelope, fault_of, is_authentication_fault, new_order
 
-SECURITY = re.compile(rb"<(\w+:)?Security\b.*?</(\w+:)?Security>", re.S)
+SECURITY = re.compile(rb"<(\w+:)?Security\b.*?</(\w+:)?Security>", re.DOTALL)
 
 
 def captured_requests(client) -> list[bytes]:

@@ -9,7 +9,7 @@ import pytest
 
 from .conftest import KIOSK_A, envelope, fault_of, is_authentication_fault, ping_body, security_header, zulu
 
-NOW = dt.datetime.now(dt.timezone.utc)
+NOW = dt.datetime.now(dt.UTC)
 
 
 @pytest.mark.parametrize("created", ["2001-01-01T00:00:00Z", "2099-12-31T23:59:59Z",
@@ -22,7 +22,7 @@ def test_a_token_outside_the_window_is_refused(hall, created):
 
 @pytest.mark.parametrize("offset", [dt.timedelta(minutes=-4), dt.timedelta(minutes=4)])
 def test_a_clock_a_few_minutes_off_is_allowed(hall, offset):
-    created = zulu(dt.datetime.now(dt.timezone.utc) + offset)
+    created = zulu(dt.datetime.now(dt.UTC) + offset)
     status, answer = hall.post(envelope(ping_body(KIOSK_A), security_header(KIOSK_A, hall.password(KIOSK_A), created)))
     assert status == 200 and fault_of(answer) is None
 
@@ -47,7 +47,7 @@ def test_the_window_is_configurable(tmp_path):
     try:
         narrow = Hall(server, {KIOSK_A: TerminalCredentials(server.backend.store).add(KIOSK_A)})
         key = token_password(KIOSK_A, narrow.secrets[KIOSK_A])
-        late = zulu(dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=2))
+        late = zulu(dt.datetime.now(dt.UTC) - dt.timedelta(minutes=2))
         status, answer = narrow.post(envelope(ping_body(KIOSK_A), security_header(KIOSK_A, key, late)))
         assert status == 500 and is_authentication_fault(answer)
         status, answer = narrow.post(envelope(ping_body(KIOSK_A), security_header(KIOSK_A, key)))
