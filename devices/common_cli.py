@@ -6,7 +6,7 @@ import argparse
 import glob
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,8 @@ def list_devices(args: argparse.Namespace, config: Config) -> int:
     _print_items(usb_serial_devices(config["devices"]))
     print("Configured serial ports:")
     _print_items(configured_serial_ports(config["devices"]))
+    print("Input devices that type (keyboard-mode scanners: input_device = their name or usb:VID:PID[:SERIAL]):")
+    _print_items(keyboard_input_devices(config["devices"]))
     print(f"Cameras (OpenCV indexes {CAMERA_INDEXES.start}-{CAMERA_INDEXES.stop - 1}):")
     _print_items(cameras())
     print("USB printers:")
@@ -97,6 +99,22 @@ def configured_serial_ports(devices: Mapping[str, Mapping[str, Any]],
         present = "" if os.path.exists(path) else "  (not present)"
         lines.append(f"{configured.setting} = {configured.spec}  -> {path}{present}")
     return lines
+
+
+def keyboard_input_devices(devices: Mapping[str, Mapping[str, Any]],
+                           lister: Callable[[], Iterable[Any]] | None = None) -> list[str]:
+    """Each input device that can type letters, and whether the scanner's input_device names it."""
+    from devices.scanner.input_devices import InputDeviceSpec, evdev_devices
+
+    scanner = devices.get("scanner", {})
+    spec = InputDeviceSpec.parse(scanner["input_device"]) \
+        if scanner.get("driver") == "evdev" and scanner.get("input_device") else None
+    try:
+        found = list((lister or evdev_devices)())
+    except ImportError:
+        return ["(python-evdev not installed: input devices cannot be listed)"]
+    return [device.describe() + ("  <- scanner" if spec is not None and spec.matches(device) else "")
+            for device in sorted(found, key=lambda d: d.path) if device.types_letters]
 
 
 def write_udev_rules(args: argparse.Namespace, config: Config) -> int:

@@ -37,9 +37,25 @@ def udev_rules(devices: Mapping[str, Mapping[str, Any]], group: str = DEFAULT_GR
             lines.append("#   a path, not a USB identity: no rule (write usb:VID:PID[:SERIAL] to get one)")
         else:
             lines.append(_rule(configured, parsed, group))
+    lines += _keyboard_scanner_rule(devices.get("scanner", {}), group)
     if len(lines) == 1:
         lines.append("# no device is configured with driver = \"serial\" and a port: nothing to do")
     return "\n".join(lines) + "\n"
+
+
+def _keyboard_scanner_rule(scanner: Mapping[str, Any], group: str) -> list[str]:
+    """A keyboard-mode scanner (driver = "evdev") given as usb:VID:PID[:SERIAL]: its event node
+    readable by the kiosk's group (the driver grabs it), and a /dev/kiosk-scanner link."""
+    if scanner.get("driver") != "evdev" or not str(scanner.get("input_device", "")).startswith("usb:"):
+        return []
+    spec = parse_port_spec(scanner["input_device"])
+    assert isinstance(spec, UsbIdentity)
+    keys = [f'ATTRS{{idVendor}}=="{spec.vid:04x}"', f'ATTRS{{idProduct}}=="{spec.pid:04x}"']
+    if spec.serial_number is not None:
+        keys.append(f'ATTRS{{serial}}=="{spec.serial_number}"')
+    return [f'# scanner: devices.scanner.input_device = "{scanner["input_device"]}" (keyboard mode)',
+            f'SUBSYSTEM=="input", KERNEL=="event*", {", ".join(keys)}, SYMLINK+="{LINK_PREFIX}scanner", '
+            f'GROUP="{group}", MODE="{DEVICE_MODE}"']
 
 
 def _rule(configured: ConfiguredPort, spec: UsbSpec, group: str) -> str:

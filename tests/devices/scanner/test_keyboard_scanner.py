@@ -221,3 +221,24 @@ def test_the_schema_checks_the_input_device_when_the_configuration_loads() -> No
         SCHEMA["input_device"].check("usb:0483:57", "hall.toml", "devices.scanner.input_device")
     with pytest.raises(ConfigError, match="one of 'enter', 'tab'"):
         SCHEMA["terminator"].check("cr", "hall.toml", "devices.scanner.terminator")
+
+
+def test_devices_list_shows_typing_devices_and_which_is_the_scanner() -> None:
+    from devices.common_cli import keyboard_input_devices
+
+    devices = [scanner_device("/dev/input/event5"), scanner_device("/dev/input/event6", letters=False),
+               scanner_device("/dev/input/event2", "AT Translated Set 2 keyboard", vendor=1, product=1)]
+    config = {"scanner": {"driver": "evdev", "input_device": "usb:0483:5750", "terminator": "enter"}}
+    assert keyboard_input_devices(config, lambda: devices) == [
+        "/dev/input/event2  0001:0001  serial -  'AT Translated Set 2 keyboard'  usb-0000:00:14.0-1.2/input0",
+        "/dev/input/event5  0483:5750  serial -  'Netum Scanner'  usb-0000:00:14.0-1.2/input0  <- scanner",
+    ]
+
+
+def test_udev_rules_give_the_keyboard_scanner_to_the_kiosk_group() -> None:
+    from devices.udev_rules import udev_rules
+
+    text = udev_rules({"scanner": {"driver": "evdev", "input_device": "usb:0483:5750:SN01", "port": ""}})
+    assert ('SUBSYSTEM=="input", KERNEL=="event*", ATTRS{idVendor}=="0483", ATTRS{idProduct}=="5750", '
+            'ATTRS{serial}=="SN01", SYMLINK+="kiosk-scanner", GROUP="kiosk", MODE="0660"') in text.splitlines()
+    assert "KERNEL" not in udev_rules({"scanner": {"driver": "evdev", "input_device": "Netum Scanner"}})
