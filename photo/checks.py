@@ -24,7 +24,9 @@ from photo.problems import (
     BackgroundUneven,
     BadExposure,
     Blurred,
+    BorderNotBackground,
     EyeDistanceOff,
+    EyesClosed,
     EyesNotFound,
     FaceCount,
     FaceTooLarge,
@@ -33,11 +35,15 @@ from photo.problems import (
     HeadRatioOff,
     HeadTilted,
     LowContrast,
+    MouthOpen,
     NotFacingCamera,
     OffCentre,
     PhotoProblem,
 )
 from photo.spec import PhotoSpec, QualityLimits
+
+# The face's axis may sit this far (fraction of the width) from the output's middle.
+CENTRED_MAX = 0.04
 
 # Check names, in the order they run and are reported.
 FACE_COUNT = "face_count"
@@ -45,6 +51,8 @@ EYES = "eyes"
 ROLL = "roll"
 YAW = "yaw"
 PITCH = "pitch"
+EYES_OPEN = "eyes_open"
+MOUTH_CLOSED = "mouth_closed"
 FACE_SIZE = "face_size"
 POSITION = "position"
 SHARPNESS = "sharpness"
@@ -54,12 +62,14 @@ BACKGROUND_LIGHT = "background_light"
 BACKGROUND_EVEN = "background_even"
 BACKGROUND_PLAIN = "background_plain"
 BACKGROUND_WHITE = "background_white"
+BORDER = "border"
+CENTRED = "centred"
 HEAD_RATIO = "head_ratio"
 EYE_DISTANCE = "eye_distance"
 FILE_SIZE = "file_size"
-ALL_CHECKS = (FACE_COUNT, EYES, ROLL, YAW, PITCH, FACE_SIZE, POSITION, SHARPNESS, EXPOSURE,
-              CONTRAST, BACKGROUND_LIGHT, BACKGROUND_EVEN, BACKGROUND_PLAIN, BACKGROUND_WHITE, HEAD_RATIO,
-              EYE_DISTANCE, FILE_SIZE)
+ALL_CHECKS = (FACE_COUNT, EYES, ROLL, YAW, PITCH, EYES_OPEN, MOUTH_CLOSED, FACE_SIZE, POSITION,
+              SHARPNESS, EXPOSURE, CONTRAST, BACKGROUND_LIGHT, BACKGROUND_EVEN, BACKGROUND_PLAIN,
+              BACKGROUND_WHITE, BORDER, HEAD_RATIO, EYE_DISTANCE, CENTRED, FILE_SIZE)
 
 
 class Status(enum.Enum):
@@ -121,20 +131,53 @@ def roll(degrees: float, spec: PhotoSpec) -> CheckResult:
     return _result(ROLL, degrees, f"|roll| <= {limit:g} deg (straightened)", problem)
 
 
-def yaw(degrees: float | None, spec: PhotoSpec, quality: QualityLimits) -> CheckResult:
+def yaw(degrees: float | None, spec: PhotoSpec, quality: QualityLimits, mirrored: bool = False) -> CheckResult:
+    """Positive yaw: the face turned towards the image's right, which on an unmirrored camera
+    is the citizen's own left, so they are asked to turn (back) to their right."""
     limit = spec.yaw_max_degrees + quality.pose_margin_degrees
-    if degrees is None:
-        return not_run(YAW, "face outline not measurable")
-    problem = NotFacingCamera("yaw", degrees, limit) if abs(degrees) > limit else None
-    return _result(YAW, degrees, f"|yaw estimate| <= {limit:g} deg", problem)
+    if degrees is None or not math.isfinite(degrees):
+        return not_run(YAW, "head pose not measurable")
+    turn = "right" if (degrees > 0) != mirrored else "left"
+    problem = NotFacingCamera("yaw", degrees, limit, turn) if abs(degrees) > limit else None
+    return _result(YAW, degrees, f"|yaw| <= {limit:g} deg (landmark head pose)", problem)
 
 
 def pitch(degrees_up: float | None, spec: PhotoSpec, quality: QualityLimits) -> CheckResult:
+    """Positive pitch: chin raised."""
     limit = spec.pitch_max_degrees + quality.pose_margin_degrees
-    if degrees_up is None:
-        return not_run(PITCH, "no plain backdrop above the head")
-    problem = NotFacingCamera("pitch", degrees_up, limit) if degrees_up > limit else None
-    return _result(PITCH, degrees_up, f"chin raised <= {limit:g} deg (estimate)", problem)
+    if degrees_up is None or not math.isfinite(degrees_up):
+        return not_run(PITCH, "head pose not measurable")
+    turn = "chin_down" if degrees_up > 0 else "chin_up"
+    problem = NotFacingCamera("pitch", degrees_up, limit, turn) if abs(degrees_up) > limit else None
+    return _result(PITCH, degrees_up, f"|pitch| <= {limit:g} deg (landmark head pose)", problem)
+
+
+def eyes_open(openness: float, quality: QualityLimits) -> CheckResult:
+    limit = quality.eyes_open_min
+    problem = EyesClosed(openness, limit) if openness < limit else None
+    return _result(EYES_OPEN, openness, f"eye aspect ratio of each eye >= {limit:g}", problem)
+
+
+def mouth_closed(gap: float, spec: PhotoSpec, quality: QualityLimits) -> CheckResult:
+    if not quality.mouth_closed_for(spec.name):
+        return not_run(MOUTH_CLOSED, f"not asked by the {spec.name} spec")
+    limit = quality.mouth_gap_max
+    problem = MouthOpen(gap, limit) if gap > limit else None
+    return _result(MOUTH_CLOSED, gap, f"inner-lip gap / mouth width <= {limit:g}", problem)
+
+
+def border(share: float, edge: str, quality: QualityLimits) -> CheckResult:
+    limit = quality.background_max_clutter
+    problem = BorderNotBackground(share, limit, edge) if share > limit else None
+    return _result(BORDER, share, f"border band off the background colour <= {limit:.0%} on any side",
+                   problem)
+
+
+def centred(offset: float) -> CheckResult:
+    """Eye midpoint's horizontal offset from the middle, as a fraction of the width (output)."""
+    problem = OffCentre("left" if offset > 0 else "right", abs(offset)) if abs(offset) > CENTRED_MAX else None
+    return _result(CENTRED, offset, f"|eye midpoint - middle| <= {CENTRED_MAX:.0%} of the width "
+                   "(measured on the output)", problem)
 
 
 def face_size(plan: CropPlan, spec: PhotoSpec, quality: QualityLimits,

@@ -61,9 +61,18 @@ QUALITY_SCHEMA: Schema = {
                                     minimum=0, maximum=1),
     "background_max_residue": Field(float, "Largest share of the backdrop still grey after whitening "
                                            "(mottling, soft shadows).", minimum=0, maximum=1),
-    "pose_margin_degrees": Field(float, "Added to the spec's yaw/pitch limits, because the cascade-based "
-                                        "pose estimate is coarse (see photo/measure.py).",
+    "pose_margin_degrees": Field(float, "Added to the spec's yaw/pitch limits, because the landmark pose fit "
+                                        "uses a generic head and reads a person's own proportions as a few "
+                                        "degrees of pose (see photo/landmarks.py).",
                                  minimum=0, maximum=45),
+    "eyes_open_min": Field(float, "Least eye aspect ratio (lid-to-lid height over eye width, from the "
+                                  "landmarks) of the less open eye; ~0.3 open, under 0.15 shut.",
+                           minimum=0, maximum=1),
+    "mouth_gap_max": Field(float, "Largest inner-lip gap over the mouth's width (landmarks): closed lips "
+                                  "0.02-0.05, a smile showing teeth ~0.2, laughing ~0.4.",
+                           minimum=0, maximum=1),
+    "mouth_closed_specs": Field(list, "Specs whose photo needs a closed mouth (the mouth_closed check).",
+                                item_kind=str),
 }
 
 DETECTOR_SCHEMA: Schema = {

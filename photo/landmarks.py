@@ -130,7 +130,7 @@ def head_pose(points: np.ndarray, image_size: tuple[int, int], roll_degrees: flo
     width, height = image_size
     focal = float(max(width, height))
     camera = np.array([[focal, 0, width / 2], [0, focal, height / 2], [0, 0, 1]], dtype=np.float64)
-    ok, rvec, _ = cv2.solvePnP(model, image, camera, None, flags=cv2.SOLVEPNP_SQPNP)
+    ok, rvec, tvec = cv2.solvePnP(model, image, camera, None, flags=cv2.SOLVEPNP_SQPNP)
     if not ok:
         return HeadPose(roll_degrees, float("nan"), float("nan"))
     rotation, _ = cv2.Rodrigues(rvec)
@@ -139,8 +139,19 @@ def head_pose(points: np.ndarray, image_size: tuple[int, int], roll_degrees: flo
     unroll = np.array([[math.cos(angle), -math.sin(angle), 0], [math.sin(angle), math.cos(angle), 0],
                        [0, 0, 1]])
     level = unroll @ rotation
-    # The model's forward axis (0, 0, -1) in camera coordinates after the fit.
+    # The model's forward axis (0, 0, -1) in camera coordinates after the fit, judged against
+    # the line of sight (head to lens): a citizen off the optical axis who looks into the lens
+    # is frontal, as the photo shows.
     forward = level @ np.array([0.0, 0.0, -1.0])
-    yaw = math.degrees(math.atan2(forward[0], -forward[2]))
-    pitch = math.degrees(math.atan2(-forward[1], math.hypot(forward[0], forward[2])))
+    sight = -(unroll @ tvec.reshape(3))
+    yaw = _horizontal(forward) - _horizontal(sight)
+    pitch = _vertical(forward) - _vertical(sight)
     return HeadPose(roll_degrees, yaw, pitch)
+
+
+def _horizontal(direction: np.ndarray) -> float:
+    return math.degrees(math.atan2(direction[0], -direction[2]))
+
+
+def _vertical(direction: np.ndarray) -> float:
+    return math.degrees(math.atan2(-direction[1], math.hypot(direction[0], direction[2])))

@@ -8,6 +8,7 @@ all that is wrong, most important first, each with its measured value.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass, field
@@ -15,7 +16,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from photo import background, checks, crop, measure
+from core.face_model import Dlib68Landmarker, FaceLandmarker
+from photo import background, border, checks, crop, landmarks, measure
 from photo.checks import CheckResult, Status
 from photo.detect import EyeSearch, FaceDetector, HaarDetector, find_faces_scaled
 from photo.encode import encode_in_window
@@ -91,18 +93,21 @@ class PhotoPipeline:
     """Turns one capture into a spec-conforming JPEG, or into the reasons it cannot be one."""
 
     def __init__(self, spec: PhotoSpec, quality: QualityLimits, detector_settings: DetectorSettings,
-                 detector: FaceDetector | None = None, mirrored: bool = False) -> None:
+                 detector: FaceDetector | None = None, mirrored: bool = False,
+                 landmarker: FaceLandmarker | None = None) -> None:
         self.spec = spec
         self.quality = quality
         self.detector_settings = detector_settings
         self.detector = detector or HaarDetector.from_settings(detector_settings)
         self.mirrored = mirrored
+        self.landmarker = landmarker or Dlib68Landmarker()
 
     @classmethod
     def from_settings(cls, settings: PhotoSettings, spec_name: str | None = None,
-                      detector: FaceDetector | None = None) -> PhotoPipeline:
+                      detector: FaceDetector | None = None,
+                      landmarker: FaceLandmarker | None = None) -> PhotoPipeline:
         return cls(settings.spec(spec_name), settings.quality, settings.detector, detector,
-                   settings.frames_mirrored)
+                   settings.frames_mirrored, landmarker)
 
     def finalize(self, image: np.ndarray) -> PhotoResult:
         """Run every step on a BGR capture; see PhotoResult."""
@@ -120,8 +125,8 @@ class PhotoPipeline:
     def _run(self, image: np.ndarray, results: list[CheckResult]) -> tuple[bytes, int, np.ndarray] | None:
         """Append each check's result; return (jpeg, quality, pixels) when all passed.
 
-        The pose estimates read skin colour and the head outline, so they are skipped on a
-        badly exposed face (the exposure advice comes first anyway)."""
+        Once the eyes are found, the face's 68 landmarks give the eye line, the head pose, the
+        eyes' and mouth's opening and the chin (photo/landmarks.py)."""
         gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         capture_size = (image.shape[1], image.shape[0])
         faces = self._find_faces(gray)
@@ -133,17 +138,20 @@ class PhotoPipeline:
         face = faces[0]
         eyes = face.eyes or self.detector.find_eyes(gray, face.box)
         results.append(checks.eyes(eyes))
-        geometry = (FaceGeometry(eyes.pair, from_eyes=True) if eyes.pair
+        marks = landmarks.measure(self.landmarker, gray, face.box) if eyes.pair else None
+        geometry = (FaceGeometry(marks.eyes, from_eyes=True) if marks
                     else FaceGeometry.from_face_box(face.box))
         patch = measure.head_patch(image, geometry)
         extent = measure.head_extent(patch)
         tone = measure.face_tone(gray, face.box)
         exposure = checks.exposure(tone, self.quality)
-        if geometry.from_eyes:
+        if marks:
+            extent = dataclasses.replace(extent, chin_below=marks.chin_below_eyes)
             results.append(checks.roll(geometry.roll_degrees, self.spec))
-            if exposure.passed:
-                results.append(checks.yaw(measure.estimate_yaw(patch), self.spec, self.quality))
-                results.append(checks.pitch(measure.estimate_pitch_up(extent), self.spec, self.quality))
+            results.append(checks.yaw(marks.pose.yaw, self.spec, self.quality, self.mirrored))
+            results.append(checks.pitch(marks.pose.pitch, self.spec, self.quality))
+            results.append(checks.eyes_open(marks.eyes_open, self.quality))
+            results.append(checks.mouth_closed(marks.mouth_gap, self.spec, self.quality))
         plan = crop.plan_crop(geometry, extent, self.spec, capture_size)
         size_check = checks.face_size(plan, self.spec, self.quality, capture_size)
         results.append(size_check)
@@ -170,10 +178,16 @@ class PhotoPipeline:
             background.residue(pixels, backdrop, self.spec.background_bgr), self.quality))
         if not results[-1].passed:
             return None
-        head_ratio, eye_ratio = self._remeasure(pixels)
+        share, edge = border.off_background(pixels, _layout(geometry, extent, plan).chin_y,
+                                            self.spec.background_bgr)
+        results.append(checks.border(share, edge, self.quality))
+        if not results[-1].passed:
+            return None
+        head_ratio, eye_ratio, offset = self._remeasure(pixels)
         results.append(checks.head_ratio(head_ratio, self.spec))
         results.append(checks.eye_distance(eye_ratio, self.spec))
-        if not all(r.passed for r in results[-2:]):
+        results.append(checks.centred(offset))
+        if not all(r.passed for r in results[-3:]):
             return None
         try:
             encoded = encode_in_window(pixels, self.spec.min_bytes, self.spec.max_bytes, self.spec.dpi)
@@ -186,20 +200,25 @@ class PhotoPipeline:
     def measure_output(self, pixels: np.ndarray) -> tuple[float, float]:
         """Head share of the height and eye distance share of the width, measured afresh on
         an output image (the same way the pipeline checks its own output)."""
-        return self._remeasure(pixels)
+        head_ratio, eye_ratio, _ = self._remeasure(pixels)
+        return head_ratio, eye_ratio
 
-    def _remeasure(self, pixels: np.ndarray) -> tuple[float, float]:
+    def _remeasure(self, pixels: np.ndarray) -> tuple[float, float, float]:
+        """On the finished photo: chin (landmark) to crown (outline on the white backdrop) over
+        the height, eye distance (landmark eye centres) over the width, and the eye midpoint's
+        offset from the middle over the width."""
+        missing = (float("nan"), float("nan"), float("nan"))
         gray = cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY)
         faces = find_faces_scaled(self.detector, gray, OUTPUT_DETECT_LONG_SIDE, OUTPUT_MIN_FACE_FRACTION)
         if not faces:
-            return float("nan"), float("nan")
-        eyes = self.detector.find_eyes(gray, faces[0])
-        if eyes.pair is None:
-            return float("nan"), float("nan")
-        geometry = FaceGeometry(eyes.pair, from_eyes=True)
+            return missing
+        marks = landmarks.measure(self.landmarker, gray, faces[0])
+        geometry = FaceGeometry(marks.eyes, from_eyes=True)
         extent = measure.head_extent(measure.head_patch(pixels, geometry))
         height, width = pixels.shape[:2]
-        return extent.height * geometry.eye_distance / height, geometry.eye_distance / width
+        head = (extent.crown_above + marks.chin_below_eyes) * geometry.eye_distance
+        offset = (geometry.midpoint.x - width / 2) / width
+        return head / height, geometry.eye_distance / width, offset
 
     def _find_faces(self, gray: np.ndarray) -> list[FoundFace]:
         settings = self.detector_settings

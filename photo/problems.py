@@ -92,12 +92,54 @@ class HeadTilted(PhotoProblem):
 
 @dataclass(frozen=True)
 class NotFacingCamera(PhotoProblem):
-    """The yaw or pitch estimate is past the limit (see photo/measure.py for its accuracy)."""
+    """Yaw or pitch (landmark head pose, photo/landmarks.py) past the limit.
+
+    `turn` says what the citizen should do, in their own terms: "left"/"right" (turn the head
+    slightly towards their own left/right), "chin_up"/"chin_down"; empty: just look straight.
+    """
 
     axis: str  # "yaw" or "pitch"
     degrees: float
     limit_degrees: float
-    message_key: ClassVar[str] = N_("photo.look_straight")
+    turn: str = ""
+
+    @property
+    def message_key(self) -> str:  # type: ignore[override]
+        return {
+            "left": N_("photo.turn_left"),
+            "right": N_("photo.turn_right"),
+            "chin_up": N_("photo.lift_chin"),
+            "chin_down": N_("photo.lower_chin"),
+        }.get(self.turn, N_("photo.look_straight"))
+
+
+@dataclass(frozen=True)
+class EyesClosed(PhotoProblem):
+    """The less open eye's aspect ratio (landmarks) is below the minimum."""
+
+    openness: float
+    minimum: float
+    message_key: ClassVar[str] = N_("photo.open_eyes")
+
+
+@dataclass(frozen=True)
+class MouthOpen(PhotoProblem):
+    """The inner-lip gap over the mouth width is above the maximum."""
+
+    gap: float
+    maximum: float
+    message_key: ClassVar[str] = N_("photo.close_mouth")
+
+
+@dataclass(frozen=True)
+class BorderNotBackground(PhotoProblem):
+    """Part of the finished photo's border band (top, sides down to the shoulders) is not the
+    spec's background: a strip, an object or a colour at an edge."""
+
+    share: float
+    maximum: float
+    edge: str  # "top", "left" or "right": where most of it is
+    message_key: ClassVar[str] = N_("photo.background_busy")
 
 
 @dataclass(frozen=True)

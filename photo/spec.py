@@ -86,10 +86,20 @@ class QualityLimits:
     background_max_clutter: float
     background_max_residue: float
     pose_margin_degrees: float
+    eyes_open_min: float
+    mouth_gap_max: float
+    mouth_closed_specs: tuple[str, ...]
+
+    def mouth_closed_for(self, spec: str) -> bool:
+        """Whether the spec asks for a closed mouth (the check is skipped, NOT_RUN, otherwise)."""
+        return spec in self.mouth_closed_specs
 
     @classmethod
     def from_table(cls, table: Mapping[str, Any]) -> QualityLimits:
-        limits = cls(**{f.name: float(table[f.name]) for f in fields(cls)})
+        values = {f.name: table[f.name] if f.name == "mouth_closed_specs" else float(table[f.name])
+                  for f in fields(cls)}
+        values["mouth_closed_specs"] = tuple(values["mouth_closed_specs"])
+        limits = cls(**values)
         if limits.face_brightness_min >= limits.face_brightness_max:
             raise ConfigError(SOURCE, "photo.quality.face_brightness_min", "must be below face_brightness_max")
         return limits

@@ -27,7 +27,6 @@ from photo.problems import (
     FaceTooSmall,
     HeadTilted,
     LowContrast,
-    NotFacingCamera,
     OffCentre,
 )
 
@@ -156,23 +155,10 @@ def test_large_tilt_is_refused_with_the_measured_roll(pipeline, tilt):
     assert result.message_key == "photo.straighten_head"
 
 
-def test_turned_head_is_refused(pipeline):
-    result = pipeline.finalize(samples.capture(yaw_degrees=30))
-    problem = result.check(checks.YAW).problem
-    assert isinstance(problem, NotFacingCamera) and problem.axis == "yaw" and problem.degrees > 0
-    assert result.message_key == "photo.look_straight"
-
-
-def test_raised_chin_is_refused(pipeline):
-    result = pipeline.finalize(samples.capture(pitch_degrees=30))
-    problem = result.check(checks.PITCH).problem
-    assert isinstance(problem, NotFacingCamera) and problem.axis == "pitch"
-
-
 def test_frontal_head_passes_the_pose_estimates(accepted, pipeline):
     margin = pipeline.quality.pose_margin_degrees
     assert abs(accepted.check(checks.YAW).value) <= pipeline.spec.yaw_max_degrees + margin
-    assert accepted.check(checks.PITCH).value <= pipeline.spec.pitch_max_degrees + margin
+    assert abs(accepted.check(checks.PITCH).value) <= pipeline.spec.pitch_max_degrees + margin
 
 
 def test_blurred_capture_is_refused(pipeline, good_capture):
