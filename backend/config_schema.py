@@ -65,6 +65,11 @@ BACKEND_SCHEMA: Schema = {
     "reference_dashboard_stale_seconds": Field(float, "Reference back end: the hall dashboard shows a terminal "
                                                       "as stale when its last heartbeat is older than this.",
                                                minimum=10, maximum=86400),
+    "reference_dashboard_trusted_proxies": Field(list, "Reference back end: addresses or networks of the TLS "
+                                                       "proxies in front of the hall dashboard; only their "
+                                                       "X-Forwarded-For and X-Forwarded-Proto are believed "
+                                                       "(per-address login lock-out, Secure cookie).",
+                                                 item_kind=str),
     "reference_connection_limit": Field(int, "Reference back end: open connections at most, all clients together "
                                              "(docs/hall.md, Server limits).", minimum=16, maximum=20000),
     "reference_connections_per_client": Field(int, "Reference back end: open connections at most from one client "

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from typing import Any, Callable, Iterable, Mapping
 
-from backend.dashboard_auth import Sessions, verify_password
+from backend.dashboard_auth import Sessions, arrived_over_tls, client_address, trusted_networks, verify_password
 from backend.settings import ServerSettings
 from backend.store import Store
 from backend.timeutil import HALL_TIMEZONE, hall_day, parse, utc_now
@@ -69,6 +69,9 @@ class TerminalView:
     config_version: str | None = None
     last_heartbeat_at: dt.datetime | None = None
     devices: tuple[tuple[str, str], ...] = ()  # (kind, status as on the wire)
+    # kind -> the detail line a terminal sent with it: its own alerts (terminal/alerts.py: a
+    # refused configuration file, the maintenance PIN locked) are sent as entries with a detail.
+    details: Mapping[str, str] = field(default_factory=dict)
     paper_low: bool | None = None
     outbox_length: int | None = None
     last_transaction_at: dt.datetime | None = None
@@ -106,6 +109,7 @@ def terminal_views(store: Store, now: dt.datetime) -> list[TerminalView]:
         software_version=row["software_version"] or row["registered_version"], config_version=row["config_version"],
         last_heartbeat_at=parse(row["last_heartbeat_at"]),
         devices=tuple((d["kind"], d["status"]) for d in json.loads(row["devices"] or "[]")),
+        details={d["kind"]: d["detail"] for d in json.loads(row["devices"] or "[]") if d.get("detail")},
         paper_low=None if row["paper_low"] is None else bool(row["paper_low"]),
         outbox_length=row["outbox_length"], last_transaction_at=parse(row["last_transaction_at"]),
         today=today.get(row["terminal_id"], {})) for row in terminals]
@@ -185,7 +189,8 @@ def _row(view: TerminalView, now: dt.datetime, stale_seconds: float) -> str:
     age = view.age_seconds(now)
     devices = ", ".join(
         f'<span class="{"device" if status in USABLE_DEVICE_STATES else "device-down"}">'
-        f'{html.escape(kind)}: {html.escape(status)}</span>' for kind, status in view.devices) or "-"
+        f'{html.escape(kind)}: {html.escape(status)}{_detail(view.details.get(kind))}</span>'
+        for kind, status in view.devices) or "-"
     paper = "-" if view.paper_low is None else ("LOW" if view.paper_low else "ok")
     versions = " / ".join(html.escape(v) for v in (view.software_version, view.config_version) if v) or "-"
     counts = "".join(f'<td class="num">{view.today.get(s, 0)}</td>' for s in SERVICES)
@@ -197,6 +202,10 @@ def _row(view: TerminalView, now: dt.datetime, stale_seconds: float) -> str:
             f'<td class="num">{"-" if view.outbox_length is None else view.outbox_length}</td>'
             f'<td>{versions}</td><td>{html.escape(_local(view.last_transaction_at)) if view.last_transaction_at else "-"}</td>'
             f'{counts}</tr>')
+
+
+def _detail(detail: str | None) -> str:
+    return f' <small class="detail">({html.escape(detail)})</small>' if detail else ""
 
 
 def _duration(seconds: float) -> str:
@@ -224,6 +233,7 @@ class HallDashboard:
         self._settings = settings
         self._now = now
         self.sessions = Sessions()
+        self._proxies = trusted_networks(settings.dashboard_trusted_proxies)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ["REQUEST_METHOD"]
@@ -236,7 +246,7 @@ class HallDashboard:
             return self._login(environ, start_response)
         if path == LOGOUT_PATH and method == "POST":
             self.sessions.close(token)
-            return _redirect(start_response, LOGIN_PATH, _session_cookie("", environ, expire=True))
+            return _redirect(start_response, LOGIN_PATH, _session_cookie("", self._secure(environ), expire=True))
         if path in (HALL_PATH, HALL_PATH.rstrip("/")) and method == "GET":
             if not self.sessions.valid(token):
                 return _redirect(start_response, LOGIN_PATH)
@@ -247,17 +257,23 @@ class HallDashboard:
         return [b"not found"]
 
     def _login(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if self.sessions.locked_out():
-            log.warning("hall dashboard: login refused, too many wrong passwords in the last minute")
+        """Wrong passwords lock out their source (client address), not the whole hall's staff."""
+        address = client_address(environ, self._proxies)
+        if self.sessions.locked_out(address):
+            log.warning("hall dashboard: login from %s refused, too many wrong passwords from it in the last "
+                        "minute", address)
             return _html(start_response, "429 Too Many Requests",
                          render_login("Too many wrong passwords: wait a minute. 错误次数过多，请稍后再试"))
         password = _form(environ).get("password", "")
         if not verify_password(password, self._settings.dashboard_password_hash):
-            self.sessions.failed()
-            log.info("hall dashboard: wrong password from %s", environ.get("REMOTE_ADDR", "?"))
+            self.sessions.failed(address)
+            log.info("hall dashboard: wrong password from %s", address)
             return _html(start_response, "401 Unauthorized", render_login("Wrong password. 密码错误"))
-        log.info("hall dashboard: login from %s", environ.get("REMOTE_ADDR", "?"))
-        return _redirect(start_response, HALL_PATH, _session_cookie(self.sessions.open(), environ))
+        log.info("hall dashboard: login from %s", address)
+        return _redirect(start_response, HALL_PATH, _session_cookie(self.sessions.open(), self._secure(environ)))
+
+    def _secure(self, environ: dict[str, Any]) -> bool:
+        return arrived_over_tls(environ, self._proxies)
 
 
 def _html(start_response: StartResponse, status: str, body: str) -> Iterable[bytes]:
@@ -275,10 +291,11 @@ def _redirect(start_response: StartResponse, location: str, cookie: str | None =
     return [b""]
 
 
-def _session_cookie(token: str, environ: dict[str, Any], expire: bool = False) -> str:
-    """HttpOnly (no script reads it), SameSite=Strict (no other site sends it), Secure over https."""
+def _session_cookie(token: str, secure: bool, expire: bool = False) -> str:
+    """HttpOnly (no script reads it), SameSite=Strict (no other site sends it), Secure whenever the
+    request came over TLS, directly or through a trusted proxy (dashboard_auth.arrived_over_tls)."""
     parts = [f"{COOKIE_NAME}={token}", f"Path={HALL_PATH}", "HttpOnly", "SameSite=Strict"]
-    if environ.get("wsgi.url_scheme") == "https":
+    if secure:
         parts.append("Secure")
     if expire:
         parts.append("Max-Age=0")

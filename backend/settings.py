@@ -25,6 +25,8 @@ class ServerSettings:
     wsse_window_seconds: float = 300.0  # a token's Created time may be this far off, either side
     dashboard_password_hash: str = ""  # scrypt hash of the hall dashboard's password; "" = dashboard closed
     dashboard_stale_seconds: float = 180.0  # a terminal silent this long is shown as stale
+    # Proxies (addresses or networks) whose X-Forwarded-For / X-Forwarded-Proto the dashboard believes.
+    dashboard_trusted_proxies: tuple[str, ...] = ()
     # Connection limits of the served back end (backend/http_limits.py; docs/hall.md "Server limits").
     connection_limit: int = 1000
     connections_per_client: int = 32  # 0 = no limit per client address
@@ -47,6 +49,7 @@ class ServerSettings:
             wsse_window_seconds=float(backend["reference_wsse_window_seconds"]),
             dashboard_password_hash=backend["reference_dashboard_password_hash"],
             dashboard_stale_seconds=float(backend["reference_dashboard_stale_seconds"]),
+            dashboard_trusted_proxies=tuple(backend["reference_dashboard_trusted_proxies"]),
             connection_limit=int(backend["reference_connection_limit"]),
             connections_per_client=int(backend["reference_connections_per_client"]),
             idle_timeout_seconds=float(backend["reference_idle_timeout_seconds"]),

@@ -41,7 +41,7 @@ from kiosk.ui.screens.review import ReviewScreen
 from kiosk.ui.screens.working import WorkingScreen
 from kiosk.ui.sim_panel_view import SimPanelView
 from terminal.availability import ServiceBoard
-from terminal.maintenance import SecretTaps
+from terminal.maintenance import PinLockout, SecretTaps
 from terminal.voice import Voice
 
 if TYPE_CHECKING:
@@ -128,6 +128,8 @@ class KioskApp(App):
         self.open_keypad = None  # the keypad on screen, if any (closed when the session ends)
         self.simulated = any(d["driver"] == "simulator" for d in settings["devices"].values())
         self._secret_taps = SecretTaps(time.monotonic)
+        # Wrong maintenance PINs: a growing lock, shown to the hall as a terminal alert.
+        self.pin_lockout = PinLockout(time.monotonic, backstage.alerts)
         self._idle_event = None
         self._refresh_event = None
         self._recovery_event = None

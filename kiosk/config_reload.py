@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from kivy.clock import Clock
 
 from kiosk.idle import IdleTimer
-from terminal.config_watch import ConfigChange, ConfigWatcher, log_change
+from terminal.alerts import CONFIG_REFUSED
+from terminal.config_watch import ConfigChange, ConfigWatcher, log_change, refusal_detail
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
@@ -62,8 +63,18 @@ class IdleConfigWatch:
         if not self.watcher.changed() or not self.idle():
             return None
         change = self.watcher.poll()
+        self._report_refusal()
         if change is not None:
             apply_change(self.app, change)
             self.stop()
             self.start()  # config_reload / config_check_seconds may have changed
         return change
+
+    def _report_refusal(self) -> None:
+        """A refused file stays on the hall dashboard until a good one is taken."""
+        alerts = self.app.backstage.alerts
+        refusal = self.watcher.refusal
+        if refusal is None:
+            alerts.clear(CONFIG_REFUSED)
+        else:
+            alerts.raise_alert(CONFIG_REFUSED, refusal_detail(refusal))

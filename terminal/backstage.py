@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from core.config import Config
 from core.session import Session
+from terminal.alerts import TerminalAlerts
 
 if TYPE_CHECKING:
     from terminal.runtime import Runtime
@@ -27,6 +28,9 @@ class BackgroundRuntime:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.session = Session.from_config(config)  # the screen needs it before the runtime is up
+        # What the hall must see about this terminal (a refused config file, a locked PIN); kept
+        # across runtime rebuilds and sent with every heartbeat.
+        self.alerts = TerminalAlerts()
         self.runtime: Runtime | None = None
         self.health = None
         self.failure: BaseException | None = None
@@ -50,6 +54,8 @@ class BackgroundRuntime:
             log.exception("kiosk runtime failed to start")
             self.failure = exc
             return
+        if runtime.fleet is not None:
+            runtime.fleet.use_alerts(self.alerts)
         self.health = BackendHealth(runtime.backend.ping)
         self.health.check_now()  # services are offered as soon as the runtime counts as ready
         self.health.start()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from backend.dashboard_auth import trusted_networks
 from core.config import DEFAULT_FILE, Config, deep_merge, read_toml
 from core.schema import ConfigError, require_complete, secret_keys, validate
 from terminal.config_schema import ROOT_SCHEMA
@@ -34,3 +35,7 @@ def check_consistency(data: Mapping[str, Any], source: str) -> None:
     backend = data["backend"]
     if backend["mode"] == "remote" and not backend["url"].startswith(("http://", "https://")):
         raise ConfigError(source, "backend.url", "must be an http:// or https:// URL when backend.mode is 'remote'")
+    try:
+        trusted_networks(backend["reference_dashboard_trusted_proxies"])
+    except ValueError as exc:
+        raise ConfigError(source, "backend.reference_dashboard_trusted_proxies", str(exc)) from None

@@ -5,8 +5,10 @@ was started with (default, hall, terminal). When one changed and the kiosk is id
 screen, nobody served), the files are loaded and validated again:
 
 - a file that does not load or validate is REFUSED: logged once with the file, key and
-  problem, and the kiosk keeps running on the configuration it has; it is tried again when
-  the file changes again;
+  problem (a file that is not UTF-8, or cut short while it was written, with the byte offset),
+  and the kiosk keeps running on the configuration it has; it is tried again when the file
+  changes again. Until a good file is taken, the hall dashboard shows the terminal needing
+  attention with the file's name and key (`refusal_detail`, sent as a terminal alert);
 - what can change live is applied at once: [ui], [session], the hall names and counter hints
   of [terminal], [logging] level, [hall] config_reload / config_check_seconds;
 - what the runtime was built from ([devices], [backend], [photo], [flows], [terminal] id,
@@ -102,6 +104,7 @@ class ConfigWatcher:
         self._files = tuple(config.sources)
         self._stamps = self._read_stamps()
         self._refused: tuple[Stamp, ...] | None = None  # the stamps of files already refused
+        self.refusal: ConfigError | None = None  # why the files on disk are not the running ones
 
     def _read_stamps(self) -> tuple[Stamp, ...]:
         return tuple(_stamp(path) for path in self._files)
@@ -120,16 +123,26 @@ class ConfigWatcher:
         try:
             loaded = self._loader(overrides, default_file=default)
         except ConfigError as exc:
-            self._refused = stamps
+            self._refused, self.refusal = stamps, exc
             log.error("configuration change refused, the kiosk keeps running on the previous one: %s", exc)
             return None
-        self._stamps, self._refused = stamps, None
+        self._stamps, self._refused, self.refusal = stamps, None, None
         change = compare(self.config, loaded)
         if change is None:
             log.info("configuration files touched; nothing changed")
             return None
         self.config = change.config
         return change
+
+
+def refusal_detail(error: ConfigError) -> str:
+    """One line for the hall dashboard: the file's name, the key and, for a file that is not UTF-8
+    or not TOML, the problem and its byte offset. A value's problem is left out: it may quote
+    the value, and a value may be a secret."""
+    name = Path(error.source).name
+    if error.key in ("(encoding)", "(syntax)", "(file)"):
+        return f"{name} refused: {error.problem}; running on the previous configuration"
+    return f"{name} refused: {error.key} is not allowed; running on the previous configuration"
 
 
 def _stamp(path: Path) -> Stamp:

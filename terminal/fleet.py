@@ -6,7 +6,9 @@
   every REGISTRATION_RETRY_SECONDS; nothing waits for it.
 - Heartbeats: every interval (the back end's answer at registration, else [backend]
   heartbeat_interval_seconds) one heartbeat with device states, paper low, software and
-  config version, last transaction time and outbox length is put in the outbox.
+  config version, last transaction time and outbox length is put in the outbox. The terminal's
+  own alerts (terminal/alerts.py: a refused configuration file, the maintenance PIN locked) ride
+  along as device entries with status ERROR and a detail line, and a change of them is sent at once.
 - Reports: each transaction the journal closes as finished (completed, refunded, cancelled)
   becomes one TransactionReport in the outbox. A ledger (`<data_dir>/backend/reported.sqlite3`)
   remembers what was queued, so a report lost to a crash between the journal's commit and the
@@ -40,6 +42,7 @@ from core import __version__
 from core.config import Config
 from devices.base import DeviceStatus
 from flows.journal import Journal, Phase, Transaction, TxnStatus
+from terminal.alerts import TerminalAlerts
 
 log = logging.getLogger(__name__)
 
@@ -227,8 +230,22 @@ class FleetLink:
         self._finished: queue.SimpleQueue[str] = queue.SimpleQueue()
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._beat_requested = threading.Event()
         self._thread: threading.Thread | None = None
+        self.alerts: TerminalAlerts | None = None
         journal.add_close_observer(self._on_close)
+
+    def use_alerts(self, alerts: TerminalAlerts) -> None:
+        """Send `alerts` with every heartbeat, and a heartbeat as soon as they change (the hall
+        sees a refused file or a locked PIN within seconds, not at the next interval)."""
+        self.alerts = alerts
+        alerts.subscribe(self.beat_soon)
+        self.beat_soon()
+
+    def beat_soon(self) -> None:
+        """Ask the fleet thread for a heartbeat now (called from any thread)."""
+        self._beat_requested.set()
+        self._wake.set()
 
     # ---- what the thread does ----
 
@@ -262,10 +279,12 @@ class FleetLink:
         states = dict(self._device_states())
         last = self.ledger.last_finished_at()
         printer = states.get("printer")
+        alerts = self.alerts.current() if self.alerts is not None else {}
         return mo.Heartbeat(
             sent_at=dt.datetime.now(dt.timezone.utc),
             devices=tuple(mo.DeviceState(kind, mo.DeviceStatus[status.name])
-                          for kind, status in sorted(states.items())),
+                          for kind, status in sorted(states.items()))
+            + tuple(mo.DeviceState(name, mo.DeviceStatus.ERROR, detail) for name, detail in alerts.items()),
             paper_low=None if printer is None else printer in (DeviceStatus.PAPER_LOW, DeviceStatus.NO_PAPER),
             software_version=__version__, config_version=config_version(self.config),
             last_transaction_at=_utc(last) if last is not None else None,
@@ -333,7 +352,8 @@ class FleetLink:
             if now >= next_registration:
                 registered = self._guarded(self.register_if_needed)
                 next_registration = now + (self.interval if registered else REGISTRATION_RETRY_SECONDS)
-            if now >= next_beat:
+            if now >= next_beat or self._beat_requested.is_set():
+                self._beat_requested.clear()
                 self._guarded(self.beat_now)
                 next_beat = now + self.interval
             self._wake.wait(max(0.0, min(next_beat, next_registration) - time.monotonic()))
@@ -354,4 +374,6 @@ class FleetLink:
             self._thread.join(STOP_JOIN_SECONDS)
             self._thread = None
         self.journal.remove_close_observer(self._on_close)
+        if self.alerts is not None:
+            self.alerts.unsubscribe(self.beat_soon)
         self.ledger.close()

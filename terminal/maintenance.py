@@ -2,13 +2,24 @@
 
 Opened by a hidden gesture and the maintenance PIN. Nothing here shows a secret or an
 unmasked personal record.
+
+The PIN is six digits, so it is guarded against guessing at the screen (`PinLockout`): after
+PIN_FREE_TRIES wrong tries in a row, every further wrong try locks the keypad for a delay that
+doubles each time (PIN_LOCK_SECONDS, then twice that, ... up to PIN_LOCK_MAX_SECONDS); while
+locked, a PIN is refused without being checked. The right PIN ends it. Each lock is logged at
+WARNING (counts and seconds only: nothing typed is ever logged) and raised as a terminal alert
+(terminal/alerts.py), so the hall dashboard shows the terminal needing attention until a
+technician unlocks it with the right PIN. The lock lives in the running process: a restart
+needs access to the machine, which a guesser at the screen does not have.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +28,7 @@ import tomli_w
 from core.logs import LOG_FILE_NAME
 from core.pin import verify_pin
 from devices.base import DeviceError
+from terminal.alerts import MAINTENANCE_PIN_LOCKED, TerminalAlerts
 
 if TYPE_CHECKING:
     from core.config import Config
@@ -28,6 +40,11 @@ LOG_LINES_SHOWN = 20
 # The hidden gesture: this many taps on the hall name within this many seconds.
 SECRET_TAPS = 5
 SECRET_TAP_WINDOW_SECONDS = 3.0
+# Wrong PINs allowed in a row before the keypad locks.
+PIN_FREE_TRIES = 5
+# The first lock; each further wrong try doubles it, up to the maximum.
+PIN_LOCK_SECONDS = 30.0
+PIN_LOCK_MAX_SECONDS = 3600.0
 
 
 class SecretTaps:
@@ -45,14 +62,63 @@ class SecretTaps:
         return False
 
 
+class PinLockout:
+    """Wrong maintenance PINs in a row, and the growing lock they earn (see the module's docstring)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, alerts: TerminalAlerts | None = None) -> None:
+        self._clock = clock
+        self._alerts = alerts
+        self.wrong_in_a_row = 0
+        self._locked_until = 0.0
+
+    def seconds_left(self) -> float:
+        """How long the keypad stays locked (0 when a PIN may be tried)."""
+        return max(0.0, self._locked_until - self._clock())
+
+    def lock_seconds(self) -> float:
+        """The lock the wrong try just counted earns (0 while tries are still free)."""
+        extra = self.wrong_in_a_row - PIN_FREE_TRIES
+        return 0.0 if extra < 0 else min(PIN_LOCK_SECONDS * 2 ** extra, PIN_LOCK_MAX_SECONDS)
+
+    def wrong(self) -> float:
+        """Count a wrong PIN; the seconds the keypad is now locked for (0: not locked)."""
+        self.wrong_in_a_row += 1
+        seconds = self.lock_seconds()
+        if seconds:
+            self._locked_until = self._clock() + seconds
+            log.warning("maintenance PIN locked for %d s after %d wrong tries in a row", seconds, self.wrong_in_a_row)
+            if self._alerts is not None:
+                self._alerts.raise_alert(MAINTENANCE_PIN_LOCKED, f"{self.wrong_in_a_row} wrong maintenance PIN tries "
+                                                                 f"in a row; keypad locked for {seconds:.0f} s")
+        return seconds
+
+    def right(self) -> None:
+        if self.wrong_in_a_row >= PIN_FREE_TRIES:
+            log.warning("maintenance PIN right after %d wrong tries; lock ended", self.wrong_in_a_row)
+        self.wrong_in_a_row = 0
+        self._locked_until = 0.0
+        if self._alerts is not None:
+            self._alerts.clear(MAINTENANCE_PIN_LOCKED)
+
+
 class Maintenance:
-    def __init__(self, config: "Config", runtime: "Runtime | None") -> None:
+    def __init__(self, config: Config, runtime: Runtime | None, lockout: PinLockout | None = None) -> None:
         self.config = config
         self.runtime = runtime
+        self.lockout = lockout if lockout is not None else PinLockout()
 
     def unlock(self, pin: str) -> bool:
+        """True for the right PIN while the keypad is not locked; a locked keypad checks nothing."""
+        left = self.lockout.seconds_left()
+        if left > 0:
+            log.warning("maintenance PIN refused unchecked: the keypad is locked for %d s more", round(left))
+            return False
         ok = verify_pin(pin, self.config["ui"]["maintenance_pin_hash"])
         log.warning("maintenance %s", "opened" if ok else "PIN refused")
+        if ok:
+            self.lockout.right()
+        else:
+            self.lockout.wrong()
         return ok
 
     def device_lines(self) -> list[str]:

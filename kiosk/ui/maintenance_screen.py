@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 
@@ -21,7 +22,7 @@ class MaintenanceScreen(Screen):
     @property
     def maintenance(self) -> Maintenance:
         app = App.get_running_app()
-        return Maintenance(app.settings, app.backstage.runtime)
+        return Maintenance(app.settings, app.backstage.runtime, app.pin_lockout)
 
     def on_pre_enter(self, *_args: object) -> None:
         self.refresh()
@@ -57,13 +58,17 @@ class MaintenanceScreen(Screen):
 
 
 def ask_pin() -> None:
-    """The PIN keypad; the right PIN opens the maintenance screen."""
+    """The PIN keypad; the right PIN opens the maintenance screen. After too many wrong tries the
+    keypad says for how long it is locked, and refuses every PIN until then (terminal/maintenance.py)."""
     app = App.get_running_app()
 
     def check(pin: str) -> None:
-        if Maintenance(app.settings, app.backstage.runtime).unlock(pin):
+        if Maintenance(app.settings, app.backstage.runtime, app.pin_lockout).unlock(pin):
             app.screens.current = "maintenance"
 
-    keypad = Keypad(on_done=check, title=app.t("maintenance.enter_pin", app.lang), mode="numeric", secret=True)
+    locked = app.pin_lockout.seconds_left()
+    title = app.t("maintenance.pin_locked", app.lang, seconds=math.ceil(locked)) if locked > 0 else \
+        app.t("maintenance.enter_pin", app.lang)
+    keypad = Keypad(on_done=check, title=title, mode="numeric", secret=True)
     keypad.open(animation=False)
     app.open_keypad = keypad

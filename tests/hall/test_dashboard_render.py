@@ -107,8 +107,9 @@ def test_sessions_expire_close_and_lock_out_guessing():
     now[0] += 11 * 3600
     assert not sessions.valid(token)
     for _ in range(MAX_FAILURES):
-        assert not sessions.locked_out()
-        sessions.failed()
-    assert sessions.locked_out()
+        assert not sessions.locked_out("10.0.0.7")
+        sessions.failed("10.0.0.7")
+    assert sessions.locked_out("10.0.0.7")
+    assert not sessions.locked_out("10.0.0.8"), "another desk is not locked out"
     now[0] += 61
-    assert not sessions.locked_out()
+    assert not sessions.locked_out("10.0.0.7")

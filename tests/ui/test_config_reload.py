@@ -138,3 +138,45 @@ def test_device_and_back_end_keys_rebuild_the_runtime_at_idle(reload_app, frames
     assert runtime.config["backend"]["retries"] == 0 and runtime.backend.settings.retries == 0
     assert runtime.config["devices"]["printer"]["profile"] == "TM-T20II"
     assert runtime.session is app.session
+
+
+def test_a_gbk_or_half_written_file_is_refused_and_reported_to_the_hall(reload_app, caplog):
+    """Issue 18: a hall file saved as GBK, or caught half-written, used to raise UnicodeDecodeError
+    inside the clock callback. It is refused like any bad file, with its byte offset, the running
+    configuration is kept, and the terminal's alert (sent with heartbeats) names the file."""
+    app, override = reload_app
+    running = app.settings
+    text = BASE.format(data=override.parent).replace("Old Hall", "New Hall").replace(
+        "[session]", '[session]\n# 北京大厅的设置')
+    override.write_bytes(text.encode("gbk"))
+    later = time.time_ns() + 2_000_000_000
+    os.utime(override, ns=(later, later))
+    offset = text.encode("gbk").index("北".encode("gbk"))
+    with caplog.at_level(logging.ERROR, logger="terminal.config_watch"):
+        assert app.config_watch.check() is None
+    refusals = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refusals) == 1 and f"{override}: (encoding): not UTF-8 at byte {offset}" in refusals[0]
+    assert app.settings is running and app.settings["terminal"]["hall_name_en"] == "Old Hall"
+    alert = app.backstage.alerts.current()["config"]
+    assert alert.startswith(f"terminal.toml refused: not UTF-8 at byte {offset}")
+    assert len(alert) <= 200
+
+    half = text.encode("utf-8")
+    override.write_bytes(half[:half.index("北".encode()) + 2])  # the writer stopped mid-character
+    os.utime(override, ns=(later + 10**9, later + 10**9))
+    assert app.config_watch.check() is None
+    assert "the file ends in the middle of a character" in app.backstage.alerts.current()["config"]
+    assert app.settings is running
+
+    rewrite(override, text)  # the hall pushes it again as UTF-8
+    assert app.config_watch.check() is not None
+    assert app.settings["terminal"]["hall_name_en"] == "New Hall"
+    assert "config" not in app.backstage.alerts.current(), "a good file clears the alert"
+
+
+def test_a_bad_value_alert_names_the_key_but_never_the_value(reload_app):
+    app, override = reload_app
+    rewrite(override, BASE.format(data=override.parent).replace("voice = false", 'voice = "secret-ish"'))
+    assert app.config_watch.check() is None
+    alert = app.backstage.alerts.current()["config"]
+    assert alert == "terminal.toml refused: ui.voice is not allowed; running on the previous configuration"

@@ -50,3 +50,27 @@ def test_four_taps_do_nothing(kiosk_app, tap):
     for _ in range(4):
         tap(hall_name(kiosk_app))
     assert kiosk_app.open_keypad is None
+
+
+def test_five_wrong_pins_lock_the_keypad_and_the_hall_is_told(kiosk_app, tap, frames, tmp_path):
+    from terminal.alerts import MAINTENANCE_PIN_LOCKED
+    from terminal.maintenance import PIN_FREE_TRIES, PIN_LOCK_SECONDS
+
+    with_pin(kiosk_app, tmp_path)
+    for _ in range(PIN_FREE_TRIES):
+        for _ in range(5):
+            tap(hall_name(kiosk_app))
+        assert kiosk_app.open_keypad.title == kiosk_app.t("maintenance.enter_pin", kiosk_app.lang)
+        type_pin(kiosk_app, tap, "000000")
+        frames(2)
+    assert kiosk_app.backstage.alerts.current()[MAINTENANCE_PIN_LOCKED].endswith(
+        f"locked for {PIN_LOCK_SECONDS:.0f} s")
+
+    for _ in range(5):
+        tap(hall_name(kiosk_app))
+    title = kiosk_app.open_keypad.title
+    assert title == kiosk_app.t("maintenance.pin_locked", kiosk_app.lang, seconds=int(PIN_LOCK_SECONDS))
+    assert str(int(PIN_LOCK_SECONDS)) in title
+    type_pin(kiosk_app, tap, PIN)
+    frames(2)
+    assert kiosk_app.screens.current == "home", "the right PIN is refused while the keypad is locked"
