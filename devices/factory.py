@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 BUILDERS: dict[str, dict[str, str]] = {
     "idcard": {
         "serial": "devices.idcard.driver:build",
+        "hid": "devices.idcard.driver:build_hid",
         "simulator": "devices.idcard.simulator:build",
     },
     "permit": {

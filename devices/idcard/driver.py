@@ -24,6 +24,7 @@ from typing import Any
 import serial
 from serial.tools import list_ports
 
+from core.schema import ConfigError
 from devices.base import DeviceStatus
 from devices.channels import line_time
 from devices.factory import DeviceContext
@@ -37,6 +38,7 @@ from devices.idcard.contract import (
     IdCardError,
     ReadOutcome,
 )
+from devices.idcard.hid_link import HidLink
 from devices.idcard.protocol import Command, Request, Response, SamId, Sw3
 from devices.idcard.records import IdCardRecord, ResidentIdCard, decode_appended_address, parse_card
 from devices.idcard.wlt import NoWltDecoder, WltDecoder, build_decoder
@@ -89,10 +91,13 @@ class SerialIdCardReader:
 
     def __init__(self, port: str, baud: int = protocol.BAUD_RATES[0], timeouts: Timeouts = Timeouts(),
                  decoder: WltDecoder | None = None, read_fingerprints: bool = False,
-                 read_appended_address: bool = False, comports: PortLister = list_ports.comports) -> None:
+                 read_appended_address: bool = False, comports: PortLister = list_ports.comports,
+                 link: SerialLink | HidLink | None = None) -> None:
         self.port = port
-        self._link = SerialLink(port, baud, timeout=timeouts.answer_s, comports=comports,
-                                write_timeout=WRITE_TIMEOUT_S, exclusive=True)
+        # The transport: a serial port, or a HID reader's reports (devices/idcard/hid_link.py);
+        # the frames on it are the same.
+        self._link = link or SerialLink(port, baud, timeout=timeouts.answer_s, comports=comports,
+                                        write_timeout=WRITE_TIMEOUT_S, exclusive=True)
         self._timeouts = timeouts
         self._decoder = decoder or NoWltDecoder()
         self._read_command = (Command.READ_TEXT_PHOTO_FINGERPRINT if read_fingerprints
@@ -308,19 +313,32 @@ def timeouts_from_settings(settings: Mapping[str, Any]) -> Timeouts:
                     frame_margin_s=settings["frame_margin_s"])
 
 
-def reader_from_settings(settings: Mapping[str, Any], port: str) -> SerialIdCardReader:
-    """A reader configured by `[devices.idcard]`, on `port` (the configured one or a simulator's)."""
+def reader_from_settings(settings: Mapping[str, Any], port: str,
+                         link: SerialLink | HidLink | None = None) -> SerialIdCardReader:
+    """A reader configured by `[devices.idcard]`, on `port` (the configured one or a simulator's),
+    over `link` when the transport is not a serial port."""
     from core.config import PROJECT_ROOT
 
     decoder = build_decoder(settings["wlt_decoder"], settings["wlt_library"], settings["wlt_function"],
                             settings["wlt_flag"], resolve=lambda p: PROJECT_ROOT / p)
     return SerialIdCardReader(port, settings["baud"], timeouts_from_settings(settings), decoder,
                               read_fingerprints=settings["read_fingerprints"],
-                              read_appended_address=settings["read_appended_address"])
+                              read_appended_address=settings["read_appended_address"], link=link)
 
 
 def build(settings: Mapping[str, Any], context: DeviceContext) -> SerialIdCardReader:
     """Factory builder for `driver = "serial"`."""
     reader = reader_from_settings(settings, settings["port"])
+    context.closers.append(reader.close)
+    return reader
+
+
+def build_hid(settings: Mapping[str, Any], context: DeviceContext) -> SerialIdCardReader:
+    """Factory builder for `driver = "hid"`: the port is the reader's usb:VID:PID[:SERIAL]."""
+    try:
+        link = HidLink(settings["port"], settings["baud"], settings["answer_timeout_s"])
+    except ValueError as exc:
+        raise ConfigError("configuration", "devices.idcard.port", str(exc)) from None
+    reader = reader_from_settings(settings, settings["port"], link=link)
     context.closers.append(reader.close)
     return reader

@@ -10,10 +10,12 @@ from devices.usb_ports import port_field
 BAUD_CHOICES = (115200, 57600, 38400, 19200, 9600)
 
 SCHEMA: Schema = {
-    "driver": Field(str, "'simulator' (a simulated SAM module on a pty) or 'serial' (the real reader)",
-                    choices=("simulator", "serial")),
-    "port": port_field("serial port of the reader (USB readers enumerate as serial ports); not used by "
-                       "the simulator", "idcard"),
+    "driver": Field(str, "'simulator' (a simulated SAM module on a pty), 'serial' (a reader on a serial "
+                         "port, or a USB reader that enumerates as one) or 'hid' (a USB reader that "
+                         "enumerates as a HID device; needs the hidapi library)",
+                    choices=("simulator", "serial", "hid")),
+    "port": port_field("serial port of the reader (USB readers enumerate as serial ports), or with "
+                       "driver = 'hid' the reader's usb:VID:PID[:SERIAL]; not used by the simulator", "idcard"),
     "baud": Field(int, "line rate the reader is set to (factory default 115200)", choices=BAUD_CHOICES),
     "answer_timeout_s": Field(float, "seconds to wait for the first byte of a quick command's answer "
                                      "(find, select, SAM status)", minimum=0.05, maximum=10),
