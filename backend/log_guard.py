@@ -10,8 +10,9 @@ handlers (the kiosk's log file, the console of `python main.py backend`, a test'
   SHA-256 prefix ("[xml: 2113 characters, sha256 3f9a0c1d2e4b]"): a raw envelope is never logged;
 - the rest is masked as the kiosk masks its own lines (core.privacy.mask_text: ID, permit and
   phone numbers, and the names the process knows);
-- a fault that is the client's (faultcode Client.*) is logged once at INFO without a
-  traceback: spyne logs a refused request at ERROR with its stack, which is not a server error.
+- a fault that is the client's (faultcode Client.*) is dropped: spyne logs a refused request
+  twice at ERROR, with its stack, as if the server had failed; the back end logs one INFO line
+  of its own for every refused request (backend/soap.py, backend/soap_guard.py).
 """
 
 from __future__ import annotations
@@ -45,28 +46,18 @@ def scrub(text: str) -> str:
     return mask_text(redact_xml(text), KNOWN_NAMES.snapshot())
 
 
-def _client_fault(record: logging.LogRecord) -> Fault | None:
-    candidates = [record.msg]
-    if record.exc_info and record.exc_info[1] is not None:
-        candidates.append(record.exc_info[1])
-    for candidate in candidates:
-        if isinstance(candidate, Fault) and str(candidate.faultcode or "").startswith("Client"):
-            return candidate
-    return None
+def _is_client_fault(record: logging.LogRecord) -> bool:
+    candidates = [record.msg, record.exc_info[1] if record.exc_info else None]
+    return any(isinstance(candidate, Fault) and str(candidate.faultcode or "").startswith("Client")
+               for candidate in candidates)
 
 
 class ScrubbingForwarder(logging.Handler):
     """Rewrites a third-party record (see the module's docstring), then gives it to the root's handlers."""
 
     def handle(self, record: logging.LogRecord) -> bool:  # no handler lock: the root's handlers lock themselves
-        fault = _client_fault(record)
-        if fault is not None:
-            record.msg = f"request refused: {fault.faultcode}: {fault.faultstring}"
-            record.args = None
-            record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
-            record.exc_info, record.exc_text = None, None
-            if not logging.getLogger(record.name).isEnabledFor(logging.INFO):
-                return False
+        if _is_client_fault(record):
+            return False
         if record.exc_info:
             record.exc_text = _TRACEBACK_FORMATTER.formatException(record.exc_info)
             record.exc_info = None

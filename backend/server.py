@@ -50,6 +50,11 @@ class ReferenceServer:
             dispatcher.close()
 
     @property
+    def open_connections(self) -> int:
+        """Client connections open right now (at most [backend] reference_connection_limit)."""
+        return len(self._server.active_channels)
+
+    @property
     def url(self) -> str:
         """The SOAP endpoint, e.g. http://127.0.0.1:8080/soap."""
         return self.base_url + SOAP_PATH

@@ -40,6 +40,7 @@ logging.getLogger("spyne.application").setLevel(logging.CRITICAL)
 APPLICATION_NAME = "KioskBackend"  # the WSDL's portType and binding name
 SERVICE_NAME = "KioskBackendService"
 AUTHENTICATION_FAULT_CODE = "Client.Authentication"
+_REQUEST_ELEMENTS = frozenset(f"{op.name}Request" for op in OPERATIONS)  # names safe to log
 
 
 def to_soap_fault(fault: ContractFault) -> Fault:
@@ -71,6 +72,9 @@ class ContractSoap11(Soap11):
         except etree.XMLSchemaValidateError:  # libxml2 gave up on the document (backend/soap_guard.py)
             raise to_soap_fault(InvalidInput(etree.QName(ctx.in_body_doc).localname, "is not valid")) from None
         if problem is not None:
+            request = etree.QName(ctx.in_body_doc).localname
+            log.info("%s refused: InvalidInput %s %s", request if request in _REQUEST_ELEMENTS else "request",
+                     problem.field if request in _REQUEST_ELEMENTS else "-", problem.problem)
             raise to_soap_fault(InvalidInput(problem.field, problem.problem))
 
     def create_in_document(self, ctx: Any, charset: str | None = None) -> None:
@@ -92,7 +96,9 @@ class ContractSoap11(Soap11):
                 raise  # already a field-named fault from a deeper element
         except Exception:  # noqa: BLE001, S110 - any conversion error of this one value
             pass
-        raise to_soap_fault(InvalidInput(field_path(element, ctx.in_body_doc), NOT_A_VALID_VALUE))
+        field = field_path(element, ctx.in_body_doc)
+        log.info("%s refused: InvalidInput %s %s", etree.QName(ctx.in_body_doc).localname, field, NOT_A_VALID_VALUE)
+        raise to_soap_fault(InvalidInput(field, NOT_A_VALID_VALUE))
 
 
 class ContractSoap11Out(Soap11):

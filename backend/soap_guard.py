@@ -41,7 +41,9 @@ _PARSER_OPTIONS = {"resolve_entities": False, "load_dtd": False, "no_network": T
                    "dtd_validation": False}
 
 
-def syntax_fault(problem: str) -> Fault:
+def syntax_fault(problem: str, body: bytes) -> Fault:
+    """The fault for an unreadable request, logged with the body's size and hash, never its content."""
+    log.info("request refused: %s: %s (%s)", XML_SYNTAX_FAULT_CODE, problem, body_fingerprint(body))
     return Fault(faultcode=XML_SYNTAX_FAULT_CODE, faultstring=problem)
 
 
@@ -49,24 +51,24 @@ def parse_envelope(chunks: Iterable[bytes | str], charset: str | None) -> tuple[
     """The request body as spyne expects it from its own parser: (root element, {xml id: element})."""
     body = b"".join(chunk.encode() if isinstance(chunk, str) else chunk for chunk in chunks)
     if not body.strip():
-        raise syntax_fault("the request body is empty")
+        raise syntax_fault("the request body is empty", body)
     options = dict(_PARSER_OPTIONS)
     if charset and codecs_name(charset) != "utf-8":
         if codecs_name(charset) is None:
-            raise syntax_fault("the request's charset is not known")
+            raise syntax_fault("the request's charset is not known", body)
         options["encoding"] = charset  # HTTP's charset wins over the XML declaration (RFC 7303)
     try:
         root, ids = etree.XMLID(body, etree.XMLParser(**options))
     except etree.XMLSyntaxError as error:
         line, column = error.position
-        raise syntax_fault(f"the request is not well-formed XML (line {line}, column {column})") from None
+        raise syntax_fault(f"the request is not well-formed XML (line {line}, column {column})", body) from None
     except (LookupError, ValueError):  # libxml2 cannot decode this charset
-        raise syntax_fault("the request cannot be decoded") from None
+        raise syntax_fault("the request cannot be decoded", body) from None
     if root is None:
-        raise syntax_fault("the request is not an XML document")
+        raise syntax_fault("the request is not an XML document", body)
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise syntax_fault("a SOAP message must not contain a document type declaration")
+        raise syntax_fault("a SOAP message must not contain a document type declaration", body)
     return root, ids
 
 

@@ -17,7 +17,7 @@ from typing import Any, Callable
 from lxml import etree
 from zeep import Plugin
 
-from core.privacy import mask_id_number, mask_name, mask_permit_number, mask_phone, mask_text
+from core.privacy import mask_id_number, mask_name, mask_permit_number, mask_phone, mask_plate, mask_text
 
 log = logging.getLogger("backend_client")
 
@@ -35,9 +35,11 @@ _MASKERS: dict[str, Callable[[str], str]] = {
     "mobile": mask_phone,
     "phone": mask_phone,
     "postalPhone": mask_phone,
+    "plateNumber": mask_plate,
 }
 _HIDDEN = frozenset({"birthPlace", "hukouAddress", "currentAddress", "postalAddress", "hukouRegionName",
-                     "birthDate", "employer", "occupation", "statement", "Password"})
+                     "birthDate", "employer", "occupation", "statement", "Password",
+                     "place"})  # where a driver was at a given time (a traffic violation's place)
 _BINARY = frozenset({"photo", "faceImage"})
 
 

@@ -21,6 +21,10 @@ ID_NUMBER = re.compile(r"(?<![0-9])([0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9])")
 PHONE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9][0-9]{9})(?![0-9])")
 # Electronic HK/Macau permit numbers: C + 8 digits, or C + letter (not I/O) + 7 digits.
 PERMIT_NUMBER = re.compile(r"(?<![0-9A-Za-z])(C(?:[0-9]{8}|[A-HJ-NP-Z][0-9]{7}))(?![0-9A-Za-z])")
+# Mainland vehicle plates (GA 36): province character, issuing-office letter, 5 characters
+# (6 for new-energy vehicles), optionally written with a middle dot: 湘A12345, 湘A·D12345.
+PLATE_NUMBER = re.compile(r"(?<![0-9A-Za-z])([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
+                          r"[A-HJ-NP-Z])[·• ]?([A-HJ-NP-Z0-9]{5,6})(?![0-9A-Za-z])")
 # Compound surnames that keep two characters.
 COMPOUND_SURNAMES = frozenset({
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
@@ -45,6 +49,14 @@ def mask_permit_number(number: str) -> str:
     return number[0] + "*" * (len(number) - 3) + number[-2:]
 
 
+def mask_plate(plate: str) -> str:
+    """Keep the province and office letter: `湘A12345` -> `湘A*****`."""
+    found = PLATE_NUMBER.fullmatch(plate.strip())
+    if found is None:
+        return plate[:1] + "*" * (len(plate) - 1)
+    return found.group(1) + "*" * len(found.group(2))
+
+
 def mask_name(name: str) -> str:
     """Keep the surname: `张三丰` -> `张**`, `欧阳娜娜` -> `欧阳**`, `ZHANG SANFENG` -> `ZHANG *******`."""
     name = name.strip()
@@ -58,12 +70,13 @@ def mask_name(name: str) -> str:
 
 
 def mask_text(text: str, names: frozenset[str] = frozenset()) -> str:
-    """Mask every ID, permit and phone number in free text, and every name in `names`."""
+    """Mask every ID, permit, plate and phone number in free text, and every name in `names`."""
     for name in sorted(names, key=len, reverse=True):
         if name and name in text:
             text = text.replace(name, mask_name(name))
     text = ID_NUMBER.sub(lambda m: mask_id_number(m.group(1)), text)
     text = PERMIT_NUMBER.sub(lambda m: mask_permit_number(m.group(1)), text)
+    text = PLATE_NUMBER.sub(lambda m: m.group(1) + "*" * len(m.group(2)), text)
     return PHONE.sub(lambda m: mask_phone(m.group(1)), text)
 
 
