@@ -7,7 +7,9 @@ it counts `countdown_seconds` down and then asks the flow to capture the still. 
 is passed in (`now`, seconds), so tests and the flow drive time; nothing here sleeps.
 
 Advice, most important first: one person only / no face, come closer / step back, move
-left/right/up/down, straighten head / look straight, too dark / too bright, hold still.
+left/right/up/down, straighten head, too dark / too bright, turn slightly left/right, lift or
+lower the chin, open your eyes, close your mouth, hold still. Pose, eyes and mouth come from
+the same 68 landmarks and checks as the still (photo/landmarks.py, ~0.5 ms a face).
 The frame must pass with a little room to spare (GUIDE_UPSCALE_MARGIN, no edge padding)
 so the still, taken a moment later, passes too.
 """
@@ -23,8 +25,9 @@ from typing import Any
 import cv2
 import numpy as np
 
+from core.face_model import Dlib68Landmarker, FaceLandmarker
 from core.i18n import N_
-from photo import checks, crop, measure
+from photo import checks, crop, landmarks, measure
 from photo.detect import EyeSearch, FaceDetector, HaarDetector
 from photo.geometry import Box, EyePair, Point
 from photo.measure import FaceGeometry, HeadExtent
@@ -102,7 +105,7 @@ class FrameJudge:
 
     def __init__(self, spec: PhotoSpec, quality: QualityLimits, guidance: GuidanceSettings,
                  detector_settings: DetectorSettings, detector: FaceDetector | None = None,
-                 mirrored: bool = False) -> None:
+                 mirrored: bool = False, landmarker: FaceLandmarker | None = None) -> None:
         self.spec = spec
         self.quality = quality
         # The frame must pass with room to spare, so the still taken a moment later passes too.
@@ -112,6 +115,7 @@ class FrameJudge:
         self.detector_settings = detector_settings
         self.detector = detector or HaarDetector.from_settings(detector_settings, GUIDE_EYE_SEARCH_WIDTH)
         self.mirrored = mirrored
+        self.landmarker = landmarker or Dlib68Landmarker()
         self._last_eyes: Point | None = None
         self._last_face: Box | None = None
         self._frames_since_full_search = 0
@@ -134,7 +138,7 @@ class FrameJudge:
         measured: dict[str, float] = {"faces": 1, "brightness": tone.brightness}
         verdict = self._framing(gray, geometry, measured)
         if verdict is None:
-            verdict = self._pose_and_light(frame, gray, face, search.pair, geometry, tone, measured)
+            verdict = self._pose_and_light(gray, face, search.pair, geometry, tone, measured)
         self._remember(search.pair)
         return FrameVerdict(verdict, face, search.pair, measured)
 
@@ -195,7 +199,7 @@ class FrameJudge:
             return size.problem
         return checks.position(plan, self.strict, self.mirrored).problem
 
-    def _pose_and_light(self, frame: np.ndarray, gray: np.ndarray, face: Box, eyes: EyePair | None,
+    def _pose_and_light(self, gray: np.ndarray, face: Box, eyes: EyePair | None,
                         geometry: FaceGeometry, tone: measure.FaceTone,
                         measured: dict[str, float]) -> PhotoProblem | None:
         exposure = checks.exposure(tone, self.quality).problem
@@ -207,15 +211,15 @@ class FrameJudge:
             return roll
         if exposure:
             return exposure
-        patch = measure.head_patch(frame, geometry)
-        yaw = measure.estimate_yaw(patch)
-        pitch = measure.estimate_pitch_up(measure.head_extent(patch))
-        for name, value, check in (("yaw", yaw, checks.yaw), ("pitch", pitch, checks.pitch)):
-            if value is not None:
-                measured[name] = value
-                problem = check(value, self.spec, self.quality).problem
-                if problem:
-                    return problem
+        marks = landmarks.measure(self.landmarker, gray, face)
+        measured.update(yaw=marks.pose.yaw, pitch=marks.pose.pitch, eyes_open=marks.eyes_open,
+                        mouth_gap=marks.mouth_gap)
+        for result in (checks.yaw(marks.pose.yaw, self.spec, self.quality, self.mirrored),
+                       checks.pitch(marks.pose.pitch, self.spec, self.quality),
+                       checks.eyes_open(marks.eyes_open, self.quality),
+                       checks.mouth_closed(marks.mouth_gap, self.spec, self.quality)):
+            if result.problem:
+                return result.problem
         motion = self._motion(eyes)
         measured["motion"] = motion
         if motion > self.guidance.max_motion:
@@ -251,16 +255,17 @@ class LiveGuide:
 
     def __init__(self, spec: PhotoSpec, quality: QualityLimits, settings: GuidanceSettings,
                  detector_settings: DetectorSettings, detector: FaceDetector | None = None,
-                 mirrored: bool = False) -> None:
-        self.judge = FrameJudge(spec, quality, settings, detector_settings, detector, mirrored)
+                 mirrored: bool = False, landmarker: FaceLandmarker | None = None) -> None:
+        self.judge = FrameJudge(spec, quality, settings, detector_settings, detector, mirrored, landmarker)
         self.settings = settings
         self.reset()
 
     @classmethod
     def from_settings(cls, settings: PhotoSettings, spec_name: str | None = None,
-                      detector: FaceDetector | None = None) -> LiveGuide:
+                      detector: FaceDetector | None = None,
+                      landmarker: FaceLandmarker | None = None) -> LiveGuide:
         return cls(settings.spec(spec_name), settings.quality, settings.guidance, settings.detector,
-                   detector, settings.frames_mirrored)
+                   detector, settings.frames_mirrored, landmarker)
 
     def reset(self) -> None:
         self.state = GuideState.SEARCHING

@@ -8,9 +8,11 @@ THEN it gives one message key at a time, most important first, and captures exac
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
+from core.config import PROJECT_ROOT
 from photo import samples
 from photo.guidance import GuideState
 
@@ -125,3 +127,24 @@ def test_a_second_person_joining_is_noticed_while_tracking(guide, good_frame):
     messages = [guide.update(joined, now=(3 + index) * FRAME_SECONDS).message_key
                 for index in range(FULL_SEARCH_EVERY + 1)]
     assert "photo.one_person_only" in messages
+
+
+
+def test_a_turned_head_is_told_which_way_to_turn(guide):
+    # The stand-in turn moves the features to the image's right: the citizen's own left.
+    guidance = guide.update(preview(yaw_degrees=20), now=0.0)
+    assert guidance.message_key == "photo.turn_right"
+    assert guidance.measured["yaw"] > 15
+
+
+def test_a_laughing_face_is_measured_with_its_mouth_open(guide, settings):
+    # A real laughing face (assets/faces/obama2.jpg), turned to his right as well: the pose
+    # advice comes first, and the mouth's opening is measured on the same landmarks.
+    face = cv2.imread(str(PROJECT_ROOT / "assets" / "faces" / "obama2.jpg"))
+    face = cv2.resize(face, None, fx=400 / 480, fy=400 / 480)
+    frame = np.full((480, 640, 3), 245, np.uint8)
+    x = (640 - face.shape[1]) // 2
+    frame[80:, x:x + face.shape[1]] = face
+    guidance = guide.update(frame, now=0.0)
+    assert guidance.message_key == "photo.turn_left"
+    assert guidance.measured["mouth_gap"] > settings.quality.mouth_gap_max
