@@ -12,11 +12,11 @@ from collections.abc import Iterator
 import pytest
 
 from devices.base import DeviceStatus
+from devices.idcard import protocol
 from devices.idcard.contract import IdCardError, ReadOutcome
 from devices.idcard.driver import SerialIdCardReader
 from devices.idcard.hid_link import HidByteStream, HidLink, pack_reports, unpack_report
 from devices.idcard.hid_simulator import SIMULATED_HID_ID, HidBridgeSimulator
-from devices.idcard import protocol
 from devices.idcard.protocol import Sw3
 from devices.idcard.records import encode_card
 from devices.idcard.simulator import (
