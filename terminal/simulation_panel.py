@@ -16,6 +16,12 @@ from backend import seed
 log = logging.getLogger(__name__)
 
 
+def _permit_hint(key: str) -> str:
+    """' · 通行证 CA1234567': the permit the back end links to this person, to insert next."""
+    permit = seed.permit_of(key)
+    return f" · 通行证 {permit.number}" if permit else ""
+
+
 @dataclass(frozen=True)
 class PanelAction:
     group: str           # "idcard", "permit", "scanner", "printer", "camera", "payment"
@@ -55,12 +61,15 @@ class SimulationPanel:
     def _idcard(self, sim: Any) -> list[PanelAction]:
         from flows.demo_cards import card_for
 
-        people = [PanelAction("idcard", f"{p.name} ({p.key})", lambda k=p.key: sim.insert_card(card_for(k)))
+        people = [PanelAction("idcard", f"{p.name} ({p.key}){_permit_hint(p.key)}",
+                              lambda k=p.key: sim.insert_card(card_for(k)))
                   for p in seed.PEOPLE]
         return [*people, PanelAction("idcard", "取走身份证 remove ID card", sim.remove_card)]
 
     def _permit(self, sim: Any) -> list[PanelAction]:
-        cards = [PanelAction("permit", f"通行证 permit {c.permit_number}",
+        # The chip's holder beside the number: the demonstrator inserts the card of the person whose
+        # ID card is on the reader (the slot is empty until then: no card passes the step unasked).
+        cards = [PanelAction("permit", f"通行证 permit {c.permit_number} {c.name_zh}",
                              lambda n=c.permit_number: sim.insert_card(n)) for c in sim.store.cards()]
         return [*cards, PanelAction("permit", "取走通行证 remove permit", sim.remove_card)]
 

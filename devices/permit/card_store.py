@@ -2,7 +2,8 @@
 
 The simulator's cards live on disk so that an endorsement written in one run is still on the
 "chip" after the kiosk restarts, as it would be on a real card. The first start seeds a few
-demo cards (one of them expired). Writes replace the file atomically, so a crash mid-save
+demo cards (one of them expired), none of them in the slot: a card is there only once the
+citizen (the simulation panel, a test) inserts one. Writes replace the file atomically, so a crash mid-save
 never leaves a half-written file.
 """
 
@@ -22,10 +23,12 @@ from devices.permit.records import CHIP_CAPACITY, Destination, Endorsement, Endo
 log = logging.getLogger(__name__)
 
 # 2: the demo chips name the reference back end's holders (the chip holder check needs them to);
-# 3: the residence-permit holder's card (CH8901234).
-STORE_VERSION = 3
-# The card in the slot when the simulator starts for the first time.
-FIRST_INSERTED = "C12345678"
+# 3: the residence-permit holder's card (CH8901234);
+# 4: no card in the slot at the first start (issue 22: a card already there let the kiosk pass
+#    the "insert your permit" step with someone else's card).
+STORE_VERSION = 4
+# The card in the slot when the simulator starts for the first time: none, until one is inserted.
+FIRST_INSERTED: str | None = None
 # Record ids the chip-full control uses for its filler records (old, expired endorsements).
 FILLER_RECORD_ID_BASE = 0xF000_0000
 

@@ -120,3 +120,23 @@ def test_the_eligibility_request_without_a_permit_validates(client, schema_check
     client.check_endorsement_eligibility(seed.person("local_adult").id_number, None)
     assert schema_check.checked == before + 2 and schema_check.problems == []
 
+
+
+def test_an_applicant_turning_16_is_counted_on_the_day_of_the_form() -> None:
+    """DOMAIN.md section 7: under 16 a guardian comes along. Age is counted on the day the form
+    is submitted (backend/rules/applications.py check_guardian): 张小明 (born 2014-05-20) needs a
+    guardian the day before his 16th birthday, not on it. An endorsement does not depend on age:
+    one issued at 15 stays valid after the 16th birthday, to its end (never past the permit,
+    whose validity, 5 years for under-16s, limits it)."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from backend.faults import InvalidInput
+    from backend.rules.applications import check_guardian
+
+    minor = seed.person("minor")
+    form = SimpleNamespace(birthDate=minor.birth_date, guardian=None)
+    with pytest.raises(InvalidInput) as refused:
+        check_guardian(form, dt.date(2030, 5, 19))
+    assert refused.value.field == "form.guardian"
+    check_guardian(form, dt.date(2030, 5, 20))  # sixteen today: no guardian needed

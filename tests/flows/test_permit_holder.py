@@ -56,3 +56,45 @@ def test_the_middle_dot_of_a_minority_name_may_be_any_of_its_code_points(written
 def test_padding_and_full_width_forms_do_not_count():
     assert normalised_name(" 张伟\u3000") == normalised_name("张伟")
     assert normalised_name("ＺＨＡＮＧ") == "ZHANG"
+
+
+def test_the_first_demo_zhang_wei_from_the_simulation_panel_reaches_the_choice(money_driver):
+    """Issue 22 item 7: choosing 张伟 in the simulation panel passed the permit step with the card
+    left in the slot (another person's) and ended in 没有查到您的这张通行证. The slot is empty until
+    a card is inserted; the panel names each permit's holder (and each person's permit), and 张伟's
+    own card CA1234567 takes him to the choice of endorsements."""
+    from flows.endorsement import EndorsementFlow
+    from flows.engine import CardInserted
+    from terminal.simulation_panel import SimulationPanel
+
+    pump = money_driver
+    panel = SimulationPanel(pump.simulators, lambda: None)
+    person = next(a for a in panel.actions() if "(local_adult)" in a.label)
+    assert "通行证 CA1234567" in person.label
+    his_card = next(a for a in panel.actions() if a.group == "permit" and "CA1234567" in a.label)
+    assert "张伟" in his_card.label
+
+    pump.start(EndorsementFlow)
+    assert panel.run(person) is None
+    pump.tick_until_state("insert_permit")
+    assert pump.simulators["permit"].store.inserted() is None
+    for _ in range(5):
+        assert pump.tick().state == "insert_permit"  # waits for the citizen's card
+
+    assert panel.run(his_card) is None
+    pump.send(CardInserted("permit"))
+    view = pump.tick_until(lambda v: v.state not in ("insert_permit",), "past the permit step")
+    assert view.state in ("offer", "choose_destination") and view.error_key is None, (view.state, view.error_key)
+
+
+@pytest.mark.parametrize("chip", [c for c in demo_cards() if c.endorsements], ids=lambda c: c.permit_number)
+def test_demo_chip_records_end_as_the_projects_rule_says(chip):
+    """Issue 22: record 1001 ended 2023-07-01, the project's own rule (backend/rules/endorsements.py
+    endorsement_end, docs/rules.md) gives 2023-06-30: the day before the same date 3 (or 12)
+    months later."""
+    from backend.rules.endorsements import endorsement_end
+
+    for record in chip.endorsements:
+        assert record.valid_until in {endorsement_end(record.valid_from, months) for months in (3, 12)}, record
+    if chip.permit_number == "C12345678":
+        assert chip.find_endorsement(1001).valid_until == dt.date(2023, 6, 30)

@@ -9,12 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.devices.permit.conftest import card_file_with_card_inserted
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
 def config_file(tmp_path: Path) -> Path:
     """Keeps the command's data (simulated cards) and log out of the project folder."""
+    card_file_with_card_inserted(tmp_path / "var" / "simulators" / "permit-cards.json")
     path = tmp_path / "terminal.toml"
     path.write_text(f'[terminal]\ndata_dir = "{tmp_path / "var"}"\n\n'
                     f'[logging]\nfolder = "{tmp_path / "log"}"\n', encoding="utf-8")

@@ -36,12 +36,15 @@ def test_written_endorsement_is_on_the_card_after_a_restart(state_file: Path, en
         second.stop()
 
 
-def test_state_file_is_plain_json_with_the_seeded_demo_cards(state_file: Path) -> None:
-    PermitCardSimulator(state_file)  # seeding happens on first use, without starting
+def test_state_file_is_plain_json_with_the_seeded_demo_cards_and_an_empty_slot(tmp_path: Path) -> None:
+    """Issue 22 item 7: no card in the slot until the citizen inserts one (a card already there
+    let the endorsement flow pass its "insert your permit" step with someone else's card)."""
+    state_file = tmp_path / "permit-cards.json"
+    simulator = PermitCardSimulator(state_file)  # seeding happens on first use, without starting
     content = json.loads(state_file.read_text(encoding="utf-8"))
     numbers = {card["permit_number"] for card in content["cards"]}
     assert {"C12345678", "CA1234567", "C87654321", "CB7654321"} <= numbers
-    assert content["inserted"] == "C12345678"
+    assert content["inserted"] is None and simulator.store.inserted() is None
     assert not list(state_file.parent.glob("*.tmp"))  # written atomically
 
 
@@ -49,6 +52,7 @@ def test_factory_builds_the_simulator_under_the_data_folder_and_it_persists(tmp_
     settings = {"driver": "simulator", "port": "", "baud": 115200}
     context = DeviceContext(data_dir=tmp_path)
     device = build_device("permit", settings, context)
+    context.simulators["permit"].insert_card("C12345678")
     assert device.write_endorsement(endorsement(8402), print_on_face=False).written
     device.close()
     context.close_all()
@@ -80,7 +84,7 @@ def test_a_store_of_an_older_version_is_reseeded_with_the_current_demo_chips(tmp
     path = tmp_path / "permit-cards.json"
     path.write_text(json.dumps({"version": STORE_VERSION - 1, "inserted": None, "cards": []}), encoding="utf-8")
     store = CardStore(path)
-    assert store.inserted() is not None
+    assert store.inserted() is None  # and the slot empty
     assert json.loads(path.read_text(encoding="utf-8"))["version"] == STORE_VERSION
     assert {c["permit_number"] for c in json.loads(path.read_text(encoding="utf-8"))["cards"]} == \
         {card.permit_number for card in demo_cards()}
