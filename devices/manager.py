@@ -87,7 +87,9 @@ class DeviceManager:
         """Ask every built device for its status now (the background thread calls this)."""
         for kind, device in list(self._devices.items()):
             try:
-                state = DeviceState(device.status())
+                status = device.status()
+                # Drivers that keep why they are not usable (last_detail) have doctor say it.
+                state = DeviceState(status, "" if status.usable else str(getattr(device, "last_detail", "")))
             except Exception as exc:  # status() must not raise; a driver bug shows as ERROR
                 state = DeviceState(DeviceStatus.ERROR, f"status check raised {exc!r}")
             self._set(kind, state)

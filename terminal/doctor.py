@@ -109,6 +109,7 @@ def _check_reachable_backend(client: BackendClient, url: str) -> Iterator[CheckR
 
 def check_devices(config: Config) -> Iterator[CheckResult]:
     from devices.manager import DeviceManager
+    from devices.transport import describe_transport
 
     manager = DeviceManager.from_config(config)
     try:
@@ -116,12 +117,14 @@ def check_devices(config: Config) -> Iterator[CheckResult]:
         for kind in config["devices"]:
             state = manager.state(kind)
             settings = config["devices"][kind]
-            where = settings.get("port") or settings.get("source") or settings.get("host") or settings["driver"]
+            where = (settings.get("port") or settings.get("input_device") or settings.get("source")
+                     or settings.get("host") or settings["driver"])
+            transport = describe_transport(settings, manager.get(kind))  # "serial /dev/ttyUSB0 (usb:...)"
             if state.status.value in USABLE:
-                yield CheckResult(f"device {kind}", True, f"{state.status.value} ({settings['driver']})")
+                yield CheckResult(f"device {kind}", True, f"{state.status.value} ({transport})")
             else:
                 yield CheckResult(f"device {kind}", False,
-                                  f"{state.status.value}: {state.reason or 'no answer'}",
+                                  f"{state.status.value}: {state.reason or 'no answer'} ({transport})",
                                   device_fix(kind, state.status.value, str(where)))
     finally:
         manager.close()

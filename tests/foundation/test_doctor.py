@@ -120,3 +120,15 @@ def test_doctor_reports_an_unplugged_usb_reader(tmp_path):
     assert "no USB device ffff:fff0:KIOSK-TEST is plugged in" in checks["usb idcard"]["detail"]
     assert "devices.idcard.port" in checks["usb idcard"]["fix"]
     assert not checks["device idcard"]["ok"]
+
+
+def test_device_lines_name_the_transport(tmp_path):
+    """A keyboard-mode scanner that is not plugged in: the line says evdev and which device."""
+    result = doctor(tmp_path, '[devices.scanner]\ndriver = "evdev"\ninput_device = "usb:ffff:fff1"\n')
+    checks = by_name(result)
+    assert checks["device idcard"]["ok"] and checks["device idcard"]["detail"].endswith("(simulator)")
+    scanner = checks["device scanner"]
+    assert not scanner["ok"]
+    assert scanner["detail"] == ("disconnected: cannot open input device usb:ffff:fff1: no input device "
+                                 "usb:ffff:fff1 is plugged in (evdev usb:ffff:fff1)")
+    assert "usb:ffff:fff1" in scanner["fix"]
