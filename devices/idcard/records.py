@@ -374,8 +374,9 @@ FOREIGN_LAYOUT = (
     ("valid_to", 204, 16), ("birth_date", 220, 16), ("card_version", 236, 4),
     ("authority_code", 240, 8), ("type", 248, 2),
 )
-# The 2023 edition (type "Y"). Offsets as two reader vendors' published SDK samples read them;
-# the national rule's own table was not found (see docs/install.md, "Card kinds").
+# The 2023 edition (type "Y"). Offsets as two reader vendors' published SDK samples read them
+# (they agree field for field); the national rule's own table could not be consulted. The
+# number's form (9, 17 digits, MOD 11-2) is the National Immigration Administration's.
 FOREIGN_2023_LAYOUT = (
     ("chinese_name", 0, 30), ("sex", 30, 2), ("renewal_count", 32, 4), ("birth_date", 36, 16),
     ("english_name", 52, 70), ("card_number", 122, 36), ("valid_from", 188, 16),
