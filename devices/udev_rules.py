@@ -38,6 +38,7 @@ def udev_rules(devices: Mapping[str, Mapping[str, Any]], group: str = DEFAULT_GR
         else:
             lines.append(_rule(configured, parsed, group))
     lines += _keyboard_scanner_rule(devices.get("scanner", {}), group)
+    lines += _hid_reader_rule(devices.get("idcard", {}), group)
     if len(lines) == 1:
         lines.append("# no device is configured with driver = \"serial\" and a port: nothing to do")
     return "\n".join(lines) + "\n"
@@ -50,12 +51,21 @@ def _keyboard_scanner_rule(scanner: Mapping[str, Any], group: str) -> list[str]:
         return []
     spec = parse_port_spec(scanner["input_device"])
     assert isinstance(spec, UsbIdentity)
-    keys = [f'ATTRS{{idVendor}}=="{spec.vid:04x}"', f'ATTRS{{idProduct}}=="{spec.pid:04x}"']
-    if spec.serial_number is not None:
-        keys.append(f'ATTRS{{serial}}=="{spec.serial_number}"')
+    keys = _match_keys(spec)
     return [f'# scanner: devices.scanner.input_device = "{scanner["input_device"]}" (keyboard mode)',
-            f'SUBSYSTEM=="input", KERNEL=="event*", {", ".join(keys)}, SYMLINK+="{LINK_PREFIX}scanner", '
-            f'GROUP="{group}", MODE="{DEVICE_MODE}"']
+            (f'SUBSYSTEM=="input", KERNEL=="event*", {", ".join(keys)}, SYMLINK+="{LINK_PREFIX}scanner", '
+            f'GROUP="{group}", MODE="{DEVICE_MODE}"')]
+
+
+def _hid_reader_rule(idcard: Mapping[str, Any], group: str) -> list[str]:
+    """A HID card reader (driver = "hid"): its hidraw node readable and writable by the kiosk's group."""
+    if idcard.get("driver") != "hid" or not str(idcard.get("port", "")).startswith("usb:"):
+        return []
+    spec = parse_port_spec(idcard["port"])
+    assert isinstance(spec, UsbIdentity)
+    return [f'# idcard: devices.idcard.port = "{idcard["port"]}" (HID reader)',
+            (f'SUBSYSTEM=="hidraw", {", ".join(_match_keys(spec))}, SYMLINK+="{LINK_PREFIX}idcard", '
+            f'GROUP="{group}", MODE="{DEVICE_MODE}"')]
 
 
 def _rule(configured: ConfiguredPort, spec: UsbSpec, group: str) -> str:

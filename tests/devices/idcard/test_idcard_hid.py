@@ -154,3 +154,11 @@ def test_a_byte_stream_read_returns_what_came_when_its_timeout_runs_out(bridge) 
     stream = HidByteStream(bridge.open_reports(bridge.identity), timeout=0.05)
     assert stream.read(5) == b""
     stream.close()
+
+
+def test_udev_rules_give_the_hid_reader_to_the_kiosk_group() -> None:
+    from devices.udev_rules import udev_rules
+
+    text = udev_rules({"idcard": {"driver": "hid", "port": "usb:0483:5750"}})
+    assert ('SUBSYSTEM=="hidraw", ATTRS{idVendor}=="0483", ATTRS{idProduct}=="5750", SYMLINK+="kiosk-idcard", '
+            'GROUP="kiosk", MODE="0660"') in text.splitlines()
