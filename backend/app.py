@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 from spyne.util.xml import get_object_as_xml, get_xml_as_object
 
-from backend.face import FaceMatcher, StandInFaceMatcher
+from backend.face import FaceMatcher, shared_face_matcher
 from backend.faults import ContractFault, InternalError, InvalidInput, ReplayedFault
 from backend.handlers import Operation
 from backend.handlers.common import CallEnv
@@ -36,7 +36,7 @@ class BackendApp:
                  face_matcher: FaceMatcher | None = None, seed: bool = True) -> None:
         self.settings = settings
         self.store = Store(db_path)
-        self.face = face_matcher or StandInFaceMatcher()
+        self.face = face_matcher or shared_face_matcher()
         if seed and self.store.is_empty():
             with self.store.write() as db:
                 seed_database(db, utc_now())

@@ -13,8 +13,6 @@ back end seeds a fresh database at every start.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import io
 import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,6 +21,7 @@ from typing import Callable
 from backend.rules import id_numbers
 from backend.rules.applications import expected_ready_on
 from backend.timeutil import hall_day, hall_moment, iso
+from core.config import PROJECT_ROOT
 
 DEMO_HALL_REGION_CODE = "430100"  # 湖南省长沙市
 
@@ -200,7 +199,7 @@ PEOPLE: tuple[DemoPerson, ...] = (
         hukou_region_code="430102", hukou_region_name="湖南省长沙市芙蓉区",
         birth_place="湖南省长沙市"),
     DemoPerson(
-        key="face_mismatch", edge_case="the stand-in face comparison never matches this person",
+        key="face_mismatch", edge_case="the photo on file is another person's face: CompareFace never matches",
         id_number=_id("43010319900214020"), name="孙丽", name_pinyin="SUN LI", ethnicity_code="01",
         address="湖南省长沙市天心区城南路7号", issuing_authority="长沙市公安局天心分局",
         id_valid_from=dt.date(2020, 3, 1), id_valid_to=dt.date(2040, 3, 1),
@@ -306,20 +305,17 @@ def permit_of(key: str) -> DemoPermit | None:
     return next((p for p in PERMITS if p.holder == key), None)
 
 
-def placeholder_portrait(id_number: str) -> bytes:
-    """The 'photo on file': a drawn head-and-shoulders placeholder, 358 x 441 px JPEG (the ID
-    card photo's size), tinted per person so different people look different. Not a face."""
-    from PIL import Image, ImageDraw
+# The 'photo on file', 358 x 441 px JPEG (the ID card photo's size), a real face (see
+# assets/faces/README.md): the astronaut whom the simulated camera plays, so CompareFace
+# matches every demo person, except those seeded with face_matches=False, whose photo on
+# file is another man's face.
+MATCHING_PHOTO = "astronaut_id.jpg"
+OTHER_PERSON_PHOTO = "biden_id.jpg"
 
-    digest = hashlib.sha256(id_number.encode()).digest()
-    tint = (120 + digest[0] % 100, 110 + digest[1] % 100, 100 + digest[2] % 100)
-    image = Image.new("RGB", (358, 441), "white")
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((99, 60, 259, 260), fill=tint)
-    draw.ellipse((29, 280, 329, 560), fill=tuple(c - 60 for c in tint))
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=85)
-    return buffer.getvalue()
+
+def photo_on_file(p: DemoPerson) -> bytes:
+    name = MATCHING_PHOTO if p.face_matches else OTHER_PERSON_PHOTO
+    return (PROJECT_ROOT / "assets" / "faces" / name).read_bytes()
 
 
 def seed_database(db: sqlite3.Connection, now: dt.datetime) -> None:
@@ -336,7 +332,7 @@ def seed_database(db: sqlite3.Connection, now: dt.datetime) -> None:
              p.document_kind, p.hukou_region_code, p.hukou_region_name, p.id_valid_from.isoformat(),
              p.id_valid_to.isoformat() if p.id_valid_to else None, int(p.registered_state_employee),
              ",".join(sorted(p.relatives_in)), int(p.business_registered), int(p.face_matches),
-             placeholder_portrait(p.id_number), p.residence_permit_region_code, p.birth_place))
+             photo_on_file(p), p.residence_permit_region_code, p.birth_place))
     for permit in PERMITS:
         db.execute("INSERT INTO permits VALUES (?, ?, ?, ?)",
                    (permit.number, person(permit.holder).id_number, permit.issued_on.isoformat(),

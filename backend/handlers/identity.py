@@ -29,7 +29,7 @@ def verify_identity(env: CallEnv, req: Any) -> m.Identity:
 def compare_face(env: CallEnv, req: Any) -> m.FaceComparison:
     require_valid_id_number(req.idNumber)
     row = find_person(env.db, req.idNumber)
-    result = env.face.compare(binary(req.faceImage), row["photo"], bool(row["face_matches"]))
+    result = env.face.compare(binary(req.faceImage), row["photo"])
     return m.FaceComparison(match=result.match, score=Decimal(result.score), threshold=result.threshold)
 
 

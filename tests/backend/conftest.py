@@ -202,10 +202,16 @@ def make_compliant_photo(size: tuple[int, int] = (390, 520)) -> bytes:
 
 
 def make_face_image() -> bytes:
-    """A live 'camera' image for CompareFace (the stand-in matcher checks only that it is an image)."""
-    from backend.seed import placeholder_portrait
+    """A live 'camera' image for CompareFace: the astronaut as the simulated camera plays her
+    (scikit-image's portrait, 640 x 480 JPEG), the face on file of every demo person but
+    face_mismatch."""
+    import cv2
 
-    return placeholder_portrait("live camera frame")
+    from photo import samples
+
+    ok, jpeg = cv2.imencode(".jpg", samples.capture((640, 480), centre=(0.5, 0.45)), [cv2.IMWRITE_JPEG_QUALITY, 85])
+    assert ok
+    return jpeg.tobytes()
 
 
 def make_application_form(person: Any, document: Any, **changes: Any) -> Any:
