@@ -32,14 +32,18 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from backend.faults import InvalidInput
-from core.face_model import DESCRIPTOR_MATCH_DISTANCE, DlibDescriber, FaceDescriber, descriptor_distance
+from core.face_model import (
+    DESCRIPTOR_MATCH_DISTANCE,
+    DlibDescriber,
+    FaceDescriber,
+    NoFace,
+    describe_largest_face,
+    descriptor_distance,
+)
 
 log = logging.getLogger(__name__)
 
 MIN_FACE_IMAGE_SIDE = 100  # pixels; smaller cannot hold a face worth comparing
-# Images are searched at most this long side: the HOG detector's time grows with pixels and
-# a kiosk face is large (its smallest window, 80 px, is still a face 1/8 of the image).
-SEARCH_LONG_SIDE = 640
 CACHED_PHOTOS = 256
 FIELD = "faceImage"
 
@@ -57,10 +61,6 @@ class FaceMatcher(Protocol):
         """Compare a live image with the photo on file. Raise InvalidInput("faceImage", ...)
         for a live image that is not a picture or holds no face."""
         ...
-
-
-class NoFace(ValueError):
-    """The image holds no face the detector finds."""
 
 
 class DescriptorFaceMatcher:
@@ -116,20 +116,6 @@ def shared_face_matcher() -> DescriptorFaceMatcher:
     """One matcher per process: every BackendApp (tests start many) shares the loaded models
     and the cache of photos on file."""
     return DescriptorFaceMatcher()
-
-
-def describe_largest_face(describer: FaceDescriber, rgb: np.ndarray) -> np.ndarray:
-    """The descriptor of the largest face, searched on a copy at most SEARCH_LONG_SIDE long
-    (the descriptor itself is taken from the full image). Raises NoFace."""
-    height, width = rgb.shape[:2]
-    scale = min(1.0, SEARCH_LONG_SIDE / max(height, width))
-    small = rgb if scale == 1.0 else np.asarray(
-        Image.fromarray(rgb).resize((round(width * scale), round(height * scale)), Image.Resampling.BILINEAR))
-    faces = describer.find_faces(small)
-    if not faces:
-        raise NoFace("no face found")
-    x, y, w, h = faces[0]
-    return describer.descriptor(rgb, (x / scale, y / scale, w / scale, h / scale))
 
 
 def score_of(distance: float) -> Decimal:

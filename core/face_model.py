@@ -31,6 +31,9 @@ import numpy as np
 FaceBox = tuple[float, float, float, float]  # x, y, width, height
 # The descriptor model's published operating point (dlib's LFW evaluation).
 DESCRIPTOR_MATCH_DISTANCE = 0.6
+# Faces are searched at most this long side: the HOG detector's time grows with pixels, and
+# its smallest window (80 px) is still a face an eighth of such an image.
+SEARCH_LONG_SIDE = 640
 
 
 class FaceModelUnavailable(RuntimeError):
@@ -140,3 +143,25 @@ class DlibDescriber:
 
 def descriptor_distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.linalg.norm(a - b))
+
+
+class NoFace(ValueError):
+    """The image holds no face the detector finds."""
+
+
+def describe_largest_face(describer: FaceDescriber, rgb: np.ndarray,
+                          search_long_side: int = SEARCH_LONG_SIDE) -> np.ndarray:
+    """The descriptor of the largest face (the person nearest the camera), searched on a copy
+    at most `search_long_side` long; the descriptor itself is taken from the full image.
+    Raises NoFace."""
+    from PIL import Image
+
+    height, width = rgb.shape[:2]
+    scale = min(1.0, search_long_side / max(height, width))
+    small = rgb if scale == 1.0 else np.asarray(
+        Image.fromarray(rgb).resize((round(width * scale), round(height * scale)), Image.Resampling.BILINEAR))
+    faces = describer.find_faces(small)
+    if not faces:
+        raise NoFace("no face found")
+    x, y, w, h = faces[0]
+    return describer.descriptor(rgb, (x / scale, y / scale, w / scale, h / scale))

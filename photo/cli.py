@@ -3,6 +3,11 @@
 For each input it prints every check with its measured value, and writes
 OUTDIR/<input stem>.jpg when all pass. Exit code: 0 when every input passed, 3 when any was
 refused (with its reasons), 2 when any input could not be read (that wins over 3).
+
+`python main.py photo compare LIVE ON_FILE [--threshold 0.6] [--json]`: are the two faces the
+same person? Prints match, descriptor distance and threshold (the reference back end's
+CompareFace, dlib's face descriptors). Exit code 0 for an answer either way; 2, with one line,
+when an image cannot be read or holds no face.
 """
 
 from __future__ import annotations
@@ -19,15 +24,20 @@ EXIT_ALL_PASSED = 0
 EXIT_USAGE = 2
 EXIT_UNREADABLE = 2
 EXIT_REFUSED = 3
+COMPARE = "compare"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "photo", help="check still images against an ID photo spec and write conforming JPEGs",
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("inputs", nargs="+", type=Path, metavar="IN", help="image files (JPEG, PNG, ...)")
-    parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUTDIR",
-                        help="folder for the conforming JPEGs (created if missing)")
+    parser.add_argument("inputs", nargs="+", type=Path, metavar="IN",
+                        help="image files (JPEG, PNG, ...); or 'compare LIVE ON_FILE'")
+    parser.add_argument("-o", "--output", type=Path, metavar="OUTDIR",
+                        help="folder for the conforming JPEGs (created if missing; required unless comparing)")
+    parser.add_argument("--threshold", type=float, default=None, metavar="DISTANCE",
+                        help="compare: largest descriptor distance that still matches (default 0.6, "
+                             "the model's published operating point)")
     parser.add_argument("--spec", default=None, help="photo spec name from [photo.specs] (default: the "
                                                      "configured default_spec, exit-entry)")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
@@ -35,6 +45,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    if args.inputs and args.inputs[0] == Path(COMPARE):
+        return run_compare(args)
+    if args.output is None:
+        print("photo: -o OUTDIR is required (or use: photo compare LIVE ON_FILE)", file=sys.stderr)
+        return EXIT_USAGE
     from photo.detect import DetectorUnavailable
     from photo.pipeline import PhotoPipeline
     from photo.spec import PhotoSettings
@@ -80,6 +95,53 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if unreadable:
         return EXIT_UNREADABLE
     return EXIT_REFUSED if refused else EXIT_ALL_PASSED
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """See the module docstring."""
+    from core.face_model import (
+        DESCRIPTOR_MATCH_DISTANCE,
+        DlibDescriber,
+        FaceModelUnavailable,
+        NoFace,
+        describe_largest_face,
+        descriptor_distance,
+    )
+
+    paths = args.inputs[1:]
+    if len(paths) != 2:
+        print("photo compare: give exactly two images: LIVE ON_FILE", file=sys.stderr)
+        return EXIT_USAGE
+    threshold = DESCRIPTOR_MATCH_DISTANCE if args.threshold is None else args.threshold
+    if not 0.0 < threshold < 2.0:
+        print(f"photo compare: --threshold must be a distance between 0 and 2 (got {threshold:g})", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        describer = DlibDescriber(threshold)
+    except FaceModelUnavailable as exc:
+        print(f"photo compare: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    descriptors = []
+    for path in paths:
+        image = read_image(path)
+        if image is None:
+            print(f"photo compare: {path}: unreadable (missing, or not an image OpenCV can decode)", file=sys.stderr)
+            return EXIT_UNREADABLE
+        try:
+            descriptors.append(describe_largest_face(describer, image[:, :, ::-1]))
+        except NoFace:
+            print(f"photo compare: {path}: no face found", file=sys.stderr)
+            return EXIT_UNREADABLE
+    distance = descriptor_distance(*descriptors)
+    match = distance <= threshold
+    if args.json:
+        print(json.dumps({"live": str(paths[0]), "on_file": str(paths[1]), "match": match,
+                          "distance": round(distance, 4), "threshold": threshold,
+                          "model": describer.name}, indent=2))
+    else:
+        print(f"{'MATCH' if match else 'NO MATCH'}: distance {distance:.3f}, threshold {threshold:g} "
+              f"({describer.name}; same person when distance <= threshold)")
+    return EXIT_ALL_PASSED
 
 
 def read_image(path: Path) -> Any:

@@ -99,3 +99,29 @@ def test_two_inputs_with_one_name_get_two_outputs(inputs, tmp_path):
     done = run_photo(str(inputs["good"]), str(twin), "-o", str(tmp_path / "out"))
     assert done.returncode == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["citizen-2.jpg", "citizen.jpg"]
+
+
+FACES = PROJECT_ROOT / "assets" / "faces"
+
+
+@pytest.mark.parametrize(("live", "on_file", "same"), [
+    ("obama.jpg", "obama3.jpg", True),
+    ("obama.jpg", "biden_id.jpg", False),
+])
+def test_compare_answers_match_distance_and_threshold(live, on_file, same):
+    done = run_photo("compare", str(FACES / live), str(FACES / on_file), "--json")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["match"] is same and answer["threshold"] == 0.6
+    assert (answer["distance"] <= 0.6) is same
+
+
+def test_compare_says_in_one_line_when_an_image_has_no_face_or_cannot_be_read(tmp_path):
+    blank = tmp_path / "wall.jpg"
+    cv2.imwrite(str(blank), np.full((300, 300, 3), 240, np.uint8))
+    text = tmp_path / "notes.jpg"
+    text.write_text("not a picture")
+    for path, reason in ((blank, "no face found"), (text, "unreadable"), (tmp_path / "missing.jpg", "unreadable")):
+        done = run_photo("compare", str(path), str(FACES / "obama.jpg"))
+        assert done.returncode == 2
+        assert done.stderr.strip().count("\n") == 0 and reason in done.stderr and "Traceback" not in done.stderr
