@@ -286,6 +286,7 @@ class FaceComparison(Model):
         ("match", required(Boolean)),
         ("score", required(Decimal)),
         ("threshold", required(Decimal)),
+        ("matchToken", optional(Text)),  # issue 18: the proof ListViolations/AcceptViolation want
     ]
 
 
@@ -417,6 +418,7 @@ class ListViolationsRequest(Model):
     _type_info = [
         ("terminalId", required(Text)),
         ("idNumber", required(Text)),
+        ("matchToken", optional(Text)),
     ]
 
 
@@ -435,6 +437,7 @@ class AcceptViolationRequest(Model):
         ("terminalId", required(Text)),
         ("idNumber", required(Text)),
         ("violationNumber", required(Text)),
+        ("matchToken", optional(Text)),
     ]
 
 

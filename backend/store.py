@@ -97,6 +97,9 @@ CREATE TABLE IF NOT EXISTS idempotency (
     terminal_id TEXT NOT NULL, request_id TEXT NOT NULL, operation TEXT NOT NULL,
     digest TEXT NOT NULL, response TEXT, fault TEXT, created_at TEXT NOT NULL,
     PRIMARY KEY (terminal_id, request_id));
+CREATE TABLE IF NOT EXISTS face_matches (
+    match_token TEXT PRIMARY KEY, terminal_id TEXT NOT NULL, id_number TEXT NOT NULL,
+    expires_at TEXT NOT NULL);
 """
 
 

@@ -176,14 +176,18 @@ class BackendClient:
 
     # ---- traffic fines ----
 
-    def list_violations(self, id_number: str) -> mo.DriverViolations:
-        """The driver's outstanding violations, each with `kiosk_handling` saying what the kiosk may do."""
-        return self._call("ListViolations", mo.DriverViolations, idNumber=normalize_id_number(id_number))
+    def list_violations(self, id_number: str, match_token: str | None = None) -> mo.DriverViolations:
+        """The driver's outstanding violations, each with `kiosk_handling` saying what the kiosk may do.
+        `match_token`: compare_face's proof for this person, which a hall's back end requires."""
+        return self._call("ListViolations", mo.DriverViolations, idNumber=normalize_id_number(id_number),
+                          matchToken=match_token)
 
-    def accept_violation(self, id_number: str, violation_number: str, request_id: str) -> mo.Decision:
+    def accept_violation(self, id_number: str, violation_number: str, request_id: str,
+                         match_token: str | None = None) -> mo.Decision:
         """Accept (points are recorded); pay `decision.order_id` unless it is None (a warning)."""
         return self._call("AcceptViolation", mo.Decision, request_id=request_id,
-                          idNumber=normalize_id_number(id_number), violationNumber=violation_number)
+                          idNumber=normalize_id_number(id_number), violationNumber=violation_number,
+                          matchToken=match_token)
 
     # ---- appointments ----
 

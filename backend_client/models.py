@@ -333,6 +333,7 @@ class FaceMatch:
     match: bool
     score: Decimal
     threshold: Decimal
+    match_token: str | None = None  # when matched: the proof fines look-ups send (issue 18)
 
 
 # ---- application form ----

@@ -218,7 +218,7 @@ class FinesFlow(PaidFlow[State]):
     def _ask_violations(self) -> DriverViolations:
         person = self.gate.person
         assert person is not None
-        return self.ctx.backend.list_violations(person.id_number)
+        return self.ctx.backend.list_violations(person.id_number, person.match_token)
 
     def _load_violations(self) -> None:
         """Ask the back end for the driver's outstanding violations and show them."""
@@ -294,7 +294,8 @@ class FinesFlow(PaidFlow[State]):
         paid = self._open_transaction()
         request_id = self.ctx.journal.before(paid.txn_id, ACCEPT_STEP, {"violation": self.selected.violation_number})
         try:
-            decision = self.ctx.backend.accept_violation(person.id_number, self.selected.violation_number, request_id)
+            decision = self.ctx.backend.accept_violation(person.id_number, self.selected.violation_number, request_id,
+                                                         match_token=person.match_token)
         except backend_errors.BackendError as error:
             self.ctx.journal.failed(paid.txn_id, ACCEPT_STEP, {"error": error.message_key})
             paid.close(TxnStatus.CANCELLED, NOTE_NOT_ACCEPTED)

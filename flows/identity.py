@@ -60,6 +60,7 @@ class Person:
     card: IdCardRecord
     identity: Identity
     face_matched: bool = False
+    match_token: str | None = None  # the back end's proof of the face match, for the fines look-ups
 
     @property
     def id_number(self) -> str:
@@ -141,6 +142,7 @@ class IdentityCheck:
         match = self.ctx.backend.compare_face(person.id_number, jpeg.tobytes())
         if match.match:
             person.face_matched = True
+            person.match_token = match.match_token
             return IdentityResult(Step.MATCHED)
         self.face_tries_left -= 1
         if self.face_tries_left <= 0:

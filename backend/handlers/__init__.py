@@ -38,7 +38,8 @@ def _mutation(name: str, request: type, response: type, handler: Handler) -> Ope
 OPERATIONS: tuple[Operation, ...] = (
     _query("Ping", m.PingRequest, m.PingResponse, terminals.ping),
     _query("VerifyIdentity", m.VerifyIdentityRequest, m.Identity, identity.verify_identity),
-    _query("CompareFace", m.CompareFaceRequest, m.FaceComparison, identity.compare_face),
+    # A match leaves its proof (the match token) for the fines look-ups, hence a write transaction.
+    _query("CompareFace", m.CompareFaceRequest, m.FaceComparison, identity.compare_face, writes=True),
     _mutation("SubmitApplication", m.SubmitApplicationRequest, m.ApplicationReceipt,
               applications.submit_application),
     _query("GetApplicationProgress", m.GetApplicationProgressRequest, m.ApplicationProgress,

@@ -9,6 +9,7 @@ from typing import Any
 
 from backend import messages as m
 from backend.faults import NotFound
+from backend.handlers import proofs
 from backend.handlers.common import CallEnv, money, require_valid_id_number
 from backend.rules import fines as rules
 from backend.timeutil import hall_day, iso, parse, parse_day
@@ -17,7 +18,7 @@ ORDER_KIND = "FINE"
 
 
 def list_violations(env: CallEnv, req: Any) -> m.DriverViolations:
-    driver = _find_driver(env, req.idNumber)
+    driver = _find_driver(env, req.idNumber, req)
     rows = env.db.execute("SELECT * FROM violations WHERE licence_number = ? AND paid_at IS NULL "
                           "ORDER BY occurred_at", (req.idNumber,)).fetchall()
     return m.DriverViolations(
@@ -27,7 +28,7 @@ def list_violations(env: CallEnv, req: Any) -> m.DriverViolations:
 
 
 def accept_violation(env: CallEnv, req: Any) -> m.Decision:
-    driver = _find_driver(env, req.idNumber)
+    driver = _find_driver(env, req.idNumber, req)
     row = env.db.execute("SELECT * FROM violations WHERE violation_number = ? AND licence_number = ?",
                          (req.violationNumber, req.idNumber)).fetchone()
     if row is None:
@@ -61,10 +62,12 @@ def settle_fine_order(db: sqlite3.Connection, order_id: str, at: dt.datetime) ->
     db.execute("UPDATE violations SET paid_at = ? WHERE order_id = ?", (iso(at), order_id))
 
 
-def _find_driver(env: CallEnv, licence_number: str) -> sqlite3.Row:
+def _find_driver(env: CallEnv, licence_number: str, req: Any) -> sqlite3.Row:
+    """The driver, for a request proving the card read and face match (proofs.py); without the
+    proof the answer is the one for a driver who does not exist."""
     require_valid_id_number(licence_number)
     driver = env.db.execute("SELECT * FROM drivers WHERE licence_number = ?", (licence_number,)).fetchone()
-    if driver is None:
+    if driver is None or not proofs.proven(env, req.terminalId, licence_number, req.matchToken):
         raise NotFound("DRIVER", "no driving licence for this ID number")
     return driver
 

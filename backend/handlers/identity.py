@@ -7,6 +7,7 @@ from typing import Any
 
 from backend import messages as m
 from backend.faults import NotFound
+from backend.handlers import proofs
 from backend.handlers.common import CallEnv, find_person, require_valid_id_number, same_name
 from backend.timeutil import parse_day
 
@@ -30,7 +31,8 @@ def compare_face(env: CallEnv, req: Any) -> m.FaceComparison:
     require_valid_id_number(req.idNumber)
     row = find_person(env.db, req.idNumber)
     result = env.face.compare(binary(req.faceImage), row["photo"])
-    return m.FaceComparison(match=result.match, score=Decimal(result.score), threshold=result.threshold)
+    return m.FaceComparison(match=result.match, score=Decimal(result.score), threshold=result.threshold,
+                            matchToken=proofs.issue(env, req.terminalId, req.idNumber) if result.match else None)
 
 
 def binary(value: Any) -> bytes:

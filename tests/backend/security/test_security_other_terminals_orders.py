@@ -68,12 +68,13 @@ def test_another_terminal_cannot_refund_or_confirm_the_card_write(hall, paid):
     assert refunded.status is mo.PaymentStatus.REFUNDED
 
 
-def test_a_fine_decided_at_the_counter_is_payable_at_any_terminal_but_not_while_another_pays_it(hall):
+def test_a_fine_decided_at_the_counter_is_payable_at_any_terminal_but_not_while_another_pays_it(hall, face_image):
     from backend import seed
 
     driver = seed.person("local_adult").id_number
     first, second = hall.client(KIOSK_A), hall.client(KIOSK_B)
-    decided = next(v for v in first.list_violations(driver).violations if v.order_id and v.amount_due > 0)
+    proof = first.compare_face(driver, face_image).match_token
+    decided = next(v for v in first.list_violations(driver, proof).violations if v.order_id and v.amount_due > 0)
     pending = first.create_payment(decided.order_id, new_request_id())
     with pytest.raises(e.NotFoundError):
         second.create_payment(decided.order_id, new_request_id())
