@@ -72,6 +72,20 @@ def test_the_configured_terminator_ends_a_scan(bus) -> None:
     scanner.close()
 
 
+def test_a_device_lost_mid_scan_forgets_the_half_typed_code() -> None:
+    """The replugged scanner may start its next code within the pause limit: only the reset on
+    the device's loss keeps the two apart."""
+    cut = load("cut_in_the_middle.evtest")
+    end = cut[-1].time
+    after = [KeyEvent(end + 0.01 + i / 1000, event.type, event.code, event.value)
+             for i, event in enumerate(load("after_replug.evtest"))]
+    decoder = KeyboardScanDecoder()
+    assert decoder.feed(cut) == []
+    decoder.reset()
+    assert decoder.feed(after) == ["AFTER-REPLUG"]
+    assert KeyboardScanDecoder().feed(cut + after) == ["CUT-12AFTER-REPLUG"]  # what the reset prevents
+
+
 def test_a_paused_scan_is_dropped_and_the_next_one_kept() -> None:
     assert KeyboardScanDecoder().feed(load("paused_scan.evtest")) == ["WHOLE"]
 
