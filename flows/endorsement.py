@@ -51,6 +51,7 @@ from flows.endorsement_options import (
     option_data,
     option_key,
     record_id_for,
+    replaced_on_chip,
     total_fee,
 )
 from flows.endorsement_states import CHOOSING, LEVEL_STATES, OFFER_LEVEL, TRANSITIONS, VIEWS, State
@@ -335,7 +336,9 @@ class EndorsementFlow(EndorsementDelivery):
             level = self._level_of(state)
             return {"choices": choice.choices(level), "level": level,
                     "options": [option_data(o) for o in choice.candidates()]}
-        return {"items": [option_data(o) for o in choice.basket], "total": str(choice.total())}
+        replaced = replaced_on_chip(self.card, choice.basket, self.today) if self.card is not None else []
+        return {"items": [option_data(o) for o in choice.basket], "total": str(choice.total()),
+                "replaces": replaced}
 
     def _order_data(self, order: EndorsementOrder) -> dict[str, Any]:
         paid = self._paid

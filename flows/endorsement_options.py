@@ -51,6 +51,19 @@ def option_key(option: EndorsementOption | EndorsementChoice) -> tuple[str, str,
     return (option.destination.value, option.type.value, option.trips.value, option.validity_months)
 
 
+def replaced_on_chip(card: PermitCard, basket: Iterable[EndorsementOption], today: dt.date) -> list[dict[str, str]]:
+    """The still-valid endorsements on the chip that a new one for the same destination replaces
+    (issue 22: it was replaced without a word): shown on the review, before the citizen pays."""
+    replaced = []
+    for option in basket:
+        destination = _CARD_DESTINATION[option.destination]
+        valid = [e for e in card.endorsements if e.destination is destination and e.valid_until >= today]
+        if valid:
+            newest = max(valid, key=lambda e: e.valid_until)
+            replaced.append({"destination": option.destination.value, "valid_until": newest.valid_until.isoformat()})
+    return replaced
+
+
 def last_endorsement_offer(card: PermitCard, options: tuple[EndorsementOption, ...]) -> EndorsementOption | None:
     """The option that repeats the newest endorsement on the card, if the back end offers it."""
     newest = card.newest_endorsement

@@ -98,3 +98,47 @@ def test_demo_chip_records_end_as_the_projects_rule_says(chip):
         assert record.valid_until in {endorsement_end(record.valid_from, months) for months in (3, 12)}, record
     if chip.permit_number == "C12345678":
         assert chip.find_endorsement(1001).valid_until == dt.date(2023, 6, 30)
+
+
+def test_a_new_endorsement_replacing_a_valid_one_says_so_before_payment(money_driver):
+    """Issue 22: a new endorsement for a destination silently replaced a still-valid one on the
+    chip. The review, before paying, names the one it replaces and its end; none when the old
+    one has run out."""
+    from devices.permit.records import Destination, Endorsement, EndorsementType, Trips
+    from flows.endorsement import EndorsementFlow
+    from flows.engine import CardInserted
+
+    pump = money_driver
+    today = dt.date.today()
+    still_valid = Endorsement(4242, Destination.HONG_KONG, EndorsementType.GROUP_TOUR, Trips.ONE,
+                              today - dt.timedelta(days=10), today + dt.timedelta(days=50), "430100")
+    pump.simulators["permit"].store.append_endorsement("CB2345678", still_valid)
+
+    pump.start(EndorsementFlow)
+    pump.simulators["idcard"].insert_card(card_for("minority_name"))
+    pump.tick_until_state("insert_permit")
+    pump.simulators["permit"].insert_card("CB2345678")
+    view = pump.send(CardInserted("permit"))
+    if view.state == "offer":
+        view = pump.touch("other")
+    pump.touch("destination", "HONG_KONG")
+    view = pump.view
+    while view.state != "review":
+        level = view.data["level"]
+        view = pump.touch(level, view.data["choices"][0])
+    assert view.data["replaces"] == [{"destination": "HONG_KONG",
+                                      "valid_until": still_valid.valid_until.isoformat()}]
+    from kiosk.ui.presenters.endorsement import present  # the review screen shows it (no Kivy needed)
+
+    notes = [row.value for row in present(view).rows if row.label.key == "screen.endorsement.replaces_label"]
+    assert [(t.key, t.values) for t in notes] == [
+        ("screen.endorsement.replaces_hong_kong", {"valid_until": still_valid.valid_until.isoformat()})]
+    view = pump.touch("change")
+    if view.state == "offer":
+        view = pump.touch("other")
+    pump.touch("destination", "MACAU")
+    view = pump.view
+    while view.state != "review":
+        view = pump.touch(view.data["level"], view.data["choices"][0])
+    assert view.data["replaces"] == []
+    pump.touch("cancel")

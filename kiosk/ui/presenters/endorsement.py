@@ -54,6 +54,10 @@ MSG_CHANGE = N_("screen.endorsement.change")
 MSG_ADD_DESTINATION = N_("screen.endorsement.add_destination")
 MSG_ADD_DESTINATION_LABEL = N_("screen.endorsement.add_destination_label")
 MSG_ADD = N_("screen.endorsement.add")
+# A still-valid endorsement on the chip that the new one for its destination replaces.
+MSG_REPLACES_LABEL = N_("screen.endorsement.replaces_label")
+MSG_REPLACES = {"HONG_KONG": N_("screen.endorsement.replaces_hong_kong"),
+                "MACAU": N_("screen.endorsement.replaces_macau")}
 
 # The catalog's words for the contract's values (the flow labels its options the same way).
 LABEL_KEYS: Mapping[str, str] = {
@@ -131,6 +135,8 @@ def _review(view: FlowView) -> ScreenModel:
     """Everything in the basket and the total: the fee is shown before the citizen pays."""
     total = str(view.data.get("total", ""))
     rows = [*basket_rows(view.data.get("items", ())), Row(Text(MSG_TOTAL), money(total))]
+    rows += [Row(Text(MSG_REPLACES_LABEL), Text(MSG_REPLACES[r["destination"]], {"valid_until": r["valid_until"]}))
+             for r in view.data.get("replaces", ())]
     if rows and accepts(view, "change"):  # "change" empties the basket: one button, on the first row
         rows[0] = replace(rows[0], edit=Action("change", Text(MSG_CHANGE)))
     if accepts(view, "add_destination"):
