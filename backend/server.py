@@ -50,6 +50,11 @@ class ReferenceServer:
             dispatcher.close()
 
     @property
+    def connection_limit(self) -> int:
+        """The connection limit in force: [backend] reference_connection_limit, or lower to fit the open-files limit."""
+        return self._server.adj.connection_limit
+
+    @property
     def open_connections(self) -> int:
         """Client connections open right now (at most [backend] reference_connection_limit)."""
         return len(self._server.active_channels)
