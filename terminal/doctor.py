@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from core.config import Config
+from core.schema import ConfigError
 
 if TYPE_CHECKING:
     from backend_client.client import BackendClient
@@ -71,8 +72,17 @@ def check_disk(config: Config) -> CheckResult:
 def check_backend(config: Config) -> Iterator[CheckResult]:
     from terminal.backend_link import open_backend_link
 
-    with open_backend_link(config) as link:
+    try:
+        link = open_backend_link(config)
+    except ConfigError as exc:  # the terminal's secret file (backend.wsse_secret_file)
+        yield CheckResult("credentials", False, str(exc), CREDENTIALS_FIX)
+        return
+    with link:
         yield from _check_reachable_backend(link.client, link.url)
+
+
+CREDENTIALS_FIX = ("check backend.wsse_secret_file and terminal.id against `python main.py backend terminals list` "
+                   "on the back end (rotate gives a new secret file), and the terminal's clock (docs/hall.md)")
 
 
 def _check_reachable_backend(client: BackendClient, url: str) -> Iterator[CheckResult]:
@@ -85,6 +95,10 @@ def _check_reachable_backend(client: BackendClient, url: str) -> Iterator[CheckR
         yield CheckResult("backend", False, f"TLS failed for {url}: {exc.detail}",
                           "check backend.ca_bundle, backend.client_cert/client_key and the clock")
         return
+    except errors.NotAuthorizedError as exc:
+        yield CheckResult("backend", True, f"{url} answers")
+        yield CheckResult("credentials", False, f"refused: {exc.detail}", CREDENTIALS_FIX)
+        return
     except errors.BackendError as exc:
         yield CheckResult("backend", False, f"{url}: {exc.message_key} {exc.detail}".strip(),
                           "check backend.url, the network cable and the hall's firewall")
@@ -94,8 +108,7 @@ def _check_reachable_backend(client: BackendClient, url: str) -> Iterator[CheckR
         client.list_transaction_records(dt.date.today())
         yield CheckResult("credentials", True, "accepted")
     except errors.NotAuthorizedError as exc:
-        yield CheckResult("credentials", False, f"refused: {exc.detail}",
-                          "check backend.wsse_username / wsse_password with the hall's administrator")
+        yield CheckResult("credentials", False, f"refused: {exc.detail}", CREDENTIALS_FIX)
     except errors.BackendError as exc:
         yield CheckResult("credentials", False, f"{exc.message_key} {exc.detail}".strip(),
                           "check the terminal id (terminal.id) is registered with the back end")

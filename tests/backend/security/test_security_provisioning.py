@@ -20,7 +20,7 @@ from core.config import PROJECT_ROOT
 from core.schema import ConfigError
 from terminal.scratch import scratch_config
 
-from .conftest import KIOSK_A, envelope, is_authentication_fault, ping_body
+from .conftest import KIOSK_A, KIOSK_B, envelope, is_authentication_fault, ping_body
 
 
 @pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("127.0.1.1", True), ("::1", True),
@@ -92,3 +92,22 @@ def test_a_bad_secret_file_names_the_key_and_the_file(tmp_path, content, problem
         ClientSettings.from_config(config)
     assert caught.value.key == "backend.wsse_secret_file" and caught.value.source == str(secret_file)
     assert problem in caught.value.problem
+
+
+def test_doctor_names_the_credential_problem(hall, tmp_path):
+    from terminal.doctor import check_backend
+
+    def results(secret_file) -> dict[str, tuple[bool, str, str]]:
+        config = scratch_config(tmp_path / "doctor", terminal={"id": KIOSK_A},
+                                backend={"mode": "remote", "url": hall.url, "wsse_secret_file": str(secret_file)})
+        return {r.name: (r.ok, r.detail, r.fix) for r in check_backend(config)}
+
+    good = tmp_path / "good.secret"
+    good.write_text(hall.secrets[KIOSK_A])
+    assert results(good)["credentials"][0] is True
+    wrong = tmp_path / "wrong.secret"
+    wrong.write_text(hall.secrets[KIOSK_B])  # another terminal's secret under this terminal's id
+    ok, detail, fix = results(wrong)["credentials"]
+    assert not ok and "unknown user name or wrong password" in detail and "wsse_secret_file" in fix
+    ok, detail, fix = results(tmp_path / "missing.secret")["credentials"]
+    assert not ok and "backend.wsse_secret_file" in detail and "does not exist" in detail
