@@ -22,13 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from backend import seed  # noqa: E402
-from backend.server import ReferenceServer  # noqa: E402
-from backend.settings import ServerSettings  # noqa: E402
-from backend.terminal_credentials import TerminalCredentials  # noqa: E402
-from backend_client import BackendClient, ClientSettings, new_request_id  # noqa: E402
-from backend_client import models as mo  # noqa: E402
-from core.credentials import token_password  # noqa: E402
+from backend import seed
+from backend.server import ReferenceServer
+from backend.settings import ServerSettings
+from backend.terminal_credentials import TerminalCredentials
+from backend_client import BackendClient, ClientSettings, new_request_id
+from backend_client import models as mo
+from core.credentials import token_password
 
 TERMINAL = "BENCH-K01"
 
