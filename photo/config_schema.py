@@ -69,7 +69,7 @@ QUALITY_SCHEMA: Schema = {
                                   "landmarks) of the less open eye; ~0.3 open, under 0.15 shut.",
                            minimum=0, maximum=1),
     "mouth_gap_max": Field(float, "Largest inner-lip gap over the mouth's width (landmarks): closed lips "
-                                  "0.02-0.05, a smile showing teeth ~0.2, laughing ~0.4.",
+                                  "0.02-0.11, a smile showing teeth 0.17-0.22, laughing 0.43 (docs/photo.md).",
                            minimum=0, maximum=1),
     "mouth_closed_specs": Field(list, "Specs whose photo needs a closed mouth (the mouth_closed check).",
                                 item_kind=str),

@@ -28,7 +28,7 @@ TOO_DARK = "too_dark"
 SCENES = (NORMAL, NO_FACE, TWO_FACES, TOO_DARK)
 
 # Bump when the look of a scene changes, so cached renders are made again.
-RENDER_VERSION = 1
+RENDER_VERSION = 2  # 2: the astronaut's lips closed (photo.samples.lips_closed)
 # One loop of motion; the clip is exactly one period so it repeats without a jump.
 CLIP_SECONDS = 2.0
 # A photo booth's backdrop: plain, near white (DOMAIN.md section 1: even white background).

@@ -243,13 +243,22 @@ def test_a_mottled_backdrop_left_grey_after_whitening_is_refused(pipeline):
 
 
 def test_the_astronauts_original_photo_is_cropped_and_whitened(pipeline):
-    # Her original photo, enlarged so the head is big enough. The flag and the spacecraft
-    # lie outside the ID crop; around her head the NASA backdrop is light and only mildly
-    # mottled, so it is whitened rather than refused.
-    original = cv2.resize(samples.astronaut_bgr(), None, fx=2.5, fy=2.5, interpolation=cv2.INTER_CUBIC)
-    result = pipeline.finalize(original)
+    # Her photo (lips closed, see samples.lips_closed), enlarged so the head is big enough. The
+    # flag and the spacecraft lie outside the ID crop; around her head the NASA backdrop is
+    # light and only mildly mottled, so it is whitened rather than refused.
+    closed = cv2.resize(samples.lips_closed(samples.astronaut_bgr()), None, fx=2.5, fy=2.5,
+                        interpolation=cv2.INTER_CUBIC)
+    result = pipeline.finalize(closed)
     assert result.ok, result.problems
     assert result.image[:25].min() >= 250  # the strip above her head is the spec's white
+
+
+def test_the_astronauts_smile_with_parted_lips_is_refused(pipeline):
+    # Her original photo: a smile showing her teeth, which the photo guide does not accept.
+    original = cv2.resize(samples.astronaut_bgr(), None, fx=2.5, fy=2.5, interpolation=cv2.INTER_CUBIC)
+    result = pipeline.finalize(original)
+    assert result.check(checks.MOUTH_CLOSED).status is Status.FAILED
+    assert result.message_key == "photo.close_mouth"
 
 
 def test_gradient_backdrop_within_limits_is_whitened(pipeline):
