@@ -104,6 +104,7 @@ class SerialIdCardReader:
                               else Command.READ_TEXT_PHOTO)
         self._read_appended_address = read_appended_address
         self._lock = threading.Lock()
+        self.last_detail = ""  # why the last status() was not READY
 
     @property
     def baud(self) -> int:
@@ -140,8 +141,10 @@ class SerialIdCardReader:
             return DeviceStatus.BUSY
         try:
             answer = self._transact(Request.of(Command.SAM_STATUS), self._timeouts.answer_s)
+            self.last_detail = "" if answer.sw3 == Sw3.SUCCESS else f"SAM status {protocol.status_name(answer.sw3)}"
             return DeviceStatus.READY if answer.sw3 == Sw3.SUCCESS else DeviceStatus.ERROR
         except IdCardError as exc:
+            self.last_detail = exc.detail or exc.message_key  # why, for doctor and the technician
             return (DeviceStatus.DISCONNECTED if exc.message_key in (MSG_DISCONNECTED, MSG_TIMEOUT)
                     else DeviceStatus.ERROR)
         except Exception:  # status() is the health probe: a bug must show as ERROR, not kill the poller

@@ -199,8 +199,9 @@ class HidapiReports:
     def __init__(self, identity: UsbIdentity) -> None:
         try:
             import hid  # ctypes: loads libhidapi-hidraw.so.0 (Debian libhidapi-hidraw0)
-        except ImportError as exc:
-            raise OSError(f"hidapi is not installed ({exc})") from None
+        except ImportError as exc:  # the package (exc.name == "hid") or, through ctypes, the library
+            missing = "python package hid" if exc.name == "hid" else "library (Debian: libhidapi-hidraw0)"
+            raise OSError(f"hidapi is not installed: the {missing}") from None
         try:
             self._device = hid.Device(identity.vid, identity.pid, identity.serial_number)
         except hid.HIDException as exc:
