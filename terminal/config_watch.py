@@ -2,7 +2,8 @@
 
 The watcher looks at the modification time and size of every configuration file the kiosk
 was started with (default, hall, terminal). When one changed and the kiosk is idle (home
-screen, nobody served), the files are loaded and validated again:
+screen, nobody served), the files are loaded and validated again once they have stayed the same
+for one check (a file being written now is not read half-way):
 
 - a file that does not load or validate is REFUSED: logged once with the file, key and
   problem (a file that is not UTF-8, or cut short while it was written, with the byte offset),
@@ -104,6 +105,7 @@ class ConfigWatcher:
         self._files = tuple(config.sources)
         self._stamps = self._read_stamps()
         self._refused: tuple[Stamp, ...] | None = None  # the stamps of files already refused
+        self._seen = self._stamps  # the stamps at the last look: a change is read once they hold
         self.refusal: ConfigError | None = None  # why the files on disk are not the running ones
 
     def _read_stamps(self) -> tuple[Stamp, ...]:
@@ -119,6 +121,10 @@ class ConfigWatcher:
         if not self.changed():
             return None
         stamps = self._read_stamps()
+        if stamps != self._seen:
+            self._seen = stamps
+            log.info("configuration file changed; taken when it has stayed the same until the next check")
+            return None
         default, *overrides = self._files
         try:
             loaded = self._loader(overrides, default_file=default)

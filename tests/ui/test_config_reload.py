@@ -39,6 +39,12 @@ def rewrite(path: Path, text: str) -> None:
     os.utime(path, ns=(later, later))
 
 
+def settled_check(app):
+    """A changed file is read once it has stayed the same for one check (never half-written)."""
+    assert app.config_watch.check() is None, "a file that just changed is not read at once"
+    return app.config_watch.check()
+
+
 @pytest.fixture()
 def reload_app(ui_config, tmp_path):
     """An app on its home screen built from its own terminal file (runtime not started)."""
@@ -59,7 +65,7 @@ def test_a_changed_file_is_applied_live_at_idle(reload_app):
         'hall_name_en = "New Hall"\ncounter_hint_en = "Counter 3"')).replace('level = "INFO"', 'level = "DEBUG"')
         .replace("idle_seconds = 60", "idle_seconds = 45").replace("voice = false", 'voice = false\ndefault_language = "en"'))
 
-    change = app.config_watch.check()
+    change = settled_check(app)
 
     assert change is not None and not change.runtime and not change.needs_restart
     assert app.lang == "en" and app.hall_name == "New Hall"
@@ -79,7 +85,7 @@ def test_nothing_is_applied_while_a_citizen_uses_the_kiosk(reload_app, frames):
 
     app.end_session("citizen left")
     frames(2)
-    assert app.config_watch.check() is not None
+    assert settled_check(app) is not None
     assert app.settings["terminal"]["hall_name_en"] == "New Hall"
 
 
@@ -93,14 +99,14 @@ def test_a_bad_file_is_refused_logged_once_and_the_running_one_kept(reload_app, 
     running = app.settings
     rewrite(override, BASE.format(data=override.parent).replace("idle_seconds = 60", bad).replace("Old", "Bad"))
     with caplog.at_level(logging.ERROR, logger="terminal.config_watch"):
-        assert app.config_watch.check() is None
+        assert settled_check(app) is None
         assert app.config_watch.check() is None
     refusals = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
     assert len(refusals) == 1 and named in refusals[0] and str(override) in refusals[0]
     assert app.settings is running and app.hall_name == "出入境自助服务大厅（开发）"
 
     rewrite(override, BASE.format(data=override.parent).replace("Old Hall", "Fixed Hall"))
-    assert app.config_watch.check() is not None
+    assert settled_check(app) is not None
     assert app.settings["terminal"]["hall_name_en"] == "Fixed Hall"
 
 
@@ -109,7 +115,7 @@ def test_window_keys_wait_for_a_restart_and_say_so(reload_app, caplog):
     rewrite(override, BASE.format(data=override.parent).replace("window_scale = 0.5", (
         'window_scale = 0.5\norientation = "landscape"')).replace("Old Hall", "New Hall"))
     with caplog.at_level(logging.WARNING, logger="terminal.config_watch"):
-        change = app.config_watch.check()
+        change = settled_check(app)
     assert change.needs_restart == {"terminal.orientation"}
     assert app.settings["terminal"]["orientation"] == "portrait", "the window cannot turn without a restart"
     assert app.settings["terminal"]["hall_name_en"] == "New Hall"
@@ -126,7 +132,7 @@ def test_device_and_back_end_keys_rebuild_the_runtime_at_idle(reload_app, frames
 
     rewrite(override, BASE.format(data=override.parent) + "[backend]\nretries = 0\n"
             "[devices.printer]\nprofile = \"TM-T20II\"\n")
-    change = app.config_watch.check()
+    change = settled_check(app)
     assert change.runtime == {"backend.retries", "devices.printer.profile"}
     assert not app.backstage.ready(), "services read 'starting' while the runtime is rebuilt"
     deadline = time.monotonic() + RUNTIME_START_SECONDS
@@ -153,7 +159,7 @@ def test_a_gbk_or_half_written_file_is_refused_and_reported_to_the_hall(reload_a
     os.utime(override, ns=(later, later))
     offset = text.encode("gbk").index("北".encode("gbk"))
     with caplog.at_level(logging.ERROR, logger="terminal.config_watch"):
-        assert app.config_watch.check() is None
+        assert settled_check(app) is None
     refusals = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
     assert len(refusals) == 1 and f"{override}: (encoding): not UTF-8 at byte {offset}" in refusals[0]
     assert app.settings is running and app.settings["terminal"]["hall_name_en"] == "Old Hall"
@@ -164,12 +170,12 @@ def test_a_gbk_or_half_written_file_is_refused_and_reported_to_the_hall(reload_a
     half = text.encode("utf-8")
     override.write_bytes(half[:half.index("北".encode()) + 2])  # the writer stopped mid-character
     os.utime(override, ns=(later + 10**9, later + 10**9))
-    assert app.config_watch.check() is None
+    assert settled_check(app) is None
     assert "the file ends in the middle of a character" in app.backstage.alerts.current()["config"]
     assert app.settings is running
 
     rewrite(override, text)  # the hall pushes it again as UTF-8
-    assert app.config_watch.check() is not None
+    assert settled_check(app) is not None
     assert app.settings["terminal"]["hall_name_en"] == "New Hall"
     assert "config" not in app.backstage.alerts.current(), "a good file clears the alert"
 
@@ -177,6 +183,22 @@ def test_a_gbk_or_half_written_file_is_refused_and_reported_to_the_hall(reload_a
 def test_a_bad_value_alert_names_the_key_but_never_the_value(reload_app):
     app, override = reload_app
     rewrite(override, BASE.format(data=override.parent).replace("voice = false", 'voice = "secret-ish"'))
-    assert app.config_watch.check() is None
+    assert settled_check(app) is None
     alert = app.backstage.alerts.current()["config"]
     assert alert == "terminal.toml refused: ui.voice is not allowed; running on the previous configuration"
+
+
+def test_a_file_still_being_written_is_not_read_until_it_holds_still(reload_app):
+    """The hall's tool writes the file in pieces: the watcher sees it change between two checks
+    and waits; a piece cut after a whole line would be valid TOML, so waiting is what keeps it out."""
+    app, override = reload_app
+    full = BASE.format(data=override.parent).replace("Old Hall", "New Hall").replace(
+        "voice = false", "voice = false\nlarge_text = true")
+    head = full[:full.index("[session]")]  # valid TOML on its own: terminal and logging only
+    override.write_text(head, encoding="utf-8")
+    assert app.config_watch.check() is None
+    rewrite(override, full)  # the rest arrives before the next check
+    assert app.config_watch.check() is None, "still changing at this check"
+    change = app.config_watch.check()
+    assert change is not None and app.settings["ui"]["large_text"] is True
+    assert app.idle.idle_seconds == 60, "the half-written file (no [session]) was never applied"
