@@ -6,7 +6,8 @@ Three places could otherwise answer a plain-text HTTP 500 or echo a value (an ID
   and lets a DTD's entities reach the schema validator, which then fails with lxml's
   "Internal error in XML Schema validation". `parse_envelope` reads the body itself: an empty,
   undecodable or malformed body, and any document type declaration (SOAP 1.1, section 3:
-  a message must not contain one), answer `Client.XMLSyntaxError` with a line and column only.
+  a message must not contain one), answer `Client.XMLSyntaxError` with a line and column only;
+  an envelope whose Body does not hold exactly one request answers `Client.SoapError`.
 - Decoding. A value the XSD accepts can still fail spyne's conversion (non-ASCII characters
   in a base64 field raise ValueError; spyne's ValidationError quotes the value). `decoding_fault`
   turns that into the contract's InvalidInput naming the field, e.g. `faceImage`.
@@ -34,17 +35,18 @@ log = logging.getLogger(__name__)
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 XML_SYNTAX_FAULT_CODE = "Client.XMLSyntaxError"
+SOAP_STRUCTURE_FAULT_CODE = "Client.SoapError"  # well-formed, but not a SOAP request (spyne's code)
 NOT_A_VALID_VALUE = "is not a valid value of its type"
 
 # No DTD loaded, no entity expanded, nothing fetched, libxml2's default depth and size limits.
 _PARSER_OPTIONS = {"resolve_entities": False, "load_dtd": False, "no_network": True, "huge_tree": False,
-                   "dtd_validation": False}
+                   "dtd_validation": False, "remove_comments": True, "remove_pis": True}
 
 
-def syntax_fault(problem: str, body: bytes) -> Fault:
+def syntax_fault(problem: str, body: bytes, code: str = XML_SYNTAX_FAULT_CODE) -> Fault:
     """The fault for an unreadable request, logged with the body's size and hash, never its content."""
-    log.info("request refused: %s: %s (%s)", XML_SYNTAX_FAULT_CODE, problem, body_fingerprint(body))
-    return Fault(faultcode=XML_SYNTAX_FAULT_CODE, faultstring=problem)
+    log.info("request refused: %s: %s (%s)", code, problem, body_fingerprint(body))
+    return Fault(faultcode=code, faultstring=problem)
 
 
 def parse_envelope(chunks: Iterable[bytes | str], charset: str | None) -> tuple[etree._Element, dict]:
@@ -69,6 +71,12 @@ def parse_envelope(chunks: Iterable[bytes | str], charset: str | None) -> tuple[
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise syntax_fault("a SOAP message must not contain a document type declaration", body)
+    if root.tag == f"{{{SOAP_ENV}}}Envelope":
+        # spyne takes the Body's first child, and fails with an AttributeError when there is none.
+        soap_body = root.find(f"{{{SOAP_ENV}}}Body")
+        requests = [] if soap_body is None else list(soap_body)
+        if len(requests) != 1 or requests[0].tag == f"{{{SOAP_ENV}}}Fault":
+            raise syntax_fault("the SOAP Body must hold exactly one request element", body, SOAP_STRUCTURE_FAULT_CODE)
     return root, ids
 
 

@@ -3,9 +3,10 @@
 Seeds are the golden requests (tests/backend/golden: one per operation, what the kiosk sends),
 with a demo person's ID number, name, pinyin, birth date and address put in their fields, so
 the person's data is really in the requests. hypothesis then changes, empties, drops, repeats
-or nests fields, or puts raw bytes into one (entity references, markup, bytes that are no
-UTF-8). Every answer must be a SOAP response or a SOAP fault: never waitress's text 500, never
-a traceback, never Server.Internal (a handler that broke), and no fault repeats a value sent.
+or nests fields, puts raw bytes into one (entity references, markup, bytes that are no UTF-8),
+or leaves the Body without its request or with two. Every answer must be a SOAP response or a
+SOAP fault: never waitress's text 500, never a traceback, never Server.Internal (a handler that
+broke), and no fault repeats a value sent.
 Every log record the process wrote meanwhile (captured at DEBUG, unmasked) is searched for
 every demo person's name, pinyin, address, birth date and ID number: none may appear.
 
@@ -61,7 +62,9 @@ field_text = st.one_of(
     st.sampled_from(PERSONAL),
 )
 mutation = st.tuples(st.integers(min_value=0, max_value=10**6),
-                     st.sampled_from(["set", "set", "set", "empty", "drop", "repeat", "nest", "raw"]),
+                     st.sampled_from(["set", "set", "set", "empty", "drop", "repeat", "nest", "raw", "set",
+                                      "set", "set", "empty", "drop", "repeat", "nest", "raw", "no-request",
+                                      "two-requests"]),
                      field_text, st.sampled_from(RAW_PIECES))
 
 
@@ -84,10 +87,19 @@ def personalise(envelope: etree._Element, person: seed.DemoPerson) -> None:
 
 def mutate(envelope: etree._Element, mutations: list[tuple[int, str, str, bytes]]) -> tuple[bytes, list[str]]:
     """Apply the mutations to the request's fields; return the body and the values put in."""
-    request = envelope.find(f"{{{SOAP_ENV}}}Body")[0]
+    soap_body = envelope.find(f"{{{SOAP_ENV}}}Body")
     raw: list[bytes] = []
     sent: list[str] = []
     for index, kind, text, piece in mutations:
+        if not len(soap_body):
+            break
+        request = soap_body[0]
+        if kind == "two-requests":  # the envelope's shape, not a field
+            soap_body.append(copy.deepcopy(request))
+            continue
+        if kind == "no-request":
+            soap_body.remove(request)
+            continue
         fields = leaves(request)
         if not fields:
             break

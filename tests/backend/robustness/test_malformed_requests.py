@@ -55,6 +55,25 @@ def test_unreadable_body_is_an_xml_syntax_fault(served, body):
     assert SECRET not in fault.text and "root:" not in fault.text and "lol" not in fault.text
 
 
+SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
+NOT_ONE_REQUEST = {
+    "empty Body": f'<s:Envelope xmlns:s="{SOAP}"><s:Body/></s:Envelope>',
+    "Header and no Body": f'<s:Envelope xmlns:s="{SOAP}"><s:Header/></s:Envelope>',
+    "text in the Body": f'<s:Envelope xmlns:s="{SOAP}"><s:Body>{SECRET}</s:Body></s:Envelope>',
+    "a comment in the Body": f'<s:Envelope xmlns:s="{SOAP}"><s:Body><!-- {SECRET} --></s:Body></s:Envelope>',
+    "a Fault sent as a request": f'<s:Envelope xmlns:s="{SOAP}"><s:Body><s:Fault><faultcode>s:Client</faultcode>'
+                                 f'<faultstring>{SECRET}</faultstring></s:Fault></s:Body></s:Envelope>',
+    "two requests": envelope("<tns:PingRequest><tns:terminalId>A</tns:terminalId></tns:PingRequest>" * 2).decode(),
+}
+
+
+@pytest.mark.parametrize("body", NOT_ONE_REQUEST.values(), ids=NOT_ONE_REQUEST.keys())
+def test_an_envelope_without_exactly_one_request_is_a_client_fault(served, body):
+    """spyne took the Body's first child and failed with an AttributeError when there was none."""
+    fault = post(served.url, body.encode()).fault()
+    assert fault.code == "Client.SoapError" and fault.text == "the SOAP Body must hold exactly one request element"
+
+
 def test_a_charset_nobody_knows_is_a_syntax_fault(served):
     fault = post(served.url, ping("T1"), content_type="text/xml; charset=klingon-8").fault()
     assert fault.code == "Client.XMLSyntaxError" and fault.text == "the request's charset is not known"
