@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+SESSIONS_FOLDER = "sessions"  # under the data folder: each session's temporary files
+
 
 class Session:
     """Holds one citizen's data and preferences from the first touch until the wipe."""
@@ -29,7 +31,7 @@ class Session:
     def from_config(cls, config: Config) -> Session:
         """A session in the terminal's defaults ([ui]), its temp files under the data folder."""
         ui = config["ui"]
-        return cls(config.data_dir / "sessions", ui["default_language"], ui["large_text"], ui["high_contrast"])
+        return cls(config.data_dir / SESSIONS_FOLDER, ui["default_language"], ui["large_text"], ui["high_contrast"])
 
     def __init__(self, temp_root: Path, language: str, large_text: bool = False,
                  high_contrast: bool = False, names: KnownNames = KNOWN_NAMES) -> None:
@@ -51,7 +53,7 @@ class Session:
         """A private folder for this session's files (captured photos, receipts), made on demand."""
         if self._temp_dir is None:
             self._temp_root.mkdir(parents=True, exist_ok=True)
-            self._temp_dir = Path(tempfile.mkdtemp(prefix=f"session-{self.id}-", dir=self._temp_root))
+            self._temp_dir = Path(tempfile.mkdtemp(prefix=f"{SESSION_FOLDER_PREFIX}{self.id}-", dir=self._temp_root))
         return self._temp_dir
 
     def remember_person(self, *names: str) -> None:
@@ -86,3 +88,20 @@ class Session:
     @property
     def is_empty(self) -> bool:
         return not self.data and self._temp_dir is None
+
+
+SESSION_FOLDER_PREFIX = "session-"
+
+
+def remove_leftover_sessions(temp_root: Path) -> int:
+    """Delete the session folders a previous process left behind (a crash, a power cut, a kiosk
+    stopped by its crash-loop guard): captured photos and receipts of a citizen long gone. Called
+    once at start, before any session of this process exists. Returns how many were removed."""
+    if not temp_root.is_dir():
+        return 0
+    leftovers = [path for path in temp_root.iterdir() if path.is_dir() and path.name.startswith(SESSION_FOLDER_PREFIX)]
+    for path in leftovers:
+        shutil.rmtree(path, ignore_errors=True)
+    if leftovers:
+        log.warning("%d session folder(s) left by the previous run removed", len(leftovers))
+    return len(leftovers)

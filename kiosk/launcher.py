@@ -11,6 +11,7 @@ import sys
 
 from core.config import Config
 from core.logs import setup_logging
+from core.session import SESSIONS_FOLDER, remove_leftover_sessions
 from kiosk.kivy_setup import configure_kivy, prepare_environment, use_offscreen_if_headless
 from terminal.fonts import FontMissing, find_cjk_font
 
@@ -67,11 +68,15 @@ def launch(config: Config) -> int:
         print(f"cannot start: {exc}", file=sys.stderr)
         return 1
     log.info("kiosk %s starting", config["terminal"]["id"])
+    remove_leftover_sessions(config.data_dir / SESSIONS_FOLDER)
     app = build_app(config)
     start_runtime_after_first_frame(app)
     try:
         app.run()
     finally:
+        # Also when the exception handler's crash-loop guard stops the app: nothing of the last
+        # citizen's stays on disk for the restarted kiosk.
+        app.session.wipe("kiosk stopped")
         app.backstage.close()
     log.info("kiosk stopped")
     return 0
