@@ -39,7 +39,8 @@ _MASKERS: dict[str, Callable[[str], str]] = {
 }
 _HIDDEN = frozenset({"birthPlace", "hukouAddress", "currentAddress", "postalAddress", "hukouRegionName",
                      "birthDate", "employer", "occupation", "statement", "Password",
-                     "place"})  # where a driver was at a given time (a traffic violation's place)
+                     "place",  # where a driver was at a given time (a traffic violation's place)
+                     "matchToken"})  # proof of a face match: whoever reads it may look the person up
 _BINARY = frozenset({"photo", "faceImage"})
 
 

@@ -66,17 +66,19 @@ def test_a_whole_submission_at_debug_logs_no_personal_data(served, all_logs, dem
     assert_no_personal_data(all_logs.text())
 
 
-def test_plates_and_offence_places_are_masked_at_debug(served, all_logs):
+def test_plates_offence_places_and_the_match_token_are_masked_at_debug(served, all_logs, demo):
     mine = [v for v in seed.VIOLATIONS if v.driver == "local_adult"]
     client = client_for(served.url)
     try:
-        violations = client.list_violations(local.id_number)
+        match = client.compare_face(local.id_number, demo.face)
+        violations = client.list_violations(local.id_number, match.match_token)
     finally:
         client.close()
     assert violations.violations, "the demo driver has violations"
+    assert match.match_token, "a matching face gets a token"
     text = all_logs.text()
     assert "ListViolations" in text and any(r.levelno == logging.DEBUG for r in all_logs.records)
-    assert_no_personal_data(text, tuple({v.plate_number for v in mine} | {v.place for v in mine}))
+    assert_no_personal_data(text, (*{v.plate_number for v in mine}, *{v.place for v in mine}, match.match_token))
 
 
 def test_spyne_and_waitress_records_are_scrubbed_whatever_they_carry(all_logs):
