@@ -8,6 +8,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from ..conftest import client_for
 from .conftest import REQUEST_TIMEOUT, connect_from, envelope
 
@@ -15,15 +17,23 @@ DRIP_SECONDS = 0.4  # well under the idle timeout: the connection never looks id
 CHECK_SLACK = 3.0
 
 
-def test_a_request_dripping_one_byte_at_a_time_is_cut_off(served):
+DRIPS = {
+    "headers": (b"", b"POST /soap HTTP/1.1\r\nHost: backend\r\nX-Padding: " + b"a" * 200),
+    "body": (b"POST /soap HTTP/1.1\r\nHost: backend\r\nContent-Type: text/xml\r\nContent-Length: 5000\r\n\r\n",
+             b"<" + b"a" * 300),
+}
+
+
+@pytest.mark.parametrize(("at_once", "dripped"), DRIPS.values(), ids=DRIPS.keys())
+def test_a_request_dripping_one_byte_at_a_time_is_cut_off(served, at_once, dripped):
     sock = connect_from("127.0.0.70", served.url)
-    header = b"POST /soap HTTP/1.1\r\nHost: backend\r\nX-Padding: " + b"a" * 200
+    sock.sendall(at_once)
     sent, cut_off_after = 0, None
     started = time.monotonic()
     try:
         while time.monotonic() - started < REQUEST_TIMEOUT + CHECK_SLACK + 2:
             try:
-                sock.sendall(header[sent % len(header):][:1])
+                sock.sendall(dripped[sent % len(dripped):][:1])
                 sent += 1
             except OSError:  # the server closed it: broken pipe or reset
                 cut_off_after = time.monotonic() - started
