@@ -52,6 +52,8 @@ def serve(args: argparse.Namespace, config: Config) -> int:
         print(f"cannot serve on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 1
     print(f"reference back end: {server.url}  (WSDL {server.url}?wsdl, database {db_path})", flush=True)
+    if server.backend.settings.terminal_auth == "required":
+        print("per-terminal credentials required (docs/hall.md): python main.py backend terminals add|list", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
