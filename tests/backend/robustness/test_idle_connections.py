@@ -34,15 +34,16 @@ def open_idle_connections(url: str) -> list[socket.socket]:
     return held
 
 
-def wait_until_closed_by_server(held: list[socket.socket], within: float) -> int:
-    """How many of `held` the server closed (EOF or reset) within `within` seconds."""
+def wait_until_closed_by_server(held: list[socket.socket], within: float, enough: int | None = None) -> int:
+    """How many of `held` the server closed (EOF or reset) within `within` seconds (or as soon as
+    `enough` of them are closed)."""
     selector = selectors.DefaultSelector()
     for sock in held:
         sock.setblocking(False)
         selector.register(sock, selectors.EVENT_READ)
     closed = 0
     deadline = time.monotonic() + within
-    while closed < len(held) and time.monotonic() < deadline:
+    while closed < (len(held) if enough is None else enough) and time.monotonic() < deadline:
         for key, _ in selector.select(timeout=0.2):
             try:
                 data = key.fileobj.recv(4096)
