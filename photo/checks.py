@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from photo.background import BackgroundStats
+from photo.border import MAX_OFF_SHARE
 from photo.crop import CropPlan
 from photo.detect import EyeSearch
 from photo.measure import FaceTone
@@ -166,8 +167,8 @@ def mouth_closed(gap: float, spec: PhotoSpec, quality: QualityLimits) -> CheckRe
     return _result(MOUTH_CLOSED, gap, f"inner-lip gap / mouth width <= {limit:g}", problem)
 
 
-def border(share: float, edge: str, quality: QualityLimits) -> CheckResult:
-    limit = quality.background_max_clutter
+def border(share: float, edge: str) -> CheckResult:
+    limit = MAX_OFF_SHARE
     problem = BorderNotBackground(share, limit, edge) if share > limit else None
     return _result(BORDER, share, f"border band off the background colour <= {limit:.0%} on any side",
                    problem)

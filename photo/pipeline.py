@@ -178,9 +178,9 @@ class PhotoPipeline:
             background.residue(pixels, backdrop, self.spec.background_bgr), self.quality))
         if not results[-1].passed:
             return None
-        share, edge = border.off_background(pixels, _layout(geometry, extent, plan).chin_y,
-                                            self.spec.background_bgr)
-        results.append(checks.border(share, edge, self.quality))
+        layout = _layout(geometry, extent, plan)
+        share, edge = border.off_background(pixels, layout.crown_y, layout.chin_y, self.spec.background_bgr)
+        results.append(checks.border(share, edge))
         if not results[-1].passed:
             return None
         head_ratio, eye_ratio, offset = self._remeasure(pixels)

@@ -119,11 +119,12 @@ def test_eyes_open_on_real_faces_and_shut_eyes_refused(pipeline, landmarker, set
     assert checks.eyes_open(0.05, settings.quality).message_key == "photo.open_eyes"
 
 
-def test_a_coloured_strip_at_the_top_of_the_finished_photo_is_refused(pipeline, good_capture):
-    # A thin orange band on the backdrop above the head: the backdrop checks around the head
-    # pass it, but it would run along the finished photo's top edge.
+@pytest.mark.parametrize(("rows", "colour"), [((80, 88), (0, 140, 255)), ((84, 90), (60, 60, 200))])
+def test_a_coloured_strip_at_the_top_of_the_finished_photo_is_refused(pipeline, good_capture, rows, colour):
+    # A thin band on the backdrop above the head: the backdrop checks around the head pass it,
+    # but it would run across the finished photo above her hair.
     banded = good_capture.copy()
-    banded[80:88, :] = (0, 140, 255)
+    banded[rows[0]:rows[1], :] = colour
     result = pipeline.finalize(banded)
     problem = result.check(checks.BORDER).problem
     assert not result.ok
