@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
 from backend.store import Store
 from backend.timeutil import iso, utc_now
@@ -45,6 +46,11 @@ class TerminalCredentials:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._store.connection().executescript(DDL)
+        # The stored keys are password-equivalent for this back end: its database is its user's only.
+        for suffix in ("", "-wal", "-shm"):
+            path = Path(f"{store.path}{suffix}")
+            if path.exists():
+                path.chmod(0o600)
 
     def add(self, terminal_id: str) -> str:
         """A new terminal's secret (shown once); refused if the terminal has a credential already."""

@@ -61,6 +61,7 @@ def test_provisioning_by_command_then_a_kiosk_configured_with_the_file(tmp_path)
     added = run_cli("backend", "terminals", "add", KIOSK_A, "--db", str(db), "-o", str(secret_file))
     assert added.returncode == 0, added.stderr
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600  # it holds the terminals' keys
     assert run_cli("backend", "terminals", "add", KIOSK_A, "--db", str(db)).returncode == 1  # once only
     listed = run_cli("backend", "terminals", "list", "--db", str(db))
     assert listed.returncode == 0 and f"{KIOSK_A}\tactive" in listed.stdout
