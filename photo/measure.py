@@ -1,11 +1,12 @@
-"""Step 2, measure: head size and position, pose, sharpness and exposure of one face.
+"""Step 2, measure: head size and position, sharpness and exposure of one face.
 
-Everything here works from what Haar cascades give (a face box and two eye centres) plus
-pixels, so several values are *estimates* from average adult proportions. Their limits:
+The pipeline and the live guide take the eye line, pose, eyes, mouth and chin from the 68
+landmarks (photo/landmarks.py). What is left here works from a face box, eye centres and
+pixels; the Haar-only pose estimates below are kept for bench/photo_mediapipe_compare.py,
+which compares them with MediaPipe's, and are no longer used by the kiosk. Their limits:
 
-- Chin: not detected; placed `CHIN_BELOW_EYES` eye distances below the eye line (adult
-  average ~1.65-1.75). A long chin or an open mouth moves the real chin by ~0.1 eye distance,
-  i.e. ~3 % of the head height.
+- Chin: without landmarks (live framing), placed `CHIN_BELOW_EYES` eye distances below the
+  eye line (adult average ~1.65-1.75); the still uses the chin landmark.
 - Crown: found as the top of the head's outline against a plain backdrop (hair included,
   capped at `CROWN_MAX_ABOVE_EYES`); without a plain backdrop above the head it falls back
   to `CROWN_ABOVE_EYES`.
@@ -16,8 +17,6 @@ pixels, so several values are *estimates* from average adult proportions. Their 
 - Pitch: only a raised chin is seen (the eye line nears the top of the outline); a lowered
   chin cannot be told from tall hair with these cues, so it is not detected. The live guide
   asks the citizen to look into the lens instead.
-A landmark model would replace these estimates; see bench/photo_detectors.py for why the
-default is still the cascades.
 """
 
 from __future__ import annotations
