@@ -11,9 +11,10 @@ distance is mapped onto it as score = 1 - distance (clamped), threshold = 1 - ma
 so `score >= threshold` is exactly `distance <= match_distance`. The distance itself is logged
 and kept in `FaceResult.distance`.
 
-Cost on this machine (one core): ~60 ms to find the face in a 640 px image, ~100 ms per
-descriptor. The photo on file does not change between calls, so its descriptor is cached by
-the photo's hash; a live image therefore costs one detection and one descriptor.
+Cost on this machine (CPU time, bench/photo_landmarks_speed.py): ~100 ms to find and describe
+one face (HOG search at 640 px, 5-point alignment, descriptor). The photo on file does not
+change between calls, so its descriptor is cached by the photo's hash: a comparison costs
+~100 ms, ~200 ms when the photo on file is new.
 """
 
 from __future__ import annotations
