@@ -36,7 +36,7 @@ class BackendApp:
                  face_matcher: FaceMatcher | None = None, seed: bool = True) -> None:
         self.settings = settings
         self.store = Store(db_path)
-        self.face = face_matcher or shared_face_matcher()
+        self.face = face_matcher or shared_face_matcher(settings.face_match_distance)
         if seed and self.store.is_empty():
             with self.store.write() as db:
                 seed_database(db, utc_now())

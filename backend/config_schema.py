@@ -80,4 +80,8 @@ BACKEND_SCHEMA: Schema = {
     "reference_request_timeout_seconds": Field(float, "Reference back end: a connection whose request has not "
                                                       "fully arrived this long after its first byte is closed.",
                                                minimum=1, maximum=600),
+    "reference_face_match_distance": Field(float, "Reference back end's CompareFace: largest distance between "
+                                                  "dlib face descriptors that counts as the same person (0.6 is "
+                                                  "the model's published operating point; lower is stricter).",
+                                           minimum=0.1, maximum=1.2),
 }

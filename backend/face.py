@@ -113,10 +113,10 @@ class DescriptorFaceMatcher:
 
 
 @functools.cache
-def shared_face_matcher() -> DescriptorFaceMatcher:
-    """One matcher per process: every BackendApp (tests start many) shares the loaded models
-    and the cache of photos on file."""
-    return DescriptorFaceMatcher()
+def shared_face_matcher(match_distance: float = DESCRIPTOR_MATCH_DISTANCE) -> DescriptorFaceMatcher:
+    """One matcher per process and distance: every BackendApp (tests start many) shares the
+    loaded models and the cache of photos on file."""
+    return DescriptorFaceMatcher(match_distance)
 
 
 def score_of(distance: float) -> Decimal:

@@ -32,6 +32,8 @@ class ServerSettings:
     connections_per_client: int = 32  # 0 = no limit per client address
     idle_timeout_seconds: float = 10.0  # a connection with no request in progress is closed after this
     request_timeout_seconds: float = 10.0  # a request not fully received this long after its first byte
+    # CompareFace: largest face-descriptor distance that is the same person (backend/face.py).
+    face_match_distance: float = 0.6
 
     @classmethod
     def from_config(cls, backend: Mapping[str, Any]) -> "ServerSettings":
@@ -54,6 +56,7 @@ class ServerSettings:
             connections_per_client=int(backend["reference_connections_per_client"]),
             idle_timeout_seconds=float(backend["reference_idle_timeout_seconds"]),
             request_timeout_seconds=float(backend["reference_request_timeout_seconds"]),
+            face_match_distance=float(backend["reference_face_match_distance"]),
         )
 
     def for_host(self, host: str) -> "ServerSettings":

@@ -82,3 +82,11 @@ def test_the_threshold_is_configurable(live_astronaut):
     strict = DescriptorFaceMatcher(match_distance=0.01)
     assert strict.threshold == Decimal("0.990")
     assert not strict.compare(live_astronaut, face("astronaut_id")).match
+
+
+def test_the_back_ends_distance_comes_from_its_settings(tmp_path):
+    from backend.app import BackendApp
+    from backend.settings import ServerSettings
+
+    app = BackendApp(tmp_path / "b.sqlite3", ServerSettings(face_match_distance=0.45), seed=False)
+    assert app.face.match_distance == 0.45 and app.face.threshold == Decimal("0.550")
