@@ -9,7 +9,7 @@ import importlib
 
 from core.schema import Schema
 
-DEVICE_KINDS = ("idcard", "permit", "scanner", "printer", "camera")
+DEVICE_KINDS = ("idcard", "permit", "scanner", "printer", "camera", "dispenser")
 
 
 def _kind_schema(kind: str) -> Schema:

@@ -41,6 +41,10 @@ BUILDERS: dict[str, dict[str, str]] = {
         "file": "devices.printer.driver:build_file",
         "simulator": "devices.printer.simulator:build",
     },
+    "dispenser": {
+        "serial": "devices.dispenser.driver:build",
+        "simulator": "devices.dispenser.simulator:build",
+    },
     "camera": {
         "opencv": "devices.camera.driver:build",
         "simulator": "devices.camera.simulator:build",

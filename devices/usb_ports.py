@@ -40,7 +40,8 @@ SERIAL_NUMBER = re.compile(r"[!#-)+->@-Z^-~]+")
 # interface of a multi-interface adapter (Linux sysfs names: 1-1.2, 1-1.2:1.0).
 LOCATION = re.compile(r"\d+-\d+(\.\d+)*(:\d+\.\d+)?")
 # Configuration keys naming a serial port, per device kind, and the drivers that use them.
-PORT_KEYS: Mapping[str, str] = {"idcard": "port", "permit": "port", "scanner": "port", "printer": "port"}
+PORT_KEYS: Mapping[str, str] = {"idcard": "port", "permit": "port", "scanner": "port", "printer": "port",
+                                "dispenser": "port"}
 SERIAL_DRIVER = "serial"
 
 
