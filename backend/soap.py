@@ -23,7 +23,7 @@ from backend.contract import check_request
 from backend.faults import ContractFault, InvalidInput
 from backend.handlers import OPERATIONS, Operation
 from backend.messages import UNBOUNDED, Model
-from backend.soap_guard import NOT_A_VALID_VALUE, field_path, parse_envelope
+from backend.soap_guard import NOT_A_VALID_VALUE, contract_field, field_path, parse_envelope
 from backend.terminal_credentials import TerminalCredentials
 from backend.wssecurity import AuthenticationFailed, RequestGuard
 from core.contract import NAMESPACE
@@ -72,10 +72,10 @@ class ContractSoap11(Soap11):
         except etree.XMLSchemaValidateError:  # libxml2 gave up on the document (backend/soap_guard.py)
             raise to_soap_fault(InvalidInput(etree.QName(ctx.in_body_doc).localname, "is not valid")) from None
         if problem is not None:
-            request = etree.QName(ctx.in_body_doc).localname
+            request, field = etree.QName(ctx.in_body_doc).localname, contract_field(problem.field)
             log.info("%s refused: InvalidInput %s %s", request if request in _REQUEST_ELEMENTS else "request",
-                     problem.field if request in _REQUEST_ELEMENTS else "-", problem.problem)
-            raise to_soap_fault(InvalidInput(problem.field, problem.problem))
+                     field, problem.problem)
+            raise to_soap_fault(InvalidInput(field, problem.problem))
 
     def create_in_document(self, ctx: Any, charset: str | None = None) -> None:
         """Parse the body without spyne's parser, which logs a malformed envelope whole (see soap_guard)."""
@@ -96,7 +96,7 @@ class ContractSoap11(Soap11):
                 raise  # already a field-named fault from a deeper element
         except Exception:  # noqa: BLE001, S110 - any conversion error of this one value
             pass
-        field = field_path(element, ctx.in_body_doc)
+        field = contract_field(field_path(element, ctx.in_body_doc))
         log.info("%s refused: InvalidInput %s %s", etree.QName(ctx.in_body_doc).localname, field, NOT_A_VALID_VALUE)
         raise to_soap_fault(InvalidInput(field, NOT_A_VALID_VALUE))
 

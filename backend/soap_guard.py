@@ -18,6 +18,7 @@ Three places could otherwise answer a plain-text HTTP 500 or echo a value (an ID
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import logging
 import sys
@@ -29,7 +30,7 @@ from lxml import etree
 from spyne import Fault
 
 from backend.faults import InternalError
-from core.contract import NAMESPACE
+from core.contract import NAMESPACE, XSD_PATH
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,22 @@ def parse_envelope(chunks: Iterable[bytes | str], charset: str | None) -> tuple[
         if len(requests) != 1 or requests[0].tag == f"{{{SOAP_ENV}}}Fault":
             raise syntax_fault("the SOAP Body must hold exactly one request element", body, SOAP_STRUCTURE_FAULT_CODE)
     return root, ids
+
+
+UNKNOWN_ELEMENT = "(unknown element)"
+
+
+@functools.cache
+def _contract_names() -> frozenset[str]:
+    """Every element name the contract's XSD declares."""
+    xsd = etree.parse(str(XSD_PATH))
+    return frozenset(xsd.xpath("//xs:element/@name", namespaces={"xs": "http://www.w3.org/2001/XMLSchema"}))
+
+
+def contract_field(path: str) -> str:
+    """A field path with every part the contract does not declare replaced: an element's name is
+    chosen by the client and may be anything, a person's name included, so it is never repeated."""
+    return ".".join(part if part in _contract_names() else UNKNOWN_ELEMENT for part in path.split("."))
 
 
 def codecs_name(charset: str) -> str | None:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from backend import messages as m
+from backend.faults import InvalidInput
 from backend.handlers import payments
 from backend.handlers.common import CallEnv, money
 from backend.timeutil import hall_day, hall_day_bounds, iso, parse
@@ -74,7 +75,10 @@ def list_transaction_records(env: CallEnv, req: Any) -> m.TransactionRecords:
     """
     transactions = env.db.execute("SELECT * FROM transactions WHERE terminal_id = ? AND hall_day = ? "
                                   "ORDER BY finished_at", (req.terminalId, req.date.isoformat())).fetchall()
-    start, end = hall_day_bounds(req.date)
+    try:
+        start, end = hall_day_bounds(req.date)
+    except OverflowError:  # 0001-01-01 begins before the first moment a datetime holds (found by fuzzing)
+        raise InvalidInput("date", "is out of range") from None
     rows = env.db.execute("SELECT * FROM payments WHERE terminal_id = ? AND created_at >= ? AND created_at < ? "
                           "ORDER BY created_at", (req.terminalId, start, end)).fetchall()
     rows = [payments.refresh(env.db, row, env.now, env.settings) for row in rows]

@@ -27,7 +27,8 @@ IDLE_TIMEOUT = 3.0
 REQUEST_TIMEOUT = 3.0
 TEST_LIMITS = ServerSettings(idle_timeout_seconds=IDLE_TIMEOUT, request_timeout_seconds=REQUEST_TIMEOUT)
 # Field paths and problems an InvalidInput may carry: names and fixed phrases, never a value.
-FIELD_PATH = re.compile(r"[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*")
+_PART = r"(?:[A-Za-z][A-Za-z0-9]*|\(unknown element\))"
+FIELD_PATH = re.compile(rf"{_PART}(?:\.{_PART})*")
 PROBLEMS = frozenset({
     "is required", "does not have the required format", "is not one of the allowed values", "has the wrong length",
     "has too many digits", "is out of range", "is not expected here", "is not a valid value of its type",

@@ -113,6 +113,18 @@ def test_an_element_that_is_no_operation(served):
     fault.assert_names_no_value()
 
 
+@pytest.mark.parametrize("body", [
+    ping("T1").replace(b"</tns:PingRequest>", "<tns:张伟>1</tns:张伟></tns:PingRequest>".encode()),
+    envelope("<tns:张伟Request/>"),
+], ids=["inside a request", "as the request"])
+def test_an_element_named_by_the_client_is_not_repeated(served, body, all_logs):
+    """An element's name is the client's choice, a person's name included."""
+    fault = post(served.url, body).fault()
+    assert fault.code == "Client.InvalidInput" and fault.detail["field"] == "(unknown element)"
+    fault.assert_names_no_value()
+    assert "张伟" not in fault.text and "张伟" not in all_logs.text()
+
+
 def test_a_body_over_the_size_limit_is_a_fault_not_a_text_page(served):
     body = compare_face("A" * (3 * 1024 * 1024))  # spyne's limit is 2 MB
     fault = post(served.url, body, timeout=30).fault()
@@ -127,3 +139,11 @@ def test_get_on_the_soap_endpoint_is_a_fault(served):
 def test_the_back_end_still_answers_afterwards(served):
     answer = post(served.url, ping("T1"))
     assert answer.status == 200 and answer.envelope_child().tag.endswith("PingResponse")
+
+
+def test_the_first_day_of_the_calendar_is_out_of_range_not_an_internal_error(served):
+    """Found by the fuzz: a hall day starting before the first moment Python's datetime holds."""
+    fault = post(served.url, envelope(
+        "<tns:ListTransactionRecordsRequest><tns:terminalId>T1</tns:terminalId><tns:date>0001-01-01</tns:date>"
+        "</tns:ListTransactionRecordsRequest>")).fault()
+    assert fault.code == "Client.InvalidInput" and fault.detail == {"field": "date", "problem": "is out of range"}
