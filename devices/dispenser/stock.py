@@ -224,8 +224,9 @@ class DispenserStock:
             s = self._state
             if s["tray"] is not None or s["tray_foreign"]:
                 document, s["tray"], s["tray_foreign"] = s["tray"], None, False
-            else:
+            else:  # a dispense cut short: the slot it came from no longer holds it
                 document, s["picker"] = s["picker"], None
+                s["slots"][s["picker_from"] - 1] = {"loaded": None, "physical": None}
             if document is None:
                 s["reject_unread"] += 1
             else:
