@@ -251,6 +251,7 @@ class VerifyIdentityRequest(Model):
         ("terminalId", required(Text)),
         ("idNumber", required(Text)),
         ("name", required(Text)),
+        ("cardValidFrom", optional(Date)),  # issue 18: the card read's proof
     ]
 
 

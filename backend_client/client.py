@@ -106,10 +106,11 @@ class BackendClient:
 
     # ---- identity ----
 
-    def verify_identity(self, id_number: str, name: str) -> mo.Identity:
+    def verify_identity(self, id_number: str, name: str, card_valid_from: dt.date | None = None) -> mo.Identity:
         """The back end's record of the person (photo on file, household registration).
         NotFoundError(PERSON) if unknown or if the name differs (the same answer: no name oracle)."""
-        return self._call("VerifyIdentity", mo.Identity, idNumber=normalize_id_number(id_number), name=name)
+        return self._call("VerifyIdentity", mo.Identity, idNumber=normalize_id_number(id_number), name=name,
+                          cardValidFrom=card_valid_from)
 
     def compare_face(self, id_number: str, face_image: bytes) -> mo.FaceMatch:
         """Compare a live camera image (JPEG or PNG) with the photo on file; the back end decides."""

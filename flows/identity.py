@@ -117,7 +117,8 @@ class IdentityCheck:
         self.ctx.session.remember_person(card.display_name)
         self._unverified = card
         try:
-            identity = self.ctx.backend.verify_identity(card.document_number, card.display_name)
+            identity = self.ctx.backend.verify_identity(card.document_number, card.display_name,
+                                                        card.validity.start)
         except backend_errors.NotFoundError:
             self._unverified = None
             return IdentityResult(Step.REFUSED, MSG_UNKNOWN_PERSON)

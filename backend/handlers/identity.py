@@ -16,7 +16,7 @@ def verify_identity(env: CallEnv, req: Any) -> m.Identity:
     require_valid_id_number(req.idNumber)
     # A wrong name is answered exactly as an unknown ID number: no oracle for names.
     row = env.db.execute("SELECT * FROM persons WHERE id_number = ?", (req.idNumber,)).fetchone()
-    if row is None or not same_name(row["name"], req.name):
+    if row is None or not same_name(row["name"], req.name) or not proofs.card_read(env, row, req.cardValidFrom):
         raise NotFound("PERSON", "no person with this ID number and name")
     return m.Identity(
         idNumber=row["id_number"], name=row["name"], namePinyin=row["name_pinyin"], sex=row["sex"],

@@ -1,6 +1,7 @@
 """Proof that a terminal read this person's card and matched their face (issue 18).
 
-CompareFace leaves a match token when the face matches, bound to the terminal and the ID
+VerifyIdentity takes the card's first day of validity, read from its chip, besides the ID
+number and name. CompareFace leaves a match token when the face matches, bound to the terminal and the ID
 number and valid MATCH_TOKEN_SECONDS. Personal look-ups that have no other proof (the fines:
 ListViolations, AcceptViolation) send it back. A back end that authenticates terminals
 (ServerSettings.terminal_auth "required") demands it; the open embedded back end on loopback
@@ -11,11 +12,20 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import sqlite3
 
 from backend.handlers.common import CallEnv
-from backend.timeutil import iso
+from backend.timeutil import iso, parse_day
 
 MATCH_TOKEN_SECONDS = 30 * 60  # a visit: the longest a citizen stays at one kiosk
+
+
+def card_read(env: CallEnv, person: sqlite3.Row, card_valid_from: dt.date | None) -> bool:
+    """VerifyIdentity's proof of the card read: the chip's first day of validity, which the ID
+    number and name (often known to others) do not give. Demanded like the match token."""
+    if card_valid_from is None:
+        return env.settings.terminal_auth != "required"
+    return parse_day(person["id_valid_from"]) == card_valid_from
 
 
 def issue(env: CallEnv, terminal_id: str, id_number: str) -> str:

@@ -1,5 +1,6 @@
 """Attack: learn about a person from the back end with only part of what the kiosk proves.
-VerifyIdentity answers a wrong name exactly as an unknown ID number (no name oracle), and
+VerifyIdentity answers a wrong name exactly as an unknown ID number (no name oracle) and needs
+the card's first day of validity read from its chip besides number and name, and
 application progress needs the application number and the applicant's ID number, answering
 the same for a wrong pairing as for a number that does not exist."""
 
@@ -25,16 +26,27 @@ def refusal(call) -> tuple[object, str, str]:
 
 def test_a_wrong_name_is_answered_as_no_such_person(hall):
     kiosk = hall.client(KIOSK_A)
-    assert refusal(lambda: kiosk.verify_identity(local.id_number, "张三")) \
-        == refusal(lambda: kiosk.verify_identity(UNKNOWN_ID, "张三"))
-    assert kiosk.verify_identity(local.id_number, local.name).name == local.name
+    card = local.id_valid_from
+    assert refusal(lambda: kiosk.verify_identity(local.id_number, "张三", card)) \
+        == refusal(lambda: kiosk.verify_identity(UNKNOWN_ID, "张三", card))
+    assert kiosk.verify_identity(local.id_number, local.name, card).name == local.name
+
+
+def test_the_number_and_name_alone_are_not_the_card(hall):
+    """ID numbers and names leak together; the chip's first day of validity is the card read."""
+    kiosk = hall.client(KIOSK_A)
+    unknown = refusal(lambda: kiosk.verify_identity(UNKNOWN_ID, local.name, local.id_valid_from))
+    assert refusal(lambda: kiosk.verify_identity(local.id_number, local.name)) == unknown
+    wrong_day = local.id_valid_from.replace(year=local.id_valid_from.year - 1)
+    assert refusal(lambda: kiosk.verify_identity(local.id_number, local.name, wrong_day)) == unknown
 
 
 def test_the_raw_answers_are_byte_for_byte_the_same(hall):
     """Not only the typed error: the whole fault a script would read."""
     def raw(id_number: str) -> bytes:
         body = (f"<tns:VerifyIdentityRequest><tns:terminalId>{KIOSK_A}</tns:terminalId>"
-                f"<tns:idNumber>{id_number}</tns:idNumber><tns:name>张三</tns:name></tns:VerifyIdentityRequest>")
+                f"<tns:idNumber>{id_number}</tns:idNumber><tns:name>张三</tns:name>"
+                f"<tns:cardValidFrom>{local.id_valid_from.isoformat()}</tns:cardValidFrom></tns:VerifyIdentityRequest>")
         status, answer = hall.post(envelope(body, security_header(KIOSK_A, hall.password(KIOSK_A))))
         assert status == 500 and fault_of(answer) is not None
         return etree.tostring(answer, method="c14n")
