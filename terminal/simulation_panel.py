@@ -2,7 +2,8 @@
 
 Shown only when at least one device is simulated. Each action does what a citizen or the
 hardware would: put a demo person's ID card on the reader, insert a permit card, scan a code,
-pull the paper, unplug the camera, pay or decline the payment on the "phone".
+pull the paper, unplug the camera, take a document from the dispenser's tray (or jam it), pay
+or decline the payment on the "phone".
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def _permit_hint(key: str) -> str:
 
 @dataclass(frozen=True)
 class PanelAction:
-    group: str           # "idcard", "permit", "scanner", "printer", "camera", "payment"
+    group: str           # "idcard", "permit", "scanner", "printer", "camera", "dispenser", "payment"
     label: str           # shown on the button (technical panel: Chinese and English mixed is fine)
     run: Callable[[], None]
 
@@ -41,7 +42,8 @@ class SimulationPanel:
     def actions(self) -> list[PanelAction]:
         found: list[PanelAction] = []
         for group, builder in (("idcard", self._idcard), ("permit", self._permit), ("scanner", self._scanner),
-                               ("printer", self._printer), ("camera", self._camera)):
+                               ("printer", self._printer), ("camera", self._camera),
+                               ("dispenser", self._dispenser)):
             if group in self.simulators:
                 found.extend(builder(self.simulators[group]))
         found.extend(self._payment())
@@ -93,6 +95,25 @@ class SimulationPanel:
         scenes = [PanelAction("camera", f"画面 scene: {s}", lambda s=s: sim.set_scene(s)) for s in sim.scenes]
         return [*scenes, PanelAction("camera", "拔出摄像头 unplug", sim.unplug),
                 PanelAction("camera", "插回摄像头 plug in", sim.plug)]
+
+    def _dispenser(self, sim: Any) -> list[PanelAction]:
+        # The citizen at the tray, then the faults a demonstrator or trainer shows
+        # (docs/protocols/dispenser.md, "Faults"). Demo stock: devices/dispenser/stock.py DEMO_STOCK.
+        return [PanelAction("dispenser", "取走证件 take the document", sim.take_document),
+                PanelAction("dispenser", "不取走 leave it", sim.leave_document),
+                PanelAction("dispenser", "2秒后取走 take each after 2 s", lambda: sim.take_after(2.0)),
+                PanelAction("dispenser", "卡证 jam the picker", sim.jam_picker),
+                PanelAction("dispenser", "下次出证卡证 jam the next dispense", sim.jam_next_dispense),
+                PanelAction("dispenser", "排除卡证 clear the jam", sim.clear_jam),
+                PanelAction("dispenser", "开维护门 door open", lambda: sim.set_door_open(True)),
+                PanelAction("dispenser", "关维护门 door closed", lambda: sim.set_door_open(False)),
+                PanelAction("dispenser", "出证口有异物 tray blocked", sim.block_tray),
+                PanelAction("dispenser", "废证箱满 reject bin full", sim.fill_reject_bin),
+                PanelAction("dispenser", "清空废证箱 empty the reject bin", sim.empty_reject_bin),
+                PanelAction("dispenser", "出证中断电 power lost mid-dispense", sim.lose_power_during_next_dispense),
+                PanelAction("dispenser", "恢复供电 power back", sim.restore_power),
+                PanelAction("dispenser", "发证机无应答 module silent", sim.go_silent),
+                PanelAction("dispenser", "发证机恢复应答 module answers", lambda: sim.go_silent(False))]
 
     def _payment(self) -> list[PanelAction]:
         from terminal.simulation import pay_on_phone
