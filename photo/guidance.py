@@ -8,8 +8,10 @@ is passed in (`now`, seconds), so tests and the flow drive time; nothing here sl
 
 Advice, most important first: one person only / no face, come closer / step back, move
 left/right/up/down, straighten head, too dark / too bright, turn slightly left/right, lift or
-lower the chin, open your eyes, close your mouth, hold still. Pose, eyes and mouth come from
-the same 68 landmarks and checks as the still (photo/landmarks.py, ~0.5 ms a face).
+lower the chin, open your eyes, close your mouth, background not white / uneven / busy, hold
+still. Pose, eyes and mouth come from the same 68 landmarks and checks as the still
+(photo/landmarks.py, ~3 ms a face); the backdrop is judged as the still judges it, inside the
+frame's would-be crop, every BACKDROP_EVERY frames (it moves less than the citizen does).
 The frame must pass with a little room to spare (GUIDE_UPSCALE_MARGIN, no edge padding)
 so the still, taken a moment later, passes too.
 """
@@ -27,10 +29,11 @@ import numpy as np
 
 from core.face_model import Dlib68Landmarker, FaceLandmarker
 from core.i18n import N_
-from photo import checks, crop, landmarks, measure
+from photo import background, checks, crop, landmarks, measure
 from photo.detect import EyeSearch, FaceDetector, HaarDetector
 from photo.geometry import Box, EyePair, Point
 from photo.measure import FaceGeometry, HeadExtent
+from photo.pipeline import head_layout
 from photo.problems import BadExposure, FaceCount, Moving, PhotoProblem
 from photo.spec import DetectorSettings, GuidanceSettings, PhotoSettings, PhotoSpec, QualityLimits
 
@@ -58,6 +61,10 @@ TRACK_SIZE_RANGE = (0.75, 1.35)
 # Proportions stand in for the head outline on preview frames (cheaper, and close enough to
 # frame the citizen; the still measures the outline).
 PREVIEW_EXTENT = HeadExtent(measure.CROWN_ABOVE_EYES, measure.CHIN_BELOW_EYES, None)
+# The backdrop (light, even, plain) is judged on the first passing frame and then every this
+# many frames (once a second at 30 fps), the verdict held in between: it costs ~14 ms (render
+# the would-be crop, analyse it), which would break the 15 ms frame budget if paid often.
+BACKDROP_EVERY = 30
 
 
 class GuideState(enum.Enum):
@@ -119,11 +126,15 @@ class FrameJudge:
         self._last_eyes: Point | None = None
         self._last_face: Box | None = None
         self._frames_since_full_search = 0
+        self._backdrop_problem: PhotoProblem | None = None
+        self._frames_since_backdrop = BACKDROP_EVERY
 
     def forget(self) -> None:
         """Drop what was remembered of earlier frames (a new citizen, or a new attempt)."""
         self._last_eyes = None
         self._last_face = None
+        self._backdrop_problem = None
+        self._frames_since_backdrop = BACKDROP_EVERY
 
     def judge(self, frame: np.ndarray) -> FrameVerdict:
         gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
@@ -139,6 +150,8 @@ class FrameJudge:
         verdict = self._framing(gray, geometry, measured)
         if verdict is None:
             verdict = self._pose_and_light(gray, face, search.pair, geometry, tone, measured)
+        if verdict is None:
+            verdict = self._backdrop(frame, geometry)
         self._remember(search.pair)
         return FrameVerdict(verdict, face, search.pair, measured)
 
@@ -227,6 +240,21 @@ class FrameJudge:
         sharp = measure.sharpness(gray, face)
         measured["sharpness"] = sharp
         return checks.sharpness(sharp, self.quality).problem
+
+    def _backdrop(self, frame: np.ndarray, geometry: FaceGeometry) -> PhotoProblem | None:
+        """Light, even and plain inside the crop this frame would give (checked every
+        BACKDROP_EVERY frames, the verdict kept in between)."""
+        if self._frames_since_backdrop >= BACKDROP_EVERY:
+            height, width = frame.shape[:2]
+            plan = crop.plan_crop(geometry, PREVIEW_EXTENT, self.spec, (width, height))
+            pixels, outside = crop.render(frame, plan)
+            stats = background.analyse(pixels, head_layout(geometry, PREVIEW_EXTENT, plan), outside).stats
+            results = (checks.background_light(stats, self.quality), checks.background_even(stats, self.quality),
+                       checks.background_plain(stats, self.quality))
+            self._backdrop_problem = next((r.problem for r in results if r.problem), None)
+            self._frames_since_backdrop = 0
+        self._frames_since_backdrop += 1
+        return self._backdrop_problem
 
     def _motion(self, eyes: EyePair) -> float:
         """Eye midpoint movement since the last frame, in eye distances (0 on the first frame)."""

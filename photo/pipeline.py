@@ -167,7 +167,7 @@ class PhotoPipeline:
     def _make_output(self, image: np.ndarray, geometry: FaceGeometry, extent: HeadExtent,
                      plan: crop.CropPlan, results: list[CheckResult]) -> tuple[bytes, int, np.ndarray] | None:
         pixels, outside = crop.render(image, plan)
-        backdrop = background.analyse(pixels, _layout(geometry, extent, plan), outside)
+        backdrop = background.analyse(pixels, head_layout(geometry, extent, plan), outside)
         results.append(checks.background_light(backdrop.stats, self.quality))
         results.append(checks.background_even(backdrop.stats, self.quality))
         results.append(checks.background_plain(backdrop.stats, self.quality))
@@ -178,7 +178,7 @@ class PhotoPipeline:
             background.residue(pixels, backdrop, self.spec.background_bgr), self.quality))
         if not results[-1].passed:
             return None
-        layout = _layout(geometry, extent, plan)
+        layout = head_layout(geometry, extent, plan)
         share, edge = border.off_background(pixels, layout.crown_y, layout.chin_y, self.spec.background_bgr)
         results.append(checks.border(share, edge))
         if not results[-1].passed:
@@ -253,7 +253,8 @@ def _frame_box(gray: np.ndarray) -> Box:
     return Box(0.0, 0.0, float(width), float(height))
 
 
-def _layout(geometry: FaceGeometry, extent: HeadExtent, plan: crop.CropPlan) -> background.HeadLayout:
+def head_layout(geometry: FaceGeometry, extent: HeadExtent, plan: crop.CropPlan) -> background.HeadLayout:
+    """Where the head lies in the output of `plan` (also used by the live guide)."""
     eye = geometry.midpoint.transformed(plan.matrix)
     unit = geometry.eye_distance * plan.scale
     return background.HeadLayout(eye.x, eye.y - extent.crown_above * unit, eye.y,

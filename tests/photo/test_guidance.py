@@ -148,3 +148,21 @@ def test_a_laughing_face_is_measured_with_its_mouth_open(guide, settings):
     guidance = guide.update(frame, now=0.0)
     assert guidance.message_key == "photo.turn_left"
     assert guidance.measured["mouth_gap"] > settings.quality.mouth_gap_max
+
+
+def cluttered_on_one_side() -> np.ndarray:
+    backdrop = samples.plain_background(PREVIEW)
+    scene = samples.busy_background(PREVIEW)
+    backdrop[:, :190] = scene[:, :190]  # a cluttered room visible on one side
+    backdrop[:80, :] = scene[:80, :]  # and above the head
+    return backdrop
+
+
+@pytest.mark.parametrize(("backdrop", "message"), [
+    (cluttered_on_one_side, "photo.background_busy"),
+    (lambda: samples.plain_background(PREVIEW, (150, 150, 150)), "photo.background_not_white"),
+], ids=["busy", "grey"])
+def test_the_backdrop_is_judged_live(guide, backdrop, message):
+    frame = samples.capture(PREVIEW, centre=(0.5, 0.45), background=backdrop())
+    guidance = guide.update(frame, now=0.0)
+    assert guidance.message_key == message
