@@ -25,6 +25,10 @@ PERMIT_NUMBER = re.compile(r"(?<![0-9A-Za-z])(C(?:[0-9]{8}|[A-HJ-NP-Z][0-9]{7}))
 # (6 for new-energy vehicles), optionally written with a middle dot: 湘A12345, 湘A·D12345.
 PLATE_NUMBER = re.compile(r"(?<![0-9A-Za-z])([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
                           r"[A-HJ-NP-Z])[·• ]?([A-HJ-NP-Z0-9]{5,6})(?![0-9A-Za-z])")
+# Bank card numbers (PANs) in free text: 16-19 digit runs passing the Luhn check (16 and 19
+# are UnionPay's lengths; 18-digit runs are taken as ID numbers first). The Luhn check keeps
+# most order numbers and timestamps readable.
+CARD_NUMBER = re.compile(r"(?<![0-9])([0-9]{16,19})(?![0-9])")
 # Compound surnames that keep two characters.
 COMPOUND_SURNAMES = frozenset({
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
@@ -57,6 +61,24 @@ def mask_plate(plate: str) -> str:
     return found.group(1) + "*" * len(found.group(2))
 
 
+def luhn_valid(digits: str) -> bool:
+    """The check digit of bank card numbers (ISO/IEC 7812)."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return bool(digits) and total % 10 == 0
+
+
+def mask_card_number(pan: str) -> str:
+    """Keep the first 6 (the issuer) and the last 4, as receipts print it (PCI DSS 3.3):
+    `6222021234567890128` -> `622202*********0128`."""
+    digits = "".join(c for c in pan if c.isdigit())
+    if len(digits) <= 10:
+        return "*" * len(digits)
+    return digits[:6] + "*" * (len(digits) - 10) + digits[-4:]
+
+
 def mask_name(name: str) -> str:
     """Keep the surname: `张三丰` -> `张**`, `欧阳娜娜` -> `欧阳**`, `ZHANG SANFENG` -> `ZHANG *******`."""
     name = name.strip()
@@ -75,6 +97,7 @@ def mask_text(text: str, names: frozenset[str] = frozenset()) -> str:
         if name and name in text:
             text = text.replace(name, mask_name(name))
     text = ID_NUMBER.sub(lambda m: mask_id_number(m.group(1)), text)
+    text = CARD_NUMBER.sub(lambda m: mask_card_number(m.group(1)) if luhn_valid(m.group(1)) else m.group(1), text)
     text = PERMIT_NUMBER.sub(lambda m: mask_permit_number(m.group(1)), text)
     text = PLATE_NUMBER.sub(lambda m: m.group(1) + "*" * len(m.group(2)), text)
     return PHONE.sub(lambda m: mask_phone(m.group(1)), text)

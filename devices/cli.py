@@ -16,6 +16,7 @@ DEVICE_COMMAND_MODULES = (
     "devices.permit.cli",
     "devices.printer.cli",
     "devices.camera.cli",
+    "devices.card_terminal.cli",
     "devices.dispenser.cli",
 )
 

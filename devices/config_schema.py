@@ -9,7 +9,7 @@ import importlib
 
 from core.schema import Schema
 
-DEVICE_KINDS = ("idcard", "permit", "scanner", "printer", "camera", "dispenser")
+DEVICE_KINDS = ("idcard", "permit", "scanner", "printer", "camera", "dispenser", "card_terminal")
 
 
 def _kind_schema(kind: str) -> Schema:

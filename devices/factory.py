@@ -45,6 +45,10 @@ BUILDERS: dict[str, dict[str, str]] = {
         "serial": "devices.dispenser.driver:build",
         "simulator": "devices.dispenser.simulator:build",
     },
+    "card_terminal": {
+        "serial": "devices.card_terminal.driver:build",
+        "simulator": "devices.card_terminal.simulator:build",
+    },
     "camera": {
         "opencv": "devices.camera.driver:build",
         "simulator": "devices.camera.simulator:build",

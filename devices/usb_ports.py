@@ -41,7 +41,8 @@ SERIAL_NUMBER = re.compile(r"[!#-)+->@-Z^-~]+")
 LOCATION = re.compile(r"\d+-\d+(\.\d+)*(:\d+\.\d+)?")
 # Configuration keys naming a serial port, per device kind, and the drivers that use them.
 PORT_KEYS: Mapping[str, str] = {"idcard": "port", "permit": "port", "scanner": "port", "printer": "port",
-                                "dispenser": "port"}
+                                "dispenser": "port",
+                                "card_terminal": "port"}
 SERIAL_DRIVER = "serial"
 
 

@@ -1,0 +1,1 @@
+"""Bank card terminal (UnionPay MIS-POS) driven over a serial line."""
