@@ -2,8 +2,8 @@
 
 Shown only when at least one device is simulated. Each action does what a citizen or the
 hardware would: put a demo person's ID card on the reader, insert a permit card, scan a code,
-pull the paper, unplug the camera, take a document from the dispenser's tray (or jam it), pay
-or decline the payment on the "phone".
+pull the paper, unplug the camera, take a document from the dispenser's tray (or jam it), insert
+or tap a bank card at the card terminal (or one it declines), pay or decline the payment on the "phone".
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def _permit_hint(key: str) -> str:
 
 @dataclass(frozen=True)
 class PanelAction:
-    group: str           # "idcard", "permit", "scanner", "printer", "camera", "dispenser", "payment"
+    group: str           # "idcard", "permit", "scanner", "printer", "camera", "dispenser", "card_terminal", "payment"
     label: str           # shown on the button (technical panel: Chinese and English mixed is fine)
     run: Callable[[], None]
 
@@ -43,7 +43,7 @@ class SimulationPanel:
         found: list[PanelAction] = []
         for group, builder in (("idcard", self._idcard), ("permit", self._permit), ("scanner", self._scanner),
                                ("printer", self._printer), ("camera", self._camera),
-                               ("dispenser", self._dispenser)):
+                               ("dispenser", self._dispenser), ("card_terminal", self._card_terminal)):
             if group in self.simulators:
                 found.extend(builder(self.simulators[group]))
         found.extend(self._payment())
@@ -114,6 +114,21 @@ class SimulationPanel:
                 PanelAction("dispenser", "恢复供电 power back", sim.restore_power),
                 PanelAction("dispenser", "发证机无应答 module silent", sim.go_silent),
                 PanelAction("dispenser", "发证机恢复应答 module answers", lambda: sim.go_silent(False))]
+
+    def _card_terminal(self, sim: Any) -> list[PanelAction]:
+        # The citizen at the bank card terminal (demo cards: devices/card_terminal/simulator.py
+        # DEMO_CARDS, PIN 123456), then the line faults of docs/protocols/card-terminal.md.
+        from devices.card_terminal.simulator import Method
+
+        return [PanelAction("card_terminal", "插银行卡 insert bank card", lambda: sim.present_card("funds")),
+                PanelAction("card_terminal", "挥卡 tap bank card", lambda: sim.present_card("funds", method=Method.TAP)),
+                PanelAction("card_terminal", "余额不足 card without funds", lambda: sim.present_card("poor")),
+                PanelAction("card_terminal", "过期卡 expired card", lambda: sim.present_card("expired")),
+                PanelAction("card_terminal", "密码错误 wrong PIN", lambda: sim.present_card("funds", pin="000000")),
+                PanelAction("card_terminal", "取走银行卡 take the card", sim.remove_card),
+                PanelAction("card_terminal", "批准后断线 lose the line after the next approval",
+                            sim.lose_line_after_next_approval),
+                PanelAction("card_terminal", "重复应答 answer the next twice", sim.answer_next_twice)]
 
     def _payment(self) -> list[PanelAction]:
         from terminal.simulation import pay_on_phone
