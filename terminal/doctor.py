@@ -172,9 +172,10 @@ def _usb_fix(setting: str, several: bool) -> str:
 def device_fix(kind: str, status: str, where: str) -> str:
     if kind == "dispenser" and status == "cover_open":
         return "close the document dispenser's service door"
-    if kind == "dispenser" and status == "error":
-        return ("picker jammed: free it and move its document to the reject bin (`python main.py devices "
-                "dispenser retract`); reject bin full: empty it (docs/protocols/dispenser.md, Faults)")
+    if kind == "dispenser" and status == "error":  # jammed, reject bin full, document left in the picker
+        return ("picker jammed: free it, then move its document to the reject bin (`python main.py devices "
+                "dispenser retract`), as for a document left in the picker; reject bin full: empty it "
+                "(docs/protocols/dispenser.md, Faults)")
     if status == "no_paper":
         return "load a new paper roll and close the cover"
     if status == "cover_open":

@@ -104,14 +104,15 @@ class Sensors:
         """What the device manager shows: a stopped mechanism is not usable."""
         if self.door_open:
             return DeviceStatus.COVER_OPEN
-        if self.picker_jammed or self.reject_bin_full:
-            return DeviceStatus.ERROR
+        if self.picker_jammed or self.reject_bin_full or self.picker_occupied:
+            return DeviceStatus.ERROR  # picker_occupied between commands: a dispense was cut short
         return DeviceStatus.READY
 
     def problem(self) -> str:
         """Why the module is not usable, for doctor and the log ("" when it is)."""
         names = [name for name, on in (("door open", self.door_open), ("picker jammed", self.picker_jammed),
-                                       ("reject bin full", self.reject_bin_full)) if on]
+                                       ("reject bin full", self.reject_bin_full),
+                                       ("document left in the picker", self.picker_occupied)) if on]
         return ", ".join(names)
 
 

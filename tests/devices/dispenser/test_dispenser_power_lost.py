@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from devices.base import DeviceStatus
 from devices.dispenser.contract import DispenserError, Fault, Location
 from devices.dispenser.driver import SerialDispenserDriver
 from devices.dispenser.simulator import FAST_TIMING, DispenserSimulator
@@ -27,6 +28,7 @@ def test_power_lost_mid_dispense_leaves_the_document_in_the_picker(
     try:
         assert again.where_is(PASSPORT_IN_SLOT_1).location is Location.PICKER
         assert again.module_status().sensors.picker_occupied
+        assert again.status() is DeviceStatus.ERROR and again.last_detail == "document left in the picker"
         with pytest.raises(DispenserError) as blocked:
             again.dispense(2, "C30000002")  # nothing is dispensed past a document in the picker
         assert blocked.value.fault is Fault.PICKER_OCCUPIED
