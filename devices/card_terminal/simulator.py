@@ -130,6 +130,8 @@ class CardTerminalSimulator:
         self._lose_next_answer = False
         self._answer_twice = False
         self._nak_requests = 0
+        self._lost_acks = 0
+        self._running_request = b""  # the SALE being served: a retransmission of it is not a new sale
         self._corrupt_answers = 0
         self._last_sent = b""
         self._sends_of_last = 0
@@ -197,6 +199,12 @@ class CardTerminalSimulator:
         with self._lock:
             self._nak_requests = count
 
+    def lose_next_acks(self, count: int = 1) -> None:
+        """Serve the next `count` requests but lose their ACKs on the line: the host sends them
+        again, and the terminal must not take a retransmitted SALE for a second one."""
+        with self._lock:
+            self._lost_acks = count
+
     def corrupt_next_answers(self, count: int = 1) -> None:
         """Garble the LRC of the next `count` answers (the host NAKs; the terminal sends again)."""
         with self._lock:
@@ -249,18 +257,30 @@ class CardTerminalSimulator:
         if nak:
             self._write(master, self._framing.control(Control.NAK))
             return
-        self._write(master, self._framing.control(Control.ACK))
+        with self._lock:
+            lost_ack = self._lost_acks > 0
+            self._lost_acks -= 1 if lost_ack else 0
+        if not lost_ack:
+            self._write(master, self._framing.control(Control.ACK))
+        if item == self._running_request and self._sale_running():
+            log.debug("card terminal simulator: the running SALE sent again; ACKed, not run twice")
+            return
         try:
             message = decode_message(item)
         except CardTerminalError as exc:
             log.debug("card terminal simulator: unusable message (%s)", exc.detail)
             return
         self.received.append(item)
+        if message.command is Command.SALE and not self._sale_running():
+            self._running_request = item
         self._dispatch(master, message)
+
+    def _sale_running(self) -> bool:
+        return self._sale_thread is not None and self._sale_thread.is_alive()
 
     def _dispatch(self, master: int, message: Message) -> None:
         command = message.command
-        busy = self._sale_thread is not None and self._sale_thread.is_alive()
+        busy = self._sale_running()
         if command is Command.CANCEL:
             with self._lock:
                 self._cancel = busy and not self._card_read
@@ -278,6 +298,11 @@ class CardTerminalSimulator:
                 amount, reference = decode_sale_fields(message.fields)
             except CardTerminalError:
                 self._answer(master, encode_reply(command, Answer.BAD_REQUEST))
+                return
+            done = next((t for t in self.batch_transactions if t.kind is TransactionKind.SALE and t.approved
+                         and t.reference == reference), None)
+            if done is not None:  # the reference was paid already: its answer again, no second charge
+                self._answer(master, encode_reply(command, Answer.DONE, *transaction_fields(done)))
                 return
             with self._lock:
                 self._cancel = self._card_read = False

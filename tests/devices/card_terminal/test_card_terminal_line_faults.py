@@ -80,3 +80,24 @@ def test_a_missing_port_is_disconnected() -> None:
     with pytest.raises(CardTerminalError) as raised:
         driver.sale(100, "ORD-1")
     assert raised.value.message_key == MSG_DISCONNECTED
+
+
+def test_a_sale_whose_ack_was_lost_is_sent_again_and_charged_once(driver, simulator) -> None:
+    """GIVEN the terminal's ACK of a SALE is lost, WHEN the driver sends the SALE again,
+    THEN the terminal serves it once: one approval, one charge."""
+    simulator.lose_next_acks(1)
+    simulator.present_card("funds")
+    txn = driver.sale(1250, "ORD-1")
+    assert txn.approved
+    assert simulator.received.count(simulator.received[0]) == 2  # the SALE arrived twice
+    assert simulator.balance_of("funds") == 10_000_000 - 1250
+    assert len(simulator.batch_transactions) == 1
+
+
+def test_a_sale_repeating_a_paid_reference_is_not_charged_again(driver, simulator) -> None:
+    simulator.present_card("funds")
+    first = driver.sale(1250, "ORD-1")
+    simulator.present_card("funds")
+    again = driver.sale(1250, "ORD-1")
+    assert again == first
+    assert simulator.balance_of("funds") == 10_000_000 - 1250
