@@ -49,6 +49,9 @@ FLOWS: tuple[FlowEntry, ...] = (
               "flows.progress:ProgressFlow", ("idcard", "camera", "scanner")),
     FlowEntry("appointment", N_("service.appointment"),
               "flows.appointment:AppointmentFlow", ("scanner", "printer")),
+    # The list on screen is the service, the slip a copy: a printer out of paper does not grey it.
+    FlowEntry("endorsement_enquiry", N_("service.endorsement_enquiry"),
+              "flows.endorsement_enquiry:EndorsementEnquiryFlow", ("idcard", "camera", "permit")),
 )
 
 

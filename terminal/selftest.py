@@ -35,6 +35,7 @@ SCENARIOS: Mapping[str, str] = {
     "traffic_fines": "terminal.scenarios_payments:traffic_fines",
     "progress": "terminal.scenarios:progress",
     "appointment": "terminal.scenarios:appointment",
+    "endorsement_enquiry": "terminal.scenarios_enquiry:endorsement_enquiry",
 }
 
 
@@ -84,10 +85,10 @@ def all_passed(results: list[SelftestResult]) -> bool:
 
 def format_table(results: list[SelftestResult]) -> str:
     """The technician's pass/fail table, one row per service."""
-    header = f"{'service':<18} {'result':<6} {'machine time':>12} {'touches':>7}  detail"
+    header = f"{'service':<20} {'result':<6} {'machine time':>12} {'touches':>7}  detail"
     rows = [header, "-" * len(header)]
     for r in results:
-        rows.append(f"{r.service_id:<18} {'pass' if r.passed else 'FAIL':<6} {r.seconds * 1000:>9.0f} ms "
+        rows.append(f"{r.service_id:<20} {'pass' if r.passed else 'FAIL':<6} {r.seconds * 1000:>9.0f} ms "
                     f"{r.touches:>7}  {r.detail}")
     return "\n".join(rows)
 
