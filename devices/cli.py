@@ -18,6 +18,7 @@ DEVICE_COMMAND_MODULES = (
     "devices.camera.cli",
     "devices.card_terminal.cli",
     "devices.dispenser.cli",
+    "devices.fingerprint.cli",
 )
 
 

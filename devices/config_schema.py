@@ -9,7 +9,8 @@ import importlib
 
 from core.schema import Schema
 
-DEVICE_KINDS = ("idcard", "permit", "scanner", "printer", "camera", "dispenser", "card_terminal")
+DEVICE_KINDS = ("idcard", "permit", "scanner", "printer", "camera", "dispenser", "card_terminal",
+                "fingerprint")
 
 
 def _kind_schema(kind: str) -> Schema:

@@ -49,6 +49,10 @@ BUILDERS: dict[str, dict[str, str]] = {
         "serial": "devices.card_terminal.driver:build",
         "simulator": "devices.card_terminal.simulator:build",
     },
+    "fingerprint": {
+        "serial": "devices.fingerprint.driver:build",
+        "simulator": "devices.fingerprint.simulator:build",
+    },
     "camera": {
         "opencv": "devices.camera.driver:build",
         "simulator": "devices.camera.simulator:build",

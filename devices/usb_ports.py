@@ -42,7 +42,8 @@ LOCATION = re.compile(r"\d+-\d+(\.\d+)*(:\d+\.\d+)?")
 # Configuration keys naming a serial port, per device kind, and the drivers that use them.
 PORT_KEYS: Mapping[str, str] = {"idcard": "port", "permit": "port", "scanner": "port", "printer": "port",
                                 "dispenser": "port",
-                                "card_terminal": "port"}
+                                "card_terminal": "port",
+                                "fingerprint": "port"}
 SERIAL_DRIVER = "serial"
 
 

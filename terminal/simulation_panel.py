@@ -25,7 +25,7 @@ def _permit_hint(key: str) -> str:
 
 @dataclass(frozen=True)
 class PanelAction:
-    group: str           # "idcard", "permit", "scanner", "printer", "camera", "dispenser", "card_terminal", "payment"
+    group: str           # "idcard", "permit", "scanner", "printer", "camera", "dispenser", "card_terminal", "fingerprint", "payment"
     label: str           # shown on the button (technical panel: Chinese and English mixed is fine)
     run: Callable[[], None]
 
@@ -43,7 +43,8 @@ class SimulationPanel:
         found: list[PanelAction] = []
         for group, builder in (("idcard", self._idcard), ("permit", self._permit), ("scanner", self._scanner),
                                ("printer", self._printer), ("camera", self._camera),
-                               ("dispenser", self._dispenser), ("card_terminal", self._card_terminal)):
+                               ("dispenser", self._dispenser), ("card_terminal", self._card_terminal),
+                               ("fingerprint", self._fingerprint)):
             if group in self.simulators:
                 found.extend(builder(self.simulators[group]))
         found.extend(self._payment())
@@ -129,6 +130,18 @@ class SimulationPanel:
                 PanelAction("card_terminal", "批准后断线 lose the line after the next approval",
                             sim.lose_line_after_next_approval),
                 PanelAction("card_terminal", "重复应答 answer the next twice", sim.answer_next_twice)]
+
+    def _fingerprint(self, sim: Any) -> list[PanelAction]:
+        # The citizen at the fingerprint scanner, then the faults of docs/protocols/fingerprint.md.
+        from devices.fingerprint.simulator import Finger
+
+        return [PanelAction("fingerprint", "按手指 place a finger", lambda: sim.place_finger(Finger.GOOD)),
+                PanelAction("fingerprint", "手指有污渍 smudged finger", lambda: sim.place_finger(Finger.SMUDGED)),
+                PanelAction("fingerprint", "按压太轻 faint finger", lambda: sim.place_finger(Finger.FAINT)),
+                PanelAction("fingerprint", "抬起手指 lift the finger", sim.lift_finger),
+                PanelAction("fingerprint", "指纹仪无应答 module silent", sim.go_silent),
+                PanelAction("fingerprint", "指纹仪恢复应答 module answers", lambda: sim.go_silent(False)),
+                PanelAction("fingerprint", "应答乱码 answer garbage", sim.answer_garbage)]
 
     def _payment(self) -> list[PanelAction]:
         from terminal.simulation import pay_on_phone

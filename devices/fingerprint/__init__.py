@@ -1,0 +1,1 @@
+"""The fingerprint scanner: AS608 / R30x / ZFM optical modules (docs/protocols/fingerprint.md)."""
