@@ -29,6 +29,7 @@ MSG_TRIPS = N_("screen.endorsement.trips")
 MSG_CAN_BE_USED = N_("screen.enquiry.can_be_used")
 MSG_LAST_ENDED = N_("screen.enquiry.last_ended")
 MSG_PERMIT_VALID_UNTIL = N_("screen.enquiry.permit_valid_until")
+MSG_NOTE = N_("screen.enquiry.note")
 
 
 def present(view: FlowView) -> ScreenModel:
@@ -96,7 +97,7 @@ def list_rows(items: Sequence[Mapping[str, Any]], trips_note: str | None) -> lis
                  Row(Text(MSG_TRIPS), Text(item["trips_key"])),
                  Row(Text(MSG_CAN_BE_USED), Text(item["validity_key"], dict(item["validity_values"])))]
     if trips_note and items:
-        rows.append(Row(Text(MSG_TRIPS), Text(trips_note)))
+        rows.append(Row(Text(MSG_NOTE), Text(trips_note)))
     return rows
 
 
