@@ -239,10 +239,11 @@ class FingerprintSimulator:
             return  # another module's packet, or not a command: the module keeps quiet
         instruction, params = packet.payload[0], packet.payload[1:]
         self.commands_seen.append(instruction)
-        if garbage:
-            self._send(master, GARBAGE, arrived)
-            return
-        self._send(master, self._execute(instruction, params), arrived)
+        delay = arrived - time.monotonic()  # the module has the whole command only now
+        if delay > 0:
+            time.sleep(delay)
+        answer = GARBAGE if garbage else self._execute(instruction, params)
+        self._send(master, answer, time.monotonic())  # the answer starts once the work is done
 
     def _execute(self, instruction: int, params: bytes) -> bytes:
         if instruction == Instruction.VFY_PWD:
