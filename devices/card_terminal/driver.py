@@ -48,6 +48,7 @@ from devices.card_terminal.protocol import (
 )
 from devices.serial_link import LINK_ERRORS, SerialLink
 from devices.usb_ports import PortLister
+from devices.wire_log import frame_summary
 
 if TYPE_CHECKING:
     from devices.factory import DeviceContext
@@ -119,7 +120,7 @@ class SerialCardTerminal:
             with self._write_lock, self._link.io() as port:
                 port.write(frame)
                 port.flush()
-                log.debug("card_terminal >> %s", frame.hex(" "))
+                log.debug("card_terminal >> %s", frame_summary(frame))
         except LINK_ERRORS as exc:
             log.warning("card_terminal: cancel not sent: %s", exc)
 
@@ -214,7 +215,7 @@ class SerialCardTerminal:
             with self._write_lock:
                 port.write(frame)
                 port.flush()
-            log.debug("card_terminal >> %s", frame.hex(" "))
+            log.debug("card_terminal >> %s", frame_summary(frame))
             deadline = time.monotonic() + self._timeouts.ack
             while time.monotonic() < deadline:
                 items = reader.feed(port.read(1))
@@ -240,7 +241,7 @@ class SerialCardTerminal:
                 if isinstance(item, Control):
                     continue  # a late ACK (of a cancel, of a resend): nothing to do
                 self._write_control(port, Control.ACK)
-                log.debug("card_terminal << %s", self._framing.encode(item).hex(" "))
+                log.debug("card_terminal << %s", frame_summary(self._framing.encode(item)))
                 reply = decode_reply(item)
                 if reply.command is command:
                     return reply

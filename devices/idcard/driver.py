@@ -44,6 +44,7 @@ from devices.idcard.records import IdCardRecord, ResidentIdCard, decode_appended
 from devices.idcard.wlt import NoWltDecoder, WltDecoder, build_decoder
 from devices.serial_link import LINK_ERRORS, SerialLink
 from devices.usb_ports import PortLister
+from devices.wire_log import frame_summary
 
 log = logging.getLogger(__name__)
 
@@ -245,13 +246,13 @@ class SerialIdCardReader:
             with self._link.io() as port:  # an I/O failure drops the link; the next call reopens it
                 port.reset_input_buffer()  # bytes of an earlier, abandoned answer are not this answer
                 if log.isEnabledFor(logging.DEBUG):
-                    log.debug("-> %s: %s", request.label, frame.hex(" "))
+                    log.debug("-> %s: %s", request.label, frame_summary(frame))
                 port.write(frame)
                 answer = self._receive(port, request, first_byte_timeout)
         except LINK_ERRORS as exc:
             raise IdCardError(MSG_DISCONNECTED, f"{self.port}: {exc}") from None
-        if log.isEnabledFor(logging.DEBUG):  # hex of 1295 bytes is not free: only when asked for
-            log.debug("<- %s: %s", request.label, answer.hex(" "))
+        if log.isEnabledFor(logging.DEBUG):  # a digest of 1295 bytes is not free: only when asked for
+            log.debug("<- %s: %s", request.label, frame_summary(answer))
         return protocol.parse_response(answer)
 
     def _receive(self, port: serial.Serial, request: Request, first_byte_timeout: float) -> bytes:

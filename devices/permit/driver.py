@@ -51,6 +51,7 @@ from devices.permit.protocol import (
 from devices.permit.records import Endorsement, PermitCard
 from devices.serial_link import LINK_ERRORS, SerialLink
 from devices.usb_ports import PortLister
+from devices.wire_log import frame_summary
 
 if TYPE_CHECKING:
     from devices.factory import DeviceContext
@@ -226,7 +227,7 @@ class SerialPermitDriver:
                 port.reset_input_buffer()  # a late answer to an abandoned request is not ours
                 port.write(request)
                 port.flush()
-                log.debug("permit >> %s", request.hex(" "))
+                log.debug("permit >> %s", frame_summary(request))
                 return self._receive(port, seq, command, time.monotonic() + timeout)
         except LINK_ERRORS as exc:
             self._status_log.update(DeviceStatus.DISCONNECTED, str(exc))
@@ -235,7 +236,7 @@ class SerialPermitDriver:
     def _receive(self, port: serial.Serial, seq: int, command: Command, deadline: float) -> Response:
         while True:
             raw = self._read_frame(port, deadline)
-            log.debug("permit << %s", raw.hex(" "))
+            log.debug("permit << %s", frame_summary(raw))
             response = decode_response(decode_frame(raw))
             if response.seq == seq and response.command == command:
                 return response
@@ -261,12 +262,12 @@ class SerialPermitDriver:
         try:
             size = frame_size(header)
         except PermitError:
-            log.debug("permit << %s (bad header)", header.hex(" "))
+            log.debug("permit << %s (bad header)", frame_summary(header))
             raise
         body_deadline = max(deadline, time.monotonic() + 2 * line_time(size, self._link.baudrate) + BODY_MARGIN)
         frame = header + self._read_until(port, size - HEADER_SIZE, body_deadline)
         if len(frame) < size:
-            log.debug("permit << %s (short)", frame.hex(" "))
+            log.debug("permit << %s (short)", frame_summary(frame))
             raise PermitError(MSG_BAD_FRAME, f"short frame: {len(frame)} of the {size} bytes announced")
         return frame
 

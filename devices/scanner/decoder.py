@@ -21,6 +21,7 @@ import time
 import unicodedata
 
 from devices.scanner.contract import Scan
+from devices.wire_log import frame_summary
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +125,7 @@ class ScanLineDecoder:
         decoded = decode_line(raw)
         if decoded is None:
             self.dropped_lines += 1
-            log.debug("scanner noise dropped: %s", raw.hex(" "))
+            log.debug("scanner noise dropped: %s", frame_summary(raw))
             return None
         text, encoding = decoded
         return Scan(text, encoding, now)

@@ -84,9 +84,12 @@ def test_nothing_is_applied_while_a_citizen_uses_the_kiosk(reload_app, frames):
     assert app.settings["terminal"]["hall_name_en"] == "Old Hall"
 
     app.end_session("citizen left")
-    frames(2)
-    assert settled_check(app) is not None
-    assert app.settings["terminal"]["hall_name_en"] == "New Hall"
+    frames(2)  # the watcher's own clock check may run here and take the first look at the file
+    for _ in range(3):  # so the explicit checks may need one look fewer than settled_check's two
+        app.config_watch.check()
+        if app.settings["terminal"]["hall_name_en"] == "New Hall":
+            break
+    assert app.settings["terminal"]["hall_name_en"] == "New Hall", "applied once the kiosk is idle"
 
 
 @pytest.mark.parametrize("bad, named", [
