@@ -65,7 +65,8 @@ log = logging.getLogger(__name__)
 # Time to the first byte of an acknowledgement: the modules answer VfyPwd and ReadSysPara at
 # once, and take about 0.5 s for GenImg and Img2Tz (sensor exposure, feature extraction).
 COMMAND_TIMEOUT = 1.5
-# After UpImage's acknowledgement: the image's wire time, twice over, plus this.
+# After UpImage's acknowledgement: the image's wire time, twice over, plus this; and between
+# two data packets, at most a packet's wire time, twice over, plus this.
 UPLOAD_MARGIN = 0.5
 # pyserial read timeout: how long one read() blocks before the deadline is checked again.
 READ_POLL_SECONDS = 0.05
@@ -218,18 +219,29 @@ class SerialFingerprintScanner:
         assert self._parameters is not None
         wire = line_time(upload_wire_bytes(self._parameters.packet_size), self._link.baudrate)
         deadline = time.monotonic() + 2 * wire + self._timeouts.upload_margin
+        packet_wire = 2 * line_time(HEADER_SIZE + self._parameters.packet_size + 2, self._link.baudrate)
         data = bytearray()
         try:
             with self._link.io() as port:
-                while True:
-                    packet = self._read_packet(port, deadline)
-                    if packet.packet_id not in (PacketId.DATA, PacketId.END_DATA):
-                        raise FingerprintError(MSG_BAD_FRAME, f"packet id {packet.packet_id:#04x} inside the image")
-                    data += packet.payload
-                    if len(data) > IMAGE_BYTES:
-                        raise FingerprintError(MSG_BAD_FRAME, f"image longer than {IMAGE_BYTES} bytes")
-                    if packet.packet_id == PacketId.END_DATA:
-                        break
+                try:
+                    while True:
+                        # The module sends the packets back to back: a pause longer than the
+                        # margin means it stopped, well before the whole image's deadline.
+                        gap = time.monotonic() + self._timeouts.upload_margin + packet_wire
+                        packet = self._read_packet(port, min(deadline, gap))
+                        if packet.packet_id not in (PacketId.DATA, PacketId.END_DATA):
+                            raise FingerprintError(MSG_BAD_FRAME,
+                                                   f"packet id {packet.packet_id:#04x} inside the image")
+                        data += packet.payload
+                        if len(data) > IMAGE_BYTES:
+                            raise FingerprintError(MSG_BAD_FRAME, f"image longer than {IMAGE_BYTES} bytes")
+                        if packet.packet_id == PacketId.END_DATA:
+                            break
+                except FingerprintError as exc:
+                    if exc.message_key == MSG_BAD_FRAME:
+                        self._drain(port, deadline)  # the rest of the image must not pass for an answer
+                    raise FingerprintError(exc.message_key, f"{exc.detail} after {len(data)} image bytes",
+                                           exc.code) from None
         except LINK_ERRORS as exc:
             self._lost(str(exc))
             raise FingerprintError(MSG_DISCONNECTED, f"{self._port_name}: {exc}") from None
@@ -270,6 +282,12 @@ class SerialFingerprintScanner:
         if log.isEnabledFor(logging.DEBUG) and packet.packet_id == PacketId.ACK:
             log.debug("fingerprint << %s", raw.hex(" "))
         return packet
+
+    @staticmethod
+    def _drain(port: serial.Serial, deadline: float) -> None:
+        """Read and drop what the module still sends, until the line is quiet (or `deadline`)."""
+        while time.monotonic() < deadline and port.read(4096):
+            pass
 
     @staticmethod
     def _read_until(port: serial.Serial, count: int, deadline: float) -> bytes:

@@ -122,6 +122,7 @@ class FingerprintSimulator:
         self._poor_then_good = 0
         self._silent = False
         self._garbage = 0
+        self._spoil_image: tuple[int | None] | None = None
         self._verified = False
         self._image: bytes | None = None
         self._image_kind = Finger.NONE
@@ -187,6 +188,12 @@ class FingerprintSimulator:
         """Answer the next `count` commands with bytes that are no packet."""
         with self._lock:
             self._garbage = count
+
+    def spoil_next_image(self, cut_after_packets: int | None = None) -> None:
+        """The next UpImage goes wrong: one data packet's sum is garbled (line noise), or, with
+        `cut_after_packets`, the module stops sending after that many data packets."""
+        with self._lock:
+            self._spoil_image = (cut_after_packets,)
 
     # --- serving -----------------------------------------------------------------------------
 
@@ -266,7 +273,17 @@ class FingerprintSimulator:
         if instruction == Instruction.UP_IMAGE:
             if self._image is None:
                 return encode_ack(self.address, Code.NO_VALID_IMAGE)
-            return encode_ack(self.address, Code.OK) + image_packets(self.address, self._image, self._packet_size)
+            packets = image_packets(self.address, self._image, self._packet_size)
+            with self._lock:
+                spoil, self._spoil_image = self._spoil_image, None
+            if spoil is not None:
+                packet_bytes = HEADER_SIZE + self._packet_size + 2
+                if spoil[0] is None:  # garble the sum of the tenth data packet
+                    at = 10 * packet_bytes - 1
+                    packets = packets[:at] + bytes((packets[at] ^ 0xFF,)) + packets[at + 1:]
+                else:
+                    packets = packets[:spoil[0] * packet_bytes]
+            return encode_ack(self.address, Code.OK) + packets
         return encode_ack(self.address, Code.PACKET_ERROR)
 
     def _gen_img(self) -> bytes:

@@ -86,3 +86,25 @@ def test_a_module_that_lost_its_image_says_so(driver: SerialFingerprintScanner) 
     with pytest.raises(FingerprintError) as no_image:
         driver.download_image()
     assert no_image.value.code == Code.NO_VALID_IMAGE
+
+
+def test_a_garbled_image_packet_is_a_bad_frame_and_the_next_capture_works(
+        driver: SerialFingerprintScanner, simulator: FingerprintSimulator) -> None:
+    simulator.place_finger(Finger.GOOD)
+    assert driver.take_image()
+    simulator.spoil_next_image()
+    with pytest.raises(FingerprintError) as garbled:
+        driver.download_image()
+    assert garbled.value.message_key == MSG_BAD_FRAME and "after 1152 image bytes" in garbled.value.detail
+    assert driver.take_image() is True  # the rest of the image was drained, not taken for the answer
+    assert len(driver.download_image().pixels) == 256 * 288
+
+
+def test_an_image_cut_short_is_a_timeout(driver: SerialFingerprintScanner, simulator: FingerprintSimulator) -> None:
+    simulator.place_finger(Finger.GOOD)
+    assert driver.take_image()
+    simulator.spoil_next_image(cut_after_packets=100)
+    with pytest.raises(FingerprintError) as cut:
+        driver.download_image()
+    assert cut.value.message_key == MSG_TIMEOUT and "after 12800 image bytes" in cut.value.detail
+    assert driver.take_image() is True
