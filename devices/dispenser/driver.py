@@ -65,6 +65,7 @@ from devices.dispenser.protocol import (
 )
 from devices.serial_link import LINK_ERRORS, SerialLink
 from devices.usb_ports import PortLister
+from devices.wire_log import frame_summary
 
 if TYPE_CHECKING:
     from devices.factory import DeviceContext
@@ -265,7 +266,7 @@ class SerialDispenserDriver:
                 port.reset_input_buffer()  # a late answer to an abandoned request is not ours
                 port.write(request)
                 port.flush()
-                log.debug("dispenser >> %s", request.hex(" "))
+                log.debug("dispenser >> %s", frame_summary(request))
                 return self._receive(port, seq, command, time.monotonic() + timeout)
         except LINK_ERRORS as exc:
             self._status_log.update(DeviceStatus.DISCONNECTED, str(exc))
@@ -299,7 +300,7 @@ class SerialDispenserDriver:
         size = frame_size(header)
         body_deadline = max(deadline, time.monotonic() + 2 * line_time(size, self._link.baudrate) + BODY_MARGIN)
         raw = header + self._read_until(port, size - HEADER_SIZE, body_deadline)
-        log.debug("dispenser << %s", raw.hex(" "))
+        log.debug("dispenser << %s", frame_summary(raw))
         if len(raw) < size:
             raise DispenserError(MSG_BAD_FRAME, f"short frame: {len(raw)} of the {size} bytes announced")
         return raw
