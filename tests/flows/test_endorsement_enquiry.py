@@ -203,3 +203,15 @@ def test_usable_endorsements_keep_current_and_later_ones_soonest_ending_first():
         "enquiry.valid_from", {"start": "2024-06-01", "end": "2024-12-31"})
     assert later["trips_key"] == "endorsement.trips.double"
     assert later["destination_key"] == "endorsement.destination.hong_kong"
+
+
+def test_a_garbled_read_is_shown_and_tried_again_until_the_card_reads(pump):
+    identify(pump, "long_term_id", IN_MACAU_VALIDITY)
+    permit = pump.simulators["permit"]
+    permit.corrupt_next_answers(20)  # more than the driver's own resends of one command
+    view = insert_permit(pump, "C12345678")
+    assert view.state == "insert_permit" and view.error_key is not None and view.error_key.startswith("permit.")
+    permit.corrupt_next_answers(0)
+    pump.clock.advance(3.0)  # past the pause after a reader fault
+    view = pump.tick_until_state("list")
+    assert [i["record_id"] for i in view.data["endorsements"]] == [1002] and slot_is_empty(pump)
