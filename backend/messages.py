@@ -81,6 +81,16 @@ class EndorsementOrder(Model):
     ]
 
 
+class CardPayment(Model):
+    _type_info = [
+        ("reference", required(Text)),
+        ("authCode", required(Text)),
+        ("maskedPan", required(Text)),
+        ("batch", required(Text)),
+        ("trace", required(Text)),
+    ]
+
+
 class Payment(Model):
     _type_info = [
         ("paymentId", required(Text)),
@@ -93,6 +103,8 @@ class Payment(Model):
         ("paidAt", optional(DateTime)),
         ("refundedAt", optional(DateTime)),
         ("refundId", optional(Text)),
+        ("method", optional(Text)),
+        ("card", optional(CardPayment)),
     ]
 
 
@@ -230,6 +242,8 @@ class PaymentRecord(Model):
         ("createdAt", required(DateTime)),
         ("paidAt", optional(DateTime)),
         ("refundedAt", optional(DateTime)),
+        ("method", optional(Text)),
+        ("card", optional(CardPayment)),
     ]
 
 
@@ -412,6 +426,16 @@ class RefundPaymentRequest(Model):
         ("terminalId", required(Text)),
         ("paymentId", required(Text)),
         ("reason", required(Text)),
+    ]
+
+
+class RecordCardPaymentRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("orderId", required(Text)),
+        ("amount", required(Money)),
+        ("card", required(CardPayment)),
     ]
 
 

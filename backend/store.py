@@ -21,6 +21,11 @@ BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another writer's transa
 # by ALTER TABLE when it is opened (issue 22: the residence permit 居住证 counts for G).
 # The birth place (出生地) of the household register, answered with the identity for the form.
 ADDED_COLUMNS = (("persons", "residence_permit_region_code", "TEXT"), ("persons", "birth_place", "TEXT"))
+# Card payments (issue 21): how a payment was made (NULL: QR) and what the card terminal answered
+# for an approved sale (masked card number only; the full number never reaches the back end).
+ADDED_COLUMNS += (("payments", "method", "TEXT"), ("payments", "card_reference", "TEXT"),
+                  ("payments", "card_auth_code", "TEXT"), ("payments", "card_masked_pan", "TEXT"),
+                  ("payments", "card_batch", "TEXT"), ("payments", "card_trace", "TEXT"))
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -58,7 +63,8 @@ CREATE TABLE IF NOT EXISTS payments (
     payment_id TEXT PRIMARY KEY, order_id TEXT NOT NULL REFERENCES orders,
     terminal_id TEXT NOT NULL, amount TEXT NOT NULL, status TEXT NOT NULL,
     created_at TEXT NOT NULL, expires_at TEXT NOT NULL, paid_at TEXT, refunded_at TEXT,
-    refund_id TEXT, refund_reason TEXT);
+    refund_id TEXT, refund_reason TEXT, method TEXT, card_reference TEXT, card_auth_code TEXT,
+    card_masked_pan TEXT, card_batch TEXT, card_trace TEXT);
 CREATE INDEX IF NOT EXISTS payments_by_order ON payments (order_id);
 CREATE INDEX IF NOT EXISTS payments_by_terminal ON payments (terminal_id, created_at);
 CREATE TABLE IF NOT EXISTS applications (

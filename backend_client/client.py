@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 import uuid
+from decimal import Decimal
 from typing import Any, Sequence, TypeVar
 
 import requests
@@ -174,6 +175,14 @@ class BackendClient:
     def refund_payment(self, payment_id: str, reason: str, request_id: str) -> mo.Payment:
         """Give back a paid endorsement payment whose endorsements could not be written."""
         return self._call("RefundPayment", mo.Payment, request_id=request_id, paymentId=payment_id, reason=reason)
+
+    def record_card_payment(self, order_id: str, amount: Decimal, card: mo.CardPayment,
+                            request_id: str) -> mo.Payment:
+        """Tell the back end the card terminal approved a sale for this order: the order is paid.
+        Sending the same card reference again answers the same payment. NotEligibleError
+        ORDER_ALREADY_PAID (paid otherwise meanwhile) or AMOUNT_MISMATCH: void the sale."""
+        return self._call("RecordCardPayment", mo.Payment, request_id=request_id, orderId=order_id,
+                          amount=amount, card=to_wire(card))
 
     # ---- traffic fines ----
 

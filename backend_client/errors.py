@@ -45,6 +45,7 @@ NOT_ELIGIBLE_KEYS: dict[NotEligibleReason, str] = {
     NotEligibleReason.ORDER_NOT_PAID: N_("backend.not_eligible.order_not_paid"),
     NotEligibleReason.ORDER_CLOSED: N_("backend.not_eligible.order_closed"),
     NotEligibleReason.NOT_REFUNDABLE: N_("backend.not_eligible.not_refundable"),
+    NotEligibleReason.AMOUNT_MISMATCH: N_("backend.not_eligible.amount_mismatch"),
     NotEligibleReason.APPOINTMENT_NOT_TODAY: N_("backend.not_eligible.appointment_not_today"),
 }
 

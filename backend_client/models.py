@@ -79,6 +79,11 @@ class PaymentStatus(enum.StrEnum):
     REFUNDED = "REFUNDED"
 
 
+class PaymentMethod(enum.StrEnum):
+    QR = "QR"
+    CARD = "CARD"
+
+
 class ViolationSource(enum.StrEnum):
     ON_SITE = "ON_SITE"
     NON_ON_SITE = "NON_ON_SITE"
@@ -197,6 +202,7 @@ class NotEligibleReason(enum.StrEnum):
     ORDER_NOT_PAID = "ORDER_NOT_PAID"
     ORDER_CLOSED = "ORDER_CLOSED"
     NOT_REFUNDABLE = "NOT_REFUNDABLE"
+    AMOUNT_MISMATCH = "AMOUNT_MISMATCH"  # a card sale for another amount than the order's
     APPOINTMENT_NOT_TODAY = "APPOINTMENT_NOT_TODAY"
 
 
@@ -284,6 +290,18 @@ class TransactionRecord:
 
 
 @dataclass(frozen=True)
+class CardPayment:
+    """An approved sale as the card terminal answered it. The card number is masked (first 6,
+    last 4) by the terminal itself; the full number never reaches the kiosk."""
+
+    reference: str  # the kiosk's reference of this sale attempt
+    auth_code: str
+    masked_pan: str
+    batch: str
+    trace: str
+
+
+@dataclass(frozen=True)
 class PaymentRecord:
     payment_id: str
     order_id: str
@@ -292,6 +310,8 @@ class PaymentRecord:
     created_at: dt.datetime
     paid_at: dt.datetime | None = None
     refunded_at: dt.datetime | None = None
+    method: PaymentMethod = PaymentMethod.QR
+    card: CardPayment | None = None
 
 
 @dataclass(frozen=True)
@@ -494,12 +514,14 @@ class Payment:
     order_id: str
     amount: Decimal
     status: PaymentStatus
-    qr_payload: str  # encode this in the QR code
+    qr_payload: str  # encode this in the QR code (a card payment's is its record on the provider)
     created_at: dt.datetime
     expires_at: dt.datetime
     paid_at: dt.datetime | None = None
     refunded_at: dt.datetime | None = None
     refund_id: str | None = None
+    method: PaymentMethod = PaymentMethod.QR  # absent from older back ends' answers: QR
+    card: CardPayment | None = None  # what the card terminal answered, for a CARD payment
 
 
 # ---- traffic fines ----

@@ -56,6 +56,7 @@ OPERATIONS: tuple[Operation, ...] = (
     # Looking at a payment applies expiry and the demo auto-pay, hence a write transaction.
     _query("GetPaymentStatus", m.GetPaymentStatusRequest, m.Payment, payments.get_payment_status, writes=True),
     _mutation("RefundPayment", m.RefundPaymentRequest, m.Payment, payments.refund_payment),
+    _mutation("RecordCardPayment", m.RecordCardPaymentRequest, m.Payment, payments.record_card_payment),
     _query("ListViolations", m.ListViolationsRequest, m.DriverViolations, fines.list_violations),
     _mutation("AcceptViolation", m.AcceptViolationRequest, m.Decision, fines.accept_violation),
     _mutation("CheckInAppointment", m.CheckInAppointmentRequest, m.QueueTicket, appointments.check_in),

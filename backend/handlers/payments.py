@@ -19,6 +19,7 @@ from backend.settings import ServerSettings
 from backend.timeutil import hall_day, iso, parse
 
 PENDING, PAID, DECLINED, EXPIRED, REFUNDED = "PENDING", "PAID", "DECLINED", "EXPIRED", "REFUNDED"
+QR, CARD = "QR", "CARD"  # payments.method; NULL in rows made before card payments existed means QR
 PAY_PAGE_PATH = "/pay/"
 COUNTER_TERMINAL = "COUNTER"  # orders made at the hall's counter (backend/seed.py): fines any kiosk may take
 
@@ -26,11 +27,7 @@ COUNTER_TERMINAL = "COUNTER"  # orders made at the hall's counter (backend/seed.
 def create_payment(env: CallEnv, req: Any) -> m.Payment:
     # Only the terminal that created the order may pay it (or learn its pending payment); a fine
     # decided at the counter may be paid at any terminal, but not while another one is paying it.
-    order = env.db.execute("SELECT * FROM orders WHERE order_id = ? AND (terminal_id = ? OR "
-                           "(kind = ? AND terminal_id = ?))",
-                           (req.orderId, req.terminalId, fines.ORDER_KIND, COUNTER_TERMINAL)).fetchone()
-    if order is None:
-        raise NotFound("ORDER", "no order with this id")
+    _payable_order(env, req.orderId, req.terminalId)
     for row in env.db.execute("SELECT * FROM payments WHERE order_id = ? ORDER BY created_at",
                               (req.orderId,)).fetchall():
         row = refresh(env.db, row, env.now, env.settings)
@@ -51,6 +48,56 @@ def create_payment(env: CallEnv, req: Any) -> m.Payment:
                    "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                    (payment_id, req.orderId, req.terminalId, str(amount), PENDING, iso(env.now), iso(expires)))
     return payment_message(find_payment(env.db, payment_id), env.base_url)
+
+
+def record_card_payment(env: CallEnv, req: Any) -> m.Payment:
+    """A sale the terminal's card terminal approved for one of its orders: the order is paid.
+
+    The kiosk may send the same approved sale again after a crash (a new request id, the same
+    card reference): that answers the payment already recorded. An order paid otherwise (a QR
+    payment that won the race) is refused with ORDER_ALREADY_PAID, and the kiosk voids the sale;
+    a QR payment still pending for the order is declined here, so its page can no longer be paid.
+    """
+    order = _payable_order(env, req.orderId, req.terminalId)
+    card = req.card
+    done = env.db.execute("SELECT * FROM payments WHERE order_id = ? AND method = ? AND card_reference = ?",
+                          (req.orderId, CARD, card.reference)).fetchone()
+    if done is not None:
+        return payment_message(done, env.base_url)
+    for row in env.db.execute("SELECT * FROM payments WHERE order_id = ? AND status = ?",
+                              (req.orderId, PENDING)).fetchall():
+        row = refresh(env.db, row, env.now, env.settings)
+        if row["status"] == PENDING:
+            if row["terminal_id"] != req.terminalId:  # another kiosk is taking this counter fine by QR
+                raise NotFound("ORDER", "no order with this id")
+            mark_declined(env.db, row["payment_id"])
+    order = env.db.execute("SELECT * FROM orders WHERE order_id = ?", (order["order_id"],)).fetchone()
+    if order["status"] == "REFUNDED":
+        raise NotEligible("ORDER_CLOSED", "the order was refunded")
+    if order["status"] != "AWAITING_PAYMENT":
+        raise NotEligible("ORDER_ALREADY_PAID", "the order is paid already")
+    due = fines.amount_due_for_order(env.db, order, env.today) if order["kind"] == fines.ORDER_KIND \
+        else money(order["amount"])
+    if money(req.amount) != due:
+        raise NotEligible("AMOUNT_MISMATCH", f"the order is {due}, the card paid {money(req.amount)}")
+    payment_id = unguessable_reference("PAY")
+    env.db.execute("INSERT INTO payments (payment_id, order_id, terminal_id, amount, status, created_at, expires_at, "
+                   "method, card_reference, card_auth_code, card_masked_pan, card_batch, card_trace) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (payment_id, req.orderId, req.terminalId, str(due), PENDING, iso(env.now), iso(env.now), CARD,
+                    card.reference, card.authCode, card.maskedPan, card.batch, card.trace))
+    mark_paid(env.db, payment_id, env.now)
+    return payment_message(find_payment(env.db, payment_id), env.base_url)
+
+
+def _payable_order(env: CallEnv, order_id: str, terminal_id: str) -> sqlite3.Row:
+    """The order if this terminal may pay it: its own, or a fine decided at the counter."""
+    order = env.db.execute("SELECT * FROM orders WHERE order_id = ? AND (terminal_id = ? OR "
+                           "(kind = ? AND terminal_id = ?))",
+                           (order_id, terminal_id, fines.ORDER_KIND, COUNTER_TERMINAL)).fetchone()
+    if order is None:
+        raise NotFound("ORDER", "no order with this id")
+    return order
 
 
 def get_payment_status(env: CallEnv, req: Any) -> m.Payment:
@@ -132,5 +179,14 @@ def payment_message(row: sqlite3.Row, base_url: str) -> m.Payment:
         paymentId=row["payment_id"], orderId=row["order_id"], amount=money(row["amount"]),
         status=row["status"], qrPayload=pay_page_url(base_url, row["payment_id"]),
         createdAt=parse(row["created_at"]), expiresAt=parse(row["expires_at"]), paidAt=parse(row["paid_at"]),
-        refundedAt=parse(row["refunded_at"]), refundId=row["refund_id"])
+        refundedAt=parse(row["refunded_at"]), refundId=row["refund_id"], method=row["method"] or QR,
+        card=card_message(row))
+
+
+def card_message(row: sqlite3.Row) -> m.CardPayment | None:
+    """What the terminal answered for a card payment (None for a QR payment)."""
+    if row["method"] != CARD:
+        return None
+    return m.CardPayment(reference=row["card_reference"], authCode=row["card_auth_code"],
+                         maskedPan=row["card_masked_pan"], batch=row["card_batch"], trace=row["card_trace"])
 

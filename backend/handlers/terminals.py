@@ -89,7 +89,8 @@ def list_transaction_records(env: CallEnv, req: Any) -> m.TransactionRecords:
         transaction=[_transaction_record(t) for t in transactions],
         payment=[m.PaymentRecord(paymentId=r["payment_id"], orderId=r["order_id"], amount=money(r["amount"]),
                                  status=r["status"], createdAt=parse(r["created_at"]), paidAt=parse(r["paid_at"]),
-                                 refundedAt=parse(r["refunded_at"])) for r in rows],
+                                 refundedAt=parse(r["refunded_at"]), method=r["method"] or payments.QR,
+                                 card=payments.card_message(r)) for r in rows],
         paidTotal=sum(paid, start=money("0")), refundedTotal=sum(refunded, start=money("0")))
 
 

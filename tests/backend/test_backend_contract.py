@@ -116,6 +116,13 @@ def call_refund_payment(client: BackendClient, demo: Any) -> None:
     assert refunded.status is mo.PaymentStatus.REFUNDED and refunded.refund_id
 
 
+def call_record_card_payment(client: BackendClient, demo: Any) -> None:
+    order = new_order(client)
+    sale = mo.CardPayment("K-CONTRACT-1", "A1B2C3", "622202******1234", "000012", "000345")
+    payment = client.record_card_payment(order.order_id, order.amount, sale, new_request_id())
+    assert payment.status is mo.PaymentStatus.PAID and payment.method is mo.PaymentMethod.CARD and payment.card == sale
+
+
 def call_list_violations(client: BackendClient, demo: Any) -> None:
     listed = client.list_violations(seed.person("points_near_limit").id_number)
     assert listed.points_in_cycle == 9
@@ -174,6 +181,7 @@ CALLS: dict[str, Callable[[BackendClient, Any], None]] = {
     "CreatePayment": call_create_payment,
     "GetPaymentStatus": call_get_payment_status,
     "RefundPayment": call_refund_payment,
+    "RecordCardPayment": call_record_card_payment,
     "ListViolations": call_list_violations,
     "AcceptViolation": call_accept_violation,
     "CheckInAppointment": call_check_in_appointment,

@@ -62,6 +62,13 @@ def cases(demo: Any) -> dict[str, Case]:
             state["order"] = order(client)
         return client.create_payment(state["order"].order_id, request_id)
 
+    def pay_by_card(client: BackendClient, request_id: str) -> Any:
+        if "card_order" not in state:
+            state["card_order"] = order(client)
+        made = state["card_order"]
+        sale = mo.CardPayment(f"K-{request_id[:8]}", "A1B2C3", "622202******1234", "000012", "000345")
+        return client.record_card_payment(made.order_id, made.amount, sale, request_id)
+
     heartbeat = mo.Heartbeat(NOW, (mo.DeviceState("printer", DeviceStatus.READY),))
     report = mo.TransactionReport("TX-IDEMPOTENT", mo.ServiceKind.PROGRESS, mo.TransactionOutcome.COMPLETED, NOW, NOW)
     form = demo.form(seed.person("long_term_id"), mo.DocumentType.PASSPORT)
@@ -76,6 +83,7 @@ def cases(demo: Any) -> dict[str, Case]:
         "ConfirmEndorsementWrite": (confirm, lambda s: count(s, "SELECT COUNT(*) FROM orders WHERE status = 'WRITTEN'")),
         "CreatePayment": (pay_for, lambda s: count(s, "SELECT COUNT(*) FROM payments")),
         "RefundPayment": (refund, lambda s: count(s, "SELECT COUNT(*) FROM payments WHERE status = 'REFUNDED'")),
+        "RecordCardPayment": (pay_by_card, lambda s: count(s, "SELECT COUNT(*) FROM payments WHERE method = 'CARD'")),
         "AcceptViolation": (lambda c, r: c.accept_violation(local.id_number, "WF-DEMO-0001", r),
                             lambda s: count(s, "SELECT points_in_cycle FROM drivers WHERE licence_number = ?",
                                             local.id_number)),
@@ -91,7 +99,8 @@ def cases(demo: Any) -> dict[str, Case]:
 
 
 MUTATIONS = ("SubmitApplication", "UploadPhoto", "CreateEndorsementOrder", "ConfirmEndorsementWrite",
-             "CreatePayment", "RefundPayment", "AcceptViolation", "CheckInAppointment", "RegisterTerminal",
+             "CreatePayment", "RefundPayment", "RecordCardPayment", "AcceptViolation", "CheckInAppointment",
+             "RegisterTerminal",
              "Heartbeat", "ReportTransaction")
 
 
