@@ -186,11 +186,12 @@ class EndorsementFlow(EndorsementDelivery):
 
     def _refuse_other_holder(self, permit_number: str, mismatches: tuple[str, ...]) -> None:
         """The chip names someone other than the verified citizen: refuse before any order,
-        payment or write, journal it (field names only: the journal holds no personal data) so
-        the hall can count such cards, and send the citizen to a counter with their card."""
+        payment or write, journal it (field names only: the journal holds no personal data; the
+        reason key makes the transaction report the back end receives say why: the hall counts
+        such cards), and send the citizen to a counter with their card."""
         journal = self.ctx.journal
         txn_id = journal.open_transaction(FLOW_NAME, {"permit": mask_permit_number(permit_number)})
-        journal.failed(txn_id, HOLDER_CHECK_STEP, {"fields": list(mismatches)})
+        journal.failed(txn_id, HOLDER_CHECK_STEP, {"fields": list(mismatches), "reason": MSG_NOT_HOLDERS_PERMIT})
         journal.close_transaction(txn_id, TxnStatus.CANCELLED, NOTE_OTHER_HOLDER)
         log.warning("endorsement: permit %s refused before payment: its chip differs from the verified "
                     "citizen in %s", mask_permit_number(permit_number), ", ".join(mismatches))

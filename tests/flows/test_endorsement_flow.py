@@ -10,12 +10,13 @@ devices/permit/card_store.py).
 
 from __future__ import annotations
 
-from backend_client.models import OrderStatus
+from backend_client.models import OrderStatus, TransactionOutcome
 from flows.demo_cards import card_for
 from flows.endorsement import EndorsementFlow, State, record_id_for
 from flows.engine import CardInserted, CardRemoved, check_transition_table
 from flows.fines import FinesFlow
 from flows.journal import Phase, TxnStatus
+from terminal.fleet import report_for
 from terminal.simulation import pay_shown_code, receipt_showing
 
 
@@ -171,7 +172,12 @@ def test_someone_elses_permit_is_refused_by_its_chip_before_the_back_end_is_aske
     assert view.data["take_card"] is True and view.data["counter_hint"]["zh_CN"]
     refusal = holder_refusals(pump)[before:]
     assert len(refusal) == 1
-    assert refusal[0].last("holder_check").detail == {"fields": ["name", "birth_date"]}  # both men
+    assert refusal[0].last("holder_check").detail == {"fields": ["name", "birth_date"],  # both men
+                                                      "reason": "endorsement.permit_not_holders"}
+    # The back end hears of it through the transaction report, with the reason and no personal data.
+    report = report_for(refusal[0])
+    assert (report.outcome, report.failure_key) == (TransactionOutcome.FAILED, "endorsement.permit_not_holders")
+    assert report.amount is None and report.payment_id is None
 
 
 def test_a_permit_whose_chip_names_another_holder_is_refused_before_payment(money_driver):
@@ -189,7 +195,8 @@ def test_a_permit_whose_chip_names_another_holder_is_refused_before_payment(mone
     txn = holder_refusals(pump)[-1]
     assert (txn.amount_fen, txn.order_id, txn.payment_id) == (0, None, None)
     assert [s.step for s in txn.steps] == ["holder_check"]
-    assert txn.last("holder_check").detail == {"fields": ["name", "sex", "birth_date"]}
+    assert txn.last("holder_check").detail == {"fields": ["name", "sex", "birth_date"],
+                                              "reason": "endorsement.permit_not_holders"}
     journal_text = repr(txn)
     for personal in ("周敏", "周强", "ZHOU", "1988", "1986", "CG7890123"):
         assert personal not in journal_text
