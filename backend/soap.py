@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from lxml import etree
 from spyne import Application, Boolean, Date, DateTime, Decimal, Fault, Integer, ServiceBase, Unicode, rpc
+from spyne import const as spyne_const
 from spyne.error import RequestNotAllowed, ValidationError
 from spyne.protocol.soap import Soap11
 from spyne.server.http import HttpTransportContext
@@ -36,6 +37,13 @@ log = logging.getLogger(__name__)
 # spyne logs every fault a method raises, with a traceback, under "spyne.application*".
 # BackendApp.call already logs one line per call (and the traceback of real errors).
 logging.getLogger("spyne.application").setLevel(logging.CRITICAL)
+
+# spyne forces a full gc.collect() when a request ends, at most once a second (MethodContext.close,
+# "to have file descriptors returned in a timely manner" for its file uploads, which the contract
+# has none of). A full collection of this process's heap takes 50-150 ms here (more when the back
+# end is embedded in the kiosk), and the request that pays for it, and every thread waiting on the
+# GIL, stalls that long. Python's own generational collector still runs as usual.
+spyne_const.MIN_GC_INTERVAL = float("inf")
 
 APPLICATION_NAME = "KioskBackend"  # the WSDL's portType and binding name
 SERVICE_NAME = "KioskBackendService"
