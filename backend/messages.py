@@ -480,6 +480,63 @@ class Decision(Model):
     ]
 
 
+class ListReadyDocumentsRequest(Model):
+    _type_info = [
+        ("terminalId", required(Text)),
+        ("idNumber", required(Text)),
+        ("matchToken", optional(Text)),
+    ]
+
+
+class ReadyDocument(Model):
+    _type_info = [
+        ("documentNumber", required(Text)),
+        ("maskedNumber", required(Text)),
+        ("kind", required(Text)),
+        ("slot", required(Int)),
+        ("applicationNumber", required(Text)),
+        ("loadedAt", required(DateTime)),
+        ("overdue", required(Boolean)),
+    ]
+
+
+class PendingApplication(Model):
+    _type_info = [
+        ("applicationNumber", required(Text)),
+        ("status", required(Text)),
+        ("expectedReadyOn", optional(Date)),
+        ("trackingNumber", optional(Text)),
+        ("collectionPlace", optional(Text)),
+    ]
+
+
+class ReadyDocuments(Model):
+    _type_info = [
+        ("document", optional(ReadyDocument, UNBOUNDED)),
+        ("pending", optional(PendingApplication, UNBOUNDED)),
+    ]
+
+
+class ConfirmCollectionRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("documentNumber", required(Text)),
+        ("outcome", required(Text)),
+        ("reason", optional(Text)),
+    ]
+
+
+class CollectionRecord(Model):
+    _type_info = [
+        ("documentNumber", required(Text)),
+        ("status", required(Text)),
+        ("recordedAt", required(DateTime)),
+        ("collectedAt", optional(DateTime)),
+        ("notCollectedCount", required(Int)),
+    ]
+
+
 class CheckInAppointmentRequest(Model):
     _type_info = [
         ("requestId", required(Text)),

@@ -293,6 +293,36 @@ APPOINTMENTS: tuple[DemoAppointment, ...] = (
     DemoAppointment("YY-DEMO-03", "long_term_id", "ENDORSEMENT", 0, dt.time(9, 30)),
 )
 
+
+@dataclass(frozen=True)
+class DemoReadyDocument:
+    """A finished document waiting in a terminal's dispenser (issue 13, self-service collection).
+
+    Kept by hand in step with the simulated dispenser's stock (devices/dispenser/stock.py
+    DEMO_STOCK: same numbers, same slots; tests/backend/test_backend_collection.py compares
+    them), since the back end may not import the devices."""
+
+    number: str
+    holder: str  # DemoPerson.key
+    kind: str  # DocumentType
+    slot: int
+    application: str  # the application it was made for
+    loaded_days_ago: int
+
+
+# The terminal of the shipped default configuration, whose simulated dispenser holds the stock.
+DEMO_TERMINAL_ID = "DEV-KIOSK-01"
+
+READY_DOCUMENTS: tuple[DemoReadyDocument, ...] = (
+    DemoReadyDocument("E61234501", "local_adult", "PASSPORT", 1, "AP-DEMO-0101", 2),
+    DemoReadyDocument("C30000002", "long_term_id", "HK_MACAU_PERMIT", 2, "AP-DEMO-0002", 1),
+    DemoReadyDocument("E61234503", "minority_name", "PASSPORT", 3, "AP-DEMO-0103", 3),
+    # Loaded into slot 4 as 刘洋's, but the slot holds 赵磊's passport: the picker refuses it.
+    DemoReadyDocument("E61234504", "non_local_hukou", "PASSPORT", 4, "AP-DEMO-0104", 5),
+    # Overdue: waiting longer than the hall keeps documents in the machine.
+    DemoReadyDocument("C30000006", "residence_permit_holder", "HK_MACAU_PERMIT", 5, "AP-DEMO-0105", 40),
+)
+
 _BY_KEY = {p.key: p for p in PEOPLE}
 
 
@@ -345,6 +375,8 @@ def seed_database(db: sqlite3.Connection, now: dt.datetime) -> None:
         _seed_violation(db, v, days_ago)
     for application in APPLICATIONS:
         _seed_application(db, application, today, days_ago)
+    for document in READY_DOCUMENTS:
+        _seed_ready_document(db, document, days_ago)
     for appointment in APPOINTMENTS:
         starts = hall_moment(today + dt.timedelta(days=appointment.day_offset), appointment.time)
         db.execute("INSERT INTO appointments (appointment_code, id_number, service, starts_at) "
@@ -377,3 +409,21 @@ def _seed_application(db: sqlite3.Connection, a: DemoApplication, today: dt.date
     for step_status, step_days_ago in a.steps:
         db.execute("INSERT INTO application_steps VALUES (?, ?, ?)",
                    (a.number, step_status, days_ago(step_days_ago)))
+
+
+def _seed_ready_document(db: sqlite3.Connection, d: DemoReadyDocument, days_ago: Callable[[int], str]) -> None:
+    """The document in its slot; its application made for it (unless seeded already) ready for collection."""
+    holder = person(d.holder).id_number
+    loaded_at = days_ago(d.loaded_days_ago, dt.time(18, 0))
+    db.execute("INSERT INTO ready_documents (document_number, application_number, id_number, kind, terminal_id, "
+               "slot, loaded_at, status, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'READY', ?)",
+               (d.number, d.application, holder, d.kind, DEMO_TERMINAL_ID, d.slot, loaded_at, loaded_at))
+    if db.execute("SELECT 1 FROM applications WHERE application_number = ?", (d.application,)).fetchone():
+        return
+    submitted_days_ago = d.loaded_days_ago + 12
+    db.execute("INSERT INTO applications VALUES (?, ?, 'COUNTER', ?, '', 'READY_FOR_COLLECTION', ?, ?, NULL, ?)",
+               (d.application, holder, d.kind, days_ago(submitted_days_ago), days_ago(d.loaded_days_ago)[:10],
+                f"自助取证机 {DEMO_TERMINAL_ID}"))
+    for status, at in (("ACCEPTED", submitted_days_ago), ("IN_PRODUCTION", submitted_days_ago - 7),
+                       ("READY_FOR_COLLECTION", d.loaded_days_ago)):
+        db.execute("INSERT INTO application_steps VALUES (?, ?, ?)", (d.application, status, days_ago(at)))

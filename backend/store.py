@@ -103,6 +103,12 @@ CREATE TABLE IF NOT EXISTS idempotency (
     terminal_id TEXT NOT NULL, request_id TEXT NOT NULL, operation TEXT NOT NULL,
     digest TEXT NOT NULL, response TEXT, fault TEXT, created_at TEXT NOT NULL,
     PRIMARY KEY (terminal_id, request_id));
+CREATE TABLE IF NOT EXISTS ready_documents (
+    document_number TEXT PRIMARY KEY, application_number TEXT NOT NULL, id_number TEXT NOT NULL,
+    kind TEXT NOT NULL, terminal_id TEXT NOT NULL, slot INTEGER NOT NULL, loaded_at TEXT NOT NULL,
+    status TEXT NOT NULL, collected_at TEXT, not_collected_count INTEGER NOT NULL DEFAULT 0,
+    last_not_collected_reason TEXT, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ready_documents_by_person ON ready_documents (id_number, terminal_id);
 CREATE TABLE IF NOT EXISTS face_matches (
     match_token TEXT PRIMARY KEY, terminal_id TEXT NOT NULL, id_number TEXT NOT NULL,
     expires_at TEXT NOT NULL);

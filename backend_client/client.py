@@ -48,7 +48,7 @@ SOAP_BODY = "{http://schemas.xmlsoap.org/soap/envelope/}Body"
 # operation is a mutation and is repeated only because it carries a request id.
 READ_ONLY_OPERATIONS = frozenset({
     "Ping", "VerifyIdentity", "CompareFace", "GetApplicationProgress", "CheckEndorsementEligibility",
-    "GetEndorsementOrder", "GetPaymentStatus", "ListViolations", "ListTransactionRecords",
+    "GetEndorsementOrder", "GetPaymentStatus", "ListViolations", "ListTransactionRecords", "ListReadyDocuments",
 })
 
 T = TypeVar("T")
@@ -208,6 +208,21 @@ class BackendClient:
         return self._call("AcceptViolation", mo.Decision, request_id=request_id,
                           idNumber=normalize_id_number(id_number), violationNumber=violation_number,
                           matchToken=match_token)
+
+    # ---- self-service collection (issue 13) ----
+
+    def list_ready_documents(self, id_number: str, match_token: str | None = None) -> mo.ReadyDocuments:
+        """This person's documents ready in this terminal's dispenser (by slot), and their
+        applications not handed out yet. `match_token`: compare_face's proof for this person."""
+        return self._call("ListReadyDocuments", mo.ReadyDocuments, idNumber=normalize_id_number(id_number),
+                          matchToken=match_token)
+
+    def confirm_collection(self, document_number: str, outcome: mo.CollectionOutcome, request_id: str,
+                           reason: str | None = None) -> mo.CollectionRecord:
+        """Report one of this terminal's documents taken from the tray (COLLECTED, only on the tray
+        sensor's word) or not (NOT_COLLECTED: retracted or never dispensed; it stays ready)."""
+        return self._call("ConfirmCollection", mo.CollectionRecord, request_id=request_id,
+                          documentNumber=document_number, outcome=outcome.value, reason=reason)
 
     # ---- appointments ----
 

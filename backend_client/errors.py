@@ -26,6 +26,7 @@ NOT_FOUND_KEYS: dict[NotFoundEntity, str] = {
     NotFoundEntity.DRIVER: N_("backend.not_found.driver"),
     NotFoundEntity.VIOLATION: N_("backend.not_found.violation"),
     NotFoundEntity.APPOINTMENT: N_("backend.not_found.appointment"),
+    NotFoundEntity.DOCUMENT: N_("backend.not_found.document"),
 }
 
 NOT_ELIGIBLE_KEYS: dict[NotEligibleReason, str] = {

@@ -183,6 +183,7 @@ class NotFoundEntity(enum.StrEnum):
     DRIVER = "DRIVER"
     VIOLATION = "VIOLATION"
     APPOINTMENT = "APPOINTMENT"
+    DOCUMENT = "DOCUMENT"
 
 
 class NotEligibleReason(enum.StrEnum):
@@ -567,6 +568,56 @@ class Decision:
     late_fee: Decimal
     amount_due: Decimal
     order_id: str | None = None  # None for a warning: nothing to pay
+
+
+# ---- self-service collection (issue 13) ----
+
+class CollectionOutcome(enum.StrEnum):
+    COLLECTED = "COLLECTED"  # the tray sensor saw it taken
+    NOT_COLLECTED = "NOT_COLLECTED"  # retracted, or never left its slot: it stays ready
+
+
+class ReadyDocumentStatus(enum.StrEnum):
+    READY = "READY"
+    COLLECTED = "COLLECTED"
+
+
+@dataclass(frozen=True)
+class ReadyDocument:
+    """A finished document in this terminal's dispenser. Screens and slips show `masked_number`;
+    `document_number` is for the dispenser (its picker reads and compares it)."""
+
+    document_number: str = personal()
+    masked_number: str = field()
+    kind: DocumentType = field()
+    slot: int = field()
+    application_number: str = field()
+    loaded_at: dt.datetime = field()
+    overdue: bool = field()
+
+
+@dataclass(frozen=True)
+class PendingApplication:
+    application_number: str
+    status: ApplicationStatus
+    expected_ready_on: dt.date | None = None
+    tracking_number: str | None = None  # when posted
+    collection_place: str | None = None  # when ready at a counter
+
+
+@dataclass(frozen=True)
+class ReadyDocuments:
+    documents: tuple[ReadyDocument, ...] = wire("document", default=())
+    pending: tuple[PendingApplication, ...] = wire("pending", default=())
+
+
+@dataclass(frozen=True)
+class CollectionRecord:
+    document_number: str = personal()
+    status: ReadyDocumentStatus = field()
+    recorded_at: dt.datetime = field()
+    not_collected_count: int = field()
+    collected_at: dt.datetime | None = None
 
 
 # ---- appointments ----

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from backend import messages as m
-from backend.handlers import applications, appointments, endorsements, fines, identity, payments, photos, terminals
+from backend.handlers import applications, appointments, collection, endorsements, fines, identity, payments, photos, terminals
 from backend.handlers.common import CallEnv
 
 Handler = Callable[[CallEnv, Any], Any]
@@ -59,6 +59,8 @@ OPERATIONS: tuple[Operation, ...] = (
     _mutation("RecordCardPayment", m.RecordCardPaymentRequest, m.Payment, payments.record_card_payment),
     _query("ListViolations", m.ListViolationsRequest, m.DriverViolations, fines.list_violations),
     _mutation("AcceptViolation", m.AcceptViolationRequest, m.Decision, fines.accept_violation),
+    _query("ListReadyDocuments", m.ListReadyDocumentsRequest, m.ReadyDocuments, collection.list_ready_documents),
+    _mutation("ConfirmCollection", m.ConfirmCollectionRequest, m.CollectionRecord, collection.confirm_collection),
     _mutation("CheckInAppointment", m.CheckInAppointmentRequest, m.QueueTicket, appointments.check_in),
     _mutation("RegisterTerminal", m.RegisterTerminalRequest, m.TerminalRegistration, terminals.register_terminal),
     _mutation("Heartbeat", m.HeartbeatRequest, m.HeartbeatAck, terminals.heartbeat),

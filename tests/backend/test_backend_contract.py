@@ -14,6 +14,7 @@ from lxml import etree
 
 from backend import seed
 from backend_client import BackendClient, new_request_id
+from backend_client import errors as e
 from backend_client import models as mo
 from core.contract import WSDL_PATH
 
@@ -140,6 +141,23 @@ def call_check_in_appointment(client: BackendClient, demo: Any) -> None:
     assert ticket.ticket_number.startswith("D") and ticket.service is mo.AppointmentService.ENDORSEMENT
 
 
+def call_list_ready_documents(client: BackendClient, demo: Any) -> None:
+    # Confinement: this test terminal holds no documents; 张伟's passport waits in the demo
+    # terminal's dispenser, so here it is only among his applications not handed out yet.
+    ready = client.list_ready_documents(local.id_number)
+    assert ready.documents == ()
+    assert {(p.application_number, p.status) for p in ready.pending} >= {
+        ("AP-DEMO-0101", mo.ApplicationStatus.READY_FOR_COLLECTION), ("AP-DEMO-0001", mo.ApplicationStatus.UNDER_REVIEW)}
+
+
+def call_confirm_collection(client: BackendClient, demo: Any) -> None:
+    # Another terminal's document is not found here (tests/backend/test_backend_collection.py
+    # confirms at the demo terminal).
+    with pytest.raises(e.NotFoundError) as raised:
+        client.confirm_collection("E61234501", mo.CollectionOutcome.COLLECTED, new_request_id())
+    assert raised.value.entity is mo.NotFoundEntity.DOCUMENT
+
+
 def call_register_terminal(client: BackendClient, demo: Any) -> None:
     registration = client.register_terminal("0.1.0", new_request_id())
     assert registration.terminal_id == client.settings.terminal_id and registration.heartbeat_interval_seconds > 0
@@ -185,6 +203,8 @@ CALLS: dict[str, Callable[[BackendClient, Any], None]] = {
     "ListViolations": call_list_violations,
     "AcceptViolation": call_accept_violation,
     "CheckInAppointment": call_check_in_appointment,
+    "ListReadyDocuments": call_list_ready_documents,
+    "ConfirmCollection": call_confirm_collection,
     "RegisterTerminal": call_register_terminal,
     "Heartbeat": call_heartbeat,
     "ReportTransaction": call_report_transaction,

@@ -27,6 +27,7 @@ SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 REQUEST_ID = "3f2b9c0e6d1a4e8f9b7c5a3d2e1f0a9b"
 ID_NUMBER = "430102198503120018"
 AT = dt.datetime(2025, 3, 1, 8, 30, tzinfo=dt.timezone.utc)
+MATCH_TOKEN = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"  # CompareFace's proof (issue 18)
 PHOTO = bytes(range(16))  # create_message does not care what the bytes are
 
 FORM = mo.ApplicationForm(
@@ -67,6 +68,10 @@ BODIES: dict[str, dict[str, Any]] = {
                           "card": to_wire(mo.CardPayment("K07-20250301-0001", "A1B2C3", "622202******1234",
                                                          "000012", "000345"))},
     "AcceptViolation": {"requestId": REQUEST_ID, "idNumber": ID_NUMBER, "violationNumber": "WF-DEMO-0001"},
+    "ListReadyDocuments": {"idNumber": ID_NUMBER, "matchToken": MATCH_TOKEN},
+    "ConfirmCollection": {"requestId": REQUEST_ID, "documentNumber": "E61234501",
+                          "outcome": mo.CollectionOutcome.NOT_COLLECTED.value,
+                          "reason": "not taken within 30 s: retracted"},
     "CheckInAppointment": {"requestId": REQUEST_ID, "appointmentCode": "YY-DEMO-01", "idNumber": ID_NUMBER},
     "RegisterTerminal": {"requestId": REQUEST_ID, "hallName": "长沙市出入境接待大厅", "softwareVersion": "0.1.0",
                          "contractVersion": "1.0"},

@@ -38,6 +38,11 @@ def paid_order(client: BackendClient) -> tuple[mo.EndorsementOrder, mo.Payment]:
     return made, payment
 
 
+def at_demo_terminal(client: BackendClient) -> BackendClient:
+    """The same back end as the terminal whose dispenser holds the demo stock."""
+    return BackendClient(ClientSettings(client.settings.endpoint, seed.DEMO_TERMINAL_ID, retries=0))
+
+
 # Each case: (make the call with a given request id, count the effect in the database).
 Case = tuple[Callable[[BackendClient, str], Any], Callable[[ReferenceServer], int]]
 
@@ -87,6 +92,11 @@ def cases(demo: Any) -> dict[str, Case]:
         "AcceptViolation": (lambda c, r: c.accept_violation(local.id_number, "WF-DEMO-0001", r),
                             lambda s: count(s, "SELECT points_in_cycle FROM drivers WHERE licence_number = ?",
                                             local.id_number)),
+        # The demo terminal's document (documents belong to the terminal they are loaded in).
+        "ConfirmCollection": (lambda c, r: at_demo_terminal(c).confirm_collection(
+                                  "E61234503", mo.CollectionOutcome.NOT_COLLECTED, r, reason="not taken"),
+                              lambda s: count(s, "SELECT not_collected_count FROM ready_documents "
+                                                 "WHERE document_number = 'E61234503'")),
         "CheckInAppointment": (lambda c, r: c.check_in_appointment("YY-DEMO-01", r),
                                lambda s: count(s, "SELECT COALESCE(SUM(value), 0) FROM counters "
                                                   "WHERE name LIKE 'ticket-%'")),
@@ -99,8 +109,7 @@ def cases(demo: Any) -> dict[str, Case]:
 
 
 MUTATIONS = ("SubmitApplication", "UploadPhoto", "CreateEndorsementOrder", "ConfirmEndorsementWrite",
-             "CreatePayment", "RefundPayment", "RecordCardPayment", "AcceptViolation", "CheckInAppointment",
-             "RegisterTerminal",
+             "CreatePayment", "RefundPayment", "RecordCardPayment", "AcceptViolation", "ConfirmCollection", "CheckInAppointment", "RegisterTerminal",
              "Heartbeat", "ReportTransaction")
 
 
