@@ -247,6 +247,78 @@ class PaymentRecord(Model):
     ]
 
 
+# ---- self-service acceptance (issue 12) ----
+
+class FeeLine(Model):
+    _type_info = [
+        ("documentType", required(Text)),
+        ("fee", required(Money)),
+    ]
+
+
+class PostalAddress(Model):
+    _type_info = [
+        ("province", required(Text)),
+        ("city", required(Text)),
+        ("district", required(Text)),
+        ("street", required(Text)),
+        ("postcode", required(Text)),
+    ]
+
+
+class FingerprintCapture(Model):
+    _type_info = [
+        ("finger", required(Text)),
+        ("image", optional(ByteArray)),
+        ("substituteReason", optional(Text)),
+        ("notCapturedReason", optional(Text)),
+    ]
+
+
+class QuoteApplicationFeesRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("idNumber", required(Text)),
+        ("documentType", required(Text, 3)),
+        ("deliveryMethod", required(Text)),
+        ("matchToken", optional(Text)),
+    ]
+
+
+class ApplicationFeeQuote(Model):
+    _type_info = [
+        ("orderId", required(Text)),
+        ("line", required(FeeLine, 3)),
+        ("postage", required(Money)),
+        ("total", required(Money)),
+    ]
+
+
+class SubmitAcceptanceRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("orderId", required(Text)),
+        ("form", required(ApplicationForm)),
+        ("fingerprint", FingerprintCapture.customize(min_occurs=2, max_occurs=2, nillable=False)),
+        ("signature", required(ByteArray)),
+        ("postalAddress", optional(PostalAddress)),
+        ("matchToken", optional(Text)),
+    ]
+
+
+class AcceptanceReceipt(Model):
+    _type_info = [
+        ("applicationNumber", required(Text)),
+        ("status", required(Text)),
+        ("submittedAt", required(DateTime)),
+        ("expectedReadyOn", required(Date)),
+        ("nextStep", required(Text)),
+        ("amountPaid", required(Money)),
+    ]
+
+
 # ---- operation messages (request type, response type) ----
 
 class PingRequest(Model):

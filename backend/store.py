@@ -109,6 +109,19 @@ CREATE TABLE IF NOT EXISTS ready_documents (
     status TEXT NOT NULL, collected_at TEXT, not_collected_count INTEGER NOT NULL DEFAULT 0,
     last_not_collected_reason TEXT, updated_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS ready_documents_by_person ON ready_documents (id_number, terminal_id);
+CREATE TABLE IF NOT EXISTS acceptance_quotes (
+    order_id TEXT PRIMARY KEY REFERENCES orders, document_types TEXT NOT NULL,
+    delivery_method TEXT NOT NULL, postage TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS acceptances (
+    application_number TEXT PRIMARY KEY REFERENCES applications, order_id TEXT NOT NULL UNIQUE,
+    photo_receipt_number TEXT NOT NULL, signature BLOB NOT NULL, postal_address TEXT);
+CREATE TABLE IF NOT EXISTS acceptance_fingerprints (
+    application_number TEXT NOT NULL REFERENCES acceptances, position INTEGER NOT NULL,
+    finger TEXT NOT NULL, image BLOB, substitute_reason TEXT, not_captured_reason TEXT,
+    PRIMARY KEY (application_number, position));
+CREATE TABLE IF NOT EXISTS text_messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, application_number TEXT NOT NULL, mobile TEXT NOT NULL,
+    text TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS face_matches (
     match_token TEXT PRIMARY KEY, terminal_id TEXT NOT NULL, id_number TEXT NOT NULL,
     expires_at TEXT NOT NULL);

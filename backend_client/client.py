@@ -144,6 +144,26 @@ class BackendClient:
         return self._call("UploadPhoto", mo.PhotoReceipt, request_id=request_id,
                           idNumber=normalize_id_number(id_number), photo=photo)
 
+    # ---- self-service acceptance (issue 12) ----
+
+    def quote_application_fees(self, id_number: str, document_types: Sequence[mo.DocumentType],
+                               delivery_method: mo.DeliveryMethod, request_id: str,
+                               match_token: str | None = None) -> mo.ApplicationFeeQuote:
+        """The fees per document plus postage, as an order of this terminal: pay it with create_payment."""
+        return self._call("QuoteApplicationFees", mo.ApplicationFeeQuote, request_id=request_id,
+                          idNumber=normalize_id_number(id_number), documentType=to_wire(list(document_types)),
+                          deliveryMethod=to_wire(delivery_method), matchToken=match_token)
+
+    def submit_acceptance(self, order_id: str, form: mo.ApplicationForm,
+                          fingerprints: Sequence[mo.FingerprintCapture], signature: bytes, request_id: str,
+                          postal_address: mo.PostalAddress | None = None,
+                          match_token: str | None = None) -> mo.AcceptanceReceipt:
+        """Submit the paid application with its two fingerprints and the signature (PNG).
+        The same request id after a lost answer gives the same receipt and one application."""
+        return self._call("SubmitAcceptance", mo.AcceptanceReceipt, request_id=request_id, orderId=order_id,
+                          form=to_wire(form), fingerprint=to_wire(list(fingerprints)), signature=signature,
+                          postalAddress=to_wire(postal_address), matchToken=match_token)
+
     # ---- endorsements ----
 
     def check_endorsement_eligibility(self, id_number: str, permit_number: str | None) -> mo.Eligibility:

@@ -460,6 +460,66 @@ class PhotoReceipt:
     size_bytes: int
 
 
+# ---- self-service acceptance (issue 12) ----
+
+class Finger(enum.StrEnum):
+    RIGHT_THUMB = "RIGHT_THUMB"
+    RIGHT_INDEX = "RIGHT_INDEX"
+    RIGHT_MIDDLE = "RIGHT_MIDDLE"
+    RIGHT_RING = "RIGHT_RING"
+    RIGHT_LITTLE = "RIGHT_LITTLE"
+    LEFT_THUMB = "LEFT_THUMB"
+    LEFT_INDEX = "LEFT_INDEX"
+    LEFT_MIDDLE = "LEFT_MIDDLE"
+    LEFT_RING = "LEFT_RING"
+    LEFT_LITTLE = "LEFT_LITTLE"
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    document_type: DocumentType
+    fee: Decimal
+
+
+@dataclass(frozen=True)
+class ApplicationFeeQuote:
+    """The fees of one acceptance, as an order of this terminal to pay (create_payment)."""
+
+    order_id: str
+    lines: tuple[FeeLine, ...] = wire("line")
+    postage: Decimal = field()
+    total: Decimal = field()
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    province: str = personal()
+    city: str = personal()
+    district: str = personal()
+    street: str = personal()
+    postcode: str = personal()
+
+
+@dataclass(frozen=True)
+class FingerprintCapture:
+    """One finger: its image (8-bit greyscale PNG 256 x 288), or why it could not be taken."""
+
+    finger: Finger
+    image: bytes | None = field(default=None, repr=False)
+    substitute_reason: str | None = None  # another finger than the hall's configured one, and why
+    not_captured_reason: str | None = None  # the counter takes it again
+
+
+@dataclass(frozen=True)
+class AcceptanceReceipt:
+    application_number: str
+    status: ApplicationStatus
+    submitted_at: dt.datetime
+    expected_ready_on: dt.date
+    next_step: str  # space-separated codes: COLLECT_AT_HALL | WAIT_FOR_POST, FINGERPRINTS_AT_COUNTER
+    amount_paid: Decimal
+
+
 # ---- endorsements ----
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from backend import messages as m
-from backend.handlers import applications, appointments, collection, endorsements, fines, identity, payments, photos, terminals
+from backend.handlers import acceptance, applications, appointments, collection, endorsements, fines, identity, payments, photos, terminals
 from backend.handlers.common import CallEnv
 
 Handler = Callable[[CallEnv, Any], Any]
@@ -57,6 +57,8 @@ OPERATIONS: tuple[Operation, ...] = (
     _query("GetPaymentStatus", m.GetPaymentStatusRequest, m.Payment, payments.get_payment_status, writes=True),
     _mutation("RefundPayment", m.RefundPaymentRequest, m.Payment, payments.refund_payment),
     _mutation("RecordCardPayment", m.RecordCardPaymentRequest, m.Payment, payments.record_card_payment),
+    _mutation("QuoteApplicationFees", m.QuoteApplicationFeesRequest, m.ApplicationFeeQuote, acceptance.quote_fees),
+    _mutation("SubmitAcceptance", m.SubmitAcceptanceRequest, m.AcceptanceReceipt, acceptance.submit_acceptance),
     _query("ListViolations", m.ListViolationsRequest, m.DriverViolations, fines.list_violations),
     _mutation("AcceptViolation", m.AcceptViolationRequest, m.Decision, fines.accept_violation),
     _query("ListReadyDocuments", m.ListReadyDocumentsRequest, m.ReadyDocuments, collection.list_ready_documents),

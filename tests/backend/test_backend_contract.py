@@ -185,6 +185,24 @@ def call_list_transaction_records(client: BackendClient, demo: Any) -> None:
     assert records.terminal_id == client.settings.terminal_id
 
 
+def call_quote_application_fees(client: BackendClient, demo: Any) -> None:
+    quote = client.quote_application_fees(local.id_number, [mo.DocumentType.HK_MACAU_PERMIT],
+                                          mo.DeliveryMethod.POST, new_request_id())
+    assert (quote.postage, quote.total) == (Decimal("20.00"), Decimal("80.00"))
+
+
+def call_submit_acceptance(client: BackendClient, demo: Any) -> None:
+    from .test_backend_acceptance import FINGERS, SIGNATURE, form_of
+    person = seed.person("non_local_hukou")
+    quote = client.quote_application_fees(person.id_number, [mo.DocumentType.HK_MACAU_PERMIT],
+                                          mo.DeliveryMethod.COLLECT, new_request_id())
+    pay(client.create_payment(quote.order_id, new_request_id()))
+    photo = client.upload_photo(person.id_number, demo.photo, new_request_id()).receipt_number
+    receipt = client.submit_acceptance(quote.order_id, form_of(demo, person, photo, mo.DocumentType.HK_MACAU_PERMIT),
+                                       FINGERS, SIGNATURE, new_request_id())
+    assert receipt.status is mo.ApplicationStatus.ACCEPTED and receipt.next_step == "COLLECT_AT_HALL"
+
+
 CALLS: dict[str, Callable[[BackendClient, Any], None]] = {
     "Ping": call_ping,
     "VerifyIdentity": call_verify_identity,
@@ -205,6 +223,8 @@ CALLS: dict[str, Callable[[BackendClient, Any], None]] = {
     "CheckInAppointment": call_check_in_appointment,
     "ListReadyDocuments": call_list_ready_documents,
     "ConfirmCollection": call_confirm_collection,
+    "QuoteApplicationFees": call_quote_application_fees,
+    "SubmitAcceptance": call_submit_acceptance,
     "RegisterTerminal": call_register_terminal,
     "Heartbeat": call_heartbeat,
     "ReportTransaction": call_report_transaction,

@@ -74,6 +74,22 @@ def cases(demo: Any) -> dict[str, Case]:
         sale = mo.CardPayment(f"K-{request_id[:8]}", "A1B2C3", "622202******1234", "000012", "000345")
         return client.record_card_payment(made.order_id, made.amount, sale, request_id)
 
+    def quote(client: BackendClient, request_id: str) -> Any:
+        return client.quote_application_fees(local.id_number, [mo.DocumentType.TAIWAN_PERMIT],
+                                             mo.DeliveryMethod.COLLECT, request_id)
+
+    def accept(client: BackendClient, request_id: str) -> Any:
+        from .test_backend_acceptance import FINGERS, SIGNATURE, form_of, pay
+        if "acceptance" not in state:
+            person = seed.person("non_local_hukou")
+            made = client.quote_application_fees(person.id_number, [mo.DocumentType.TAIWAN_PERMIT],
+                                                 mo.DeliveryMethod.COLLECT, new_request_id())
+            pay(client.create_payment(made.order_id, new_request_id()))
+            photo = client.upload_photo(person.id_number, demo.photo, new_request_id()).receipt_number
+            state["acceptance"] = (made.order_id, form_of(demo, person, photo, mo.DocumentType.TAIWAN_PERMIT))
+        order_id, form = state["acceptance"]
+        return client.submit_acceptance(order_id, form, FINGERS, SIGNATURE, request_id)
+
     heartbeat = mo.Heartbeat(NOW, (mo.DeviceState("printer", DeviceStatus.READY),))
     report = mo.TransactionReport("TX-IDEMPOTENT", mo.ServiceKind.PROGRESS, mo.TransactionOutcome.COMPLETED, NOW, NOW)
     form = demo.form(seed.person("long_term_id"), mo.DocumentType.PASSPORT)
@@ -100,6 +116,8 @@ def cases(demo: Any) -> dict[str, Case]:
         "CheckInAppointment": (lambda c, r: c.check_in_appointment("YY-DEMO-01", r),
                                lambda s: count(s, "SELECT COALESCE(SUM(value), 0) FROM counters "
                                                   "WHERE name LIKE 'ticket-%'")),
+        "QuoteApplicationFees": (quote, lambda s: count(s, "SELECT COUNT(*) FROM acceptance_quotes")),
+        "SubmitAcceptance": (accept, lambda s: count(s, "SELECT COUNT(*) FROM acceptances")),
         "RegisterTerminal": (lambda c, r: c.register_terminal("0.1.0", r),
                              lambda s: count(s, "SELECT COUNT(*) FROM terminals")),
         "Heartbeat": (lambda c, r: c.send_heartbeat(heartbeat, r), lambda s: count(s, "SELECT COUNT(*) FROM heartbeats")),
@@ -110,7 +128,7 @@ def cases(demo: Any) -> dict[str, Case]:
 
 MUTATIONS = ("SubmitApplication", "UploadPhoto", "CreateEndorsementOrder", "ConfirmEndorsementWrite",
              "CreatePayment", "RefundPayment", "RecordCardPayment", "AcceptViolation", "ConfirmCollection", "CheckInAppointment", "RegisterTerminal",
-             "Heartbeat", "ReportTransaction")
+             "QuoteApplicationFees", "SubmitAcceptance", "Heartbeat", "ReportTransaction")
 
 
 @pytest.fixture(scope="module")
