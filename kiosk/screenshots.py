@@ -5,12 +5,18 @@ view the flow shows is drawn by the real screens and captured inside `on_flip`. 
 process per window size and language (Kivy fixes the window size at start, and each
 language's scenarios start from a freshly seeded embedded back end). These pictures are the user
 guide's and the reviewers' view of the UI.
+
+With `--audit`, every screen drawn is also read by the layout audit (kiosk/ui/audit.py) in each
+display mode (normal, large text, and with `--modes` also large text in high contrast): each
+view is drawn once per mode and pictured in `<lang>-<mode>/` beside the normal `<lang>/`.
+The findings of every size and language go to DIR/audit.json and the command exits 1 on any.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import logging
 import os
 import subprocess
@@ -29,6 +35,10 @@ DEFAULT_LANGUAGES = ("zh_CN", "en")
 DEFAULT_SIZES = ("1080x1920", "1920x1080")
 # A scenario that stops making progress is abandoned after this long (its pictures so far stay).
 SCENARIO_LIMIT_SECONDS = 60.0
+# Display modes: (large text, high contrast). The kiosk's one button cycles through them in this order.
+MODES = {"normal": (False, False), "large": (True, False), "contrast": (True, True)}
+AUDIT_MODES = "normal,large"
+AUDIT_FILE = "audit.json"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,25 +47,66 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--lang", default=",".join(DEFAULT_LANGUAGES), help="languages, e.g. zh_CN,en")
     parser.add_argument("--size", default=",".join(DEFAULT_SIZES), help="window sizes, e.g. 1080x1920,1920x1080")
     parser.add_argument("--scale", type=float, default=1.0, help="draw at this fraction of each size")
-    parser.add_argument("--only-flow", default="", help="only this service id (and the home screen)")
+    parser.add_argument("--only-flow", default="",
+                        help="only these service ids, comma-separated (and the home screen)")
+    parser.add_argument("--audit", action="store_true",
+                        help=f"check every screen's layout; findings in DIR/{AUDIT_FILE}, exit 1 on any")
+    parser.add_argument("--modes", default="",
+                        help=f"display modes of {', '.join(MODES)} (default: normal; {AUDIT_MODES} with --audit)")
     parser.add_argument("--one-size", default="", help=argparse.SUPPRESS)  # the child process's size
     parser.set_defaults(func=run)
 
 
+def modes_of(args: argparse.Namespace) -> list[str]:
+    chosen = [m.strip() for m in (args.modes or (AUDIT_MODES if args.audit else "normal")).split(",") if m.strip()]
+    unknown = [m for m in chosen if m not in MODES]
+    if unknown:
+        raise SystemExit(f"screenshots: unknown mode {unknown[0]!r}; modes: {', '.join(MODES)}")
+    return chosen
+
+
 def run(args: argparse.Namespace, config: Config) -> int:
+    modes_of(args)  # a wrong mode stops before any window opens
     if args.one_size:
         return capture_one_size(args, config)
     status = 0
+    parts: list[Path] = []
     for size in args.size.split(","):
         for lang in args.lang.split(","):
             command = [sys.executable, str(Path(__file__).resolve().parent.parent / "main.py"),
                        *sum((["-c", str(c)] for c in (args.config or [])), []),
                        "screenshots", "-o", str(args.output), "--lang", lang.strip(), "--scale", str(args.scale),
-                       "--only-flow", args.only_flow, "--one-size", size.strip()]
+                       "--only-flow", args.only_flow, "--one-size", size.strip(),
+                       *(["--modes", args.modes] if args.modes else []), *(["--audit"] if args.audit else [])]
             env = dict(os.environ, SDL_VIDEODRIVER=os.environ.get("SDL_VIDEODRIVER", "offscreen"))
             result = subprocess.run(command, env=env)
             status = status or result.returncode
+            parts.append(part_path(args.output, size.strip(), lang.strip()))
+    if args.audit:
+        return status or write_audit(args.output, parts)
     return status
+
+
+def part_path(output: Path, size: str, lang: str) -> Path:
+    """Where one child process leaves its findings for the parent to gather."""
+    return output / size / f"audit-{lang}.json"
+
+
+def write_audit(output: Path, parts: list[Path]) -> int:
+    """Gather the children's findings into DIR/audit.json; 1 when there is any."""
+    findings: list[dict] = []
+    missing = [str(p) for p in parts if not p.exists()]
+    for part in parts:
+        if part.exists():
+            findings += json.loads(part.read_text(encoding="utf-8"))["findings"]
+    (output / AUDIT_FILE).write_text(json.dumps({"findings": findings, "missing": missing},
+                                                ensure_ascii=False, indent=1), encoding="utf-8")
+    counts: dict[str, int] = {}
+    for item in findings:
+        counts[item["kind"]] = counts.get(item["kind"], 0) + 1
+    summary = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())) or "none"
+    print(f"screenshots: audit: {len(findings)} findings ({summary}) in {output / AUDIT_FILE}")
+    return 1 if findings or missing else 0
 
 
 def size_overrides(size: str, scale: float) -> dict:
@@ -77,24 +128,35 @@ def capture_one_size(args: argparse.Namespace, config: Config) -> int:
         except HarnessTimeout as exc:
             print(f"screenshots: {exc}", file=sys.stderr)
             return 1
-        shooter = Shooter(kiosk, args.output / args.one_size)
+        shooter = Shooter(kiosk, args.output / args.one_size, modes=modes_of(args),
+                          audit_context={"size": args.one_size} if args.audit else None)
         try:
             for lang in args.lang.split(","):
                 shooter.capture_language(lang.strip(), args.only_flow)
         finally:
             kiosk.close()
     print(f"screenshots: {shooter.count} pictures in {args.output / args.one_size}")
+    if args.audit:
+        for lang in args.lang.split(","):
+            path = part_path(args.output, args.one_size, lang.strip())
+            path.parent.mkdir(parents=True, exist_ok=True)
+            mine = [f for f in shooter.findings if f["lang"] == lang.strip()]
+            path.write_text(json.dumps({"findings": mine}, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0 if shooter.count else 1
 
 
 class Shooter:
     """Draws views on the real screens of a headless kiosk and saves each one."""
 
-    def __init__(self, kiosk: Any, folder: Path) -> None:
+    def __init__(self, kiosk: Any, folder: Path, modes: list[str] | None = None,
+                 audit_context: dict | None = None) -> None:
         self.kiosk = kiosk
         self.app = kiosk.app
         self.folder = folder
         self.count = 0
+        self.modes = modes or ["normal"]
+        self.audit_context = audit_context  # None: no audit
+        self.findings: list[dict] = []
         self._requests: list[tuple[Callable[[], None], threading.Event]] = []
         self._lock = threading.Lock()
 
@@ -104,16 +166,41 @@ class Shooter:
         else:
             log.warning("screenshot %s: no frame drawn", name)
 
+    def set_mode(self, mode: str) -> None:
+        self.app.large_text, self.app.high_contrast = MODES[mode]
+
+    def shoot(self, lang: str, name: str, show: Callable[[], None], **about: Any) -> None:
+        """Draw the screen `show` puts up in each mode; save it and, when auditing, audit it."""
+        for mode in self.modes:
+            self.set_mode(mode)
+            show()
+            folder = lang if mode == "normal" else f"{lang}-{mode}"
+            self.save(f"{folder}/{name}.png")
+            if self.audit_context is not None:
+                self.audit(lang, mode, name, about)
+        self.set_mode("normal")
+
+    def audit(self, lang: str, mode: str, name: str, about: dict) -> None:
+        from kiosk.ui.audit import audit_tree
+
+        screen = self.app.screens.current_screen
+        for item in audit_tree(screen, self.app.u):
+            self.findings.append({"screen": name, **about, "lang": lang, "mode": mode,
+                                  **(self.audit_context or {}), **item})
+
     def capture_language(self, lang: str, only_flow: str) -> None:
         from flows.registry import FLOWS
 
+        wanted = {s.strip() for s in only_flow.split(",") if s.strip()}
         self.app.lang = lang
         self.app.end_session("screenshots")
         self.app.lang = lang
-        self.app.screens.current = "home"
-        self.save(f"{lang}/00-home.png")
+
+        def home() -> None:
+            self.app.screens.current = "home"
+        self.shoot(lang, "00-home", home, service="home", state="home")
         for entry in FLOWS:
-            if not only_flow or entry.service_id == only_flow:
+            if not wanted or entry.service_id in wanted:
                 self.capture_flow(lang, entry)
                 self.app.end_session("screenshots")
                 self.app.lang = lang
@@ -135,7 +222,7 @@ class Shooter:
                 return
             seen.append(key)
             done = threading.Event()
-            name = f"{lang}/{entry.service_id}-{len(seen):02d}-{view.state}.png"
+            name = f"{entry.service_id}-{len(seen):02d}-{view.state}"
 
             # The scenario runs on a virtual clock; the screen counts down on the real one.
             left = None if view.deadline is None else view.deadline - pump.clock()
@@ -144,8 +231,8 @@ class Shooter:
                 model = present(view)
                 if left is not None:
                     model = dataclasses.replace(model, deadline=time.monotonic() + left)
-                self.app.flow_host.display(model, speak=False)
-                self.save(name)
+                self.shoot(lang, name, lambda: self.app.flow_host.display(model, speak=False),
+                           service=entry.service_id, state=view.state, error=view.error_key)
             with self._lock:
                 self._requests.append((draw, done))
             done.wait(SCENARIO_LIMIT_SECONDS)
