@@ -25,6 +25,7 @@ from backend.handlers import proofs
 from backend.handlers.applications import _refuse_if_in_progress
 from backend.handlers.common import CallEnv, find_person, money, require_valid_id_number, same_name
 from backend.handlers.identity import binary
+from backend.rules import id_numbers
 from backend.rules.acceptance import AcceptanceRules, load_rules
 from backend.rules.applications import check_form, check_identity_fields, expected_ready_on
 from backend.timeutil import iso, parse
@@ -39,10 +40,17 @@ SIGNATURE_MAX_BYTES = 200 * 1024
 
 def quote_fees(env: CallEnv, req: Any) -> m.ApplicationFeeQuote:
     require_valid_id_number(req.idNumber)
-    _person_with_proof(env, req.terminalId, req.idNumber, req.matchToken)
+    person = _person_with_proof(env, req.terminalId, req.idNumber, req.matchToken)
     documents = list(req.documentType)
     if len(set(documents)) != len(documents):
         raise InvalidInput("documentType", "names a document twice")
+    # Refused before anything is paid: the same rules SubmitAcceptance applies again.
+    if person["registered_state_employee"]:
+        raise NotEligible("REGISTERED_STATE_EMPLOYEE",
+                          "registered state employees need their unit's written approval at the counter")
+    if id_numbers.is_residence_permit(req.idNumber):
+        raise NotEligible("NOT_MAINLAND_RESIDENT", "residence-permit holders apply for their own region's documents")
+    _refuse_if_in_progress(env, req.idNumber, documents)
     rules = load_rules()
     lines, postage, total = fees_of(rules, documents, req.deliveryMethod)
     order_id = env.new_private_reference("AO")
@@ -217,3 +225,10 @@ def _next_step(method: str, fingerprints: list[tuple[str, Any, Any, Any]]) -> st
         steps.append("FINGERPRINTS_AT_COUNTER")
     steps.append("WAIT_FOR_POST" if method == POST else "COLLECT_AT_HALL")
     return " ".join(steps)
+
+
+def refuse_refund_if_accepted(db: sqlite3.Connection, order_id: str) -> None:
+    """RefundPayment of an acceptance order: refundable while no application was accepted with it
+    (the kiosk's recovery after a lost SubmitAcceptance answer learns it was accepted this way)."""
+    if db.execute("SELECT 1 FROM acceptances WHERE order_id = ?", (order_id,)).fetchone():
+        raise NotEligible("NOT_REFUNDABLE", "an application was accepted with this order")

@@ -13,7 +13,7 @@ from typing import Any
 
 from backend import messages as m
 from backend.faults import NotEligible, NotFound, PaymentExpired
-from backend.handlers import endorsements, fines
+from backend.handlers import acceptance, endorsements, fines
 from backend.handlers.common import CallEnv, money, unguessable_reference
 from backend.settings import ServerSettings
 from backend.timeutil import hall_day, iso, parse
@@ -113,7 +113,9 @@ def refund_payment(env: CallEnv, req: Any) -> m.Payment:
     if row["status"] == REFUNDED:
         return payment_message(row, env.base_url)
     order = env.db.execute("SELECT * FROM orders WHERE order_id = ?", (row["order_id"],)).fetchone()
-    if row["status"] != PAID or order["kind"] != endorsements.ORDER_KIND \
+    if row["status"] == PAID and order["kind"] == acceptance.ORDER_KIND:
+        acceptance.refuse_refund_if_accepted(env.db, order["order_id"])  # else refundable: nothing was accepted
+    elif row["status"] != PAID or order["kind"] != endorsements.ORDER_KIND \
             or order["status"] not in (endorsements.PAID, endorsements.WRITE_FAILED):
         raise NotEligible("NOT_REFUNDABLE", "only a paid endorsement that was not written can be refunded")
     refund_id = f"RF-{row['payment_id'][4:]}"

@@ -41,9 +41,14 @@ def pay(payment: mo.Payment) -> None:
     assert requests.post(payment.qr_payload, data={"action": "pay"}, timeout=5).status_code == 200
 
 
+PAYMENTS: dict[str, str] = {}  # order id -> payment id of the quotes paid here
+
+
 def paid_quote(client: BackendClient, person, documents, method=mo.DeliveryMethod.COLLECT) -> mo.ApplicationFeeQuote:
     quote = client.quote_application_fees(person.id_number, documents, method, new_request_id())
-    pay(client.create_payment(quote.order_id, new_request_id()))
+    payment = client.create_payment(quote.order_id, new_request_id())
+    pay(payment)
+    PAYMENTS[quote.order_id] = payment.payment_id
     return quote
 
 
@@ -67,11 +72,14 @@ def photo_of(client, demo):
 
 
 def test_the_quote_is_the_configured_fee_per_document_plus_postage(client):
-    posted = client.quote_application_fees(other.id_number, [mo.DocumentType.PASSPORT, mo.DocumentType.TAIWAN_PERMIT],
+    posted = client.quote_application_fees(adult.id_number, [mo.DocumentType.TAIWAN_PERMIT, mo.DocumentType.HK_MACAU_PERMIT],
                                            mo.DeliveryMethod.POST, new_request_id())
     assert [(line.document_type, line.fee) for line in posted.lines] == [
-        (mo.DocumentType.PASSPORT, Decimal("120.00")), (mo.DocumentType.TAIWAN_PERMIT, Decimal("60.00"))]
-    assert (posted.postage, posted.total) == (Decimal("20.00"), Decimal("200.00"))
+        (mo.DocumentType.TAIWAN_PERMIT, Decimal("60.00")), (mo.DocumentType.HK_MACAU_PERMIT, Decimal("60.00"))]
+    assert (posted.postage, posted.total) == (Decimal("20.00"), Decimal("140.00"))
+    passport = client.quote_application_fees(seed.person("long_term_id").id_number, [mo.DocumentType.PASSPORT],
+                                             mo.DeliveryMethod.COLLECT, new_request_id())
+    assert [line.fee for line in passport.lines] == [Decimal("120.00")]
     collected = client.quote_application_fees(other.id_number, [mo.DocumentType.HK_MACAU_PERMIT],
                                               mo.DeliveryMethod.COLLECT, new_request_id())
     assert (collected.postage, collected.total) == (Decimal("0.00"), Decimal("60.00"))
@@ -118,10 +126,10 @@ def test_a_paid_acceptance_is_stored_and_shows_as_accepted(client, server, demo,
 
 
 def test_an_unpaid_order_is_refused(client, demo, photo_of):
-    quote = client.quote_application_fees(other.id_number, [mo.DocumentType.PASSPORT], mo.DeliveryMethod.COLLECT,
+    quote = client.quote_application_fees(other.id_number, [mo.DocumentType.TAIWAN_PERMIT], mo.DeliveryMethod.COLLECT,
                                           new_request_id())
     with pytest.raises(e.NotEligibleError) as error:
-        client.submit_acceptance(quote.order_id, form_of(demo, other, photo_of(other), mo.DocumentType.PASSPORT),
+        client.submit_acceptance(quote.order_id, form_of(demo, other, photo_of(other), mo.DocumentType.TAIWAN_PERMIT),
                                  FINGERS, SIGNATURE, new_request_id())
     assert error.value.reason == "ORDER_NOT_PAID"
 
@@ -193,9 +201,40 @@ def test_posting_needs_a_complete_address(client, demo, photo_of):
     assert error.value.field == "postalAddress.district"
 
 
-def test_an_application_in_progress_is_refused(client, demo, photo_of):
-    quote = paid_quote(client, adult, [mo.DocumentType.PASSPORT])
+def test_an_application_made_after_the_quote_is_refused_at_submit(client, demo, photo_of):
+    person = seed.person("minority_name")
+    quote = paid_quote(client, person, [mo.DocumentType.TAIWAN_PERMIT])
+    form = form_of(demo, person, photo_of(person), mo.DocumentType.TAIWAN_PERMIT)
+    client.submit_application(form, new_request_id())  # at the form service meanwhile
     with pytest.raises(e.NotEligibleError) as error:
-        client.submit_acceptance(quote.order_id, form_of(demo, adult, photo_of(adult), mo.DocumentType.PASSPORT),
-                                 FINGERS, SIGNATURE, new_request_id())
+        client.submit_acceptance(quote.order_id, form, FINGERS, SIGNATURE, new_request_id())
     assert error.value.reason == "APPLICATION_IN_PROGRESS"
+
+
+@pytest.mark.parametrize("person, document, reason", [
+    ("state_employee", mo.DocumentType.PASSPORT, "REGISTERED_STATE_EMPLOYEE"),
+    ("local_adult", mo.DocumentType.PASSPORT, "APPLICATION_IN_PROGRESS"),
+    ("hk_resident", mo.DocumentType.PASSPORT, "NOT_MAINLAND_RESIDENT"),
+])
+def test_who_the_counter_serves_is_refused_before_paying(client, person, document, reason):
+    with pytest.raises(e.NotEligibleError) as error:
+        client.quote_application_fees(seed.person(person).id_number, [document], mo.DeliveryMethod.COLLECT,
+                                      new_request_id())
+    assert error.value.reason == reason
+
+
+def test_a_paid_quote_is_refunded_unless_an_application_was_accepted_with_it(client, demo, photo_of):
+    person = seed.person("long_term_id")
+    unused = paid_quote(client, person, [mo.DocumentType.TAIWAN_PERMIT])
+    used = paid_quote(client, other, [mo.DocumentType.HK_MACAU_PERMIT])
+    client.submit_acceptance(used.order_id, form_of(demo, other, photo_of(other), mo.DocumentType.HK_MACAU_PERMIT),
+                             FINGERS, SIGNATURE, new_request_id())
+    for quote, refundable in ((unused, True), (used, False)):
+        payment_id = PAYMENTS[quote.order_id]
+        if refundable:
+            refund = client.refund_payment(payment_id, "back end down at submit", new_request_id())
+            assert refund.status is mo.PaymentStatus.REFUNDED
+        else:
+            with pytest.raises(e.NotEligibleError) as error:
+                client.refund_payment(payment_id, "answer lost", new_request_id())
+            assert error.value.reason == "NOT_REFUNDABLE"
