@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from core.config import Config
     from core.session import Session
     from devices.camera.contract import Camera
+    from devices.card_terminal.contract import CardTerminal
     from devices.idcard.contract import IdCardReader
     from devices.permit.contract import PermitReaderWriter
     from devices.printer.contract import ReceiptPrinter
@@ -75,3 +76,6 @@ class FlowContext:
 
     def scanner(self) -> "CodeScanner":
         return self._device("scanner")
+
+    def card_terminal(self) -> "CardTerminal":
+        return self._device("card_terminal")
