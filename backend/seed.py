@@ -412,18 +412,11 @@ def _seed_application(db: sqlite3.Connection, a: DemoApplication, today: dt.date
 
 
 def _seed_ready_document(db: sqlite3.Connection, d: DemoReadyDocument, days_ago: Callable[[int], str]) -> None:
-    """The document in its slot; its application made for it (unless seeded already) ready for collection."""
-    holder = person(d.holder).id_number
+    """The document in its slot. Only AP-DEMO-0002's application is on file here: the others
+    (AP-DEMO-0101...) were filed at a counter before the demo's records begin, so they block no
+    new application of the form scenarios (which apply for these people's passports)."""
     loaded_at = days_ago(d.loaded_days_ago, dt.time(18, 0))
     db.execute("INSERT INTO ready_documents (document_number, application_number, id_number, kind, terminal_id, "
                "slot, loaded_at, status, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'READY', ?)",
-               (d.number, d.application, holder, d.kind, DEMO_TERMINAL_ID, d.slot, loaded_at, loaded_at))
-    if db.execute("SELECT 1 FROM applications WHERE application_number = ?", (d.application,)).fetchone():
-        return
-    submitted_days_ago = d.loaded_days_ago + 12
-    db.execute("INSERT INTO applications VALUES (?, ?, 'COUNTER', ?, '', 'READY_FOR_COLLECTION', ?, ?, NULL, ?)",
-               (d.application, holder, d.kind, days_ago(submitted_days_ago), days_ago(d.loaded_days_ago)[:10],
-                f"自助取证机 {DEMO_TERMINAL_ID}"))
-    for status, at in (("ACCEPTED", submitted_days_ago), ("IN_PRODUCTION", submitted_days_ago - 7),
-                       ("READY_FOR_COLLECTION", d.loaded_days_ago)):
-        db.execute("INSERT INTO application_steps VALUES (?, ?, ?)", (d.application, status, days_ago(at)))
+               (d.number, d.application, person(d.holder).id_number, d.kind, DEMO_TERMINAL_ID, d.slot, loaded_at,
+                loaded_at))
