@@ -23,7 +23,7 @@ from backend_client import errors as backend_errors
 from backend_client.models import EndorsementOrder, OrderStatus, PaymentStatus
 from backend_client.models import WriteOutcome as BackendWriteOutcome
 from devices.base import DeviceError
-from flows import endorsement, fines
+from flows import collection_rules, endorsement, fines
 from flows.context import FlowContext
 from flows.journal import Phase, Transaction, TxnStatus, request_id_for
 from flows.payment import PAID_STEP
@@ -258,6 +258,11 @@ def gather_facts(ctx: FlowContext, txn: Transaction) -> tuple[Facts, _Lookup]:
 
 def recover(ctx: FlowContext, txn: Transaction) -> Recovered:
     """Settle one OPEN transaction. Raises BackendUnavailableError when the back end cannot be asked."""
+    if txn.flow == collection_rules.FLOW_NAME:  # no payment: where each document is decides
+        settled = collection_rules.settle_transaction(ctx, txn)
+        action = {TxnStatus.COMPLETED: Action.COMPLETE, TxnStatus.OPEN: Action.WAIT}.get(settled.status,
+                                                                                           Action.ATTENTION)
+        return Recovered(txn.id, txn.flow, action, settled.status, settled.note)
     facts, lookup = gather_facts(ctx, txn)
     decision = decide(facts)
     log.info("recovery %s (%s): %s -> %s (%s)", txn.id, txn.flow, facts, decision.action.value, decision.reason)

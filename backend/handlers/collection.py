@@ -78,10 +78,13 @@ def _require_person(env: CallEnv, terminal_id: str, id_number: str, token: str |
 
 
 def _application_collected(env: CallEnv, application_number: str) -> None:
-    """The application is collected once none of its documents waits in any dispenser."""
+    """The application is collected once none of its documents waits in any dispenser (an
+    application filed before this back end's records is not on file: nothing to update)."""
+    on_file = env.db.execute("SELECT 1 FROM applications WHERE application_number = ?",
+                             (application_number,)).fetchone()
     waiting = env.db.execute("SELECT 1 FROM ready_documents WHERE application_number = ? AND status = 'READY'",
                              (application_number,)).fetchone()
-    if waiting is None:
+    if on_file is not None and waiting is None:
         env.db.execute("UPDATE applications SET status = 'COLLECTED' WHERE application_number = ?",
                        (application_number,))
         env.db.execute("INSERT INTO application_steps VALUES (?, 'COLLECTED', ?)", (application_number, iso(env.now)))

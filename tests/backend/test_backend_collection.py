@@ -72,6 +72,13 @@ def test_not_collected_keeps_it_ready_then_collected_closes_it(kiosk, server):
     assert later.status is mo.ReadyDocumentStatus.COLLECTED and later.not_collected_count == 1
 
 
+def test_a_document_of_an_application_not_on_file_is_collected(kiosk):
+    # 张伟's passport names AP-DEMO-0101, filed before the demo's records: nothing else to update.
+    record = kiosk.confirm_collection("E61234501", mo.CollectionOutcome.COLLECTED, new_request_id())
+    assert record.status is mo.ReadyDocumentStatus.COLLECTED
+    assert kiosk.list_ready_documents(local.id_number).documents == ()
+
+
 def test_another_terminal_finds_neither_the_document_nor_a_way_to_confirm_it(server, kiosk):
     elsewhere = BackendClient(ClientSettings(server.url, "HALL9-K09", retries=0))
     assert elsewhere.list_ready_documents(minority.id_number).documents == ()

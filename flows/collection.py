@@ -1,0 +1,452 @@
+"""Self-service collection (自助取证, issue 13): hand a finished passport or permit to its owner.
+
+identity (resident ID card + face, once per visit: flows/common_steps.py IdentityGate; the
+citizen may say at once that they collect for someone else, 代领, which the kiosk refuses with
+where to go and what to bring) -> the back end lists this person's documents ready in THIS
+terminal's dispenser (none: the applications still to come, in plain words, with the tracking
+number of a posted one) -> the list, and the citizen confirms they collect their own documents
+(a confirm touch: the signature widget of the acceptance service does not exist yet) -> for each
+document: the dispenser brings it from its slot to the tray ("take your passport"), the tray
+sensor says it was taken; not taken in `[flows] collection_take_seconds` -> retracted to the
+reject bin, reported NOT_COLLECTED (it stays ready at the back end) -> each outcome reported at
+once with ConfirmCollection (never waiting for a touch: a citizen who walks off with the
+passport has collected it) -> a collection slip.
+
+Checked before handing over: the dispenser's picker reads each document on its way out and
+refuses one that is not the slot's (WRONG_DOCUMENT: not dispensed, the slot is flagged for
+staff in the journal, the citizen sent to a counter). Reading a permit's chip through the permit
+reader on its way out is not possible with the simulated module (no path from tray to reader):
+the picker's read is the check this kiosk makes.
+
+A dispenser fault mid-dispense: the module is asked where the document is and
+flows/collection_rules.py `settle` decides (the same rules recovery uses after a crash).
+
+Journal: one transaction per visit from the first dispense; steps in collection_rules.py.
+Touch actions: "someone_else" (identity steps), "collect" (the list), cancel before dispensing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from backend_client import errors as backend_errors
+from backend_client.models import CollectionOutcome, PendingApplication, ReadyDocument, ReadyDocuments
+from core.i18n import N_
+from core.privacy import mask_name
+from devices.base import DeviceError
+from devices.dispenser.contract import DispenserError, Fault, TakeOutcome, mask_document_id
+from devices.idcard.records import CardKind
+from devices.printer.receipt import ChineseText, Cut, KeyValue, Receipt, Rule
+from flows import collection_rules as rules
+from flows.collection_rules import FLOW_NAME, Settle
+from flows.common_steps import (
+    HALL_TIMEZONE,
+    GatedIdentity,
+    GateOutcome,
+    IdentityGate,
+    counter_hint,
+    print_journalled,
+    receipt_header,
+    tr,
+)
+from flows.context import FlowContext
+from flows.engine import CardInserted, Event, Flow, FlowView, Tick, Touch
+from flows.journal import TxnStatus
+from flows.progress import DOCUMENT_KEYS, NOW_KEYS
+
+log = logging.getLogger(__name__)
+
+SERVED_KINDS = frozenset({CardKind.RESIDENT_ID})  # passports and permits are mainland citizens'
+# Each tick asks the tray sensor once (no wait inside the tick: the screen stays live).
+TAKE_POLL_SECONDS = 0.0
+SLIP_TIME_FORMAT = "%Y-%m-%d %H:%M"
+NOTE_FLAGGED = "slot {slot} holds another document (the picker read {read}): staff to check"
+NOTE_STUCK = "{document} not settled ({why}): staff to check"
+
+# ----- what the screen says -----
+MSG_PLACE_ID_CARD = N_("collection.place_id_card")
+MSG_LOOK_AT_CAMERA = N_("collection.look_at_camera")
+MSG_SOMEONE_ELSE = N_("collection.someone_else")
+MSG_REFUSED = N_("collection.refused")
+MSG_UNAVAILABLE = N_("collection.unavailable")
+MSG_NOTHING_READY = N_("collection.nothing_ready")
+MSG_READY = N_("collection.ready")
+MSG_DISPENSING = N_("collection.dispensing")
+MSG_TAKE_PASSPORT = N_("collection.take_passport")
+MSG_TAKE_PERMIT = N_("collection.take_permit")
+MSG_RETRACTING = N_("collection.retracting")
+MSG_PRINTING = N_("collection.printing")
+MSG_DONE = N_("collection.done")
+MSG_PARTLY = N_("collection.partly")
+MSG_CANCELLED = N_("collection.cancelled")
+# ----- why one document was not handed out -----
+MSG_NOT_TAKEN = N_("collection.outcome.not_taken")
+MSG_WRONG_DOCUMENT = N_("collection.outcome.wrong_document")
+MSG_FAULT = N_("collection.outcome.fault")
+MSG_COLLECTED = N_("collection.outcome.collected")
+MSG_OVERDUE = N_("collection.overdue")
+MSG_NO_APPLICATION = N_("collection.no_application")
+MSG_SLIP_TITLE = N_("collection.slip.title")
+MSG_SLIP_NOT_PRINTED = N_("collection.slip_not_printed")
+
+
+class CollectionState(enum.Enum):
+    CARD = "card"
+    FACE = "face"
+    READY = "ready"                  # the list; the citizen confirms before anything moves
+    DISPENSING = "dispensing"        # the next tick brings document `current` to the tray
+    TAKE = "take"                    # in the tray: "take your passport"
+    RETRACTING = "retracting"        # not taken in time: the next tick retracts it
+    PRINTING = "printing"
+    DONE = "done"                    # every document collected
+    PARTLY = "partly"                # some were not handed out: see a counter
+    NOTHING_READY = "nothing_ready"  # none here: the applications to come in plain words
+    SOMEONE_ELSE = "someone_else"    # 代领 refused: where to go, what to bring
+    UNAVAILABLE = "unavailable"      # the back end could not list them
+    REFUSED = "refused"              # identity refused
+    CANCELLED = "cancelled"
+
+
+S = CollectionState
+_ENDS = (S.DONE, S.PARTLY, S.NOTHING_READY, S.SOMEONE_ELSE, S.UNAVAILABLE, S.REFUSED, S.CANCELLED)
+
+
+@dataclass
+class Handout:
+    """One ready document and what became of it."""
+
+    document: ReadyDocument
+    outcome: str | None = None  # message key (MSG_COLLECTED, MSG_NOT_TAKEN, ...); None: not tried
+
+    @property
+    def collected(self) -> bool:
+        return self.outcome == MSG_COLLECTED
+
+
+class CollectionFlow(GatedIdentity, Flow[CollectionState]):
+    name = FLOW_NAME
+    STEPS = 3
+    TRANSITIONS: ClassVar[Mapping[CollectionState, frozenset[CollectionState]]] = {
+        S.CARD: frozenset({S.FACE, S.READY, S.NOTHING_READY, S.UNAVAILABLE, S.SOMEONE_ELSE, S.REFUSED,
+                           S.CANCELLED}),
+        S.FACE: frozenset({S.READY, S.NOTHING_READY, S.UNAVAILABLE, S.SOMEONE_ELSE, S.REFUSED, S.CANCELLED}),
+        S.READY: frozenset({S.DISPENSING, S.CANCELLED}),
+        S.DISPENSING: frozenset({S.TAKE, S.DISPENSING, S.PRINTING, S.CANCELLED}),
+        S.TAKE: frozenset({S.DISPENSING, S.RETRACTING, S.PRINTING, S.CANCELLED}),
+        S.RETRACTING: frozenset({S.DISPENSING, S.PRINTING, S.CANCELLED}),
+        S.PRINTING: frozenset({S.DONE, S.PARTLY}),
+        **{state: frozenset() for state in _ENDS},
+    }
+    VIEWS: ClassVar[Mapping[CollectionState, tuple[int, str]]] = {
+        S.CARD: (1, MSG_PLACE_ID_CARD), S.FACE: (1, MSG_LOOK_AT_CAMERA), S.READY: (2, MSG_READY),
+        S.DISPENSING: (3, MSG_DISPENSING), S.TAKE: (3, MSG_TAKE_PASSPORT), S.RETRACTING: (3, MSG_RETRACTING),
+        S.PRINTING: (3, MSG_PRINTING), S.DONE: (3, MSG_DONE), S.PARTLY: (3, MSG_PARTLY),
+        S.NOTHING_READY: (2, MSG_NOTHING_READY), S.SOMEONE_ELSE: (0, MSG_SOMEONE_ELSE),
+        S.UNAVAILABLE: (0, MSG_UNAVAILABLE), S.REFUSED: (0, MSG_REFUSED), S.CANCELLED: (0, MSG_CANCELLED),
+    }
+
+    def __init__(self, ctx: FlowContext, today: dt.date | None = None) -> None:
+        super().__init__(S.CARD, ctx.now)
+        self.ctx = ctx
+        self.gate = IdentityGate(ctx, SERVED_KINDS, today)
+        self._tries_left = 0
+        self.ready: ReadyDocuments | None = None
+        self.handouts: list[Handout] = []
+        self.current = 0  # index into handouts of the document being handed out
+        self.txn_id: str | None = None
+        self.flags: list[str] = []  # for staff: closes the transaction NEEDS_ATTENTION
+        self.slip_printed = False
+        self.take_seconds = float(ctx.settings["collection_take_seconds"])
+        if self.gate.outcome is GateOutcome.DONE:
+            self._list()
+
+    # ----- events -----
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, Touch):
+            self._touch(event)
+        elif self.state in (S.CARD, S.FACE) and isinstance(event, (Tick, CardInserted)):
+            self._poll_identity()
+        elif isinstance(event, Tick) and self.state is S.DISPENSING:
+            self._dispense()
+        elif isinstance(event, Tick) and self.state is S.TAKE:
+            self._watch_tray()
+        elif isinstance(event, Tick) and self.state is S.RETRACTING:
+            self._retract(rules.REASON_NOT_TAKEN, MSG_NOT_TAKEN)
+
+    def _touch(self, event: Touch) -> None:
+        if event.action not in self.actions():
+            return
+        if event.action == "someone_else":
+            log.info("collection: collection for someone else refused (代领 at a counter)")
+            self.deadline = None
+            self.go(S.SOMEONE_ELSE)
+        elif event.action == "collect":
+            self._start_dispensing()
+
+    def on_cancel(self, reason: str) -> None:
+        if self.state in (S.CARD, S.FACE, S.READY):
+            self.go(S.CANCELLED)
+            return
+        if self.state is S.PRINTING:
+            return  # the slip is on its way; the end follows at once
+        # Dispensing (a session timeout): nothing more moves; a document in the tray goes back in.
+        handout = self.handouts[self.current]
+        if self.state in (S.TAKE, S.RETRACTING) and handout.outcome is None:
+            self._retract(rules.REASON_CANCELLED, MSG_NOT_TAKEN, then_next=False)
+        self._close(TxnStatus.NEEDS_ATTENTION if self.flags else TxnStatus.COMPLETED, f"cancelled ({reason})")
+        self.deadline = None
+        self.go(S.CANCELLED)
+
+    # ----- what is ready -----
+    def _identity_done(self) -> None:
+        self._list()
+
+    def _list(self) -> None:
+        person = self.gate.person
+        assert person is not None
+        try:
+            self.ready = self.ctx.backend.list_ready_documents(person.id_number, person.match_token)
+        except backend_errors.BackendError as error:
+            log.warning("collection: ready documents not listed: %s (%s)", error.message_key, error.detail)
+            self.go(S.UNAVAILABLE, error.message_key)
+            return
+        self.handouts = [Handout(d) for d in sorted(self.ready.documents, key=lambda d: d.slot)]
+        log.info("collection: %d documents ready here, %d applications to come", len(self.handouts),
+                 len(self.ready.pending))
+        self.go(S.READY if self.handouts else S.NOTHING_READY)
+
+    # ----- handing out -----
+    def _start_dispensing(self) -> None:
+        self.txn_id = self.ctx.journal.open_transaction(
+            FLOW_NAME, {"documents": len(self.handouts),
+                        "slots": [h.document.slot for h in self.handouts]})
+        self.current = 0
+        self.go(S.DISPENSING)
+
+    def _dispense(self) -> None:
+        """Bring the current document to the tray, journalled before and after."""
+        assert self.txn_id is not None
+        n, document = self.current + 1, self.handouts[self.current].document
+        self.ctx.journal.before(self.txn_id, rules.dispense_step(n),
+                                {"slot": document.slot, "document": document.document_number,
+                                 "kind": document.kind.value})
+        try:
+            rules.dispenser(self.ctx).dispense(document.slot, document.document_number)
+        except DispenserError as error:
+            self._dispense_failed(n, error)
+            return
+        except DeviceError as error:  # no dispenser at all: nothing moved
+            self.ctx.journal.failed(self.txn_id, rules.dispense_step(n), {"fault": error.message_key})
+            self._not_handed_out(rules.REASON_NOT_DISPENSED, MSG_FAULT, error.message_key)
+            return
+        self.ctx.journal.after(self.txn_id, rules.dispense_step(n))
+        self.deadline = self.now() + self.take_seconds
+        self.go(S.TAKE)
+
+    def _dispense_failed(self, n: int, error: DispenserError) -> None:
+        assert self.txn_id is not None
+        document = self.handouts[self.current].document
+        if error.fault is Fault.WRONG_DOCUMENT:  # the picker put it back: nothing left the slot
+            read = mask_document_id(error.document_read)
+            self.ctx.journal.failed(self.txn_id, rules.dispense_step(n), {"fault": "wrong_document", "read": read})
+            self.flags.append(NOTE_FLAGGED.format(slot=document.slot, read=read))
+            log.warning("collection: slot %d holds another document (%s): flagged for staff", document.slot, read)
+            self._not_handed_out(rules.REASON_WRONG_DOCUMENT, MSG_WRONG_DOCUMENT)
+            return
+        try:
+            location = rules.dispenser(self.ctx).where_is(document.document_number).location
+        except DeviceError as where_error:
+            log.error("collection: dispense failed (%s) and the module cannot say where %s is (%s)",
+                      error.fault.value, mask_document_id(document.document_number), where_error.message_key)
+            self.ctx.journal.failed(self.txn_id, rules.dispense_step(n), {"fault": error.fault.value})
+            self._stuck(document, f"{error.fault.value}, module not answering")
+            return
+        self.ctx.journal.failed(self.txn_id, rules.dispense_step(n),
+                                {"fault": error.fault.value, "location": location.value})
+        action = rules.settle(location, citizen_present=True)
+        log.warning("collection: dispense failed (%s); the document is at %s -> %s",
+                    error.fault.value, location.value, action.value)
+        if action is Settle.WAIT:  # it reached the tray after all
+            self.deadline = self.now() + self.take_seconds
+            self.go(S.TAKE)
+        elif action is Settle.COLLECTED:
+            self._report(CollectionOutcome.COLLECTED, None, MSG_COLLECTED)
+        elif action is Settle.RETRACT:
+            self._retract(rules.REASON_RETRACTED, MSG_FAULT, error_key=error.message_key)
+        elif action is Settle.NOT_COLLECTED:
+            self._not_handed_out(rules.REASON_NOT_DISPENSED, MSG_FAULT, error.message_key)
+        else:
+            self._stuck(document, f"{error.fault.value}, location {location.value}")
+
+    def _watch_tray(self) -> None:
+        try:
+            taken = rules.dispenser(self.ctx).wait_taken(TAKE_POLL_SECONDS) is TakeOutcome.TAKEN
+        except DeviceError as error:
+            self.note(error.message_key)  # the line will come back or the time runs out
+            taken = False
+        n = self.current + 1
+        if taken:
+            assert self.txn_id is not None
+            self.ctx.journal.after(self.txn_id, rules.take_step(n), {"outcome": "taken"})
+            self.deadline = None
+            self._report(CollectionOutcome.COLLECTED, None, MSG_COLLECTED)
+        elif self.deadline is not None and self.now() >= self.deadline:
+            assert self.txn_id is not None
+            self.ctx.journal.after(self.txn_id, rules.take_step(n), {"outcome": "not_taken"})
+            log.info("collection: document not taken within %.0f s: retracting", self.take_seconds)
+            self.deadline = None
+            self.go(S.RETRACTING)
+
+    def _retract(self, reason: str, outcome_key: str, error_key: str | None = None, then_next: bool = True) -> None:
+        assert self.txn_id is not None
+        n, document = self.current + 1, self.handouts[self.current].document
+        self.ctx.journal.before(self.txn_id, rules.retract_step(n))
+        try:
+            retracted = rules.dispenser(self.ctx).retract()
+        except DeviceError as error:
+            self.ctx.journal.failed(self.txn_id, rules.retract_step(n), {"error": error.message_key})
+            self._stuck(document, f"retract failed ({error.message_key})", then_next=then_next)
+            return
+        self.ctx.journal.after(self.txn_id, rules.retract_step(n), {"retracted": mask_document_id(retracted)})
+        if retracted != document.document_number:
+            self._stuck(document, f"retracted {mask_document_id(retracted)}", then_next=then_next)
+            return
+        self._report(CollectionOutcome.NOT_COLLECTED, reason, outcome_key, error_key, then_next=then_next)
+
+    def _not_handed_out(self, reason: str, outcome_key: str, error_key: str | None = None) -> None:
+        self._report(CollectionOutcome.NOT_COLLECTED, reason, outcome_key, error_key)
+
+    def _stuck(self, document: ReadyDocument, why: str, then_next: bool = True) -> None:
+        """The module cannot settle it: nothing is reported (the back end keeps it ready), staff look."""
+        self.flags.append(NOTE_STUCK.format(document=mask_document_id(document.document_number), why=why))
+        self.handouts[self.current].outcome = MSG_FAULT
+        if then_next:
+            self._next(N_("dispenser.module_fault"))
+
+    def _report(self, outcome: CollectionOutcome, reason: str | None, outcome_key: str,
+                error_key: str | None = None, then_next: bool = True) -> None:
+        """ConfirmCollection at once (journalled); a back end that does not answer leaves the
+        report open in the journal for recovery to repeat with the same request id."""
+        assert self.txn_id is not None
+        handout = self.handouts[self.current]
+        handout.outcome = outcome_key
+        try:
+            rules.report(self.ctx, self.txn_id, self.current + 1, handout.document.document_number, outcome, reason)
+        except backend_errors.BackendError as error:
+            log.warning("collection: report of %s not delivered (%s): recovery repeats it",
+                        mask_document_id(handout.document.document_number), error.message_key)
+            self.flags.append(f"report of {mask_document_id(handout.document.document_number)} not delivered")
+        if then_next:
+            self._next(error_key)
+
+    def _next(self, error_key: str | None = None) -> None:
+        """On to the next document, or the slip. A module that has stopped (jammed, door open)
+        is not asked to move again: the rest stay ready for a counter."""
+        self.current += 1
+        if self.current < len(self.handouts) and not self._module_stopped():
+            self.go(S.DISPENSING, error_key)
+            return
+        self._finish(error_key)
+
+    def _module_stopped(self) -> bool:
+        try:
+            return not rules.dispenser(self.ctx).status().usable
+        except DeviceError:
+            return True
+
+    # ----- the end -----
+    def _finish(self, error_key: str | None) -> None:
+        assert self.txn_id is not None
+        self.deadline = None
+        self.go(S.PRINTING, error_key)
+        problem = print_journalled(self.ctx, self.txn_id, self._slip())
+        self.slip_printed = problem is None
+        notes = [*self.flags] + ([] if problem is None else [f"slip not printed: {problem}"])
+        self._close(TxnStatus.NEEDS_ATTENTION if self.flags else TxnStatus.COMPLETED, "; ".join(notes))
+        everything = all(h.collected for h in self.handouts)
+        self.go(S.DONE if everything else S.PARTLY, problem or error_key)
+
+    def _close(self, status: TxnStatus, note: str) -> None:
+        if self.txn_id is not None and self.ctx.journal.get(self.txn_id).status is TxnStatus.OPEN:
+            undelivered = any("not delivered" in flag for flag in self.flags)
+            # A report the back end never got keeps the transaction OPEN for recovery to repeat.
+            self.ctx.journal.close_transaction(self.txn_id, TxnStatus.OPEN if undelivered else status, note)
+
+    def _slip(self) -> Receipt:
+        ctx = self.ctx
+        person = self.gate.person
+        slip = receipt_header(ctx, MSG_SLIP_TITLE)
+        if person is not None:
+            slip.add(KeyValue(tr(ctx, N_("payment.receipt.name")), mask_name(person.name)))
+        slip.add(Rule())
+        for handout in self.handouts:
+            document = handout.document
+            slip.add(KeyValue(tr(ctx, DOCUMENT_KEYS[document.kind.value]), document.masked_number),
+                     ChineseText(tr(ctx, handout.outcome or MSG_FAULT)))
+        slip.add(Rule())
+        if not all(h.collected for h in self.handouts):
+            hint = counter_hint(ctx)
+            slip.add(ChineseText(hint.get(ctx.session.language, hint["zh_CN"])))
+        slip.add(KeyValue(tr(ctx, N_("payment.receipt.time")), dt.datetime.now(HALL_TIMEZONE).strftime(SLIP_TIME_FORMAT)),
+                 Cut())
+        return slip
+
+    # ----- the screen -----
+    def actions(self) -> tuple[str, ...]:
+        if self.state in (S.CARD, S.FACE):
+            return ("someone_else", "cancel")
+        if self.state is S.READY:
+            return ("collect", "cancel")
+        return ()
+
+    def view(self) -> FlowView:
+        view = super().view()
+        if self.state is S.TAKE and self.handouts[self.current].document.kind.value != "PASSPORT":
+            return dataclasses.replace(view, message_key=MSG_TAKE_PERMIT)
+        return view
+
+    def view_data(self) -> Mapping[str, Any]:
+        data: dict[str, Any] = {}
+        if self.state is S.FACE:
+            data["face_tries_left"] = self._tries_left
+        if self.handouts and self.state not in (S.CARD, S.FACE):
+            data["documents"] = [document_data(h) for h in self.handouts]
+        if self.state in (S.DISPENSING, S.TAKE, S.RETRACTING):
+            data["current"] = document_data(self.handouts[self.current])
+            data["position"] = {"n": self.current + 1, "count": len(self.handouts)}
+        if self.state is S.NOTHING_READY and self.ready is not None:
+            data["pending"] = [pending_data(p) for p in self.ready.pending]
+            if not self.ready.pending:
+                data["no_application"] = MSG_NO_APPLICATION
+        if self.state in (S.DONE, S.PARTLY):
+            data["receipt_printed"] = self.slip_printed
+            if not self.slip_printed:
+                data["slip_note"] = MSG_SLIP_NOT_PRINTED
+        if self.state in (S.PARTLY, S.SOMEONE_ELSE, S.UNAVAILABLE, S.REFUSED, S.NOTHING_READY):
+            data["counter_hint"] = counter_hint(self.ctx)
+        if self.txn_id is not None:
+            data["transaction"] = self.txn_id
+        return data
+
+
+def document_data(handout: Handout) -> dict[str, Any]:
+    """One document as the screen shows it: kind in words, masked number, slot, what became of it."""
+    d = handout.document
+    return {"kind": d.kind.value, "kind_key": DOCUMENT_KEYS[d.kind.value], "masked_number": d.masked_number,
+            "slot": d.slot, "overdue": d.overdue, "overdue_key": MSG_OVERDUE if d.overdue else None,
+            "outcome_key": handout.outcome, "collected": handout.collected}
+
+
+def pending_data(application: PendingApplication) -> dict[str, Any]:
+    """An application still to come, in the progress service's plain words."""
+    return {"application_number": application.application_number, "status": application.status.value,
+            "message_key": NOW_KEYS[application.status],
+            "message_values": {"date": application.expected_ready_on.isoformat() if application.expected_ready_on
+                               else "", "place": application.collection_place or "",
+                               "tracking": application.tracking_number or ""}}

@@ -1,0 +1,188 @@
+"""Where a document is decides what is reported: the self-service collection's rules, in one
+place, for the flow after a dispenser fault and for recovery after a crash (issue 13).
+
+Two invariants hold whatever happened: a document is reported COLLECTED only when the module
+says the tray sensor saw it taken (`Location.TAKEN`), and a document is never dispensed twice
+(nothing here dispenses; a document found in the picker or the tray with nobody to take it is
+retracted to the reject bin and stays ready at the back end for staff to hand over).
+
+The journal (flows/journal.py) of one collection: a transaction per visit, and per document
+`n` (1-based) the steps `dispense_n` (BEFORE carries the slot and the document number: the
+module's own record, needed to ask `where_is` and to report it; no name, no ID number),
+`take_n`, `retract_n` and `report_n` (BEFORE carries the outcome and the reason sent with
+ConfirmCollection, so a repeat after a crash is the same request with the same request id).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from backend_client.models import CollectionOutcome
+from core.i18n import N_
+from devices.base import DeviceError
+from devices.dispenser.contract import DocumentDispenser, Location, mask_document_id
+from flows.context import DeviceMissing
+from flows.journal import Phase, Transaction, TxnStatus
+
+if TYPE_CHECKING:
+    from flows.context import FlowContext
+
+log = logging.getLogger(__name__)
+
+FLOW_NAME = "collection"
+PRINT_STEP = "print"
+
+# What ConfirmCollection is told (the back end keeps it beside the NOT_COLLECTED count).
+REASON_NOT_TAKEN = "not taken in time: retracted to the reject bin"
+REASON_WRONG_DOCUMENT = "the slot holds another document: not dispensed"
+REASON_NOT_DISPENSED = "dispenser fault: not dispensed"
+REASON_RETRACTED = "dispenser fault: retracted to the reject bin"
+REASON_INTERRUPTED = "interrupted: retracted to the reject bin"
+REASON_INTERRUPTED_NOT_DISPENSED = "interrupted before it left its slot"
+REASON_CANCELLED = "session ended with the document in the tray: retracted"
+
+NOTE_RECOVERED = "recovered after an interruption"
+NOTE_REPRINT = "collection slip not printed"
+
+
+def dispense_step(n: int) -> str:
+    return f"dispense_{n}"
+
+
+def take_step(n: int) -> str:
+    return f"take_{n}"
+
+
+def retract_step(n: int) -> str:
+    return f"retract_{n}"
+
+
+def report_step(n: int) -> str:
+    return f"report_{n}"
+
+
+class Settle(enum.Enum):
+    COLLECTED = "collected"                # the tray sensor saw it taken
+    WAIT = "wait"                          # in the tray, the citizen still there: wait for the hand
+    RETRACT = "retract"                    # in the tray or picker, nobody to take it: reject bin, not collected
+    NOT_COLLECTED = "not_collected"        # never left its slot, or already in the reject bin
+    ATTENTION = "attention"                # the module does not know it: staff must look
+
+
+def settle(location: Location, citizen_present: bool) -> Settle:
+    """THE rules: what to do with a document the module last saw at `location`."""
+    if location is Location.TAKEN:
+        return Settle.COLLECTED
+    if location is Location.TRAY:
+        return Settle.WAIT if citizen_present else Settle.RETRACT
+    if location is Location.PICKER:
+        return Settle.RETRACT
+    if location in (Location.SLOT, Location.REJECT_BIN):
+        return Settle.NOT_COLLECTED
+    return Settle.ATTENTION
+
+
+def dispenser(ctx: FlowContext) -> DocumentDispenser:
+    device = ctx.devices.get("dispenser")
+    if device is None:
+        raise DeviceMissing(N_("device.unavailable"), "no dispenser device configured or started")
+    return device
+
+
+def report(ctx: FlowContext, txn_id: str, n: int, document: str, outcome: CollectionOutcome,
+           reason: str | None) -> None:
+    """ConfirmCollection for document `n`, journalled around; the request id is the step's, so a
+    repeat (the answer lost, a crash) is the same request. Raises BackendError."""
+    request_id = ctx.journal.before(txn_id, report_step(n), {"outcome": outcome.value, "reason": reason or ""})
+    record = ctx.backend.confirm_collection(document, outcome, request_id, reason or None)
+    ctx.journal.after(txn_id, report_step(n), {"status": record.status.value})
+
+
+# ============================================================================ recovery
+@dataclass(frozen=True)
+class Settled:
+    status: TxnStatus
+    note: str
+
+
+def _documents(txn: Transaction) -> dict[int, dict]:
+    """n -> the BEFORE detail of `dispense_n` (slot, document number)."""
+    found: dict[int, dict] = {}
+    for record in txn.steps:
+        if record.step.startswith("dispense_") and record.phase is Phase.BEFORE:
+            found[int(record.step.split("_")[1])] = dict(record.detail)
+    return found
+
+
+def _first_before(txn: Transaction, step: str) -> dict | None:
+    for record in txn.steps:
+        if record.step == step and record.phase is Phase.BEFORE:
+            return dict(record.detail)
+    return None
+
+
+def settle_transaction(ctx: FlowContext, txn: Transaction) -> Settled:
+    """Settle one OPEN collection: each document dispensed and not reported is looked for in the
+    module and reported by `settle` (the citizen is gone after a restart). Raises
+    BackendUnavailableError (left open); a dispenser that cannot be asked leaves it open too."""
+    notes: list[str] = []
+    attention = False
+    try:
+        device = dispenser(ctx)
+        for n, detail in sorted(_documents(txn).items()):
+            if txn.done(report_step(n)):
+                continue
+            document = detail["document"]
+            sent = _first_before(txn, report_step(n))
+            if sent is not None:  # decided before the crash: the same request again
+                outcome, reason = CollectionOutcome(sent["outcome"]), sent["reason"] or None
+            else:
+                outcome, reason, problem = _decide_now(ctx, device, txn, n, document)
+                if problem:
+                    notes.append(problem)
+                    attention = True
+                    continue
+            report(ctx, txn.id, n, document, outcome, reason)
+            notes.append(f"{mask_document_id(document)} {outcome.value.lower()}")
+            failed = txn.last(dispense_step(n))
+            if failed is not None and failed.phase is Phase.FAILED and failed.detail.get("fault") == "wrong_document":
+                attention = True
+                notes.append(f"slot {detail.get('slot')} holds another document: staff to check")
+    except (DeviceError, DeviceMissing) as error:
+        note = f"dispenser not reachable ({error.message_key}): left open"
+        log.warning("recovery %s: %s", txn.id, note)
+        ctx.journal.close_transaction(txn.id, TxnStatus.OPEN, note)
+        return Settled(TxnStatus.OPEN, note)
+    if not txn.done(PRINT_STEP):
+        notes.append(NOTE_REPRINT)
+    status = TxnStatus.NEEDS_ATTENTION if attention else TxnStatus.COMPLETED
+    note = "; ".join([NOTE_RECOVERED, *notes])
+    ctx.journal.close_transaction(txn.id, status, note)
+    log.info("recovery %s (collection): %s", txn.id, note)
+    return Settled(status, note)
+
+
+def _decide_now(ctx: FlowContext, device: DocumentDispenser, txn: Transaction, n: int,
+                document: str) -> tuple[CollectionOutcome, str | None, str | None]:
+    """(outcome, reason, None), or a problem for staff: ask the module where the document is."""
+    where = device.where_is(document)
+    action = settle(where.location, citizen_present=False)
+    log.info("recovery %s: %s is at %s -> %s", txn.id, mask_document_id(document), where.location.value,
+             action.value)
+    if action is Settle.COLLECTED:
+        return CollectionOutcome.COLLECTED, None, None
+    if action is Settle.NOT_COLLECTED:
+        reason = REASON_INTERRUPTED_NOT_DISPENSED if where.location is Location.SLOT else REASON_INTERRUPTED
+        return CollectionOutcome.NOT_COLLECTED, reason, None
+    if action is Settle.RETRACT:
+        ctx.journal.before(txn.id, retract_step(n), {"by": "recovery"})
+        retracted = device.retract()
+        ctx.journal.after(txn.id, retract_step(n), {"retracted": mask_document_id(retracted)})
+        if retracted != document:
+            return CollectionOutcome.NOT_COLLECTED, None, (
+                f"retracted {mask_document_id(retracted)} instead of {mask_document_id(document)}: staff to check")
+        return CollectionOutcome.NOT_COLLECTED, REASON_INTERRUPTED, None
+    return CollectionOutcome.NOT_COLLECTED, None, f"the module does not know {mask_document_id(document)}: staff to check"

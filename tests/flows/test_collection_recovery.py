@@ -1,0 +1,123 @@
+"""Self-service collection cut off at every journalled point of a dispense (issue 13): the kiosk
+stops right after the journal durably records the point (an exception out of the journal's
+observer, so nothing after it runs, as with a power cut), the citizen takes the document from
+the tray or walks away meanwhile, and recovery (flows/recovery.py, which hands collections to
+flows/collection_rules.py) settles it by asking the dispenser where the document is.
+
+Asserted every time: the back end records the document collected exactly when the module's
+tray sensor saw it taken, nothing is left OPEN, and the document is never dispensed twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+
+import pytest
+
+from backend import seed
+from backend.timeutil import iso
+from devices.dispenser.contract import Location
+from flows.collection import CollectionFlow
+from flows.collection_rules import Settle, dispense_step, report_step, retract_step, settle, take_step
+from flows.demo_cards import card_for
+from flows.journal import Phase, TxnStatus
+from flows.recovery import recover_all
+
+PERSON = seed.person("points_near_limit")  # no document in the demo stock: each case loads its own
+SLOT = 9
+LIMIT = 30.0
+_numbers = itertools.count(1)
+
+
+class PowerCut(BaseException):
+    """Raised from the journal's observer: the flow stops exactly after the recorded point."""
+
+
+# (point, the citizen takes the document from the tray, where it ends, reported collected)
+TAKEN_POINTS = [(dispense_step(1), Phase.BEFORE), (dispense_step(1), Phase.AFTER), (take_step(1), Phase.AFTER),
+                (report_step(1), Phase.BEFORE), (report_step(1), Phase.AFTER), ("print", Phase.BEFORE),
+                ("print", Phase.AFTER)]
+NOT_TAKEN_POINTS = [(dispense_step(1), Phase.AFTER), (take_step(1), Phase.AFTER), (retract_step(1), Phase.BEFORE),
+                    (retract_step(1), Phase.AFTER), (report_step(1), Phase.BEFORE)]
+CASES = [(step, phase, True) for step, phase in TAKEN_POINTS] + [(step, phase, False) for step, phase in NOT_TAKEN_POINTS]
+
+
+@pytest.fixture()
+def document(runtime) -> Iterator[str]:
+    """A fresh passport for PERSON in SLOT, known to the module and to the back end."""
+    number = f"E8{next(_numbers):07d}"
+    simulator = runtime.simulators["dispenser"]
+    simulator.stock.clear_slot(SLOT)
+    simulator.stock.load(SLOT, number)
+    store = runtime.link.embedded.server.backend.store
+    now = iso(dt.datetime.now(dt.timezone.utc))
+    with store.write() as db:
+        db.execute("DELETE FROM ready_documents WHERE id_number = ?", (PERSON.id_number,))
+        db.execute("INSERT INTO ready_documents (document_number, application_number, id_number, kind, terminal_id, "
+                   "slot, loaded_at, status, updated_at) VALUES (?, 'AP-DEMO-0104', ?, 'PASSPORT', ?, ?, ?, 'READY', ?)",
+                   (number, PERSON.id_number, runtime.config["terminal"]["id"], SLOT, now, now))
+    yield number
+    simulator.leave_document()
+    simulator.stock.clear_slot(SLOT)
+    simulator.empty_reject_bin()  # capacity 20: the cases' retracts must not fill it
+
+
+def collected_at_back_end(runtime, number: str) -> bool:
+    row = runtime.link.embedded.server.backend.store.connection().execute(
+        "SELECT status FROM ready_documents WHERE document_number = ?", (number,)).fetchone()
+    return row["status"] == "COLLECTED"
+
+
+@pytest.mark.parametrize(("step", "phase", "takes"), CASES,
+                         ids=[f"{s}-{p.value}-{'taken' if t else 'left'}" for s, p, t in CASES])
+def test_cut_off_at_every_journalled_point(pump, runtime, document, step, phase, takes):
+    simulator = runtime.simulators["dispenser"]
+    journal = pump.ctx.journal
+
+    def cut(txn_id: str, at_step: str, at_phase: Phase) -> None:
+        if (at_step, at_phase) == (step, phase):
+            raise PowerCut(f"{at_step} {at_phase.value}")
+
+    pump.start(CollectionFlow)
+    pump.simulators["idcard"].insert_card(card_for(PERSON.key))
+    pump.tick_until_state("ready")
+    journal.add_observer(cut)
+    try:
+        with pytest.raises(PowerCut):
+            pump.touch("collect")
+            pump.tick_until_state("take", limit_seconds=LIMIT)
+            if takes:
+                simulator.take_document()
+            pump.tick_until_state("done", "partly", limit_seconds=LIMIT)
+    finally:
+        journal.remove_observer(cut)
+    if takes and simulator.stock.tray == document:  # cut off before the hand reached it: it does now
+        simulator.take_document()
+    pump.ctx.session.wipe("the kiosk restarts")
+
+    run = recover_all(runtime.flow_context())
+
+    assert run.error is None and not run.left_open
+    [settled] = [s for s in run.settled if s.flow == "collection"]
+    assert settled.status in (TxnStatus.COMPLETED, TxnStatus.NEEDS_ATTENTION)
+    assert not [t for t in journal.unfinished() if t.flow == "collection"]
+    where = runtime.devices.get("dispenser").where_is(document).location
+    assert collected_at_back_end(runtime, document) == (where is Location.TAKEN)
+    if step == dispense_step(1) and phase is Phase.BEFORE:
+        assert where is Location.SLOT  # never dispensed, and recovery did not dispense it
+    else:
+        assert where is (Location.TAKEN if takes else Location.REJECT_BIN)
+    txn = journal.get(settled.txn_id)
+    assert sum(1 for s in txn.steps if s.step == dispense_step(1) and s.phase is Phase.BEFORE) == 1
+
+
+@pytest.mark.parametrize(("location", "present", "expected"), [
+    (Location.TAKEN, False, Settle.COLLECTED), (Location.TAKEN, True, Settle.COLLECTED),
+    (Location.TRAY, True, Settle.WAIT), (Location.TRAY, False, Settle.RETRACT),
+    (Location.PICKER, True, Settle.RETRACT), (Location.PICKER, False, Settle.RETRACT),
+    (Location.SLOT, False, Settle.NOT_COLLECTED), (Location.REJECT_BIN, False, Settle.NOT_COLLECTED),
+    (Location.UNKNOWN, False, Settle.ATTENTION)])
+def test_the_rules_report_collected_only_what_was_taken(location, present, expected):
+    assert settle(location, citizen_present=present) is expected

@@ -1,0 +1,68 @@
+"""The self-service collection on the real screens, in both languages (issue 13).
+
+A started kiosk (embedded reference back end, simulated devices with the dispenser's demo
+stock): 张伟's passport waits in slot 1. He places his ID card, reads the list, touches
+Collect, the passport comes to the tray and is taken (the simulated hand), and the end screen
+says it was collected. In English, a citizen who collects for someone else is sent to a counter
+with what to bring.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from devices.dispenser.stock import DEMO_STOCK
+from flows.demo_cards import card_for
+from kiosk.ui.presenters import FINISH, pictures
+
+pytestmark = pytest.mark.ui
+
+COLLECT_SECONDS = 30.0  # the mechanism's real time (about 2 s) on a loaded machine
+
+
+@pytest.fixture()
+def stocked(money_kiosk):
+    """The demo stock in its slots (the stock file is shared by the session's runtimes)."""
+    simulator = money_kiosk.backstage.runtime.simulators["dispenser"]
+    for document in DEMO_STOCK:
+        simulator.stock.clear_slot(document.slot)
+        simulator.stock.load(document.slot, document.document_id, document.physical_id)
+    yield money_kiosk
+    simulator.leave_document()
+
+
+def test_the_passport_is_collected_in_chinese(stocked, citizen, start_service, shows):
+    app = stocked
+    citizen.language(app, "zh_CN")
+    start_service(app, "collection")
+    screen = shows(app, "card", "device_action")
+    assert screen.body.picture.endswith(pictures.PLACE_ID_CARD) and (screen.step, screen.steps) == (1, 3)
+    citizen.bottom(screen, "someone_else")  # offered from the start
+    app.backstage.runtime.simulators["idcard"].insert_card(card_for("local_adult"))
+
+    screen = shows(app, "ready", "review")
+    texts = citizen.reads(screen)
+    assert "普通护照" in texts and "E******01" in texts and "1号格口" in texts and "E61234501" not in texts
+    app.backstage.runtime.simulators["dispenser"].take_after(0.05)
+    citizen.touch(citizen.bottom(screen, "collect"))
+
+    screen = shows(app, "done", "result", seconds=COLLECT_SECONDS)
+    assert screen.instruction == "领取完成。请核对证件并取走凭条"
+    assert "已领取" in citizen.reads(screen)
+    citizen.touch(citizen.bottom(screen, FINISH))
+    assert app.screens.current == "home"
+
+
+def test_collecting_for_someone_else_says_where_to_go_in_english(stocked, citizen, start_service, shows):
+    app = stocked
+    citizen.language(app, "en")
+    start_service(app, "collection")
+    screen = shows(app, "card", "device_action")
+    citizen.touch(citizen.bottom(screen, "someone_else"))
+
+    screen = shows(app, "someone_else", "problem")
+    assert screen.instruction.startswith("Documents can only be handed to their owner here")
+    texts = citizen.reads(screen)
+    assert "Please bring" in texts and any("authorisation" in text for text in texts)
+    citizen.touch(citizen.bottom(screen, FINISH))
+    assert app.screens.current == "home"
