@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from spyne.util.xml import get_object_as_xml, get_xml_as_object
+from spyne.util.xml import get_xml_as_object
 
 from backend.face import FaceMatcher, shared_face_matcher
 from backend.faults import ContractFault, InternalError, InvalidInput, ReplayedFault
@@ -24,7 +24,7 @@ from backend.handlers import Operation
 from backend.handlers.common import CallEnv
 from backend.seed import seed_database
 from backend.settings import ServerSettings
-from backend.soap import to_soap_fault
+from backend.soap import model_as_xml, to_soap_fault
 from backend.store import Store
 from backend.timeutil import iso, utc_now
 
@@ -94,7 +94,7 @@ class BackendApp:
                 stored_response, stored_fault = None, json.dumps(
                     {"code": raised.code, "element": raised.element, "detail": raised.detail(), "text": str(raised)})
             else:
-                stored_response = etree.tostring(get_object_as_xml(result, op.response), encoding="unicode")
+                stored_response = etree.tostring(model_as_xml(result, op.response), encoding="unicode")
                 stored_fault = None
             db.execute("RELEASE handler")
             db.execute("INSERT INTO idempotency VALUES (?, ?, ?, ?, ?, ?, ?)",
