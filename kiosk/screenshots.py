@@ -7,7 +7,7 @@ language's scenarios start from a freshly seeded embedded back end). These pictu
 guide's and the reviewers' view of the UI.
 
 With `--audit`, every screen drawn is also read by the layout audit (kiosk/ui/audit.py) in each
-display mode (normal, large text, and with `--modes` also large text in high contrast): each
+display mode (normal, large text, large text in high contrast; `--modes` chooses): each
 view is drawn once per mode and pictured in `<lang>-<mode>/` beside the normal `<lang>/`.
 The findings of every size and language go to DIR/audit.json and the command exits 1 on any.
 """
@@ -37,7 +37,7 @@ DEFAULT_SIZES = ("1080x1920", "1920x1080")
 SCENARIO_LIMIT_SECONDS = 60.0
 # Display modes: (large text, high contrast). The kiosk's one button cycles through them in this order.
 MODES = {"normal": (False, False), "large": (True, False), "contrast": (True, True)}
-AUDIT_MODES = "normal,large"
+AUDIT_MODES = "normal,large,contrast"
 AUDIT_FILE = "audit.json"
 
 

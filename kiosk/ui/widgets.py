@@ -111,3 +111,18 @@ class ConfirmLeave(ModalView):
 
 class WrappedLabel(Label):
     pass
+
+
+class HallName(ButtonBehavior, Label):
+    """The hall's name in the top bar (never shortened: it wraps, and the bar makes room); five
+    quick taps on it open the maintenance screen."""
+
+    natural_width = NumericProperty(0)
+
+    def measure_width(self, text: str, font_size: float, bold: bool) -> float:
+        """The width of `text` on one line in this label's font."""
+        from kivy.core.text import Label as CoreLabel
+
+        if not text:
+            return 0.0
+        return CoreLabel(text=text, font_size=font_size, bold=bold, font_name=self.font_name).get_extents(text)[0]

@@ -89,6 +89,10 @@ class FlowScreen(Screen):
         back = self.model.back
         self.ids.back_button.opacity = 1 if back else 0
         self.ids.back_button.disabled = back is None
+        # hidden, it leaves its room to the actions (no label wrapping beside a blank)
+        self.ids.back_button.size_hint_x = 0.25 if back else None
+        if back is None:
+            self.ids.back_button.width = 0
 
     def _fit_bottom_bar(self, *_args: object) -> None:
         """The bar grows with its tallest action button (a label wrapping in large text)."""
