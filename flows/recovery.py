@@ -24,6 +24,7 @@ from backend_client.models import EndorsementOrder, OrderStatus, PaymentStatus
 from backend_client.models import WriteOutcome as BackendWriteOutcome
 from devices.base import DeviceError
 from flows import collection_rules, endorsement, fines
+from flows import acceptance_recovery
 from flows.context import FlowContext
 from flows.journal import Phase, Transaction, TxnStatus, request_id_for
 from flows.payment import PAID_STEP
@@ -263,6 +264,10 @@ def recover(ctx: FlowContext, txn: Transaction) -> Recovered:
         action = {TxnStatus.COMPLETED: Action.COMPLETE, TxnStatus.OPEN: Action.WAIT}.get(settled.status,
                                                                                            Action.ATTENTION)
         return Recovered(txn.id, txn.flow, action, settled.status, settled.note)
+    if txn.flow == acceptance_recovery.FLOW_NAME:  # images never kept: refunded unless accepted
+        lookup = _Lookup(ctx, txn)
+        settled = acceptance_recovery.settle(ctx, txn, lambda: lookup.payment().value, lambda: lookup.payment_id)
+        return Recovered(txn.id, txn.flow, Action(settled.action), settled.status, settled.note)
     facts, lookup = gather_facts(ctx, txn)
     decision = decide(facts)
     log.info("recovery %s (%s): %s -> %s (%s)", txn.id, txn.flow, facts, decision.action.value, decision.reason)
@@ -354,6 +359,9 @@ def check_late_payment(ctx: FlowContext, txn: Transaction) -> Recovered | None:
         ctx.journal.after(txn.id, LATE_CHECK_STEP, {"payment": payment.value})
         return None
     ctx.journal.after(txn.id, LATE_CHECK_STEP, {"payment": payment.value})
+    if txn.flow == acceptance_recovery.FLOW_NAME:  # paid after leaving: nothing was submitted
+        settled = acceptance_recovery.settle(ctx, txn, lambda: payment.value, lambda: lookup.payment_id)
+        return Recovered(txn.id, txn.flow, Action(settled.action), settled.status, settled.note)
     if txn.flow == endorsement.FLOW_NAME:
         lookup.order_status()
         _refund(ctx, txn, lookup)

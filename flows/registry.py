@@ -52,6 +52,9 @@ FLOWS: tuple[FlowEntry, ...] = (
     # The list on screen is the service, the slip a copy: a printer out of paper does not grey it.
     FlowEntry("endorsement_enquiry", N_("service.endorsement_enquiry"),
               "flows.endorsement_enquiry:EndorsementEnquiryFlow", ("idcard", "camera", "permit")),
+    # Self-service acceptance (issue 12): the form, photo receipt, fingerprints, signature, fees.
+    FlowEntry("acceptance", N_("service.acceptance"),
+              "flows.acceptance:AcceptanceFlow", ("idcard", "camera", "fingerprint", "printer")),
     # The documents are the service, the slip a copy: a printer out of paper does not grey it.
     FlowEntry("collection", N_("service.collection"),
               "flows.collection:CollectionFlow", ("idcard", "camera", "dispenser")),

@@ -36,6 +36,7 @@ SCENARIOS: Mapping[str, str] = {
     "progress": "terminal.scenarios:progress",
     "appointment": "terminal.scenarios:appointment",
     "endorsement_enquiry": "terminal.scenarios_enquiry:endorsement_enquiry",
+    "acceptance": "terminal.scenarios_acceptance:acceptance",
     "collection": "terminal.scenarios_collection:collection",
 }
 

@@ -13,12 +13,20 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from backend.rules.rules_config import RULES_DIR, RulesError
-from core.config import parse_toml
+from core.config import PROJECT_ROOT, parse_toml
 from core.schema import ConfigError
 
-ACCEPTANCE_FILE = RULES_DIR / "acceptance.toml"
+ACCEPTANCE_FILE = PROJECT_ROOT / "config" / "rules" / "acceptance.toml"
 DOCUMENT_TYPES = ("PASSPORT", "HK_MACAU_PERMIT", "TAIWAN_PERMIT")
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be used; the message names the file and the key (the same shape
+    as rules_config.RulesError, which `config check` turns this into)."""
+
+    def __init__(self, path: Path, key: str, problem: str) -> None:
+        super().__init__(f"{path.name}: {key}: {problem}")
+        self.path, self.key, self.problem = path, key, problem
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,16 @@ def parse_rules(path: Path, data_bytes: bytes) -> AcceptanceRules:
                            photo_max_age_months=months, text_message=message)
 
 
+def read_rules(path: Path = ACCEPTANCE_FILE) -> AcceptanceRules:
+    """The file read afresh (config check, doctor); RulesError names what is wrong."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise RulesError(path, "(file)", f"cannot be read: {error.strerror or error}") from None
+    return parse_rules(path, data)
+
+
 @functools.lru_cache(maxsize=4)
 def load_rules(path: Path = ACCEPTANCE_FILE) -> AcceptanceRules:
-    return parse_rules(path, path.read_bytes())
+    """The rules in force, read once per process."""
+    return read_rules(path)

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from backend.rules import acceptance as acceptance_rules
 from core.config import PROJECT_ROOT, parse_toml
 from core.schema import ConfigError
 
@@ -206,7 +207,16 @@ def _city(path: Path, index: int, row: Any) -> City:
 
 # ----- every file of a rules folder (config check, doctor) -----
 # The rules files by name, with the reader that validates each.
-RULES_FILES = {ENDORSEMENTS_FILE.name: read_catalogue, INDIVIDUAL_VISIT_FILE.name: read_individual_visit}
+def _read_acceptance(path: Path) -> Any:
+    """config/rules/acceptance.toml (backend/rules/acceptance.py: fees per document, postage)."""
+    try:
+        return acceptance_rules.read_rules(path)
+    except acceptance_rules.RulesError as error:
+        raise RulesError(error.path, error.key, error.problem) from None
+
+
+RULES_FILES = {ENDORSEMENTS_FILE.name: read_catalogue, INDIVIDUAL_VISIT_FILE.name: read_individual_visit,
+               "acceptance.toml": _read_acceptance}
 
 
 def check_folder(folder: Path | None = None) -> list[RulesError]:

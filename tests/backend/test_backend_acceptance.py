@@ -238,3 +238,20 @@ def test_a_paid_quote_is_refunded_unless_an_application_was_accepted_with_it(cli
             with pytest.raises(e.NotEligibleError) as error:
                 client.refund_payment(payment_id, "answer lost", new_request_id())
             assert error.value.reason == "NOT_REFUNDABLE"
+
+
+def test_the_fees_file_is_checked_when_read(tmp_path):
+    from backend.rules.acceptance import ACCEPTANCE_FILE, RulesError, read_rules
+
+    shipped = read_rules()
+    assert shipped.fee("PASSPORT") == Decimal("120.00") and shipped.photo_max_age_months == 6
+    broken = tmp_path / "acceptance.toml"
+    broken.write_text(ACCEPTANCE_FILE.read_text(encoding="utf-8").replace('PASSPORT = "120.00"', 'PASSPORT = "lots"'),
+                      encoding="utf-8")
+    with pytest.raises(RulesError) as error:
+        read_rules(broken)
+    assert error.value.key == "fees.PASSPORT"
+    broken.write_text("[fees]\n", encoding="utf-8")
+    with pytest.raises(RulesError) as error:
+        read_rules(broken)
+    assert error.value.key == "fees.PASSPORT"

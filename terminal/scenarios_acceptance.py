@@ -1,0 +1,76 @@
+"""Self-test scenario of self-service acceptance (issue 12): a citizen with a photo receipt from an
+earlier capture has a Taiwan permit card accepted at the kiosk, two fingerprints taken on the
+simulated module, signs, collects at the hall, pays by QR; the back end then shows the
+application as accepted and the receipt carries its number.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+
+from backend import seed
+from backend_client import new_request_id
+from flows.pump import FlowPump, ScenarioFailed
+from terminal.scenarios import FORM_DETAILS, identify
+from terminal.simulation import pay_shown_code, receipt_showing
+
+ACCEPTANCE_CITIZEN = "long_term_id"
+ACCEPTANCE_DOCUMENT = "taiwan_permit"
+SIGNATURE_PAD = (600, 200)
+# A name written across the pad (pad pixels, y down).
+SIGNATURE_STROKES = (((40.0, 150.0), (120.0, 40.0), (200.0, 160.0), (280.0, 50.0)),
+                     ((300.0, 100.0), (520.0, 110.0)))
+
+
+def earlier_photo() -> bytes:
+    """A JPEG the back end takes as an ID photo (390 x 520, 20-80 KB), standing for a capture made
+    at the photo service on an earlier visit: the back end checks the file, not the face."""
+    from PIL import Image
+
+    rng = random.Random(12)
+    image = Image.new("RGB", (390, 520), "white")
+    image.putdata([(rng.randrange(150, 256),) * 3 for _ in range(390 * 520)])
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=40)
+    return out.getvalue()
+
+
+def acceptance(pump: FlowPump) -> None:
+    from flows.acceptance import AcceptanceFlow
+
+    citizen = seed.person(ACCEPTANCE_CITIZEN)
+    receipt_number = pump.ctx.backend.upload_photo(citizen.id_number, earlier_photo(), new_request_id()).receipt_number
+    pump.start(AcceptanceFlow)
+    identify(pump, ACCEPTANCE_CITIZEN, "documents")
+    pump.touch("toggle_document", ACCEPTANCE_DOCUMENT)
+    pump.touch("next")
+    pump.touch("reason", (ACCEPTANCE_DOCUMENT, "first"))
+    for name, text in FORM_DETAILS:
+        pump.touch("field", (name, text))
+    pump.touch("occupation", "employee")
+    pump.touch("relationship", "parent")
+    pump.touch("next")
+    pump.touch("delivery", "collect")
+    pump.expect("review")
+    pump.touch("submit")
+    pump.touch("photo_receipt", receipt_number)
+    pump.touch("next")
+    pump.expect("fingerprint")
+    fingerprint = pump.simulators["fingerprint"]
+    fingerprint.place_finger()
+    pump.tick_until_state("signature")
+    fingerprint.lift_finger()
+    pump.touch("sign", (SIGNATURE_STROKES, *SIGNATURE_PAD))
+    pump.expect("fees")
+    pump.touch("pay")
+    pump.expect("paying")
+    view = pay_shown_code(pump)
+    if view.state != "done":
+        raise ScenarioFailed(f"acceptance ended in {view.state} ({view.error_key})")
+    number = view.data["application_number"]
+    progress = pump.ctx.backend.get_application_progress(number, citizen.id_number)
+    if progress.status.value != "ACCEPTED":
+        raise ScenarioFailed(f"application {number} is {progress.status.value}, not ACCEPTED")
+    if receipt_showing(pump.simulators["printer"], number) is None:
+        raise ScenarioFailed("no acceptance receipt with the application number came out")
