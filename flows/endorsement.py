@@ -136,7 +136,9 @@ class EndorsementFlow(EndorsementDelivery):
             return ("pay", *add, "change", "cancel")
         if state is S.PAYMENT_FAILED:
             return self._paid.failed_actions()
-        if state in (S.ID_CARD, S.FACE, S.INSERT_PERMIT, S.PAYING):
+        if state is S.PAYING:
+            return self._paid.paying_actions()
+        if state in (S.ID_CARD, S.FACE, S.INSERT_PERMIT):
             return ("cancel",)
         return ()
 

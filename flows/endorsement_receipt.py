@@ -46,6 +46,8 @@ def endorsement_receipt(ctx: FlowContext, card: PermitCard, order: EndorsementOr
                 KeyValue(tr(ctx, N_("payment.receipt.amount_paid")), str(order.amount)))
     if paid.taken is not None:
         receipt.add(KeyValue(tr(ctx, N_("payment.receipt.payment")), paid.taken.payment_id))
+        # Paid by bank card: the masked number, authorisation code and reference (issue 21).
+        receipt.add(*(KeyValue(tr(ctx, key), value) for key, value in paid.receipt_lines()))
     _add_outcome(ctx, receipt, order, paid, refunded, confirmed)
     printed_at = dt.datetime.now(HALL_TIMEZONE).strftime(RECEIPT_TIME_FORMAT)
     receipt.add(KeyValue(tr(ctx, N_("payment.receipt.transaction")), paid.txn_id),

@@ -190,9 +190,11 @@ class FinesFlow(PaidFlow[State]):
             return (verb, "back", "cancel")
         if state is S.PAYMENT_FAILED:
             return self._paid.failed_actions()
+        if state is S.PAYING:
+            return self._paid.paying_actions()
         if state is S.SETTLED:
             return (("another",) if self._settleable() else ()) + ("finish",)
-        if state in (S.ID_CARD, S.FACE, S.PAYING):
+        if state in (S.ID_CARD, S.FACE):
             return ("cancel",)
         return ()
 

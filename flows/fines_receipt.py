@@ -43,13 +43,14 @@ def fines_receipt(ctx: FlowContext, violation: Violation, decision: Decision | N
         receipt.add(KeyValue(tr(ctx, N_("fines.receipt.points_in_cycle")), str(decision.points_in_cycle)))
     receipt.add(Cut())
     if paid.taken is not None:
-        _add_payment(ctx, receipt, v, decision_number, paid.taken, paid.txn_id)
+        _add_payment(ctx, receipt, v, decision_number, paid.taken, paid.txn_id, paid.receipt_lines())
     return receipt
 
 
 def _add_payment(ctx: FlowContext, receipt: Receipt, violation: Violation, decision_number: str,
-                 payment: Payment, txn_id: str) -> None:
-    """The payment receipt: the fine and the late fee (what was paid beyond the fine), and the ids."""
+                 payment: Payment, txn_id: str, card_lines: list[tuple[str, str]]) -> None:
+    """The payment receipt: the fine and the late fee (what was paid beyond the fine), and the ids;
+    paid by bank card, the masked number, authorisation code and reference (issue 21)."""
     receipt.add(*receipt_header(ctx, N_("fines.receipt.payment_title")).lines)
     receipt.add(KeyValue(tr(ctx, N_("fines.receipt.decision_number")), decision_number),
                 KeyValue(tr(ctx, N_("fines.receipt.fine")), str(violation.fine)),
@@ -57,6 +58,7 @@ def _add_payment(ctx: FlowContext, receipt: Receipt, violation: Violation, decis
                 KeyValue(tr(ctx, N_("payment.receipt.amount_paid")), str(payment.amount)), Rule(),
                 KeyValue(tr(ctx, N_("payment.receipt.order")), payment.order_id),
                 KeyValue(tr(ctx, N_("payment.receipt.payment")), payment.payment_id),
+                *(KeyValue(tr(ctx, key), value) for key, value in card_lines),
                 KeyValue(tr(ctx, N_("payment.receipt.transaction")), txn_id),
                 KeyValue(tr(ctx, N_("payment.receipt.time")), _hall_time(dt.datetime.now(dt.UTC))),
                 Cut())

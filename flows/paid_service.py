@@ -25,6 +25,7 @@ from backend_client import errors as backend_errors
 from backend_client.models import Payment
 from core.i18n import N_
 from devices.printer.receipt import Receipt
+from flows.card_payment import CARD_TERMINAL, MSG_CARD_UNKNOWN, CardOutcome, CardSale
 from flows.common_steps import print_journalled
 from flows.context import FlowContext
 from flows.engine import Event, Flow, PaymentNotice, Tick, Touch
@@ -46,6 +47,14 @@ NOTE_RECEIPT_NOT_PRINTED = "receipt not printed"
 
 RETRY_ACTION = "retry"
 CANCEL_ACTION = "cancel"
+PAY_BY_CARD_ACTION = "pay_card"  # beside the QR code: pay on the bank card terminal instead
+
+# Card sale attempts for one order (issue 21), apart from the QR codes.
+CARD_ATTEMPTS = 3
+# After the citizen's cancel during a card sale: how long to wait for the terminal's answer (it
+# heeds a cancel before the card is read at once; after that the sale runs on, and recovery
+# settles it from the journal).
+CARD_CANCEL_WAIT_SECONDS = 5.0
 
 # What the screen says while the code is shown, and after a code was declined or ran out.
 MSG_SCAN_TO_PAY = N_("payment.scan_to_pay")
@@ -85,6 +94,8 @@ class PaidService:
         self.ctx = ctx
         self.txn_id = ctx.journal.open_transaction(flow, summary, amount_fen=amount_fen)
         self.payment: QrPayment | None = None  # the latest attempt
+        self.card: CardSale | None = None  # the latest card sale, when the citizen chose the card
+        self._card_attempts = 0
         self.refund_id: str | None = None
         self.receipt_error: str | None = None  # why the receipt did not come out, if it did not
         self._order_id: str | None = None
@@ -100,6 +111,10 @@ class PaidService:
     def follow(self, event: Event) -> PaidResult | None:
         """While the code is shown: ask the back end on a tick (when a poll is due) or at once
         on a payment notice. None for events that are not about the payment."""
+        if isinstance(event, Touch) and event.action == PAY_BY_CARD_ACTION and self.can_pay_by_card:
+            return self._start_card()
+        if self.card is not None and self.card.outcome is CardOutcome.RUNNING:
+            return self._follow_card() if isinstance(event, Tick) else None
         payment = self._current()
         if isinstance(event, PaymentNotice):
             outcome = payment.poll(now_please=True)
@@ -118,8 +133,50 @@ class PaidService:
     def on_failed(self, event: Event) -> PaidResult | None:
         """After a failed attempt: the citizen's "retry" shows a new code while attempts are left."""
         if isinstance(event, Touch) and event.action == RETRY_ACTION and self.can_retry:
+            self.card = None
             return self._show(self._current().attempt + 1)
         return None
+
+    # ----- paying by bank card (issue 21) -----
+    @property
+    def can_pay_by_card(self) -> bool:
+        """The kiosk has a card terminal, no sale is running and card attempts are left."""
+        if self._order_id is None or self._card_attempts >= CARD_ATTEMPTS:
+            return False
+        if self.card is not None and self.card.outcome is CardOutcome.RUNNING:
+            return False
+        return self.ctx.devices.get(CARD_TERMINAL) is not None
+
+    @property
+    def paying_by_card(self) -> bool:
+        return self.card is not None and self.card.outcome is CardOutcome.RUNNING
+
+    def paying_actions(self) -> tuple[str, ...]:
+        """The touches of the payment screen: the card beside the QR code, and leaving."""
+        return (PAY_BY_CARD_ACTION, CANCEL_ACTION) if self.can_pay_by_card else (CANCEL_ACTION,)
+
+    def _start_card(self) -> PaidResult:
+        assert self._order_id is not None and self.payment is not None and self.payment.payment is not None
+        self._card_attempts += 1
+        sale = CardSale(self.ctx, self.txn_id, self._order_id, self.payment.payment.amount, self._card_attempts)
+        self.card = sale
+        sale.start()
+        return PaidResult(Paid.SHOWN)
+
+    def _follow_card(self) -> PaidResult:
+        card = self.card
+        assert card is not None
+        outcome = card.poll()
+        if outcome is CardOutcome.RUNNING:
+            return PaidResult(Paid.PENDING)
+        if outcome is CardOutcome.PAID:
+            return PaidResult(Paid.PAID)
+        if outcome is CardOutcome.UNKNOWN:
+            return PaidResult(Paid.UNKNOWN, card.error_key or MSG_CARD_UNKNOWN)
+        if outcome is CardOutcome.VOIDED and self._current().poll(now_please=True) is PaymentOutcome.PAID:
+            self.card = None  # the phone paid first: the card sale was given back, the QR payment stands
+            return PaidResult(Paid.PAID)
+        return PaidResult(Paid.FAILED, card.error_key)
 
     @property
     def can_retry(self) -> bool:
@@ -131,19 +188,36 @@ class PaidService:
 
     @property
     def deadline(self) -> float | None:
-        """When the shown code's countdown ends; None once the attempt has an outcome."""
+        """When the shown code's countdown ends; None once the attempt has an outcome, and while
+        a card sale runs (the terminal has its own time-out)."""
         payment = self.payment
+        if self.paying_by_card:
+            return None
         if payment is None or payment.outcome is not PaymentOutcome.PENDING:
             return None
         return payment.deadline
 
     @property
     def taken(self) -> Payment | None:
-        """The back end's record of the latest payment attempt (amount, ids), once created."""
+        """The back end's record of the latest payment attempt (amount, ids), once created: the
+        card payment once a card sale was recorded, else the latest QR payment."""
+        if self.card is not None and self.card.payment is not None:
+            return self.card.payment
         return self.payment.payment if self.payment is not None else None
 
     def view_data(self) -> dict[str, object]:
-        return self.payment.view_data() if self.payment is not None else {}
+        if self.paying_by_card:
+            assert self.card is not None
+            return {**self.card.view_data(), "method": "card"}
+        data = self.payment.view_data() if self.payment is not None else {}
+        return {**data, "method": "qr", "card_available": self.can_pay_by_card} if data else data
+
+    def receipt_lines(self) -> list[tuple[str, str]]:
+        """The card's lines for the receipt (masked number, authorisation code, reference), if
+        it was paid by card."""
+        if self.card is not None and self.card.payment is not None:
+            return self.card.receipt_lines()
+        return []
 
     def _show(self, attempt: int) -> PaidResult:
         assert self._order_id is not None, "start before retrying"
@@ -169,6 +243,8 @@ class PaidService:
         taken: the transaction is closed as cancelled, its note saying why (`reason`), what
         was done before paying (`done_before`, e.g. "accepted, ") and what became of the payment.
         """
+        if self.paying_by_card:
+            return self._abandon_card(reason, done_before)
         payment = self._current()
         outcome = payment.abandon()
         if outcome is PaymentOutcome.PAID:
@@ -178,9 +254,34 @@ class PaidService:
         self.close(TxnStatus.CANCELLED, f"{reason}; {done_before}payment {outcome.value}")
         return PaidResult(Paid.CANCELLED)
 
+    def _abandon_card(self, reason: str, done_before: str) -> PaidResult:
+        """Cancel the running sale and wait briefly for the terminal's answer. Approved after
+        all (the card was read already): PAID. No answer in time: the transaction stays open
+        and recovery asks the terminal. Otherwise closed as cancelled; the QR code shown before
+        is left to expire (recovery checks it as for any abandoned code)."""
+        card = self.card
+        assert card is not None
+        card.cancel()
+        outcome = card.wait(CARD_CANCEL_WAIT_SECONDS)
+        if outcome is CardOutcome.PAID:
+            return PaidResult(Paid.PAID)
+        if outcome in (CardOutcome.RUNNING, CardOutcome.UNKNOWN):
+            return PaidResult(Paid.UNKNOWN, MSG_CARD_UNKNOWN)
+        qr = self._current().abandon()
+        if qr is PaymentOutcome.PAID:
+            return PaidResult(Paid.PAID)
+        if qr is PaymentOutcome.UNKNOWN:
+            return PaidResult(Paid.UNKNOWN, self._current().error_key)
+        self.close(TxnStatus.CANCELLED, f"{reason}; {done_before}card payment {outcome.value}")
+        return PaidResult(Paid.CANCELLED)
+
     def refund(self, reason: str) -> str | None:
         """Give the latest payment back, journalled before and after; the refund id, or None
-        when the back end cannot be reached now (recovery refunds it with the same request id)."""
+        when the back end cannot be reached now (recovery refunds it with the same request id).
+        A card payment is first voided on the terminal (the same day), then refunded at the back end."""
+        if self.card is not None and self.card.payment is not None and not self.card.void(reason):
+            log.warning("card sale %s not voided now: the refund waits for recovery", self.card.reference)
+            return None
         taken = self.taken
         payment_id = taken.payment_id if taken is not None else None
         request_id = self.ctx.journal.before(self.txn_id, REFUND_STEP, {"payment_id": payment_id, "reason": reason})
@@ -278,7 +379,8 @@ class PaidFlow(Flow[S]):
         states = self.PAYMENT_STATES
         self.deadline = self._paid.deadline
         if result.outcome is Paid.SHOWN:
-            self.go(states.paying)
+            if self.state is not states.paying:  # a card sale started beside the code stays here
+                self.go(states.paying)
         elif result.outcome is Paid.PAID:
             self._on_paid()
         elif result.outcome is Paid.FAILED:

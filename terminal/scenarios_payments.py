@@ -21,16 +21,44 @@ ENDORSEMENT_PERMIT = "C12345678"
 OTHER_HOLDER_CITIZEN = "permit_other_holder"
 # A pump with camera-recorded fines the kiosk may settle.
 FINES_CITIZEN = "local_adult"
+# Paid by bank card (issue 21): another citizen and permit than the QR run, whose order the
+# back end still offers after it; the simulated terminal's demo card with funds.
+CARD_ENDORSEMENT_CITIZEN = "local_adult"
+CARD_ENDORSEMENT_PERMIT = "CA1234567"
+DEMO_BANK_CARD = "funds"
+# The card terminal's sale: the simulated acquirer answers in 1.5 s; far more on a loaded machine.
+CARD_SALE_LIMIT_SECONDS = 30.0
 
 
 def endorsement(pump: FlowPump) -> None:
+    other_holder_refused(pump)
+    _endorsement_to_payment(pump, ENDORSEMENT_CITIZEN, ENDORSEMENT_PERMIT)
+    view = pay_shown_code(pump)
+    if view.state != "done" or view.error_key:
+        raise ScenarioFailed(f"endorsement ended in {view.state} ({view.error_key})")
+    number = view.data["items"][0]["endorsement_number"]
+    _expect_receipt(pump, number)
+
+
+def endorsement_card(pump: FlowPump) -> None:
+    """The endorsement paid by bank card: the card beside the code, the sale on the terminal,
+    the chip written, the receipt with the masked card number."""
+    _endorsement_to_payment(pump, CARD_ENDORSEMENT_CITIZEN, CARD_ENDORSEMENT_PERMIT)
+    view = _pay_by_card(pump)
+    if not view.finished:
+        view = pump.tick_until(lambda v: v.finished, "the endorsement to be written", CARD_SALE_LIMIT_SECONDS)
+    if view.state != "done" or view.error_key:
+        raise ScenarioFailed(f"endorsement paid by card ended in {view.state} ({view.error_key})")
+    _expect_card_receipt(pump, view.data["transaction"])
+
+
+def _endorsement_to_payment(pump: FlowPump, citizen: str, permit: str) -> None:
     from flows.endorsement import EndorsementFlow
 
-    other_holder_refused(pump)
     pump.start(EndorsementFlow)
-    pump.simulators["idcard"].insert_card(card_for(ENDORSEMENT_CITIZEN))
+    pump.simulators["idcard"].insert_card(card_for(citizen))
     pump.tick_until_state("insert_permit")
-    pump.simulators["permit"].insert_card(ENDORSEMENT_PERMIT)
+    pump.simulators["permit"].insert_card(permit)
     view = pump.tick_until(lambda v: v.state not in ("insert_permit",), "the permit to be read")
     if view.state == "offer":
         pump.touch("same")
@@ -38,11 +66,30 @@ def endorsement(pump: FlowPump) -> None:
         choose_first_offered(pump)
     pump.touch("pay")
     pump.expect("paying")
-    view = pay_shown_code(pump)
-    if view.state != "done" or view.error_key:
-        raise ScenarioFailed(f"endorsement ended in {view.state} ({view.error_key})")
-    number = view.data["items"][0]["endorsement_number"]
-    _expect_receipt(pump, number)
+
+
+def _pay_by_card(pump: FlowPump):
+    """The citizen chooses the card and presents it; the view once the sale has an outcome."""
+    if "pay_card" not in pump.view.actions:
+        raise ScenarioFailed("the payment step does not offer the bank card")
+    pump.simulators["card_terminal"].present_card(DEMO_BANK_CARD)
+    view = pump.touch("pay_card")
+    if view.data.get("method") != "card":
+        raise ScenarioFailed(f"choosing the card left the screen at {view.data.get('method')}")
+    view = pump.tick_until(lambda v: v.state != "paying" or v.finished, "the card sale", CARD_SALE_LIMIT_SECONDS)
+    pump.simulators["card_terminal"].remove_card()
+    return view
+
+
+def _expect_card_receipt(pump: FlowPump, txn_id: str) -> None:
+    """The receipt shows the masked card number and authorisation code the back end recorded."""
+    assert pump.ctx is not None
+    payment = pump.ctx.backend.get_payment_status(pump.ctx.journal.get(txn_id).payment_id)
+    if payment.card is None:
+        raise ScenarioFailed(f"payment {payment.payment_id} was not recorded as a card payment")
+    receipt = receipt_showing(pump.simulators["printer"], payment.card.auth_code)
+    if receipt is None or payment.card.masked_pan not in receipt:
+        raise ScenarioFailed("no receipt with the masked card number and authorisation code came out")
 
 
 def other_holder_refused(pump: FlowPump) -> None:
@@ -89,6 +136,28 @@ def traffic_fines(pump: FlowPump, citizen: str = FINES_CITIZEN) -> None:
         raise ScenarioFailed(f"fines ended in {view.state} ({view.error_key})")
     pump.touch("finish")
     _expect_receipt(pump, view.data["settled"][-1]["decision_number"])
+
+
+def traffic_fines_card(pump: FlowPump, citizen: str = FINES_CITIZEN) -> None:
+    """A fine paid by bank card, after the QR run settled the first one."""
+    from flows.fines import FinesFlow
+
+    pump.start(FinesFlow)
+    pump.simulators["idcard"].insert_card(card_for(citizen))
+    view = pump.tick_until_state("list")
+    payable = [v for v in view.data["settleable"] if v["amount_due"] != "0.00"]
+    if not payable:
+        raise ScenarioFailed("the demo pump has no fine left to pay by card (reseed the reference back end)")
+    violation = payable[0]
+    pump.touch("select", violation["number"])
+    pump.touch("accept" if violation["handling"] == "ACCEPT_AND_PAY" else "pay")
+    pump.expect("paying")
+    view = _pay_by_card(pump)
+    if view.state != "settled" or view.error_key:
+        raise ScenarioFailed(f"fines paid by card ended in {view.state} ({view.error_key})")
+    txn_id = view.data["transaction"]
+    pump.touch("finish")
+    _expect_card_receipt(pump, txn_id)
 
 
 def _expect_receipt(pump: FlowPump, text: str) -> None:

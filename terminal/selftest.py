@@ -33,12 +33,27 @@ SCENARIOS: Mapping[str, str] = {
     "id_photo": "terminal.scenarios:id_photo",
     "endorsement": "terminal.scenarios_payments:endorsement",
     "traffic_fines": "terminal.scenarios_payments:traffic_fines",
+    "endorsement_card": "terminal.scenarios_payments:endorsement_card",
+    "traffic_fines_card": "terminal.scenarios_payments:traffic_fines_card",
     "progress": "terminal.scenarios:progress",
     "appointment": "terminal.scenarios:appointment",
     "endorsement_enquiry": "terminal.scenarios_enquiry:endorsement_enquiry",
     "acceptance": "terminal.scenarios_acceptance:acceptance",
     "collection": "terminal.scenarios_collection:collection",
 }
+
+
+# Services run again as rows of their own, right after their base service: the same flow paid
+# another way (issue 21: by bank card on the card terminal).
+VARIANTS: Mapping[str, tuple[str, ...]] = {
+    "endorsement": ("endorsement_card",),
+    "traffic_fines": ("traffic_fines_card",),
+}
+
+
+def selftest_services() -> tuple[str, ...]:
+    """Every row of the self-test: the home screen's services in order, each followed by its variants."""
+    return tuple(s for e in FLOWS for s in (e.service_id, *VARIANTS.get(e.service_id, ())))
 
 
 def scenario_for(service_id: str) -> Callable[[FlowPump], None]:
@@ -77,7 +92,7 @@ def run_scenario(runtime: Runtime, service_id: str, reference: str | None = None
 
 def run_all(runtime: Runtime, scenarios: Mapping[str, str] | None = None) -> list[SelftestResult]:
     """Every service's scenario, in the order of the home screen (or the given ones)."""
-    chosen = scenarios if scenarios is not None else {e.service_id: SCENARIOS[e.service_id] for e in FLOWS}
+    chosen = scenarios if scenarios is not None else {s: SCENARIOS[s] for s in selftest_services()}
     return [run_scenario(runtime, service_id, reference) for service_id, reference in chosen.items()]
 
 

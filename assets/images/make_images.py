@@ -163,6 +163,20 @@ def pay_with_phone(draw: Draw) -> None:
     arrow(draw, 480, 265, 360, 265)
 
 
+def pay_with_card(draw: Draw) -> None:
+    # The card terminal standing on the kiosk: its small screen and PIN pad, the card slot on
+    # top, a bank card (chip showing) going into it.
+    draw.rounded_rectangle(box(250, 230, 470, 500), radius=s(26), fill=GREY, outline=INK, width=s(8))
+    draw.rounded_rectangle(box(280, 260, 440, 320), radius=s(8), fill=PALE_BLUE, outline=INK, width=s(4))
+    for row in range(4):
+        for col in range(3):
+            x, y = 292 + col * 50, 338 + row * 38
+            draw.rounded_rectangle(box(x, y, x + 36, y + 26), radius=s(5), fill=INK)
+    draw.rounded_rectangle(box(285, 214, 435, 236), radius=s(8), fill=INK)
+    chip_card(draw, 270, 40, 180, 112)
+    arrow(draw, 560, 90, 560, 200)
+
+
 def look_at_camera(draw: Draw) -> None:
     # The lens at the top, a face below looking up into it, the line of sight between.
     draw.rounded_rectangle(box(270, 30, 450, 130), radius=s(24), fill=GREY, outline=INK, width=s(8))
@@ -199,6 +213,7 @@ DRAWINGS: dict[str, Callable[[Draw], None]] = {
     pictures.TAKE_CARD: take_card,
     pictures.SCAN_QR: scan_qr,
     pictures.PAY_WITH_PHONE: pay_with_phone,
+    pictures.PAY_WITH_CARD: pay_with_card,
     pictures.LOOK_AT_CAMERA: look_at_camera,
     pictures.TAKE_RECEIPT: take_receipt,
 }

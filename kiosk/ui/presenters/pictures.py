@@ -11,7 +11,9 @@ INSERT_PERMIT = "insert_permit.png"      # the permit card pushed into the slot
 TAKE_CARD = "take_card.png"              # the card coming out of the slot, a hand taking it
 SCAN_QR = "scan_qr.png"                  # a phone showing a QR code held to the scanner
 PAY_WITH_PHONE = "pay_with_phone.png"    # a phone scanning the QR code on the screen
+PAY_WITH_CARD = "pay_with_card.png"      # a bank card going into the card terminal with its PIN pad
 LOOK_AT_CAMERA = "look_at_camera.png"    # a face looking into the lens
 TAKE_RECEIPT = "take_receipt.png"        # a receipt coming out of the printer
 
-ALL = (PLACE_ID_CARD, INSERT_PERMIT, TAKE_CARD, SCAN_QR, PAY_WITH_PHONE, LOOK_AT_CAMERA, TAKE_RECEIPT)
+ALL = (PLACE_ID_CARD, INSERT_PERMIT, TAKE_CARD, SCAN_QR, PAY_WITH_PHONE, PAY_WITH_CARD, LOOK_AT_CAMERA,
+       TAKE_RECEIPT)
