@@ -23,6 +23,7 @@ from kiosk.ui.presenters.identity import identity_screen, refusal_screen
 MSG_SOMEONE_ELSE_BUTTON = N_("screen.collection.someone_else")
 MSG_COLLECT = N_("screen.collection.collect")
 MSG_SLOT = N_("screen.collection.slot")
+MSG_WHERE = N_("screen.collection.where")
 MSG_OUTCOME = N_("screen.collection.outcome")
 MSG_APPLICATION = N_("screen.collection.application")
 MSG_BRING = N_("screen.collection.bring")
@@ -99,7 +100,7 @@ def document_rows(documents: Sequence[Mapping[str, Any]], with_outcome: bool = F
         if document.get("overdue_key"):
             rows.append(Row(slot, Text(document["overdue_key"])))
         elif not with_outcome:
-            rows.append(Row(Text(MSG_OUTCOME), slot))
+            rows.append(Row(Text(MSG_WHERE), slot))
         if with_outcome and document.get("outcome_key"):
             rows.append(Row(Text(MSG_OUTCOME), Text(document["outcome_key"])))
     return rows

@@ -34,7 +34,7 @@ def test_the_list_names_kind_masked_number_and_slot_with_one_button(make_view, r
     model = present(make_view(CollectionFlow, S.READY, data, actions=("collect", "cancel")))
     assert model.kind == "review" and [a.action for a in model.actions] == ["collect"] and model.can_cancel
     text = rendered(model)
-    assert text["zh_CN"][1:5] == ["普通护照", "E******01", "状态", "1号格口"]
+    assert text["zh_CN"][1:5] == ["普通护照", "E******01", "存放位置", "1号格口"]
     assert "C******06" in text["en"] and "Slot 5" in text["en"]
     assert "Waiting for a long time: please collect it today" in text["en"]
     assert "E61234501" not in str(text)
