@@ -38,6 +38,7 @@ from kiosk.ui.screens.payment import PaymentScreen
 from kiosk.ui.screens.problem import ProblemScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.review import ReviewScreen
+from kiosk.ui.screens.signature import SignatureScreen
 from kiosk.ui.screens.working import WorkingScreen
 from kiosk.ui.sim_panel_view import SimPanelView
 from terminal.availability import ServiceBoard
@@ -68,7 +69,7 @@ MAINTENANCE = "maintenance"
 FLOW_SCREENS = {
     "device_action": DeviceActionScreen, "camera": CameraScreen, "choice": ChoiceScreen,
     "form": FormScreen, "review": ReviewScreen, "payment": PaymentScreen, "working": WorkingScreen,
-    "result": ResultScreen, "problem": ProblemScreen,
+    "result": ResultScreen, "problem": ProblemScreen, "signature": SignatureScreen,
 }
 
 

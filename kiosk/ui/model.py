@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 # The screen kinds every flow composes its steps from (one .kv and one class each).
 SCREEN_KINDS = ("device_action", "camera", "choice", "form", "review", "payment", "working",
-                "result", "problem")
+                "result", "problem", "signature")
 
 
 @dataclass(frozen=True)

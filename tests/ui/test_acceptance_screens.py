@@ -1,0 +1,89 @@
+"""Self-service acceptance on the real screens (issue 12): a started kiosk (embedded reference
+back end, simulated devices) takes the citizen through the form's pages, the fingerprint guide
+and the signature pad; the pad is signed with synthetic touches and Done sends the strokes to
+the flow, which moves on to the fees."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.demo_cards import card_for
+from terminal.scenarios import FORM_DETAILS
+from terminal.scenarios_acceptance import earlier_photo
+
+pytestmark = pytest.mark.ui
+CITIZEN = "minority_name"
+
+
+class Finger:
+    """A synthetic touch on the pad: position, an id, grabbing (as Kivy hands touches over)."""
+
+    def __init__(self, x: float, y: float) -> None:
+        self.uid, self.x, self.y, self.grab_current = id(self), x, y, None
+
+    @property
+    def pos(self) -> tuple[float, float]:
+        return self.x, self.y
+
+    def grab(self, widget) -> None:
+        self.grab_current = widget
+
+    def ungrab(self, widget) -> None:
+        self.grab_current = None
+
+    def move(self, widget, x: float, y: float) -> None:
+        self.x, self.y = x, y
+        widget.on_touch_move(self)
+
+
+@pytest.fixture()
+def app(flow_app):
+    yield flow_app
+    flow_app.backstage.runtime.simulators["idcard"].remove_card()
+    if flow_app.flow_host.active:
+        flow_app.end_session("test finished")
+
+
+def test_fingerprints_then_the_signature_pad_signed_by_touch(app, citizen, start_service, shows, on_screen, tap):
+    from backend import seed
+    from backend_client import new_request_id
+
+    runtime = app.backstage.runtime
+    receipt = runtime.backend.upload_photo(seed.person(CITIZEN).id_number, earlier_photo(), new_request_id())
+    citizen.language(app, "zh_CN")
+    start_service(app, "acceptance")
+    on_screen(app, "card", "device_action")
+    runtime.simulators["idcard"].insert_card(card_for(CITIZEN))
+    on_screen(app, "documents", "choice")
+    host = app.flow_host
+    for action, value in (("toggle_document", "taiwan_permit"), ("next", None), ("reason", ("taiwan_permit", "first")),
+                          *(("field", item) for item in FORM_DETAILS), ("occupation", "employee"),
+                          ("relationship", "parent"), ("next", None), ("delivery", "collect")):
+        host.touch(action, value)
+    on_screen(app, "review", "review")
+    host.touch("submit", None)
+    on_screen(app, "photo", "device_action")
+    host.touch("photo_receipt", receipt.receipt_number)
+    host.touch("next", None)
+    screen = shows(app, "fingerprint", "device_action")
+    assert "右手食指" in citizen.reads(screen)
+    runtime.simulators["fingerprint"].place_finger()
+    screen = shows(app, "signature", "signature", seconds=60)
+    runtime.simulators["fingerprint"].lift_finger()
+
+    pad = screen.body.ids.pad
+    assert pad.width > 300 and pad.height > 100
+    for stroke in (((0.1, 0.8), (0.3, 0.2), (0.5, 0.8), (0.7, 0.2)), ((0.72, 0.5), (0.95, 0.55))):
+        points = [(pad.x + fx * pad.width, pad.y + fy * pad.height) for fx, fy in stroke]
+        finger = Finger(*points[0])
+        pad.on_touch_down(finger)
+        for x, y in points[1:]:
+            finger.move(pad, x, y)
+        pad.on_touch_up(finger)
+    assert pad.drawn_lines == 2
+    assert screen.body.ids.done_button.text == "完成签名"
+    tap(screen.body.ids.done_button)
+
+    screen = shows(app, "fees", "review")
+    texts = citizen.reads(screen)
+    assert {"往来台湾通行证", "合计", "￥60.00"} <= set(texts) and "邮寄费" not in texts  # collected: no postage
