@@ -23,7 +23,7 @@ from backend_client import errors as backend_errors
 from backend_client.models import EndorsementOrder, OrderStatus, PaymentStatus
 from backend_client.models import WriteOutcome as BackendWriteOutcome
 from devices.base import DeviceError
-from flows import collection_rules, endorsement, fines
+from flows import card_recovery, collection_rules, endorsement, fines
 from flows import acceptance_recovery
 from flows.context import FlowContext
 from flows.journal import Phase, Transaction, TxnStatus, request_id_for
@@ -166,10 +166,15 @@ class _Lookup:
     payment_id: str | None = None
     order: EndorsementOrder | None = None
     notes: list[str] = field(default_factory=list)
+    card_payment_id: str | None = None  # a recorded bank card payment (flows/card_recovery.py)
 
     def payment(self) -> PaymentFact:
         """The latest payment attempt's status. An attempt whose answer was never journalled is
-        asked again with its own request id: the back end replays it if it ever arrived."""
+        asked again with its own request id: the back end replays it if it ever arrived. A card
+        payment, once recorded, is the transaction's payment."""
+        if self.card_payment_id is not None:
+            self.payment_id = self.card_payment_id
+            return self._status()
         attempt = _latest_payment_attempt(self.txn)
         if attempt is None:
             return PaymentFact.NONE
@@ -186,6 +191,10 @@ class _Lookup:
             self.payment_id = replayed.payment_id
         if self.payment_id is None:
             return PaymentFact.NONE
+        return self._status()
+
+    def _status(self) -> PaymentFact:
+        assert self.payment_id is not None
         try:
             status = self.ctx.backend.get_payment_status(self.payment_id).status
         except backend_errors.PaymentExpiredError:
@@ -228,9 +237,9 @@ def _latest_payment_attempt(txn: Transaction) -> int | None:
     return max(attempts) if attempts else None
 
 
-def gather_facts(ctx: FlowContext, txn: Transaction) -> tuple[Facts, _Lookup]:
+def gather_facts(ctx: FlowContext, txn: Transaction, card_payment_id: str | None = None) -> tuple[Facts, _Lookup]:
     """Ask the back end (and the reader) what became of `txn`. Raises BackendUnavailableError."""
-    lookup = _Lookup(ctx, txn)
+    lookup = _Lookup(ctx, txn, card_payment_id=card_payment_id)
     written_steps = [s.step for s in txn.steps if s.step.startswith("card_write_")]
     if txn.flow not in (fines.FLOW_NAME, endorsement.FLOW_NAME):
         steps = list(dict.fromkeys(s.step for s in txn.steps))
@@ -268,9 +277,20 @@ def recover(ctx: FlowContext, txn: Transaction) -> Recovered:
         lookup = _Lookup(ctx, txn)
         settled = acceptance_recovery.settle(ctx, txn, lambda: lookup.payment().value, lambda: lookup.payment_id)
         return Recovered(txn.id, txn.flow, Action(settled.action), settled.status, settled.note)
-    facts, lookup = gather_facts(ctx, txn)
+    # A bank card sale is settled first (flows/card_recovery.py): then the rules below decide.
+    card = card_recovery.settle_card(ctx, txn)
+    if card.wait:
+        ctx.journal.close_transaction(txn.id, TxnStatus.OPEN, card.note)
+        return Recovered(txn.id, txn.flow, Action.WAIT, TxnStatus.OPEN, card.note)
+    txn = ctx.journal.get(txn.id)  # what settling the card journalled
+    facts, lookup = gather_facts(ctx, txn, card.payment_id)
     decision = decide(facts)
     log.info("recovery %s (%s): %s -> %s (%s)", txn.id, txn.flow, facts, decision.action.value, decision.reason)
+    if decision.action is Action.REFUND and not card_recovery.void_before_refund(ctx, txn):
+        note = "; ".join(n for n in (decision.reason, "the card sale must be voided first; the terminal cannot now")
+                         if n)
+        ctx.journal.close_transaction(txn.id, TxnStatus.OPEN, note)
+        return Recovered(txn.id, txn.flow, Action.WAIT, TxnStatus.OPEN, note)
     status, note = _carry_out(ctx, txn, decision, lookup)
     return Recovered(txn.id, txn.flow, decision.action, status, note)
 
