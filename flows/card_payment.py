@@ -28,7 +28,7 @@ from backend_client import models as mo
 from core.i18n import N_
 from devices.card_terminal.contract import CardTerminal, CardTerminalError, CardTransaction, TransactionKind
 from flows.context import FlowContext
-from flows.payment import fen
+from flows.payment import PAID_STEP, fen
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +197,8 @@ class CardSale:
         self.payment = payment
         self.ctx.journal.set_refs(self.txn_id, payment_id=payment.payment_id, amount_fen=fen(payment.amount))
         self.ctx.journal.after(self.txn_id, step, {"payment_id": payment.payment_id})
+        # The money is taken, as the QR path journals it (daily close, fleet report, recovery).
+        self.ctx.journal.after(self.txn_id, PAID_STEP, {"payment_id": payment.payment_id, "method": "card"})
         return self._end(CardOutcome.PAID, None)
 
     def _void_refused(self, why_key: str) -> CardOutcome:

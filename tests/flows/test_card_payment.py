@@ -95,6 +95,8 @@ def test_an_approved_sale_pays_the_order_and_keeps_only_the_masked_number(kiosk,
     assert sale.payment.method is mo.PaymentMethod.CARD and sale.payment.card.reference == sale.reference
     assert sale.ctx.backend.get_endorsement_order(sale.order_id).status is mo.OrderStatus.PAID
     assert phases(sale, sale_step(1)) == [Phase.BEFORE, Phase.AFTER]
+    assert sale.ctx.journal.get(sale.txn_id).last("paid").detail == {"payment_id": sale.payment.payment_id,
+                                                                    "method": "card"}
     masked = sale.approved.masked_pan
     assert masked.startswith(FULL_PAN[:6]) and masked.endswith(FULL_PAN[-4:]) and "*" in masked
     assert dict(sale.receipt_lines())["receipt.card_number"] == masked
