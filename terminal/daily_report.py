@@ -10,7 +10,9 @@ counts days):
 - a record whose service, outcome, amount or payment differs from the journal;
 - a payment the back end counts as paid or refunded that the journal does not show the same
   way (and the reverse), and the day's paid and refunded totals;
-- transactions still open or needing attention (settle them with `journal reconcile`).
+- transactions still open or needing attention (settle them with `journal reconcile`);
+- bank card totals by terminal batch, and with `--settle`, every difference with the card
+  terminal's settlement of its open batch (terminal/card_close.py, issue 21).
 
 The journal holds no personal data, so neither does the report.
 """
@@ -25,6 +27,7 @@ from typing import Any
 
 from backend_client import models as mo
 from flows.journal import Journal, Phase, Transaction, TxnStatus
+from terminal.card_close import CardBatchTally, card_batches, settlement_differences
 from terminal.fleet import PAID_STEP, SERVICE_OF_FLOW, outcome_of, report_for, yuan
 
 # The contract's hall day: mainland China has one time zone and no daylight saving.
@@ -64,6 +67,7 @@ class DailyReport:
     backend_refunded: Decimal | None = None
     differences: list[Difference] = field(default_factory=list)
     backend_error: str | None = None  # the back end could not be asked: nothing was compared
+    card_batches: dict[str, CardBatchTally] = field(default_factory=dict)  # bank card sales by terminal batch
 
     @property
     def paid(self) -> Decimal:
@@ -87,6 +91,7 @@ class DailyReport:
                 "services": self.backend_services, "paid": str(self.backend_paid),
                 "refunded": str(self.backend_refunded)},
             "backend_error": self.backend_error,
+            "card_batches": {batch: {**asdict(t), "net_fen": t.net_fen} for batch, t in self.card_batches.items()},
             "differences": [asdict(d) for d in self.differences],
         }
 
@@ -135,7 +140,8 @@ def refunded(txn: Transaction) -> bool:
 def build_report(journal: Journal, terminal_id: str, day: dt.date,
                  records: mo.TransactionRecords | None, backend_error: str | None = None) -> DailyReport:
     transactions = transactions_of_day(journal, day)
-    report = DailyReport(day, terminal_id, tally(transactions), backend_error=backend_error)
+    report = DailyReport(day, terminal_id, tally(transactions), backend_error=backend_error,
+                         card_batches=card_batches(transactions))
     report.differences += [Difference("unsettled", t.id, f"{service_name(t)} is {t.status.value}: "
                                       "settle it with `journal reconcile`")
                            for t in transactions if t.status in UNSETTLED]
@@ -202,6 +208,12 @@ def compare_payments(journal: Journal, transactions: list[Transaction],
     return found
 
 
+def compare_settlement(report: DailyReport, settlement) -> None:
+    """Add every difference between the journal's card batch and the terminal's settlement of it."""
+    report.differences += [Difference("card_settlement", batch, detail)
+                           for batch, detail in settlement_differences(report.card_batches, settlement)]
+
+
 def compare_totals(report: DailyReport) -> list[Difference]:
     found = []
     if report.backend_paid is not None and report.backend_paid != report.paid:
@@ -245,6 +257,9 @@ def as_text(report: DailyReport) -> str:
         lines.append(f"back end: NOT COMPARED ({report.backend_error})")
     else:
         lines.append(f"back end: paid {report.backend_paid} yuan, refunded {report.backend_refunded} yuan")
+    for batch, card in report.card_batches.items():
+        lines.append(f"bank card batch {batch}: {card.sales} sale(s) {yuan(card.sale_fen)} yuan, "
+                     f"{card.voids} void(s) {yuan(card.void_fen)} yuan, net {yuan(card.net_fen)} yuan")
     lines.append("")
     if report.differences:
         lines.append(f"{len(report.differences)} difference(s):")

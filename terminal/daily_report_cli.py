@@ -27,6 +27,8 @@ def add_report_verb(verbs: argparse._SubParsersAction) -> None:
     report.add_argument("--print", dest="print_receipt", action="store_true",
                         help="also print the report on the receipt printer")
     report.add_argument("--json", action="store_true", help="print one JSON document")
+    report.add_argument("--settle", action="store_true",
+                        help="close the bank card terminal's batch (settlement) and compare it with the journal")
     report.set_defaults(func=report_command)
 
 
@@ -45,6 +47,11 @@ def report_command(args: argparse.Namespace, config: Config) -> int:
         report = build_report(journal, config["terminal"]["id"], day, records, error)
     finally:
         journal.close()
+    if args.settle:
+        problem = _settle(config, report)
+        if problem:
+            print(f"journal report: card terminal not settled: {problem}", file=sys.stderr)
+            return EXIT_DIFFERENCES
     print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else as_text(report))
     if args.print_receipt:
         problem = _print(config, report)
@@ -66,6 +73,26 @@ def _backend_records(config, day: dt.date):
         return None, error.message_key
     except OSError as exc:
         return None, f"cannot start the embedded back end: {exc}"
+
+
+def _settle(config, report) -> str | None:
+    """Settle the card terminal's open batch and add its differences to `report`; why not, if not."""
+    from devices.card_terminal.contract import CardTerminalError
+    from devices.factory import DeviceContext, build_device
+    from terminal.daily_report import compare_settlement
+
+    context = DeviceContext(data_dir=config.data_dir)
+    try:
+        terminal = build_device("card_terminal", config["devices"]["card_terminal"], context)
+        try:
+            compare_settlement(report, terminal.settle())
+        finally:
+            terminal.close()
+        return None
+    except CardTerminalError as error:
+        return error.detail or error.message_key
+    finally:
+        context.close_all()
 
 
 def _print(config, report) -> str | None:

@@ -89,7 +89,25 @@ def reconcile_command(args: argparse.Namespace, config: Config) -> int:
     finally:
         runtime.close()
     _print_run(run, args.json)
+    _print_open_card_sales(config, args.json)
     return EXIT_FAILED if run.error else EXIT_OK
+
+
+def _print_open_card_sales(config: Config, as_json: bool) -> None:
+    """The bank card sales of transactions still open after reconciling (issue 21)."""
+    from flows.journal import Journal
+    from terminal.card_close import open_card_sales
+
+    journal = Journal(config.journal_path)
+    try:
+        still_open = open_card_sales(journal.unfinished())
+    finally:
+        journal.close()
+    if as_json:  # --json prints one document: the run above (card sales listed in text only)
+        return
+    for card in still_open:
+        print(f"open card sale {card.reference} ({card.amount_fen / 100:.2f} yuan, transaction {card.txn_id}): "
+              f"{card.state}")
 
 
 def _print_run(run: "RecoveryRun", as_json: bool) -> None:

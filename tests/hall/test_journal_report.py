@@ -84,7 +84,8 @@ def seed_backend(backend, url: str, journal_path, ids: dict[str, str]) -> None:
         for order_id, payment_id, amount, status, refunded_at in rows:
             db.execute("INSERT INTO orders VALUES (?, 'ENDORSEMENT', 'HALL-T01', '430102198503120018', NULL, 'PAID', "
                        "?, ?, ?, NULL)", (order_id, amount, at, at))
-            db.execute("INSERT INTO payments VALUES (?, ?, 'HALL-T01', ?, ?, ?, ?, ?, ?, NULL, NULL)",
+            db.execute("INSERT INTO payments (payment_id, order_id, terminal_id, amount, status, created_at, "
+                       "expires_at, paid_at, refunded_at) VALUES (?, ?, 'HALL-T01', ?, ?, ?, ?, ?, ?)",
                        (payment_id, order_id, amount, status, at, at, at, refunded_at))
 
 

@@ -1,0 +1,103 @@
+"""The card terminal in the daily close (issue 21, terminal/card_close.py): card totals by batch
+from the journal agree with the terminal's settlement after real sales and a void; a sale the
+journal never saw is a difference; `journal reconcile` lists the card sales still open."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from backend import seed
+from backend_client import models as mo
+from backend_client import new_request_id
+from devices.card_terminal.driver import SerialCardTerminal, Timeouts
+from devices.card_terminal.simulator import FAST_TIMING, CardTerminalSimulator
+from flows.card_payment import CardOutcome, CardSale, sale_step
+from flows.payment import fen
+from terminal.card_close import card_batches, open_card_sales, settlement_differences
+from terminal.daily_report import DailyReport, compare_settlement
+
+FAST_TIMEOUTS = Timeouts(ack=0.3, status=0.5, query=0.5, sale=3.0, host=1.0)
+SALE_WAIT_SECONDS = 10.0
+DAY = dt.date(2026, 12, 7)
+
+
+class WithTerminal:
+    def __init__(self, devices: Any, terminal: Any) -> None:
+        self._devices, self._terminal = devices, terminal
+
+    def get(self, kind: str) -> Any:
+        return self._terminal if kind == "card_terminal" else self._devices.get(kind)
+
+
+@pytest.fixture()
+def terminal(tmp_path):
+    simulator = CardTerminalSimulator(tmp_path / "batch.json", baud=115200, timing=FAST_TIMING)
+    simulator.start()
+    driver = SerialCardTerminal(simulator.port, 115200, FAST_TIMEOUTS)
+    yield simulator, driver
+    driver.close()
+    simulator.stop()
+
+
+@pytest.fixture()
+def ctx(money, terminal):
+    runtime, _ = money
+    return dataclasses.replace(runtime.flow_context(), devices=WithTerminal(runtime.devices, terminal[1]))
+
+
+def paid_sale(ctx, simulator) -> CardSale:
+    choice = mo.EndorsementChoice(mo.Destination.MACAU, mo.EndorsementType.GROUP_TOUR, mo.Trips.SINGLE, 3)
+    order = ctx.backend.create_endorsement_order(seed.person("local_adult").id_number, "CA1234567", [choice],
+                                                 new_request_id())
+    txn_id = ctx.journal.open_transaction("endorsement", {}, amount_fen=fen(order.amount))
+    ctx.journal.set_refs(txn_id, order_id=order.order_id)
+    simulator.present_card("funds")
+    sale = CardSale(ctx, txn_id, order.order_id, order.amount, 1)
+    sale.start()
+    assert sale.wait(SALE_WAIT_SECONDS) is CardOutcome.PAID
+    simulator.remove_card()
+    return sale
+
+
+def test_the_journal_and_the_settlement_agree_after_sales_and_a_void(ctx, terminal):
+    simulator, driver = terminal
+    first, second = paid_sale(ctx, simulator), paid_sale(ctx, simulator)
+    assert second.void("card write failed")
+    transactions = [ctx.journal.get(first.txn_id), ctx.journal.get(second.txn_id)]
+    batches = card_batches(transactions)
+    batch = first.approved.batch
+    assert list(batches) == [batch]
+    assert (batches[batch].sales, batches[batch].voids) == (2, 1)
+    assert batches[batch].net_fen == first.approved.amount_fen
+    settlement = driver.settle()
+    assert settlement.batch == batch and settlement_differences(batches, settlement) == []
+    report = DailyReport(DAY, "T", card_batches=batches)
+    compare_settlement(report, settlement)
+    assert report.differences == []
+    assert report.to_dict()["card_batches"][batch]["net_fen"] == first.approved.amount_fen
+
+
+def test_a_sale_the_journal_never_saw_is_a_difference(ctx, terminal):
+    simulator, driver = terminal
+    journalled = paid_sale(ctx, simulator)
+    simulator.present_card("funds")
+    assert driver.sale(1500, "NOT-IN-THE-JOURNAL").approved
+    settlement = driver.settle()
+    report = DailyReport(DAY, "T", card_batches=card_batches([ctx.journal.get(journalled.txn_id)]))
+    compare_settlement(report, settlement)
+    kinds = {(d.kind, d.reference) for d in report.differences}
+    assert kinds == {("card_settlement", settlement.batch)}
+    assert any("sales: journal 1, terminal 2" in d.detail for d in report.differences)
+    assert not report.balanced
+
+
+def test_reconcile_lists_the_card_sales_still_open(ctx):
+    txn_id = ctx.journal.open_transaction("endorsement", {}, amount_fen=4500)
+    ctx.journal.before(txn_id, sale_step(1), {"reference": f"{txn_id}-1", "order_id": "EO-X", "amount_fen": 4500})
+    listed = [c for c in open_card_sales(ctx.journal.unfinished()) if c.txn_id == txn_id]
+    assert [(c.reference, c.amount_fen, c.state) for c in listed] == [
+        (f"{txn_id}-1", 4500, "sale not answered: ask the terminal")]
