@@ -79,10 +79,18 @@ class ReferenceServer:
         return self
 
     def stop(self) -> None:
-        """Close every socket from inside waitress's loop (closing them from another thread races
-        with its select()), which ends the loop; then let the worker threads finish."""
+        """Let the worker threads finish first, then close every socket from inside waitress's
+        loop (closing them from another thread races with its select()), which ends the loop.
+
+        In that order because a worker finishing a request pulls the loop's trigger (a write to
+        a pipe): once the loop has closed that pipe, the write fails with EBADF in the worker,
+        or lands on whatever file reused the descriptor number."""
+        self._server.task_dispatcher.shutdown(timeout=STOP_JOIN_SECONDS)
         if self._thread is not None:
-            self._server.trigger.pull_trigger(self._close_all_sockets)
+            try:
+                self._server.trigger.pull_trigger(self._close_all_sockets)
+            except OSError:  # the loop has already closed its trigger: nothing runs it any more
+                self._close_all_sockets()
             self._thread.join(STOP_JOIN_SECONDS)
             if self._thread.is_alive():
                 log.warning("reference back end at %s: server loop still running after %.0f s",
@@ -90,6 +98,5 @@ class ReferenceServer:
             self._thread = None
         else:
             self._close_all_sockets()
-        self._server.task_dispatcher.shutdown(timeout=STOP_JOIN_SECONDS)
         self.backend.close()
         log.info("reference back end at %s stopped", self.url)
