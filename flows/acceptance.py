@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 FLOW_NAME = acceptance_recovery.FLOW_NAME
 QUOTE_STEP = "quote"  # journal steps (their request ids derive from them)
 SUBMIT_STEP = acceptance_recovery.SUBMIT_STEP
+# Defaults of [flows] acceptance_finger_tries / acceptance_first_finger / acceptance_second_finger.
 FINGER_TRIES = 3  # poor images per finger before "could not be captured" (the counter redoes it)
 FINGERS = (mo.Finger.RIGHT_INDEX, mo.Finger.LEFT_INDEX)  # the hall's pair: both index fingers
 FINGER_WAIT_SECONDS = 30.0  # no finger on the glass this long: one try used
@@ -157,7 +158,11 @@ class AcceptanceFlow(ApplicationFormFlow):
     }
 
     def __init__(self, ctx: FlowContext, today: Any = None) -> None:
-        self.fingers = [FingerCapture(f) for f in FINGERS]
+        settings = ctx.settings
+        self.finger_tries = int(settings.get("acceptance_finger_tries", FINGER_TRIES))
+        pair = (settings.get("acceptance_first_finger", FINGERS[0].value),
+                settings.get("acceptance_second_finger", FINGERS[1].value))
+        self.fingers = [FingerCapture(mo.Finger(name)) for name in pair]
         self.signature_png: bytes | None = None
         self.region: dict[str, str] = {}
         self.quote: mo.ApplicationFeeQuote | None = None
@@ -271,8 +276,8 @@ class AcceptanceFlow(ApplicationFormFlow):
     def _poor(self, finger: FingerCapture, why: str, key: str) -> None:
         finger.tries += 1
         finger.waiting_since = None
-        if finger.tries >= FINGER_TRIES:
-            finger.not_captured = f"{FINGER_TRIES} tries: {why}"
+        if finger.tries >= self.finger_tries:
+            finger.not_captured = f"{self.finger_tries} tries: {why}"
             log.info("fingerprint %s could not be captured (%s)", finger.finger.value, why)
             self._next_finger()
         else:
@@ -500,7 +505,7 @@ class AcceptanceFlow(ApplicationFormFlow):
             finger = self._finger
             if finger is not None:
                 data.update({"finger": finger.finger.value, "position": self.fingers.index(finger) + 1,
-                             "tries_left": FINGER_TRIES - finger.tries, "substitute_reason": finger.substitute_reason,
+                             "tries_left": self.finger_tries - finger.tries, "substitute_reason": finger.substitute_reason,
                              "choices": [f.value for f in mo.Finger]})
             data["fingers"] = [_finger_data(f) for f in self.fingers]
         elif state is A.REGION:
