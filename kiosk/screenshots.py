@@ -157,6 +157,7 @@ class Shooter:
         self.modes = modes or ["normal"]
         self.audit_context = audit_context  # None: no audit
         self.findings: list[dict] = []
+        self.drawing_failures = 0
         self._requests: list[tuple[Callable[[], None], threading.Event]] = []
         self._lock = threading.Lock()
 
@@ -253,8 +254,18 @@ class Shooter:
             with self._lock:
                 pending, self._requests = self._requests, []
             for draw, done in pending:
-                draw()
-                done.set()
+                try:
+                    draw()
+                except Exception as exc:  # one screen that cannot be drawn does not hide the others
+                    log.exception("screenshots: %s: a screen could not be drawn", entry.service_id)
+                    print(f"screenshots: {entry.service_id}: a screen could not be drawn: {exc!r}", file=sys.stderr)
+                    self.drawing_failures += 1
+                    if self.audit_context is not None:
+                        self.findings.append({"screen": entry.service_id, "service": entry.service_id, "lang": lang,
+                                              "mode": "", **self.audit_context, "kind": "draw_failed",
+                                              "widget": "", "text": "", "numbers": {}, "error": repr(exc)[:200]})
+                finally:
+                    done.set()
             self.kiosk.frames(1)
         if failure:
             log.warning("screenshots: scenario %s failed: %s", entry.service_id, failure[0])
