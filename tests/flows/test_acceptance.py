@@ -17,10 +17,10 @@ from PIL import Image
 from backend import seed
 from backend_client import new_request_id
 from devices.fingerprint.simulator import Finger
+from flows import recovery
 from flows.acceptance import FINGER_TRIES, AcceptanceFlow, AcceptState
 from flows.application_form import FormState
 from flows.engine import Cancel
-from flows import recovery
 from flows.journal import TxnStatus
 from terminal.scenarios import FORM_DETAILS, identify
 from terminal.simulation import pay_shown_code
@@ -52,7 +52,9 @@ def fill_form(pump, person: str, document: str, delivery: str = "collect"):
     identify(pump, person, "documents")
     pump.touch("toggle_document", document)
     pump.touch("next")
-    pump.touch("reason", (document, "first"))
+    view = pump.touch("reason", (document, "first"))
+    if any(f["name"] == "birth_place" for f in view.data.get("fields", ())):  # none on file: typed
+        pump.touch("field", ("birth_place", "湖南省长沙市"))
     for name, text in FORM_DETAILS:
         pump.touch("field", (name, text))
     pump.touch("occupation", "employee")
@@ -160,8 +162,9 @@ def test_refused_at_submit_after_payment_is_refunded(pump, runtime, photo_receip
 
 @pytest.mark.parametrize("person, state, key", [
     ("minor", "refused", "form.refused.minor"),
+    ("hk_resident", "refused", "form.refused.not_citizen"),
 ])
-def test_under_16_goes_to_a_counter(pump, person, state, key):
+def test_under_16_and_residence_permit_holders_go_to_a_counter(pump, person, state, key):
     pump.start(AcceptanceFlow)
     view = identify(pump, person, state)
     assert view.error_key == key and view.finished
@@ -227,3 +230,19 @@ def test_recovery_completes_an_application_whose_answer_was_lost(pump, runtime, 
                                                         seed.person("expired_permit").id_number)
     assert progress.status.value == "ACCEPTED"
     assert runtime.backend.get_payment_status(flow.paid.taken.payment_id).status.value == "PAID"
+
+
+def test_a_declined_code_offers_another_and_leaving_then_pays_nothing(pump, runtime, photo_receipt):
+    fill_form(pump, "permit_other_holder", "passport")
+    to_fingerprints(pump, photo_receipt("permit_other_holder"))
+    take_fingers(pump)
+    pump.touch("sign", (SIGNED, *PAD))
+    pump.touch("pay")
+    view = pay_shown_code(pump, action="decline")
+    assert view.state == "payment_failed" and "retry" in view.actions
+    assert pump.touch("retry").state == "paying"
+    view = pump.send(Cancel("cancel"))
+    assert view.state == "cancelled"
+    txn = runtime.journal.get(pump.flow.txn_id)
+    assert txn.status is TxnStatus.CANCELLED
+    assert not any(s.step == "submit" for s in txn.steps)
