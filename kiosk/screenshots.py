@@ -48,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--size", default=",".join(DEFAULT_SIZES), help="window sizes, e.g. 1080x1920,1920x1080")
     parser.add_argument("--scale", type=float, default=1.0, help="draw at this fraction of each size")
     parser.add_argument("--only-flow", default="",
-                        help="only these service ids, comma-separated (and the home screen)")
+                        help="only these service ids, comma-separated, and the home screen ('home': that alone)")
     parser.add_argument("--audit", action="store_true",
                         help=f"check every screen's layout; findings in DIR/{AUDIT_FILE}, exit 1 on any")
     parser.add_argument("--modes", default="",

@@ -33,6 +33,16 @@ def audit(tmp_path_factory):
     return result, report, out / SIZE
 
 
+@pytest.fixture(scope="module")
+def landscape_home(tmp_path_factory):
+    out = tmp_path_factory.mktemp("audit-landscape")
+    subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "main.py"), "screenshots", "-o", str(out), "--audit",
+         "--size", "1920x1080", "--scale", "0.5", "--lang", "zh_CN,en", "--only-flow", "home"],
+        capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT, check=False)
+    return json.loads((out / "audit.json").read_text(encoding="utf-8"))
+
+
 def screens_of(findings, kind=None):
     return sorted({(f["lang"], f["mode"], f["screen"], f["widget"].split(" > ")[-1], f["text"])
                    for f in findings if kind is None or f["kind"] == kind})
@@ -56,6 +66,12 @@ def test_the_hall_name_is_never_cut_and_the_top_bar_fits(audit):
     _, report, _ = audit
     assert screens_of(report["findings"], "shortened") == []
     top_bar = [f for f in report["findings"] if "TopBar" in f["widget"] or "TopBar" in f.get("other", "")]
+    assert screens_of(top_bar) == []
+
+
+def test_the_top_bar_fits_in_landscape_in_every_mode(landscape_home):
+    assert landscape_home["missing"] == []
+    top_bar = [f for f in landscape_home["findings"] if "TopBar" in f["widget"] or "TopBar" in f.get("other", "")]
     assert screens_of(top_bar) == []
 
 
