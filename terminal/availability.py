@@ -44,6 +44,9 @@ REASON_DEVICE = {
     "camera": N_("service.reason.device.camera"),
     "printer": N_("service.reason.device.printer"),
     "scanner": N_("service.reason.device.scanner"),
+    "fingerprint": N_("service.reason.device.fingerprint"),
+    "dispenser": N_("service.reason.device.dispenser"),
+    "card_terminal": N_("service.reason.device.card_terminal"),
 }
 
 

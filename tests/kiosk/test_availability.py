@@ -1,10 +1,11 @@
 """The home screen's reasons: each service greyed for its own cause, the others unaffected."""
 
 from devices.base import DeviceStatus
+from devices.config_schema import DEVICE_KINDS
 from flows import registry
 from terminal.availability import REASON_BACKEND_DOWN, REASON_NOT_BUILT, REASON_STARTING, reason_for
 
-READY = {kind: DeviceStatus.READY for kind in ("idcard", "permit", "camera", "printer", "scanner")}
+READY = {kind: DeviceStatus.READY for kind in DEVICE_KINDS}
 
 
 def built():
@@ -28,3 +29,13 @@ def test_a_down_device_greys_only_the_services_needing_it():
         reason = reason_for(service_id, True, True, states)
         assert (reason == "service.reason.device.printer") == needs_printer
     assert all(reason_for(s, True, True, READY) is None for s in registry.built_services())
+
+
+def test_every_device_kind_has_its_own_reason_in_both_languages():
+    """A tile greyed for a device says which one (not the generic 'device unavailable')."""
+    from core.i18n import LANGUAGES, Translator
+    from terminal.availability import REASON_DEVICE
+
+    assert set(REASON_DEVICE) == set(DEVICE_KINDS)
+    translator = Translator()
+    assert all(translator.has(key, lang) for key in REASON_DEVICE.values() for lang in LANGUAGES)
