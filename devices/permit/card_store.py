@@ -117,6 +117,15 @@ class CardStore:
             self._inserted = permit_number
             self._save()
 
+    def restore_demo_card(self, permit_number: str) -> None:
+        """Put a demo card back as it was issued, dropping what was written on it since: a demo
+        (or a test) that shows the card's seeded history needs it as seeded."""
+        issued = {card.permit_number: card for card in demo_cards()}
+        with self._lock:
+            self._cards[permit_number] = issued[permit_number]
+            self._face_prints.pop(permit_number, None)
+            self._save()
+
     def remove(self) -> None:
         with self._lock:
             self._inserted = None

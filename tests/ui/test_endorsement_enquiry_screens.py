@@ -34,11 +34,19 @@ def ask_permit(app, citizen, start_service, shows, person: str, lang: str):
     return screen
 
 
+def insert_as_issued(app, permit_number: str) -> None:
+    """The demo card as seeded: the simulated card store is shared by the whole test session, and
+    other tests write endorsements onto these very cards."""
+    simulator = app.backstage.runtime.simulators["permit"]
+    simulator.store.restore_demo_card(permit_number)
+    simulator.insert_card(permit_number)
+
+
 def test_valid_endorsement_listed_in_chinese(money_kiosk, citizen, start_service, shows):
     app = money_kiosk
     ask_permit(app, citizen, start_service, shows, "long_term_id", "zh_CN")
     app.flow_host.runner.flow.day = IN_MACAU_VALIDITY
-    app.backstage.runtime.simulators["permit"].insert_card("C12345678")
+    insert_as_issued(app, "C12345678")
 
     screen = shows(app, "list", "result")
     assert screen.instruction == "您的通行证上以下签注可以使用。请取回证件和凭条"
@@ -55,7 +63,7 @@ def test_valid_endorsement_listed_in_chinese(money_kiosk, citizen, start_service
 def test_no_endorsement_said_in_english(money_kiosk, citizen, start_service, shows):
     app = money_kiosk
     ask_permit(app, citizen, start_service, shows, "local_adult", "en")
-    app.backstage.runtime.simulators["permit"].insert_card("CA1234567")
+    insert_as_issued(app, "CA1234567")
 
     screen = shows(app, "no_endorsements", "result")
     assert screen.instruction.startswith("Your permit holds no endorsement yet")
@@ -70,7 +78,7 @@ def test_all_ended_names_the_last_one_in_english(money_kiosk, citizen, start_ser
     app = money_kiosk
     ask_permit(app, citizen, start_service, shows, "long_term_id", "en")
     app.flow_host.runner.flow.day = dt.date(2024, 5, 10)
-    app.backstage.runtime.simulators["permit"].insert_card("C12345678")
+    insert_as_issued(app, "C12345678")
 
     screen = shows(app, "all_expired", "problem")
     texts = citizen.reads(screen)

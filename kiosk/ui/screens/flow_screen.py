@@ -118,6 +118,9 @@ class FlowScreen(Screen):
         event = getattr(self, "_countdown", None)
         if event is not None:
             event.cancel()
+        # The next citizen's first page starts at its top, even when it is the page the last
+        # one left scrolled down (scroll_to_top_on_new_page keeps the place of a page redrawn).
+        self._scrolled_page = None
 
     def _update_countdown(self, *_args: object) -> None:
         deadline = self.model.deadline if self.model is not None else None

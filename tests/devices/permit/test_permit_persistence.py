@@ -88,3 +88,18 @@ def test_a_store_of_an_older_version_is_reseeded_with_the_current_demo_chips(tmp
     assert json.loads(path.read_text(encoding="utf-8"))["version"] == STORE_VERSION
     assert {c["permit_number"] for c in json.loads(path.read_text(encoding="utf-8"))["cards"]} == \
         {card.permit_number for card in demo_cards()}
+
+
+def test_a_demo_card_can_be_put_back_as_issued(tmp_path: Path, endorsement) -> None:
+    """Endorsements written since are dropped from that card only, and the file says so too."""
+    from devices.permit.card_store import CardStore
+
+    store = CardStore(tmp_path / "cards.json")
+    issued = {card.permit_number: card for card in store.cards()}
+    store.append_endorsement("CA1234567", endorsement(7001))
+    store.append_endorsement("C12345678", endorsement(7002))
+    store.restore_demo_card("CA1234567")
+
+    reopened = {card.permit_number: card for card in CardStore(tmp_path / "cards.json").cards()}
+    assert reopened["CA1234567"] == issued["CA1234567"]
+    assert reopened["C12345678"] != issued["C12345678"]  # the other card keeps what was written
