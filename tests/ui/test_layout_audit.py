@@ -7,12 +7,18 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def window(ui_config):
-    from kivy.base import EventLoop
-
-    EventLoop.ensure_window()
+def window(ui_config, request):
+    """The window with the kiosk app running under the trees: laying them out pumps Kivy's
+    frames, which also run the kv rules still pending from earlier tests, and those read `app`
+    (with no app running they raise inside Builder.sync and break it for every later test)."""
     from kivy.core.window import Window
-    return Window
+
+    from .conftest import open_kiosk
+
+    kiosk = open_kiosk(ui_config, request.node.nodeid)
+    next(kiosk)
+    yield Window
+    kiosk.close()  # the generator's finally closes the app, as the kiosk_app fixture's does
 
 
 def lay_out(root, window, size=(800, 600)):
