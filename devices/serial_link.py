@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -53,6 +54,15 @@ log = logging.getLogger(__name__)
 #   byte size, parity, stop bits or timeout, at open or when a setting changes on the open port
 #   (python-escpos treats it as "device not found" for the same reason).
 LINK_ERRORS: tuple[type[Exception], ...] = (serial.SerialException, OSError, _TermiosError, ValueError)
+
+
+def read_until(port: Any, count: int, deadline: float) -> bytes:
+    """Up to `count` bytes from an open port, fewer when the monotonic `deadline` passes first
+    (the frame readers of the permit, dispenser and fingerprint drivers tell short from whole)."""
+    data = bytearray()
+    while len(data) < count and time.monotonic() < deadline:
+        data += port.read(count - len(data))
+    return bytes(data)
 
 
 class SerialLink:

@@ -63,7 +63,7 @@ from devices.dispenser.protocol import (
     frame_size,
     take_document_id,
 )
-from devices.serial_link import LINK_ERRORS, SerialLink
+from devices.serial_link import LINK_ERRORS, SerialLink, read_until
 from devices.usb_ports import PortLister
 from devices.wire_log import frame_summary
 
@@ -289,28 +289,21 @@ class SerialDispenserDriver:
         before any STX means the module is not answering (SILENT: the port is closed and
         reopened next time); a frame that stops short is a garbled frame (BAD_FRAME)."""
         while True:
-            first = self._read_until(port, 1, deadline)
+            first = read_until(port, 1, deadline)
             if not first:
                 self._link.drop()
                 self._status_log.update(DeviceStatus.DISCONNECTED, "no answer")
                 raise DispenserError(MSG_TIMEOUT, f"{self._port_name}: no answer in time", Fault.SILENT)
             if first[0] == STX:
                 break
-        header = first + self._read_until(port, HEADER_SIZE - 1, deadline + BODY_MARGIN)
+        header = first + read_until(port, HEADER_SIZE - 1, deadline + BODY_MARGIN)
         size = frame_size(header)
         body_deadline = max(deadline, time.monotonic() + 2 * line_time(size, self._link.baudrate) + BODY_MARGIN)
-        raw = header + self._read_until(port, size - HEADER_SIZE, body_deadline)
+        raw = header + read_until(port, size - HEADER_SIZE, body_deadline)
         log.debug("dispenser << %s", frame_summary(raw))
         if len(raw) < size:
             raise DispenserError(MSG_BAD_FRAME, f"short frame: {len(raw)} of the {size} bytes announced")
         return raw
-
-    @staticmethod
-    def _read_until(port: serial.Serial, count: int, deadline: float) -> bytes:
-        data = bytearray()
-        while len(data) < count and time.monotonic() < deadline:
-            data += port.read(count - len(data))
-        return bytes(data)
 
     def _connect(self) -> None:
         if self._link.is_open:

@@ -54,7 +54,7 @@ from devices.fingerprint.protocol import (
     upload_wire_bytes,
     vfy_pwd,
 )
-from devices.serial_link import LINK_ERRORS, SerialLink
+from devices.serial_link import LINK_ERRORS, SerialLink, read_until
 from devices.usb_ports import PortLister
 
 if TYPE_CHECKING:
@@ -256,23 +256,23 @@ class SerialFingerprintScanner:
         bytes that never form a packet, a wrong sum or another module's address are BAD_FRAME."""
         noise = bytearray()
         while True:
-            byte = self._read_until(port, 1, deadline)
+            byte = read_until(port, 1, deadline)
             if not byte:
                 if noise:
                     raise FingerprintError(MSG_BAD_FRAME, f"garbage instead of a packet: {bytes(noise[:16]).hex(' ')}")
                 self._lost("no answer")
                 raise FingerprintError(MSG_TIMEOUT, f"{self._port_name}: no answer in time")
             if byte == START[:1]:
-                second = self._read_until(port, 1, deadline)
+                second = read_until(port, 1, deadline)
                 if second == START[1:]:
                     break
                 byte += second
             noise += byte
             if len(noise) > MAX_NOISE_BYTES:
                 raise FingerprintError(MSG_BAD_FRAME, f"garbage instead of a packet: {bytes(noise[:16]).hex(' ')}")
-        header = START + self._read_until(port, HEADER_SIZE - 2, deadline)
+        header = START + read_until(port, HEADER_SIZE - 2, deadline)
         length = payload_length(header)
-        rest = self._read_until(port, length, max(deadline, time.monotonic() + 2 * line_time(length, self._link.baudrate)))
+        rest = read_until(port, length, max(deadline, time.monotonic() + 2 * line_time(length, self._link.baudrate)))
         raw = header + rest
         if len(rest) < length:
             raise FingerprintError(MSG_BAD_FRAME, f"short packet: {len(raw)} of {HEADER_SIZE + length} bytes")
@@ -288,13 +288,6 @@ class SerialFingerprintScanner:
         """Read and drop what the module still sends, until the line is quiet (or `deadline`)."""
         while time.monotonic() < deadline and port.read(4096):
             pass
-
-    @staticmethod
-    def _read_until(port: serial.Serial, count: int, deadline: float) -> bytes:
-        data = bytearray()
-        while len(data) < count and time.monotonic() < deadline:
-            data += port.read(count - len(data))
-        return bytes(data)
 
     def _connect(self) -> None:
         if self._link.is_open:

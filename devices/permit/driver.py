@@ -49,7 +49,7 @@ from devices.permit.protocol import (
     frame_size,
 )
 from devices.permit.records import Endorsement, PermitCard
-from devices.serial_link import LINK_ERRORS, SerialLink
+from devices.serial_link import LINK_ERRORS, SerialLink, read_until
 from devices.usb_ports import PortLister
 from devices.wire_log import frame_summary
 
@@ -251,33 +251,25 @@ class SerialPermitDriver:
         closed and reopened next time, as after an unplug). A frame that starts but stops
         short is a garbled frame (BAD_FRAME), not a dead module."""
         while True:
-            first = self._read_until(port, 1, deadline)
+            first = read_until(port, 1, deadline)
             if not first:
                 self._link.drop()
                 self._status_log.update(DeviceStatus.DISCONNECTED, "no answer")
                 raise PermitError(MSG_TIMEOUT, f"{self._port_name}: no answer in time")
             if first[0] == STX:
                 break
-        header = first + self._read_until(port, HEADER_SIZE - 1, deadline + BODY_MARGIN)
+        header = first + read_until(port, HEADER_SIZE - 1, deadline + BODY_MARGIN)
         try:
             size = frame_size(header)
         except PermitError:
             log.debug("permit << %s (bad header)", frame_summary(header))
             raise
         body_deadline = max(deadline, time.monotonic() + 2 * line_time(size, self._link.baudrate) + BODY_MARGIN)
-        frame = header + self._read_until(port, size - HEADER_SIZE, body_deadline)
+        frame = header + read_until(port, size - HEADER_SIZE, body_deadline)
         if len(frame) < size:
             log.debug("permit << %s (short)", frame_summary(frame))
             raise PermitError(MSG_BAD_FRAME, f"short frame: {len(frame)} of the {size} bytes announced")
         return frame
-
-    @staticmethod
-    def _read_until(port: serial.Serial, count: int, deadline: float) -> bytes:
-        """Up to `count` bytes, fewer when `deadline` passes first."""
-        data = bytearray()
-        while len(data) < count and time.monotonic() < deadline:
-            data += port.read(count - len(data))
-        return bytes(data)
 
     def _connect(self) -> None:
         """Open the port unless it is open; PermitError("permit.disconnected") says why it cannot."""
