@@ -122,6 +122,10 @@ class CardTerminalSimulator:
         self._pty: PtyPair | None = None
         self._thread: threading.Thread | None = None
         self._sale_thread: threading.Thread | None = None
+        # True from a SALE's start until just before its answer goes on the line: the host sends
+        # its next request only after that answer, and must find the terminal idle (the sale's
+        # thread may still be finishing then; its liveness is no measure of "busy").
+        self._selling = False
         self._presented: _Presented | None = None
         self._card_read = False
         self._cancel = False
@@ -276,7 +280,8 @@ class CardTerminalSimulator:
         self._dispatch(master, message)
 
     def _sale_running(self) -> bool:
-        return self._sale_thread is not None and self._sale_thread.is_alive()
+        with self._lock:
+            return self._selling
 
     def _dispatch(self, master: int, message: Message) -> None:
         command = message.command
@@ -306,6 +311,7 @@ class CardTerminalSimulator:
                 return
             with self._lock:
                 self._cancel = self._card_read = False
+                self._selling = True
             self._sale_thread = threading.Thread(target=self._sale, args=(master, amount, reference),
                                                  name="card-terminal-sale", daemon=True)
             self._sale_thread.start()
@@ -336,6 +342,7 @@ class CardTerminalSimulator:
         with self._lock:
             lose = self._lose_next_answer and txn.approved
             self._lose_next_answer = self._lose_next_answer and not lose
+            self._selling = False
         if lose:
             log.info("card terminal simulator: sale %s approved; its answer is lost on the line", reference)
             return

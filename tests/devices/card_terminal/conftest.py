@@ -10,9 +10,12 @@ import pytest
 from devices.card_terminal.driver import SerialCardTerminal, Timeouts
 from devices.card_terminal.simulator import FAST_TIMING, CardTerminalSimulator
 
-# Short waits keep fault tests fast; still far above the simulator's wire and acquirer time.
-# The sale waits longer than the simulator's card wait (FAST_TIMING: 2 s), as a real host does.
-FAST_TIMEOUTS = Timeouts(ack=0.3, status=0.5, query=0.5, sale=3.0, host=1.0)
+# Short waits keep fault tests fast; still far above the simulator's wire and acquirer time,
+# with room for a loaded test machine (2 cores shared by many processes): a request whose ACK
+# comes later than `ack` is sent again (a second SETTLE closes a second, empty batch), and an
+# answer later than its wait is "no answer". The sale waits longer than the simulator's card
+# wait (FAST_TIMING: 2 s), as a real host does.
+FAST_TIMEOUTS = Timeouts(ack=1.0, status=1.0, query=2.0, sale=4.0, host=3.0)
 
 
 @pytest.fixture

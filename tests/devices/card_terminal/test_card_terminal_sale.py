@@ -9,7 +9,7 @@ import pytest
 
 from devices.base import DeviceStatus
 from devices.card_terminal.contract import Outcome, TransactionKind
-from devices.card_terminal.simulator import CardTerminalSimulator, Method
+from devices.card_terminal.simulator import FAST_TIMING, CardTerminalSimulator, Method
 
 FULL_PAN = "6222021234567890128"
 
@@ -102,3 +102,35 @@ def test_no_log_line_holds_the_full_card_number(driver, simulator, caplog) -> No
     assert "622202*********0128" in caplog.text
     assert FULL_PAN not in caplog.text
     assert FULL_PAN.encode("ascii").hex(" ") not in caplog.text
+
+
+class _SlowToFinish(CardTerminalSimulator):
+    """A terminal whose sale worker lingers after its answer went out (a loaded machine)."""
+
+    def _answer(self, master: int, message: bytes) -> None:
+        super()._answer(master, message)
+        if message.startswith(b"C1"):
+            time.sleep(0.5)
+
+
+def test_the_terminal_is_idle_once_it_answered_a_sale(state_file) -> None:
+    """GIVEN the sale's worker is still finishing after the answer went out, WHEN the host sends
+    its next request at once, THEN the terminal serves it (it does not answer BUSY)."""
+    from devices.card_terminal.driver import SerialCardTerminal
+
+    from .conftest import FAST_TIMEOUTS
+
+    simulator = _SlowToFinish(state_file, baud=115200, timing=FAST_TIMING)
+    simulator.start()
+    driver = SerialCardTerminal(simulator.port, 115200, FAST_TIMEOUTS)
+    try:
+        simulator.present_card("funds")
+        driver.sale(1250, "ORD-1")
+        last = driver.query_last()
+        simulator.present_card("funds")
+        second = driver.sale(300, "ORD-2")
+    finally:
+        driver.close()
+        simulator.stop()
+    assert last is not None and last.reference == "ORD-1"
+    assert second.approved and second.reference == "ORD-2"
