@@ -26,7 +26,8 @@ from typing import Any
 
 from backend_client import errors as backend_errors
 from backend_client.models import Payment
-from devices.card_terminal.contract import CardTerminalError, CardTransaction, TransactionKind
+from devices.base import DeviceError
+from devices.card_terminal.contract import CardTransaction, TransactionKind
 from flows.card_payment import card_payment_of, record_step, sale_step, transaction_detail, void_step
 from flows.context import FlowContext
 from flows.journal import Phase, Transaction, request_id_for
@@ -131,7 +132,7 @@ def void_sale(ctx: FlowContext, txn: Transaction, attempt: int, reference: str, 
     ctx.journal.before(txn.id, void_step(attempt), {"reference": reference, "reason": reason, **BY_RECOVERY})
     try:
         voided = ctx.card_terminal().void(reference)
-    except CardTerminalError as error:
+    except DeviceError as error:  # the terminal's failure, or no terminal started in this process
         log.warning("recovery %s: card sale %s not voided: %s", txn.id, reference, error)
         ctx.journal.failed(txn.id, void_step(attempt), {"error": error.message_key})
         return False
@@ -157,7 +158,7 @@ _UNREACHABLE = object()
 def _ask_terminal(ctx: FlowContext) -> object:
     try:
         return ctx.card_terminal().query_last()
-    except CardTerminalError as error:
+    except DeviceError as error:  # the terminal's failure, or no terminal started in this process
         log.warning("recovery: the card terminal cannot be asked: %s", error)
         return _UNREACHABLE
 

@@ -35,6 +35,14 @@ class CardOpen:
     amount_fen: int
     state: str  # "sale not answered", "approved, not recorded", "void not answered", ...
 
+    def line(self) -> str:
+        return (f"open card sale {self.reference} ({self.amount_fen / 100:.2f} yuan, transaction {self.txn_id}): "
+                f"{self.state}")
+
+    def as_json(self) -> dict[str, object]:
+        return {"transaction": self.txn_id, "reference": self.reference, "amount_fen": self.amount_fen,
+                "state": self.state}
+
 
 def _attempts(txn: Transaction) -> list[int]:
     return sorted({int(s.step.rsplit("_", 1)[1]) for s in txn.steps if s.step.startswith("card_sale_")})

@@ -21,6 +21,7 @@ from core.config import Config
 if TYPE_CHECKING:
     from flows.journal import Transaction
     from flows.recovery import RecoveryRun
+    from terminal.card_close import CardOpen
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -80,7 +81,8 @@ def reconcile_command(args: argparse.Namespace, config: Config) -> int:
     from terminal.runtime import start_runtime
 
     try:
-        runtime = start_runtime(config, start_fleet=False, device_kinds=("permit",), recover_at_start=False)
+        runtime = start_runtime(config, start_fleet=False, device_kinds=("permit", "card_terminal"),
+                                recover_at_start=False)
     except Exception as exc:  # noqa: BLE001 - any start failure is one line for the technician
         print(f"cannot start recovery: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -88,33 +90,32 @@ def reconcile_command(args: argparse.Namespace, config: Config) -> int:
         run = recover_all(runtime.flow_context(), min_age_seconds=args.skip_recent)
     finally:
         runtime.close()
-    _print_run(run, args.json)
-    _print_open_card_sales(config, args.json)
+    still_open = _open_card_sales(config)
+    _print_run(run, args.json, {"open_card_sales": [card.as_json() for card in still_open]})
+    if not args.json:
+        for card in still_open:
+            print(card.line())
     return EXIT_FAILED if run.error else EXIT_OK
 
 
-def _print_open_card_sales(config: Config, as_json: bool) -> None:
+def _open_card_sales(config: Config) -> list[CardOpen]:
     """The bank card sales of transactions still open after reconciling (issue 21)."""
     from flows.journal import Journal
     from terminal.card_close import open_card_sales
 
     journal = Journal(config.journal_path)
     try:
-        still_open = open_card_sales(journal.unfinished())
+        return open_card_sales(journal.unfinished())
     finally:
         journal.close()
-    if as_json:  # --json prints one document: the run above (card sales listed in text only)
-        return
-    for card in still_open:
-        print(f"open card sale {card.reference} ({card.amount_fen / 100:.2f} yuan, transaction {card.txn_id}): "
-              f"{card.state}")
 
 
-def _print_run(run: "RecoveryRun", as_json: bool) -> None:
+def _print_run(run: "RecoveryRun", as_json: bool, extra: dict[str, Any] | None = None) -> None:
     if as_json:
         print(json.dumps({"settled": [{"transaction": r.txn_id, "flow": r.flow, "action": r.action.value,
                                        "status": r.status.value, "reason": r.reason} for r in run.settled],
-                          "left_open": run.left_open, "error": run.error}, ensure_ascii=False, indent=2))
+                          "left_open": run.left_open, "error": run.error, **(extra or {})},
+                         ensure_ascii=False, indent=2))
         return
     if not run.settled and not run.left_open:
         print("nothing to reconcile")

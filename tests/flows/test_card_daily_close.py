@@ -20,7 +20,7 @@ from flows.payment import fen
 from terminal.card_close import card_batches, open_card_sales, settlement_differences
 from terminal.daily_report import DailyReport, compare_settlement
 
-FAST_TIMEOUTS = Timeouts(ack=0.3, status=0.5, query=0.5, sale=3.0, host=1.0)
+FAST_TIMEOUTS = Timeouts(ack=1.0, status=1.0, query=2.0, sale=4.0, host=3.0)  # room for a loaded machine
 SALE_WAIT_SECONDS = 10.0
 DAY = dt.date(2026, 12, 7)
 
@@ -101,3 +101,35 @@ def test_reconcile_lists_the_card_sales_still_open(ctx):
     listed = [c for c in open_card_sales(ctx.journal.unfinished()) if c.txn_id == txn_id]
     assert [(c.reference, c.amount_fen, c.state) for c in listed] == [
         (f"{txn_id}-1", 4500, "sale not answered: ask the terminal")]
+
+
+def test_reconcile_lists_open_card_sales_in_text_and_json(tmp_path, capsys):
+    """GIVEN a card sale journalled before its answer and a terminal that cannot be reached,
+    WHEN the technician reconciles, THEN the transaction stays open (the terminal must say what
+    became of the sale) and both outputs list the sale with its reference, amount and state."""
+    import json
+
+    import tomli_w
+
+    from flows.journal import Journal, TxnStatus
+    from terminal.cli import main
+
+    journal = Journal(tmp_path / "journal.sqlite3")
+    txn_id = journal.open_transaction("endorsement", {}, amount_fen=4500)
+    journal.set_refs(txn_id, order_id="EO-X")
+    journal.before(txn_id, sale_step(1), {"reference": f"{txn_id}-1", "order_id": "EO-X", "amount_fen": 4500})
+    journal.close()
+    config = tmp_path / "kiosk.toml"
+    config.write_text(tomli_w.dumps({
+        "terminal": {"data_dir": str(tmp_path)}, "flows": {"journal": str(tmp_path / "journal.sqlite3")},
+        "devices": {"card_terminal": {"driver": "serial", "port": str(tmp_path / "no-terminal")}}}), encoding="utf-8")
+    assert main(["-c", str(config), "journal", "reconcile", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert [r["status"] for r in document["settled"] if r["transaction"] == txn_id] == ["open"]
+    assert document["open_card_sales"] == [{"transaction": txn_id, "reference": f"{txn_id}-1", "amount_fen": 4500,
+                                            "state": "sale not answered: ask the terminal"}]
+    assert main(["-c", str(config), "journal", "reconcile"]) == 0
+    assert f"open card sale {txn_id}-1 (45.00 yuan, transaction {txn_id}): sale not answered" in capsys.readouterr().out
+    journal = Journal(tmp_path / "journal.sqlite3")
+    assert journal.get(txn_id).status is TxnStatus.OPEN
+    journal.close()

@@ -25,7 +25,7 @@ SALE_WAIT_SECONDS = 10.0
 FULL_PAN = DEMO_CARDS["funds"].pan
 # The terminal's waits shortened as in tests/devices/card_terminal (a lost answer is noticed in
 # seconds, not the real two minutes), still far above the simulator's wire and acquirer time.
-FAST_TIMEOUTS = Timeouts(ack=0.3, status=0.5, query=0.5, sale=3.0, host=1.0)
+FAST_TIMEOUTS = Timeouts(ack=1.0, status=1.0, query=2.0, sale=4.0, host=3.0)  # room for a loaded machine
 
 
 class WithTerminal:

@@ -23,7 +23,7 @@ from flows.journal import TxnStatus
 from flows.payment import fen
 from flows.recovery import recover
 
-FAST_TIMEOUTS = Timeouts(ack=0.3, status=0.5, query=0.5, sale=3.0, host=1.0)
+FAST_TIMEOUTS = Timeouts(ack=1.0, status=1.0, query=2.0, sale=4.0, host=3.0)  # room for a loaded machine
 SALE_WAIT_SECONDS = 10.0
 
 

@@ -1,0 +1,126 @@
+"""The kiosk process that test_crash_recovery_card.py kills while a citizen pays by bank card.
+
+The same helper as tests/flows/crash_kiosk.py (each run and each restart a forked child of
+one process that imported the kiosk once; restart = `journal reconcile --json`), with one more
+command:
+
+  {"cmd": "run_card", "flow": "endorsement"|"fines", "crash_at": "step:phase", "fail_write": bool}
+      the citizen pays on the runtime's simulated card terminal (the open batch persists in the
+      data folder, as a real terminal keeps it across power cycles) instead of the QR code; the
+      kiosk is killed right after the journal durably records `step` `phase`, or, for
+      "terminal:approved", right after the terminal recorded its approval of the sale and before
+      its answer left it (the line lost after approval, and the kiosk gone before it asked).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import traceback
+from typing import Any
+
+import crash_kiosk
+from crash_kiosk import CARDS_FILE, CONFIG_FILE, EXIT_FAILED, EXIT_POINT_NOT_REACHED, in_child, kill_at
+
+from devices.permit.protocol import Status
+from flows.demo_cards import card_for
+from flows.endorsement import EndorsementFlow
+from flows.engine import CardInserted
+from flows.fines import FinesFlow
+from terminal.config import load_config
+from terminal.runtime import start_runtime
+from terminal.simulation import QuickPermit, QuickPermitPump
+
+TERMINAL_APPROVED = "terminal:approved"
+BANK_CARD = "funds"  # the simulated terminal's demo card with money
+CARD_SALE_LIMIT = 60.0  # real seconds for the simulated acquirer (1.5 s) on a loaded machine
+
+
+def kill_when_terminal_approves(simulator: Any) -> None:
+    """SIGKILL as soon as the terminal has durably recorded an approved sale (its open batch is
+    on disk), before the answer is sent: the kiosk never learns of the approval."""
+    record = simulator._record
+
+    def record_then_die(*args: Any, **kwargs: Any) -> Any:
+        txn = record(*args, **kwargs)
+        if txn.approved and txn.kind.name == "SALE":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return txn
+
+    simulator._record = record_then_die
+
+
+def run_card(flow: str, crash_at: str, fail_write: bool) -> int:
+    runtime = start_runtime(load_config([CONFIG_FILE]))
+    devices = QuickPermit(runtime, CARDS_FILE)
+    pump = QuickPermitPump(runtime, devices)
+    terminal = runtime.simulators["card_terminal"]
+    if crash_at == TERMINAL_APPROVED:
+        kill_when_terminal_approves(terminal)
+    else:
+        kill_at(runtime.journal, crash_at)
+    if flow == "endorsement":
+        pump.start(EndorsementFlow)
+        runtime.simulators["idcard"].insert_card(card_for("long_term_id"))
+        pump.tick_until_state("insert_permit")
+        devices.simulator.insert_card("C12345678")
+        pump.send(CardInserted("permit"))
+        pump.touch("same")
+        pump.touch("pay")
+        if fail_write:
+            devices.simulator.fail_next_write(Status.AUTH_FAILED)
+    else:
+        pump.start(FinesFlow)
+        runtime.simulators["idcard"].insert_card(card_for("local_adult"))
+        view = pump.tick_until_state("list")
+        payable = min((v for v in view.data["settleable"] if v["amount_due"] != "0.00"),
+                      key=lambda v: v["handling"] != "ACCEPT_AND_PAY")  # one to accept, if any
+        pump.touch("select", payable["number"])
+        pump.touch("accept" if payable["handling"] == "ACCEPT_AND_PAY" else "pay")
+    terminal.present_card(BANK_CARD)
+    pump.touch("pay_card")
+    pump.tick_until(lambda v: v.state != "paying" or v.finished, "the card sale", CARD_SALE_LIMIT)
+    pump.tick_until(lambda v: v.finished or v.state in ("settled", "done"), "the service", CARD_SALE_LIMIT)
+    if pump.view.state == "settled":
+        pump.touch("finish")
+    pump.tick()
+    crash_kiosk._write_result({"detail": f"flow ended in {pump.view.state} ({pump.view.error_key}) "
+                                         f"without reaching {crash_at}"})
+    return EXIT_POINT_NOT_REACHED
+
+
+def in_card_child(command: dict[str, Any]) -> dict[str, Any]:
+    if command["cmd"] != "run_card":
+        return in_child(command)
+    crash_kiosk.RESULT_FILE.unlink(missing_ok=True)
+    pid = os.fork()
+    if pid == 0:
+        code = EXIT_FAILED
+        try:
+            code = run_card(command["flow"], command["crash_at"], command.get("fail_write", False))
+        except BaseException:  # noqa: BLE001 - whatever failed is the answer, not a dead helper
+            crash_kiosk._write_result({"detail": traceback.format_exc()})
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    answer: dict[str, Any] = (json.loads(crash_kiosk.RESULT_FILE.read_text())
+                              if crash_kiosk.RESULT_FILE.exists() else {})
+    if os.WIFSIGNALED(status):
+        answer["signal"] = os.WTERMSIG(status)
+    else:
+        answer["exit"] = os.WEXITSTATUS(status)
+    return answer
+
+
+def main() -> None:
+    crash_kiosk.build_parser()
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        if line.strip():
+            print(json.dumps(in_card_child(json.loads(line))), flush=True)
+
+
+if __name__ == "__main__":
+    main()
