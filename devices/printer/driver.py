@@ -25,8 +25,6 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Mapping, NoReturn
 
-from escpos.escpos import Escpos
-from escpos.exceptions import Error as EscposLibraryError
 from serial.tools import list_ports
 
 from core.config import PROJECT_ROOT
@@ -35,6 +33,7 @@ from devices.base import DeviceStatus, StatusLog
 from devices.factory import DeviceContext
 from devices.printer.contract import MESSAGE_FOR_STATUS, MSG_FAULT, MSG_OFFLINE, PrinterError
 from devices.printer.encoder import PaperLayout, UnknownProfile, encode_receipt, profile_width_dots
+from devices.printer.escpos_lib import Escpos, EscposLibraryError
 from devices.printer.receipt import Receipt
 from devices.printer.status import (
     ALL_STATUS_REQUESTS,

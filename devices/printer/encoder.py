@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import copy
 
-from escpos.constants import QR_ECLEVEL_H, QR_ECLEVEL_L, QR_ECLEVEL_M, QR_ECLEVEL_Q
-from escpos.escpos import Escpos
-from escpos.printer import Dummy
-
+from devices.printer.escpos_lib import QR_ECLEVEL_H, QR_ECLEVEL_L, QR_ECLEVEL_M, QR_ECLEVEL_Q, Dummy, Escpos
 from devices.printer.receipt import (
     Align,
     Barcode,

@@ -191,8 +191,9 @@ def _glyph(char: str, width: int, height: int, bold: bool) -> Image.Image:
 
 def _decode_codepage_table() -> dict[int, str]:
     """ESC t numbers -> Python codecs, from python-escpos' printer database (Epson numbering)."""
-    from escpos.capabilities import CAPABILITIES
+    from devices.printer.escpos_lib import import_capabilities
 
+    CAPABILITIES = import_capabilities().CAPABILITIES
     encodings = CAPABILITIES["encodings"]
     table: dict[int, str] = {}
     for number, name in CAPABILITIES["profiles"]["TM-T88V"]["codePages"].items():
