@@ -54,6 +54,9 @@ def serve(args: argparse.Namespace, config: Config) -> int:
     print(f"reference back end: {server.url}  (WSDL {server.url}?wsdl, database {db_path})", flush=True)
     if server.backend.settings.terminal_auth == "required":
         print("per-terminal credentials required (docs/hall.md): python main.py backend terminals add|list", flush=True)
+    warm_up = getattr(server.backend.face, "warm_up_in_background", None)
+    if warm_up is not None:  # CompareFace's models, loaded while the first requests are served
+        warm_up()
     try:
         server.serve_forever()
     except KeyboardInterrupt:

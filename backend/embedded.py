@@ -32,6 +32,13 @@ class EmbeddedBackend:
         """The SOAP endpoint to give the client, e.g. http://127.0.0.1:41873/soap."""
         return self.server.url
 
+    def warm_up(self) -> None:
+        """Load what the back end loads on first use (the face models of CompareFace) on a
+        background thread: called once the kiosk's services are offered, so it does not delay them."""
+        warm = getattr(self.server.backend.face, "warm_up_in_background", None)
+        if warm is not None:
+            warm()
+
     def stop(self) -> None:
         self.server.stop()
         if self._scratch is not None:

@@ -70,9 +70,29 @@ class DescriptorFaceMatcher:
     def __init__(self, match_distance: float = DESCRIPTOR_MATCH_DISTANCE,
                  describer: FaceDescriber | None = None) -> None:
         self.match_distance = match_distance
-        self._describer = describer or DlibDescriber(match_distance, upsample=0)
+        self._describer = describer  # dlib's models load on first use (see `describer`)
         self._lock = threading.Lock()
         self._on_file: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    @property
+    def describer(self) -> FaceDescriber:
+        """dlib's detector, predictor and network, loaded on first use: about 1 s of CPU that
+        would otherwise delay every start of the embedded back end (issue 23). Call with the
+        lock held; `warm_up_in_background` loads them once the kiosk is up."""
+        if self._describer is None:
+            self._describer = DlibDescriber(self.match_distance, upsample=0)
+        return self._describer
+
+    def warm_up_in_background(self) -> threading.Thread:
+        """Load the models on a daemon thread, so the first citizen's CompareFace does not wait
+        for them (a comparison arriving meanwhile waits for the lock, then finds them loaded)."""
+        def load() -> None:
+            with self._lock:
+                _ = self.describer
+
+        thread = threading.Thread(target=load, name="face-models", daemon=True)
+        thread.start()
+        return thread
 
     @property
     def threshold(self) -> Decimal:
@@ -109,7 +129,7 @@ class DescriptorFaceMatcher:
         return cached
 
     def _descriptor(self, rgb: np.ndarray) -> np.ndarray:
-        return describe_largest_face(self._describer, rgb)
+        return describe_largest_face(self.describer, rgb)
 
 
 @functools.cache

@@ -60,6 +60,8 @@ class BackgroundRuntime:
         self.health.check_now()  # services are offered as soon as the runtime counts as ready
         self.health.start()
         self.runtime = runtime
+        if runtime.link.embedded is not None:  # after the services are offered, not before
+            runtime.link.embedded.warm_up()
 
     def wait(self, timeout: float) -> bool:
         if self._thread is not None:
