@@ -34,7 +34,7 @@ from typing import Any, Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.config import Config  # noqa: E402
-from flows import scenarios_payments  # noqa: E402
+from terminal import scenarios_payments  # noqa: E402
 from flows.engine import FlowView  # noqa: E402
 from flows.pump import FlowPump  # noqa: E402
 from terminal.config import load_config  # noqa: E402

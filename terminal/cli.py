@@ -20,11 +20,10 @@ import importlib
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from core.config import Config, override_files_from_env
-from core.schema import ConfigError
-from terminal.config import load_config
+if TYPE_CHECKING:
+    from core.config import Config
 
 # Modules below the shell contributing subcommands, in the order --help lists them.
 TERMINAL_COMMANDS = (
@@ -59,6 +58,9 @@ def build_parser(shell_commands: Sequence[str] = ()) -> argparse.ArgumentParser:
 def config_for(args: argparse.Namespace) -> Config:
     """The configuration the command line asks for: default, then --config files (or
     $KIOSK_CONFIG), then the command's own extra files."""
+    from core.config import override_files_from_env
+    from terminal.config import load_config
+
     overrides = list(args.config) if args.config else override_files_from_env()
     extra_attr = getattr(args, "extra_config", None)
     extra = getattr(args, extra_attr, None) if extra_attr else None
@@ -69,7 +71,9 @@ def config_for(args: argparse.Namespace) -> Config:
 
 def main(argv: Sequence[str] | None = None, shell_commands: Sequence[str] = ()) -> int:
     parser = build_parser(shell_commands)
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # --help ends here: the configuration's modules are imported below
+    from core.schema import ConfigError
+
     if args.command is None:
         args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "run"])
     try:
