@@ -11,6 +11,7 @@ import random
 
 from backend import seed
 from backend_client import new_request_id
+from flows.engine import FlowView
 from flows.pump import FlowPump, ScenarioFailed
 from terminal.scenarios import FORM_DETAILS, identify
 from terminal.simulation import pay_shown_code, receipt_showing
@@ -37,15 +38,23 @@ def earlier_photo() -> bytes:
 
 
 def acceptance(pump: FlowPump) -> None:
+    to_payment(pump)
+    view = pay_shown_code(pump)
+    expect_accepted(pump, view)
+
+
+def to_payment(pump: FlowPump, citizen_key: str = ACCEPTANCE_CITIZEN, document: str = ACCEPTANCE_DOCUMENT) -> None:
+    """The citizen's way from the ID card to the payment step (the QR code shown): one document
+    applied for the first time, collected at the hall."""
     from flows.acceptance import AcceptanceFlow
 
-    citizen = seed.person(ACCEPTANCE_CITIZEN)
+    citizen = seed.person(citizen_key)
     receipt_number = pump.ctx.backend.upload_photo(citizen.id_number, earlier_photo(), new_request_id()).receipt_number
     pump.start(AcceptanceFlow)
-    identify(pump, ACCEPTANCE_CITIZEN, "documents")
-    pump.touch("toggle_document", ACCEPTANCE_DOCUMENT)
+    identify(pump, citizen_key, "documents")
+    pump.touch("toggle_document", document)
     pump.touch("next")
-    pump.touch("reason", (ACCEPTANCE_DOCUMENT, "first"))
+    pump.touch("reason", (document, "first"))
     for name, text in FORM_DETAILS:
         pump.touch("field", (name, text))
     pump.touch("occupation", "employee")
@@ -65,7 +74,11 @@ def acceptance(pump: FlowPump) -> None:
     pump.expect("fees")
     pump.touch("pay")
     pump.expect("paying")
-    view = pay_shown_code(pump)
+
+
+def expect_accepted(pump: FlowPump, view: FlowView, citizen_key: str = ACCEPTANCE_CITIZEN) -> None:
+    """Done: the back end shows the application accepted, and its receipt came out."""
+    citizen = seed.person(citizen_key)
     if view.state != "done":
         raise ScenarioFailed(f"acceptance ended in {view.state} ({view.error_key})")
     number = view.data["application_number"]

@@ -1,4 +1,5 @@
-"""Self-test scenarios of the services that take money: endorsement renewal and traffic fines.
+"""Self-test scenarios of the services that take money: endorsement renewal and traffic fines,
+and each of them (with acceptance) paid by bank card.
 
 Each plays a citizen of the demo data with zero think time and checks what a hall would:
 the flow ends done, the back end's records agree, the receipt came out (and, for the
@@ -26,6 +27,9 @@ FINES_CITIZEN = "local_adult"
 CARD_ENDORSEMENT_CITIZEN = "local_adult"
 CARD_ENDORSEMENT_PERMIT = "CA1234567"
 DEMO_BANK_CARD = "funds"
+# Acceptance paid by card: a citizen with no application in progress after the QR run.
+CARD_ACCEPTANCE_CITIZEN = "local_adult"
+CARD_ACCEPTANCE_DOCUMENT = "taiwan_permit"
 # The card terminal's sale: the simulated acquirer answers in 1.5 s; far more on a loaded machine.
 CARD_SALE_LIMIT_SECONDS = 30.0
 
@@ -90,6 +94,19 @@ def _expect_card_receipt(pump: FlowPump, txn_id: str) -> None:
     receipt = receipt_showing(pump.simulators["printer"], payment.card.auth_code)
     if receipt is None or payment.card.masked_pan not in receipt:
         raise ScenarioFailed("no receipt with the masked card number and authorisation code came out")
+
+
+def acceptance_card(pump: FlowPump) -> None:
+    """Acceptance (issue 12) paid by bank card: another citizen than the QR run, the fees paid on
+    the terminal, the application accepted, the receipt with the masked card number."""
+    from terminal.scenarios_acceptance import expect_accepted, to_payment
+
+    to_payment(pump, CARD_ACCEPTANCE_CITIZEN, CARD_ACCEPTANCE_DOCUMENT)
+    view = _pay_by_card(pump)
+    if not view.finished:
+        view = pump.tick_until(lambda v: v.finished, "the application to be submitted", CARD_SALE_LIMIT_SECONDS)
+    expect_accepted(pump, view, CARD_ACCEPTANCE_CITIZEN)
+    _expect_card_receipt(pump, view.data["transaction"])
 
 
 def other_holder_refused(pump: FlowPump) -> None:

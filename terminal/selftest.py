@@ -35,6 +35,8 @@ SCENARIOS: Mapping[str, str] = {
     "traffic_fines": "terminal.scenarios_payments:traffic_fines",
     "endorsement_card": "terminal.scenarios_payments:endorsement_card",
     "traffic_fines_card": "terminal.scenarios_payments:traffic_fines_card",
+    # Not yet a VARIANT of "acceptance": flows/acceptance.py does not offer the card yet (issue 21).
+    "acceptance_card": "terminal.scenarios_payments:acceptance_card",
     "progress": "terminal.scenarios:progress",
     "appointment": "terminal.scenarios:appointment",
     "endorsement_enquiry": "terminal.scenarios_enquiry:endorsement_enquiry",
