@@ -33,13 +33,15 @@ log = logging.getLogger(__name__)
 
 class BackendApp:
     def __init__(self, db_path: Path, settings: ServerSettings = ServerSettings(),
-                 face_matcher: FaceMatcher | None = None, seed: bool = True) -> None:
+                 face_matcher: FaceMatcher | None = None, seed: bool = True, pool_size: int = 0) -> None:
         self.settings = settings
-        self.store = Store(db_path)
+        # db_path: a SQLite file, or a postgresql:// URL (pool_size connections; 0 = the default).
+        self.store = Store(db_path, pool_size=pool_size)
         self.face = face_matcher or shared_face_matcher(settings.face_match_distance)
         if seed and self.store.is_empty():
-            with self.store.write() as db:
-                seed_database(db, utc_now())
+            # Checked again inside the transaction: several served workers may start at once.
+            self.store.transaction(lambda db: None if db.execute("SELECT 1 FROM persons LIMIT 1").fetchone()
+                                   else seed_database(db, utc_now()))
             log.info("reference back end: demo data seeded into %s", db_path)
 
     def call(self, op: Operation, request: Any, ctx: Any) -> Any:
@@ -63,9 +65,7 @@ class BackendApp:
         base_url = self.settings.public_url or _request_base_url(ctx)
         if op.takes_request_id:
             return self._run_once(op, request, ctx.in_body_doc, base_url)
-        transaction = self.store.write if op.writes else self.store.read
-        with transaction() as db:
-            return op.handler(self._env(db, base_url), request)
+        return self.store.transaction(lambda db: op.handler(self._env(db, base_url), request), write=op.writes)
 
     def _run_once(self, op: Operation, request: Any, body: etree._Element, base_url: str) -> Any:
         """One effect and one answer per (terminal, request id), in a single write transaction.
@@ -74,16 +74,19 @@ class BackendApp:
         savepoint, the fault is stored, and it is raised again for every repeat.
         """
         digest = hashlib.sha256(etree.tostring(body, method="c14n", exclusive=True)).hexdigest()
-        fault: ContractFault | None = None
-        with self.store.write() as db:
+
+        def once(db: Any) -> tuple[Any, ContractFault | None]:
+            # Run again from the start if PostgreSQL cancels the transaction (backend/storage/postgres.py).
             row = db.execute("SELECT * FROM idempotency WHERE terminal_id = ? AND request_id = ?",
                              (request.terminalId, request.requestId)).fetchone()
             if row is not None:
                 if (row["operation"], row["digest"]) != (op.name, digest):
                     raise InvalidInput("requestId", "was already used for a different request")
-                return _replay(row, op)
+                return _replay(row, op), None
             env = self._env(db, base_url)
             db.execute("SAVEPOINT handler")
+            fault: ContractFault | None = None
+            result = None
             try:
                 result = op.handler(env, request)
             except ContractFault as raised:
@@ -100,6 +103,9 @@ class BackendApp:
             db.execute("INSERT INTO idempotency VALUES (?, ?, ?, ?, ?, ?, ?)",
                        (request.terminalId, request.requestId, op.name, digest, stored_response, stored_fault,
                         iso(env.now)))
+            return result, fault
+
+        result, fault = self.store.transaction(once, write=True)
         if fault is not None:
             raise fault
         return result

@@ -21,7 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "payment pages at /pay/<id>. Settings come from [backend] reference_*; options override.")
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any free)")
-    parser.add_argument("--db", type=Path, help=f"SQLite file (default <data_dir>/{DEFAULT_DB})")
+    parser.add_argument("--db", metavar="FILE|URL", help=f"SQLite file or postgresql:// URL (default [backend] "
+                                                         f"reference_database_url, else <data_dir>/{DEFAULT_DB})")
     parser.add_argument("--reseed", action="store_true", help="delete the database first: fresh demo data dated today")
     parser.add_argument("--auto-pay", type=float, metavar="SECONDS",
                         help="pending payments pay themselves after SECONDS (0 = never)")
@@ -42,16 +43,24 @@ def serve(args: argparse.Namespace, config: Config) -> int:
     overrides = {"auto_pay_seconds": args.auto_pay, "payment_expiry_seconds": args.payment_expiry,
                  "public_url": args.public_url}
     settings = dataclasses.replace(settings, **{k: v for k, v in overrides.items() if v is not None})
-    db_path = args.db or config.data_dir / DEFAULT_DB
+    db_path = database_location(args.db, config, DEFAULT_DB)
+    if args.reseed and isinstance(db_path, str):
+        print("--reseed deletes a SQLite file; a PostgreSQL database is emptied by its administrator", file=sys.stderr)
+        return 2
     if args.reseed:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    if config["backend"]["reference_workers"] > 0:
+        from backend.production import serve_with_gunicorn
+
+        return serve_with_gunicorn(db_path, args.host, args.port, settings, config["backend"])
     try:
         server = ReferenceServer(db_path, host=args.host, port=args.port, settings=settings)
     except OSError as exc:
         print(f"cannot serve on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 1
-    print(f"reference back end: {server.url}  (WSDL {server.url}?wsdl, database {db_path})", flush=True)
+    shown = db_path if isinstance(db_path, Path) else server.backend.store.url_shown
+    print(f"reference back end: {server.url}  (WSDL {server.url}?wsdl, database {shown})", flush=True)
     if server.backend.settings.terminal_auth == "required":
         print("per-terminal credentials required (docs/hall.md): python main.py backend terminals add|list", flush=True)
     warm_up = getattr(server.backend.face, "warm_up_in_background", None)
@@ -62,6 +71,16 @@ def serve(args: argparse.Namespace, config: Config) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def database_location(given: str | None, config: Config, default_file: str) -> Path | str:
+    """--db (a file or a URL), else [backend] reference_database_url, else the file in data_dir."""
+    from backend.storage import is_database_url
+
+    chosen = given or config["backend"]["reference_database_url"]
+    if not chosen:
+        return config.data_dir / default_file
+    return chosen if is_database_url(chosen) else Path(chosen)
 
 
 def _log_to_console(level: str) -> None:

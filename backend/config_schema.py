@@ -5,6 +5,7 @@ backend_client/; the embedded_* and reference_* keys configure the reference bac
 when it runs in-process (mode = 'embedded') or as `python main.py backend`.
 """
 
+from backend.storage import check_database_url
 from core.schema import Field, Schema
 
 BACKEND_SCHEMA: Schema = {
@@ -84,4 +85,16 @@ BACKEND_SCHEMA: Schema = {
                                                   "dlib face descriptors that counts as the same person (0.6 is "
                                                   "the model's published operating point; lower is stricter).",
                                            minimum=0.1, maximum=1.2),
+    # Issue 17: the hall server at province scale (docs/hall.md).
+    "reference_database_url": Field(str, "Reference back end's database: '' = a SQLite file (embedded_db, or "
+                                         "--db when served); postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE "
+                                         "= PostgreSQL (backend/storage/).", secret=True,
+                                    rule=check_database_url),
+    "reference_heartbeat_history_days": Field(float, "Reference back end: terminals' device-state changes "
+                                                     "(heartbeat history) kept this many days; the latest state "
+                                                     "of every terminal is always kept.", minimum=1, maximum=3650),
+    "reference_workers": Field(int, "Served reference back end (`python main.py backend`): gunicorn worker "
+                                    "processes; 0 = waitress in one process (docs/hall.md).", minimum=0, maximum=64),
+    "reference_worker_timeout_seconds": Field(float, "Served with gunicorn: a worker silent this long (stuck on one "
+                                                     "request) is restarted.", minimum=5, maximum=600),
 }

@@ -50,7 +50,10 @@ def start_embedded(config: Config) -> EmbeddedBackend:
     """Start the reference back end on a free loopback port with the [backend] reference_* settings."""
     backend = config["backend"]
     scratch = None
-    if backend["embedded_db"]:
+    db_path: Path | str
+    if backend["reference_database_url"]:
+        db_path = backend["reference_database_url"]
+    elif backend["embedded_db"]:
         db_path = config.path(backend["embedded_db"])
     else:
         scratch = tempfile.TemporaryDirectory(prefix="kiosk-backend-")

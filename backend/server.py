@@ -30,7 +30,7 @@ def _not_ready(environ: dict, start_response: Callable[..., object]) -> list[byt
 class ReferenceServer:
     """The reference back end listening on host:port. Port 0 picks a free port."""
 
-    def __init__(self, db_path: Path, host: str = "127.0.0.1", port: int = 0,
+    def __init__(self, db_path: Path | str, host: str = "127.0.0.1", port: int = 0,
                  settings: ServerSettings = ServerSettings(), threads: int = DEFAULT_THREADS,
                  face_matcher: FaceMatcher | None = None) -> None:
         # Listen first: a busy port fails before the database is created or seeded.
@@ -39,7 +39,8 @@ class ReferenceServer:
             settings.connection_limit, settings.connections_per_client, settings.idle_timeout_seconds,
             settings.request_timeout_seconds), ident="kiosk-reference-backend")
         # Per-terminal credentials are required whenever the back end listens beyond loopback.
-        self.backend = BackendApp(db_path, settings.for_host(host), face_matcher)
+        # On PostgreSQL one pooled connection per worker thread: no thread waits for another's.
+        self.backend = BackendApp(db_path, settings.for_host(host), face_matcher, pool_size=threads)
         self._server.application = BackendWsgi(self.backend)
         self._thread: threading.Thread | None = None
         bound_host, bound_port = self._server.socket.getsockname()[:2]

@@ -15,6 +15,7 @@ class ServerSettings:
     payment_expiry_seconds: float = 300.0
     auto_pay_seconds: float = 0.0  # > 0: a pending payment pays itself after this long (demos)
     heartbeat_interval_seconds: int = 60  # told to terminals when they register
+    heartbeat_history_days: float = 30.0  # device-state changes kept this long (backend/handlers/terminals.py)
     public_url: str = ""  # base of payment-page URLs; "" = the address the request came to
     wsse_username: str = ""  # non-empty: every request must carry this UsernameToken (one for all terminals)
     wsse_password: str = ""
@@ -43,6 +44,7 @@ class ServerSettings:
             payment_expiry_seconds=float(backend["reference_payment_expiry_seconds"]),
             auto_pay_seconds=float(backend["reference_auto_pay_seconds"]),
             heartbeat_interval_seconds=int(backend["heartbeat_interval_seconds"]),
+            heartbeat_history_days=float(backend["reference_heartbeat_history_days"]),
             public_url=backend["reference_public_url"],
             wsse_username=backend["wsse_username"],
             wsse_password=backend["wsse_password"],

@@ -1,21 +1,31 @@
-"""The reference back end's state: one SQLite file in WAL mode, one connection per thread.
+"""The reference back end's state: SQLite (a file, the embedded default) or PostgreSQL (a URL).
 
-Every mutating operation runs in one write transaction (BEGIN IMMEDIATE) together with its
-idempotency record, so a request id has exactly one effect even when a retry arrives while
-the first attempt is still running (the second waits for the lock, then finds the record).
+Every mutating operation runs in one write transaction together with its idempotency record,
+so a request id has exactly one effect even when a retry arrives while the first attempt is
+still running: on SQLite the second waits for the file's one writer, on PostgreSQL the two are
+serialisable and the loser runs again and finds the record (backend/storage/).
 Money is stored as decimal text, times as ISO 8601 UTC text, dates as ISO dates.
+
+The DDL below is schema version 1, the baseline, applied idempotently at every open; later
+versions are numbered files in backend/migrations (backend/storage/migrate.py says which goes where).
 """
 
 from __future__ import annotations
 
 import contextlib
-import sqlite3
-import threading
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Self, TypeVar
 
-SCHEMA_VERSION = 1
-BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another writer's transaction
+from backend import storage
+from backend.storage import migrate
+from backend.storage.sqlite import BUSY_TIMEOUT_MS, SqliteStore  # noqa: F401 - BUSY_TIMEOUT_MS re-exported
+from backend.timeutil import iso, utc_now
+
+T = TypeVar("T")
+SCHEMA_VERSION = migrate.BASELINE_VERSION  # the baseline below; numbered files in backend/migrations follow
+DEFAULT_POOL_SIZE = 8  # PostgreSQL connections per process (backend/storage/postgres.py)
 # Columns added after a database file may already have been created, with their type: CREATE
 # TABLE IF NOT EXISTS leaves an existing table alone, so a served back end's kept file gets them
 # by ALTER TABLE when it is opened (issue 22: the residence permit 居住证 counts for G).
@@ -129,73 +139,72 @@ CREATE TABLE IF NOT EXISTS face_matches (
 
 
 class Store:
-    """Owns the database file; hands each thread its own connection."""
+    """The back end's database. Store(path) opens SQLite, Store("postgresql://...") PostgreSQL
+    (backend/storage/); either way the schema is brought to the newest version when it opens.
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
-        self._create_schema()
+    The interface every caller uses, the same on both engines:
+        transaction(work, write=True)  work(db) in one transaction; on PostgreSQL run again if the
+                                       database cancels it to stay serialisable (use this for writes)
+        write() / read()               the same as a `with` block, one attempt
+        connection()                   statements outside a transaction (one each)
+        next_number(db, counter)       the next value of a named counter, inside db's transaction
+    A db's execute(sql, params) takes SQLite's SQL (`?` placeholders) and answers rows that are
+    read by name or position (sqlite3.Row or backend.storage.rows.Row).
+    """
 
-    def _create_schema(self) -> None:
-        db = self.connection()
-        db.executescript(DDL)
-        for table, column, kind in ADDED_COLUMNS:
-            present = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
-            if column not in present:
-                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-        db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+    engine: str
+    path: Path | None  # the SQLite file (None on PostgreSQL)
+    url: str | None  # the PostgreSQL URL (None on SQLite)
 
-    def connection(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                 timeout=BUSY_TIMEOUT_MS / 1000)
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("PRAGMA foreign_keys=ON")
-            self._local.db = db
-            with self._lock:
-                self._all.append(db)
-        return db
+    def __new__(cls, location: Path | str, pool_size: int = 0) -> Self:
+        engine: type = cls
+        if cls is Store:
+            resolved = storage.resolve_location(location)
+            engine = _postgres_store() if storage.is_database_url(resolved) else _SqliteStore
+        return object.__new__(engine)
 
-    @contextlib.contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed when the block ends, rolled back if it raises."""
-        db = self.connection()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
-
-    @contextlib.contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        """A consistent snapshot for queries that read several tables."""
-        db = self.connection()
-        db.execute("BEGIN DEFERRED")
-        try:
-            yield db
-        finally:
-            db.execute("COMMIT")
-
-    def next_number(self, db: sqlite3.Connection, counter: str) -> int:
-        """The next value of a named counter (ticket numbers, application numbers), inside `db`'s transaction."""
-        db.execute("INSERT INTO counters VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1",
-                   (counter,))
-        return db.execute("SELECT value FROM counters WHERE name = ?", (counter,)).fetchone()[0]
+    def __init__(self, location: Path | str, pool_size: int = 0) -> None:
+        resolved = storage.resolve_location(location)
+        if storage.is_database_url(resolved):
+            problem = storage.check_database_url(str(resolved))
+            if problem:
+                raise storage.DatabaseUrlError(f"database URL {problem}")
+            self._open(resolved, pool_size or DEFAULT_POOL_SIZE)  # type: ignore[attr-defined]
+        else:
+            self._open(Path(resolved))  # type: ignore[attr-defined]
+        self.migrated = migrate.upgrade(self, DDL, ADDED_COLUMNS, iso(utc_now()))
 
     def is_empty(self) -> bool:
-        return self.connection().execute("SELECT COUNT(*) FROM persons").fetchone()[0] == 0
+        return self.transaction(lambda db: db.execute("SELECT COUNT(*) FROM persons").fetchone()[0] == 0,
+                                write=False)
+
+    # Provided by the engine (backend/storage/sqlite.py, backend/storage/postgres.py).
+    def transaction(self, work: Callable[[Any], T], write: bool = True) -> T:
+        raise NotImplementedError
+
+    def write(self) -> contextlib.AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def read(self) -> contextlib.AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def connection(self) -> Any:
+        raise NotImplementedError
+
+    def next_number(self, db: Any, counter: str) -> int:
+        raise NotImplementedError
 
     def close(self) -> None:
-        with self._lock:
-            connections, self._all = self._all, []
-        for db in connections:
-            db.close()
-        self._local = threading.local()
+        raise NotImplementedError
+
+
+class _SqliteStore(SqliteStore, Store):  # type: ignore[misc]
+    pass
+
+
+@functools.cache
+def _postgres_store() -> type[Store]:
+    """psycopg is imported only when a PostgreSQL URL is used (the kiosk's start stays light)."""
+    from backend.storage.postgres import PostgresStore
+
+    return type("_PostgresStore", (PostgresStore, Store), {})

@@ -38,8 +38,9 @@ def add_terminal_commands(backend_parser: argparse.ArgumentParser, default_db: s
 
 
 def _db_option(parser: argparse.ArgumentParser, default_db: str) -> None:
-    parser.add_argument("--db", dest="credentials_db", type=Path,
-                        help=f"the back end's SQLite file (default <data_dir>/{default_db})")
+    parser.add_argument("--db", dest="credentials_db", metavar="FILE|URL",
+                        help=f"the back end's SQLite file or postgresql:// URL (default [backend] "
+                             f"reference_database_url, else <data_dir>/{default_db})")
     parser.set_defaults(default_db=default_db)
 
 
@@ -47,7 +48,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from backend.store import Store
     from backend.terminal_credentials import CredentialError, TerminalCredentials
 
-    store = Store(args.credentials_db or config.data_dir / args.default_db)
+    from backend.cli import database_location
+
+    store = Store(database_location(args.credentials_db, config, args.default_db))
     try:
         credentials = TerminalCredentials(store)
         if args.action == "list":

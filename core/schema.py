@@ -8,7 +8,7 @@ must not silently fall back to a default). This module does exactly that and not
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 
 class ConfigError(Exception):
@@ -32,6 +32,7 @@ class Field:
     choices: tuple[Any, ...] | None = None
     secret: bool = False
     item_kind: type | None = None  # for lists: the type of each item
+    rule: Callable[[Any], str | None] | None = None  # a further check: what is wrong in words, or None
 
     def describe(self) -> str:
         """Say in words what this field accepts, for error messages."""
@@ -61,6 +62,9 @@ class Field:
             raise ConfigError(source, key, f"must be {self.describe()} (got {value!r})")
         if self.maximum is not None and value > self.maximum:
             raise ConfigError(source, key, f"must be {self.describe()} (got {value!r})")
+        problem = self.rule(value) if self.rule is not None else None
+        if problem:
+            raise ConfigError(source, key, problem)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import time
 from typing import Any
 
 from backend import messages as m
@@ -30,26 +32,56 @@ def register_terminal(env: CallEnv, req: Any) -> m.TerminalRegistration:
 
 
 def heartbeat(env: CallEnv, req: Any) -> m.HeartbeatAck:
-    """Recorded even for a terminal that has not registered yet: its health still matters."""
-    devices = [{"kind": d.kind, "status": d.status, "detail": d.detail} for d in req.device or ()]
+    """Recorded even for a terminal that has not registered yet: its health still matters.
+
+    At a province's scale (issue 17) a beat costs one row per terminal, not one per beat: the
+    terminal's latest state is one row of terminal_status (upserted), and the history table
+    heartbeats gets a row only when the devices changed; history older than
+    [backend] reference_heartbeat_history_days is pruned now and then."""
+    devices = json.dumps([{"kind": d.kind, "status": d.status, "detail": d.detail} for d in req.device or ()],
+                         ensure_ascii=False)
     env.db.execute("INSERT INTO terminals (terminal_id, last_heartbeat_at) VALUES (?, ?) "
                    "ON CONFLICT(terminal_id) DO UPDATE SET last_heartbeat_at = excluded.last_heartbeat_at",
                    (req.terminalId, iso(env.now)))
-    env.db.execute("INSERT INTO heartbeats (terminal_id, sent_at, received_at, devices) VALUES (?, ?, ?, ?)",
-                   (req.terminalId, iso(req.sentAt), iso(env.now), json.dumps(devices, ensure_ascii=False)))
+    before = env.db.execute("SELECT sent_at, devices FROM terminal_status WHERE terminal_id = ?",
+                            (req.terminalId,)).fetchone()
+    if before is not None and before["sent_at"] > iso(req.sentAt):  # ISO UTC text sorts as time
+        return m.HeartbeatAck(receivedAt=env.now)  # an older beat arriving late changes nothing
+    if before is None or before["devices"] != devices:
+        env.db.execute("INSERT INTO heartbeats (terminal_id, sent_at, received_at, devices) VALUES (?, ?, ?, ?)",
+                       (req.terminalId, iso(req.sentAt), iso(env.now), devices))
     _remember_status(env, req, devices)
+    _prune_history(env)
     return m.HeartbeatAck(receivedAt=env.now)
 
 
-def _remember_status(env: CallEnv, req: Any, devices: list[dict[str, Any]]) -> None:
-    """The latest heartbeat of each terminal, as the hall dashboard shows it (backend/dashboard.py).
-    Outbox delivery keeps a terminal's heartbeats in order, so the last one received is its newest."""
+def _remember_status(env: CallEnv, req: Any, devices: str) -> None:
+    """The latest heartbeat of each terminal, as the hall dashboard shows it (backend/dashboard.py)."""
     env.db.execute(
-        "INSERT OR REPLACE INTO terminal_status (terminal_id, sent_at, received_at, devices, paper_low, "
-        "software_version, config_version, last_transaction_at, outbox_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (req.terminalId, iso(req.sentAt), iso(env.now), json.dumps(devices, ensure_ascii=False),
+        "INSERT INTO terminal_status (terminal_id, sent_at, received_at, devices, paper_low, software_version, "
+        "config_version, last_transaction_at, outbox_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(terminal_id) DO UPDATE SET sent_at = excluded.sent_at, received_at = excluded.received_at, "
+        "devices = excluded.devices, paper_low = excluded.paper_low, software_version = excluded.software_version, "
+        "config_version = excluded.config_version, last_transaction_at = excluded.last_transaction_at, "
+        "outbox_length = excluded.outbox_length",
+        (req.terminalId, iso(req.sentAt), iso(env.now), devices,
          None if req.paperLow is None else int(req.paperLow), req.softwareVersion, req.configVersion,
          iso(req.lastTransactionAt) if req.lastTransactionAt is not None else None, req.outboxLength))
+
+
+PRUNE_EVERY_SECONDS = 600.0  # how often (per server process) a heartbeat also prunes old history
+_pruned = {"at": 0.0}
+
+
+def _prune_history(env: CallEnv) -> None:
+    """Heartbeat history, and heartbeats' request-id records, older than the retention."""
+    now = time.monotonic()
+    if now - _pruned["at"] < PRUNE_EVERY_SECONDS:
+        return
+    _pruned["at"] = now
+    cutoff = iso(env.now - dt.timedelta(days=env.settings.heartbeat_history_days))
+    env.db.execute("DELETE FROM heartbeats WHERE received_at < ?", (cutoff,))
+    env.db.execute("DELETE FROM idempotency WHERE operation = 'Heartbeat' AND created_at < ?", (cutoff,))
 
 
 def report_transaction(env: CallEnv, req: Any) -> m.ReportAck:

@@ -33,6 +33,24 @@ def client_for(url: str, **overrides: Any) -> BackendClient:
     return BackendClient(ClientSettings(url, TERMINAL, **values))
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from tests.backend.storage.engine import selected
+
+    if selected() == "postgresql":
+        for item in items:
+            if item.get_closest_marker("sqlite_only"):
+                item.add_marker(pytest.mark.skip(reason="reads the SQLite file itself: run in the SQLite pass"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def database_engine() -> Iterator[str]:
+    """'sqlite', or 'postgresql' with KIOSK_TEST_DATABASE=postgresql: then every back end of the
+    session runs on a throwaway PostgreSQL cluster (tests/backend/storage/engine.py)."""
+    from tests.backend.storage.engine import engine_session
+
+    yield from engine_session()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReferenceServer]:
     """The reference back end with fresh demo data, one per test module."""

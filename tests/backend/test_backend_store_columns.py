@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from backend.store import ADDED_COLUMNS, Store
+
+pytestmark = pytest.mark.sqlite_only  # PostgreSQL's side: tests/backend/storage/test_migrations.py
 
 
 def test_a_file_without_the_residence_permit_column_gets_it(tmp_path):

@@ -56,6 +56,7 @@ def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
                           cwd=PROJECT_ROOT, input=stdin, timeout=120, check=False)
 
 
+@pytest.mark.sqlite_only  # the command runs in its own process, on the file given by --db
 def test_provisioning_by_command_then_a_kiosk_configured_with_the_file(tmp_path):
     db, secret_file = tmp_path / "b.sqlite3", tmp_path / "k01.secret"
     added = run_cli("backend", "terminals", "add", KIOSK_A, "--db", str(db), "-o", str(secret_file))

@@ -6,7 +6,6 @@ and nothing is recorded."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
 
@@ -25,9 +24,9 @@ def impostor(hall) -> BackendClient:
 
 
 def terminal_rows(hall, terminal: str) -> tuple[int, int]:
-    with sqlite3.connect(hall.server.backend.store.path) as db:
-        return (db.execute("SELECT COUNT(*) FROM heartbeats WHERE terminal_id = ?", (terminal,)).fetchone()[0],
-                db.execute("SELECT COUNT(*) FROM terminals WHERE terminal_id = ?", (terminal,)).fetchone()[0])
+    return hall.server.backend.store.transaction(lambda db: (
+        db.execute("SELECT COUNT(*) FROM heartbeats WHERE terminal_id = ?", (terminal,)).fetchone()[0],
+        db.execute("SELECT COUNT(*) FROM terminals WHERE terminal_id = ?", (terminal,)).fetchone()[0]), write=False)
 
 
 def test_a_terminal_id_other_than_the_credentials_is_refused(hall):

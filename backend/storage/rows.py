@@ -1,0 +1,36 @@
+"""A row read by name or by position, as sqlite3.Row is (names compared without case)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+
+class Row(tuple):
+    """Values in select-list order; row["name"], row[0], row.keys(), dict(zip(row.keys(), row))."""
+
+    __slots__ = ()
+    _index: dict[str, int]
+    _names: tuple[str, ...]
+
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        if isinstance(key, str):
+            try:
+                return tuple.__getitem__(self, self._index[key.lower()])
+            except KeyError:
+                raise IndexError(f"no column named {key!r}") from None
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._names)
+
+    def __iter__(self) -> Iterator[Any]:
+        return tuple.__iter__(self)
+
+
+def row_class(names: Sequence[str]) -> type[Row]:
+    """A Row subclass for one result's columns (made once per statement result)."""
+    index: dict[str, int] = {}
+    for position, name in enumerate(names):
+        index.setdefault(name.lower(), position)
+    return type("Row", (Row,), {"__slots__": (), "_index": index, "_names": tuple(names)})
