@@ -12,11 +12,14 @@ reject bin, reported NOT_COLLECTED (it stays ready at the back end) -> each outc
 once with ConfirmCollection (never waiting for a touch: a citizen who walks off with the
 passport has collected it) -> a collection slip.
 
-Checked before handing over: the dispenser's picker reads each document on its way out and
-refuses one that is not the slot's (WRONG_DOCUMENT: not dispensed, the slot is flagged for
-staff in the journal, the citizen sent to a counter). Reading a permit's chip through the permit
-reader on its way out is not possible with the simulated module (no path from tray to reader):
-the picker's read is the check this kiosk makes.
+Checked before handing over, twice: the dispenser's reader at the picker reads each document on
+its way out (a permit card by its chip, a passport by its MRZ) and refuses one that is not the
+number asked for, the back end's record (WRONG_DOCUMENT: not dispensed); and the module reports
+what it read with every document it delivers, which the kiosk compares with the back end's
+record itself (collection_rules.check_read: a module whose adapter does not compare is caught
+too; the document is retracted at once). Either way the slot is flagged for staff in the
+journal and the citizen is sent to a counter. The kiosk's own permit reader is not on the
+document's path in this module design: the module's reader is.
 
 A dispenser fault mid-dispense: the module is asked where the document is and
 flows/collection_rules.py `settle` decides (the same rules recovery uses after a crash).
@@ -237,7 +240,7 @@ class CollectionFlow(GatedIdentity, Flow[CollectionState]):
                                 {"slot": document.slot, "document": document.document_number,
                                  "kind": document.kind.value})
         try:
-            rules.dispenser(self.ctx).dispense(document.slot, document.document_number)
+            read = rules.dispenser(self.ctx).dispense(document.slot, document.document_number)
         except DispenserError as error:
             self._dispense_failed(n, error)
             return
@@ -245,9 +248,22 @@ class CollectionFlow(GatedIdentity, Flow[CollectionState]):
             self.ctx.journal.failed(self.txn_id, rules.dispense_step(n), {"fault": error.message_key})
             self._not_handed_out(rules.REASON_NOT_DISPENSED, MSG_FAULT, error.message_key)
             return
-        self.ctx.journal.after(self.txn_id, rules.dispense_step(n))
+        check = rules.check_read(read, document.document_number)
+        self.ctx.journal.after(self.txn_id, rules.dispense_step(n), check)
+        if check["check"] == rules.CHECK_MISMATCH:
+            self._mismatch(document, check)
+            return
         self.deadline = self.now() + self.take_seconds
         self.go(S.TAKE)
+
+    def _mismatch(self, document: ReadyDocument, check: Mapping[str, str]) -> None:
+        """The reader read another document than the back end's record on its way to the tray
+        (a module that did not compare): taken back at once, the slot flagged for staff, the
+        citizen sent to a counter; the back end keeps the one asked for READY."""
+        self.flags.append(NOTE_FLAGGED.format(slot=document.slot, read=check["read"]))
+        log.warning("collection: the reader read %s (%s) for %s from slot %d: retracting, slot flagged",
+                    check["read"], check["source"], mask_document_id(document.document_number), document.slot)
+        self._retract(rules.REASON_MISMATCH, MSG_WRONG_DOCUMENT, its_own=False)
 
     def _dispense_failed(self, n: int, error: DispenserError) -> None:
         assert self.txn_id is not None
@@ -303,7 +319,10 @@ class CollectionFlow(GatedIdentity, Flow[CollectionState]):
             self.deadline = None
             self.go(S.RETRACTING)
 
-    def _retract(self, reason: str, outcome_key: str, error_key: str | None = None, then_next: bool = True) -> None:
+    def _retract(self, reason: str, outcome_key: str, error_key: str | None = None, then_next: bool = True,
+                 its_own: bool = True) -> None:
+        """Tray (or picker) -> reject bin, then reported NOT_COLLECTED. `its_own`: the document
+        itself must come back (False: another one the reader found, a mismatch)."""
         assert self.txn_id is not None
         n, document = self.current + 1, self.handouts[self.current].document
         self.ctx.journal.before(self.txn_id, rules.retract_step(n))
@@ -314,7 +333,7 @@ class CollectionFlow(GatedIdentity, Flow[CollectionState]):
             self._stuck(document, f"retract failed ({error.message_key})", then_next=then_next)
             return
         self.ctx.journal.after(self.txn_id, rules.retract_step(n), {"retracted": mask_document_id(retracted)})
-        if retracted != document.document_number:
+        if its_own and retracted != document.document_number:
             self._stuck(document, f"retracted {mask_document_id(retracted)}", then_next=then_next)
             return
         self._report(CollectionOutcome.NOT_COLLECTED, reason, outcome_key, error_key, then_next=then_next)

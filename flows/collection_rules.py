@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from backend_client.models import CollectionOutcome
 from core.i18n import N_
 from devices.base import DeviceError
-from devices.dispenser.contract import DocumentDispenser, Location, mask_document_id
+from devices.dispenser.contract import DocumentDispenser, DocumentRead, Location, mask_document_id
 from flows.context import DeviceMissing
 from flows.journal import Phase, Transaction, TxnStatus
 
@@ -43,6 +43,12 @@ REASON_RETRACTED = "dispenser fault: retracted to the reject bin"
 REASON_INTERRUPTED = "interrupted: retracted to the reject bin"
 REASON_INTERRUPTED_NOT_DISPENSED = "interrupted before it left its slot"
 REASON_CANCELLED = "session ended with the document in the tray: retracted"
+REASON_MISMATCH = "the reader read another document on its way out: retracted"
+
+# What the dispense_n AFTER detail says of the reader's check (check_read).
+CHECK_MATCH = "match"
+CHECK_MISMATCH = "mismatch"
+CHECK_NO_READER = "no_reader"  # a module without a reader at the picker: its own comparison only
 
 NOTE_RECOVERED = "recovered after an interruption"
 NOTE_REPRINT = "collection slip not printed"
@@ -85,6 +91,15 @@ def settle(location: Location, citizen_present: bool) -> Settle:
     return Settle.ATTENTION
 
 
+def check_read(read: DocumentRead | None, expected: str) -> dict[str, str]:
+    """The kiosk's own check of what the module read against the back end's record, as the
+    journal keeps it (the number read masked)."""
+    if read is None:
+        return {"check": CHECK_NO_READER}
+    return {"check": CHECK_MATCH if read.document_id == expected else CHECK_MISMATCH,
+            "read": mask_document_id(read.document_id), "source": read.source.value}
+
+
 def dispenser(ctx: FlowContext) -> DocumentDispenser:
     device = ctx.devices.get("dispenser")
     if device is None:
@@ -99,6 +114,61 @@ def report(ctx: FlowContext, txn_id: str, n: int, document: str, outcome: Collec
     request_id = ctx.journal.before(txn_id, report_step(n), {"outcome": outcome.value, "reason": reason or ""})
     record = ctx.backend.confirm_collection(document, outcome, request_id, reason or None)
     ctx.journal.after(txn_id, report_step(n), {"status": record.status.value})
+
+
+# ============================================================================ listing
+@dataclass(frozen=True)
+class Dispense:
+    """One document of a collection as the journal last saw it (`journal list`)."""
+
+    n: int
+    slot: int | None
+    masked_document: str
+    journalled: str   # where the journal last saw it, in a technician's words
+    reported: str     # "collected", "not_collected", "open (OUTCOME)" or "no"
+
+    def line(self) -> str:
+        return (f"document {self.n}: slot {self.slot if self.slot is not None else '-'} {self.masked_document}, "
+                f"{self.journalled}; reported: {self.reported}")
+
+
+def dispenses(txn: Transaction) -> list[Dispense]:
+    """Each document the collection began to dispense, where the journal last saw it and whether
+    the back end heard of it. Document numbers masked (a technician's screen)."""
+    found = []
+    for n, detail in sorted(_documents(txn).items()):
+        found.append(Dispense(n, detail.get("slot"), mask_document_id(detail.get("document")),
+                              _journalled(txn, n), _reported(txn, n)))
+    return found
+
+
+def _journalled(txn: Transaction, n: int) -> str:
+    retract = txn.last(retract_step(n))
+    if retract is not None:
+        return {Phase.BEFORE: "retract sent, its answer not journalled: ask the module",
+                Phase.AFTER: "retracted to the reject bin",
+                Phase.FAILED: "retract failed: staff to check"}[retract.phase]
+    take = txn.last(take_step(n))
+    if take is not None:
+        return "taken from the tray" if take.detail.get("outcome") == "taken" else "not taken in time"
+    dispense = txn.last(dispense_step(n))
+    assert dispense is not None
+    if dispense.phase is Phase.BEFORE:
+        return "dispense sent, its answer not journalled: ask the module"
+    if dispense.phase is Phase.AFTER:
+        return "in the tray, the hand not yet seen"
+    where = dispense.detail.get("location")
+    return f"dispense failed ({dispense.detail.get('fault', '?')})" + (f", found in the {where}" if where else "")
+
+
+def _reported(txn: Transaction, n: int) -> str:
+    record = txn.last(report_step(n))
+    if record is None:
+        return "no"
+    if record.phase is Phase.AFTER:
+        sent = _first_before(txn, report_step(n)) or {}
+        return str(sent.get("outcome", "?")).lower()
+    return f"open ({record.detail.get('outcome', '?')}, repeated by reconcile)"
 
 
 # ============================================================================ recovery
@@ -148,7 +218,8 @@ def settle_transaction(ctx: FlowContext, txn: Transaction) -> Settled:
             report(ctx, txn.id, n, document, outcome, reason)
             notes.append(f"{mask_document_id(document)} {outcome.value.lower()}")
             failed = txn.last(dispense_step(n))
-            if failed is not None and failed.phase is Phase.FAILED and failed.detail.get("fault") == "wrong_document":
+            if failed is not None and (failed.phase is Phase.FAILED and failed.detail.get("fault") == "wrong_document"
+                                       or failed.detail.get("check") == CHECK_MISMATCH):
                 attention = True
                 notes.append(f"slot {detail.get('slot')} holds another document: staff to check")
     except (DeviceError, DeviceMissing) as error:
@@ -168,6 +239,13 @@ def settle_transaction(ctx: FlowContext, txn: Transaction) -> Settled:
 def _decide_now(ctx: FlowContext, device: DocumentDispenser, txn: Transaction, n: int,
                 document: str) -> tuple[CollectionOutcome, str | None, str | None]:
     """(outcome, reason, None), or a problem for staff: ask the module where the document is."""
+    dispensed = txn.last(dispense_step(n))
+    if dispensed is not None and dispensed.detail.get("check") == CHECK_MISMATCH and not txn.done(retract_step(n)):
+        # Another document went to the tray: take back whatever lies there; the one asked for stays ready.
+        ctx.journal.before(txn.id, retract_step(n), {"by": "recovery"})
+        retracted = device.retract()
+        ctx.journal.after(txn.id, retract_step(n), {"retracted": mask_document_id(retracted)})
+        return CollectionOutcome.NOT_COLLECTED, REASON_MISMATCH, None
     where = device.where_is(document)
     action = settle(where.location, citizen_present=False)
     log.info("recovery %s: %s is at %s -> %s", txn.id, mask_document_id(document), where.location.value,

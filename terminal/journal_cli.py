@@ -11,6 +11,7 @@ submissions that did not finish, and a way to settle them (flows/recovery.py's r
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -71,17 +72,28 @@ def list_command(args: argparse.Namespace, config: Config) -> int:
         last_text = f"{last.step}:{last.phase.value}" if last else "-"
         print(f"{txn.id:<22} {txn.flow:<12} {txn.status.value:<16} {txn.amount_fen / 100:>8.2f}  "
               f"{txn.order_id or '-':<22} {last_text:<24} {txn.note}")
+        for line in _dispense_lines(txn):
+            print(f"    {line}")
     return EXIT_OK
 
 
+def _dispense_lines(txn: Transaction) -> list[str]:
+    """A collection's documents (issue 13): slot, masked number, where the journal last saw each
+    and whether the back end heard of it."""
+    from flows.collection_rules import FLOW_NAME, dispenses
+
+    return [d.line() for d in dispenses(txn)] if txn.flow == FLOW_NAME else []
+
+
 def reconcile_command(args: argparse.Namespace, config: Config) -> int:
-    """Only what recovery needs: the journal, the back end (embedded or remote) and the permit
-    reader (to see whether the card left in it holds the endorsement). No camera, no screen."""
+    """Only what recovery needs: the journal, the back end (embedded or remote), the permit
+    reader (to see whether the card left in it holds the endorsement) and the document dispenser
+    (to ask where a document of an interrupted collection is). No camera, no screen."""
     from flows.recovery import recover_all
     from terminal.runtime import start_runtime
 
     try:
-        runtime = start_runtime(config, start_fleet=False, device_kinds=("permit", "card_terminal"),
+        runtime = start_runtime(config, start_fleet=False, device_kinds=("permit", "dispenser", "card_terminal"),
                                 recover_at_start=False)
     except Exception as exc:  # noqa: BLE001 - any start failure is one line for the technician
         print(f"cannot start recovery: {exc}", file=sys.stderr)
@@ -134,4 +146,11 @@ def _as_json(txn: "Transaction") -> dict[str, Any]:
             "order_id": txn.order_id, "payment_id": txn.payment_id, "summary": dict(txn.summary), "note": txn.note,
             "created": when(txn.created), "updated": when(txn.updated),
             "steps": [{"step": s.step, "phase": s.phase.value, "request_id": s.request_id,
-                       "detail": dict(s.detail), "at": when(s.at)} for s in txn.steps]}
+                       "detail": dict(s.detail), "at": when(s.at)} for s in txn.steps],
+            **_dispenses_json(txn)}
+
+
+def _dispenses_json(txn: Transaction) -> dict[str, Any]:
+    from flows.collection_rules import FLOW_NAME, dispenses
+
+    return {"dispenses": [dataclasses.asdict(d) for d in dispenses(txn)]} if txn.flow == FLOW_NAME else {}

@@ -116,8 +116,9 @@ def _unload(driver: SerialDispenserDriver, args: argparse.Namespace) -> dict[str
 
 
 def _dispense(driver: SerialDispenserDriver, args: argparse.Namespace) -> dict[str, Any]:
-    driver.dispense(args.slot, args.document_id)
-    return {"in_tray": _shown(args.document_id, args), "slot": args.slot}
+    read = driver.dispense(args.slot, args.document_id)
+    return {"in_tray": _shown(args.document_id, args), "slot": args.slot,
+            "read": f"{_shown(read.document_id, args)} ({read.source.value})" if read else "(module has no reader)"}
 
 
 def _retract(driver: SerialDispenserDriver, args: argparse.Namespace) -> dict[str, Any]:

@@ -124,6 +124,22 @@ class ModuleStatus:
     reject_capacity: int
 
 
+class ReadSource(enum.Enum):
+    """How the module's reader at the picker read a document on its way out."""
+
+    OPTICAL = "optical"  # the passport's MRZ or the document's printed barcode
+    CHIP = "chip"  # the permit card's chip, by the contactless reader at the picker
+
+
+@dataclass(frozen=True)
+class DocumentRead:
+    """What the module read from the document it brought to the tray (the host checks it
+    against the back end's record: the module's own comparison is not the only check)."""
+
+    document_id: str
+    source: ReadSource
+
+
 class TakeOutcome(enum.Enum):
     TAKEN = "taken"  # the tray sensor saw the document leave
     NOT_TAKEN = "not_taken"  # still in the tray when the time ran out: retract it
@@ -152,10 +168,11 @@ class DocumentDispenser(Protocol):
         """Release the slot's document to the staff (door open); return its id."""
         ...
 
-    def dispense(self, slot: int, document_id: str) -> None:
+    def dispense(self, slot: int, document_id: str) -> DocumentRead | None:
         """Bring `document_id` from `slot` to the tray. The picker reads the document on the
-        way: another document is put back and refused (WRONG_DOCUMENT). Raises DispenserError;
-        after a DispenserError the document may be anywhere: ask `where_is`."""
+        way: another document is put back and refused (WRONG_DOCUMENT). Returns what the reader
+        read (None from a module without one). Raises DispenserError; after a DispenserError
+        the document may be anywhere: ask `where_is`."""
         ...
 
     def wait_taken(self, timeout_s: float) -> TakeOutcome:

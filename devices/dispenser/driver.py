@@ -35,6 +35,7 @@ from devices.dispenser.contract import (
     MSG_TRAY_BLOCKED,
     MSG_WRONG_DOCUMENT,
     DispenserError,
+    DocumentRead,
     Fault,
     ModuleStatus,
     Sensors,
@@ -52,6 +53,7 @@ from devices.dispenser.protocol import (
     Response,
     decode_document_id,
     decode_frame,
+    decode_read,
     decode_response,
     decode_slots,
     decode_status_data,
@@ -159,12 +161,14 @@ class SerialDispenserDriver:
         log.info("dispenser: slot %d unloaded (%s)", slot, mask_document_id(document_id))
         return document_id
 
-    def dispense(self, slot: int, document_id: str) -> None:
+    def dispense(self, slot: int, document_id: str) -> DocumentRead | None:
         log.info("dispenser: dispensing %s from slot %d", mask_document_id(document_id), slot)
         response = self._command(Command.DISPENSE, encode_slot_and_id(slot, document_id),
                                  timeout=self._timeouts.dispense)
-        self._ok(response, Command.DISPENSE)
-        log.info("dispenser: %s is in the tray", mask_document_id(document_id))
+        read = decode_read(self._ok(response, Command.DISPENSE).data)
+        log.info("dispenser: %s is in the tray (read %s)", mask_document_id(document_id),
+                 f"{mask_document_id(read.document_id)} by {read.source.value}" if read else "nothing: no reader")
+        return read
 
     def wait_taken(self, timeout_s: float) -> TakeOutcome:
         """Ask the tray sensor until it reports the document taken, or `timeout_s` has passed.

@@ -13,7 +13,17 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from devices.dispenser.contract import MSG_BAD_FRAME, DispenserError, Fault, Location, Sensors, Slot, Whereabouts
+from devices.dispenser.contract import (
+    MSG_BAD_FRAME,
+    DispenserError,
+    DocumentRead,
+    Fault,
+    Location,
+    ReadSource,
+    Sensors,
+    Slot,
+    Whereabouts,
+)
 
 STX = 0xF2
 ETX = 0x03
@@ -346,6 +356,28 @@ def decode_slots(data: bytes) -> list[Slot]:
     if offset != len(data):
         raise DispenserError(MSG_BAD_FRAME, f"{len(data) - offset} bytes after the last slot")
     return slots
+
+
+# READ_SOURCE of a DISPENSE answer: how the picker's reader read the document.
+READ_SOURCE_CODES: dict[ReadSource, int] = {ReadSource.OPTICAL: 0x01, ReadSource.CHIP: 0x02}
+_READ_SOURCES = {code: source for source, code in READ_SOURCE_CODES.items()}
+
+
+def encode_read(read: DocumentRead | None) -> bytes:
+    """DISPENSE answer data: READ_SOURCE then the id read; nothing from a module without a reader."""
+    if read is None:
+        return b""
+    return bytes((READ_SOURCE_CODES[read.source],)) + encode_document_id(read.document_id)
+
+
+def decode_read(data: bytes) -> DocumentRead | None:
+    if not data:
+        return None  # a module without a reader at the picker (protocol version 1 allows it)
+    try:
+        source = _READ_SOURCES[data[0]]
+    except KeyError:
+        raise DispenserError(MSG_BAD_FRAME, f"unknown read source {data[0]:02X}") from None
+    return DocumentRead(decode_document_id(data[1:]), source)
 
 
 def encode_where(location: Location, slot: int | None) -> bytes:

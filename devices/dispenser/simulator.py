@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from devices.channels import PtyPair, line_time, open_pty
-from devices.dispenser.contract import DispenserError, Location, mask_document_id
+from devices.dispenser.contract import DispenserError, DocumentRead, Location, ReadSource, mask_document_id
 from devices.dispenser.driver import SerialDispenserDriver
 from devices.dispenser.protocol import (
     FRAME_OVERHEAD,
@@ -39,6 +39,7 @@ from devices.dispenser.protocol import (
     encode_document_id,
     encode_negative,
     encode_positive,
+    encode_read,
     encode_slots,
     encode_status_data,
     encode_where,
@@ -75,6 +76,12 @@ class SimulatorTiming:
 FAST_TIMING = SimulatorTiming(status=0.0, load=0.001, pick=0.002, read=0.001, deliver=0.002, retract=0.002)
 
 
+def read_source(document_id: str) -> ReadSource:
+    """The simulated reader: a HK/Macau permit card (number series C) is read by its chip, a
+    passport by its MRZ."""
+    return ReadSource.CHIP if document_id.startswith("C") else ReadSource.OPTICAL
+
+
 class DispenserSimulator:
     """The module side of the dispenser protocol, serving one pty at RS-485 `address`."""
 
@@ -91,6 +98,7 @@ class DispenserSimulator:
         self._power_cut_next = False
         self._powered = True
         self._silent = False
+        self._compares = True  # the module refuses a document other than the one asked for
         self._corrupt_answers = 0
         self._take_after: float | None = None  # a citizen who takes the document this long after it arrives
         self._take_due: float | None = None
@@ -189,6 +197,12 @@ class DispenserSimulator:
 
     def empty_reject_bin(self) -> list[str]:
         return self.stock.empty_reject_bin()
+
+    def stop_comparing(self, compares: bool = False) -> None:
+        """An adapter that reports what the picker read but does not compare it with the id asked
+        for (the host's check is then the only one): until `stop_comparing(True)`."""
+        with self._lock:
+            self._compares = compares
 
     def go_silent(self, silent: bool = True) -> None:
         """The module stops answering (firmware hung, RS-485 line cut) until `go_silent(False)`."""
@@ -359,7 +373,9 @@ class DispenserSimulator:
         time.sleep(self._timing.read)
         read = self.stock.picker
         assert read is not None
-        if read != wanted:
+        with self._lock:
+            compares = self._compares
+        if read != wanted and compares:
             time.sleep(self._timing.pick)
             self.stock.put_back()
             return ErrorCode.WRONG_DOCUMENT, encode_document_id(read)
@@ -367,7 +383,7 @@ class DispenserSimulator:
         self.stock.deliver()
         with self._lock:
             self._take_due = None if self._take_after is None else time.monotonic() + self._take_after
-        return None, b""
+        return None, encode_read(DocumentRead(read, read_source(read)))
 
     def _retract(self, data: bytes) -> tuple[ErrorCode | None, bytes]:
         sensors = self.stock.sensors()

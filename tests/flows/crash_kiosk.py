@@ -9,6 +9,13 @@ restart is a fresh process that pays no import time:
       reference back end), plays a citizen through the flow and, right after the journal
       durably records `step` `phase`, kills itself with SIGKILL. Answer:
       {"signal": 9} (killed as planned) or {"exit": code, "detail": ...}.
+  {"cmd": "run", "flow": "collection", "crash_at": "step:phase", "takes": bool}
+      the citizen of COLLECTION_PERSON collects what the test loaded for them (the simulated
+      dispenser's stock persists in the data folder); `takes`: the hand takes each document
+      from the tray, else it is left there. `crash_at` "dispense_N:picker" kills the kiosk once
+      the module has moved document N into its picker (a power cut mid-dispense).
+  {"cmd": "cli", "argv": [...]}
+      the child runs `python main.py -c kiosk.toml ARGV...`; answer {"exit": code, "stdout": text}.
   {"cmd": "recover"}
       the child is the technician's restart: `python main.py journal reconcile --json`
       (flows/recovery.py against the configured back end and the permit reader); answer
@@ -35,15 +42,17 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from devices.permit.protocol import Status  # noqa: E402
 from devices.permit.simulator import STATE_FILE  # noqa: E402
+from flows.collection import CollectionFlow  # noqa: E402
 from flows.demo_cards import card_for  # noqa: E402
 from flows.endorsement import EndorsementFlow  # noqa: E402
 from flows.engine import CardInserted  # noqa: E402
 from flows.fines import FinesFlow  # noqa: E402
 from flows.journal import Phase  # noqa: E402
+from flows.pump import FlowPump  # noqa: E402
 from terminal.cli import build_parser  # noqa: E402
 from terminal.cli import main as kiosk_main  # noqa: E402
 from terminal.config import load_config  # noqa: E402
-from terminal.runtime import start_runtime  # noqa: E402
+from terminal.runtime import Runtime, start_runtime  # noqa: E402
 from terminal.simulation import QuickPermit, QuickPermitPump, pay_shown_code  # noqa: E402
 
 CRASH_DIR = Path(os.environ["CRASH_DIR"])
@@ -52,6 +61,9 @@ CARDS_FILE = CRASH_DIR / STATE_FILE  # where the runtime's own permit module kee
 RESULT_FILE = CRASH_DIR / "child-result.json"
 EXIT_POINT_NOT_REACHED = 3
 EXIT_FAILED = 4
+COLLECTION_PERSON = "points_near_limit"  # no document in the demo stock: the test loads its own
+COLLECTION_TAKE_AFTER = 0.05  # seconds the simulated hand takes to reach a document in the tray
+COLLECTION_LIMIT = 60.0  # real seconds for the mechanism (about 2 s a document) on a loaded machine
 
 
 def kill_at(journal: Any, crash_at: str) -> None:
@@ -64,8 +76,45 @@ def kill_at(journal: Any, crash_at: str) -> None:
     journal.add_observer(observer)
 
 
-def run_flow(flow: str, crash_at: str, fail_write: bool) -> int:
+def kill_in_picker(runtime: Runtime, crash_at: str) -> None:
+    """SIGKILL as soon as the simulated module has moved document N into its picker: the
+    module's stock (its non-volatile memory) says picker, and no answer ever comes."""
+    step, _ = crash_at.split(":")
+    wanted = int(step.split("_")[1])
+    stock = runtime.simulators["dispenser"].stock
+    pick, picked = stock.pick, [0]
+
+    def pick_then_die(slot: int) -> str:
+        document = pick(slot)
+        picked[0] += 1
+        if picked[0] == wanted:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return document
+
+    stock.pick = pick_then_die
+
+
+def run_collection(runtime: Runtime, crash_at: str, takes: bool) -> int:
+    if crash_at.endswith(":picker"):
+        kill_in_picker(runtime, crash_at)
+    else:
+        kill_at(runtime.journal, crash_at)
+    pump = FlowPump(runtime.flow_context())
+    simulator = runtime.simulators["dispenser"]
+    simulator.take_after(COLLECTION_TAKE_AFTER if takes else None)
+    pump.start(CollectionFlow)
+    runtime.simulators["idcard"].insert_card(card_for(COLLECTION_PERSON))
+    pump.tick_until_state("ready")
+    pump.touch("collect")
+    pump.tick_until(lambda view: view.finished, "the collection to end", limit_seconds=COLLECTION_LIMIT)
+    _write_result({"detail": f"flow ended in {pump.view.state} without reaching {crash_at}"})
+    return EXIT_POINT_NOT_REACHED
+
+
+def run_flow(flow: str, crash_at: str, fail_write: bool, takes: bool = False) -> int:
     runtime = start_runtime(load_config([CONFIG_FILE]))
+    if flow == "collection":
+        return run_collection(runtime, crash_at, takes)
     devices = QuickPermit(runtime, CARDS_FILE)
     pump = QuickPermitPump(runtime, devices)
     kill_at(runtime.journal, crash_at)
@@ -95,12 +144,24 @@ def run_flow(flow: str, crash_at: str, fail_write: bool) -> int:
 
 def recover() -> int:
     """`python main.py -c kiosk.toml journal reconcile --json`, its output kept as the result."""
-    with RESULT_FILE.open("w", encoding="utf-8") as out:
+    return _cli(["journal", "reconcile", "--json"], RESULT_FILE)
+
+
+def run_cli(argv: list[str]) -> int:
+    """`python main.py -c kiosk.toml ARGV`, its standard output kept as the result's "stdout"."""
+    output = CRASH_DIR / "child-stdout.txt"
+    code = _cli(argv, output)
+    _write_result({"stdout": output.read_text(encoding="utf-8")})
+    return code
+
+
+def _cli(argv: list[str], output: Path) -> int:
+    with output.open("w", encoding="utf-8") as out:
         sys.stdout.flush()
         saved = os.dup(1)
         os.dup2(out.fileno(), 1)
         try:
-            code = kiosk_main(["-c", str(CONFIG_FILE), "journal", "reconcile", "--json"])
+            code = kiosk_main(["-c", str(CONFIG_FILE), *argv])
             sys.stdout.flush()
         finally:
             os.dup2(saved, 1)
@@ -119,7 +180,10 @@ def in_child(command: dict[str, Any]) -> dict[str, Any]:
         code = EXIT_FAILED
         try:
             if command["cmd"] == "run":
-                code = run_flow(command["flow"], command["crash_at"], command.get("fail_write", False))
+                code = run_flow(command["flow"], command["crash_at"], command.get("fail_write", False),
+                                command.get("takes", False))
+            elif command["cmd"] == "cli":
+                code = run_cli(command["argv"])
             else:
                 code = recover()
         except BaseException:

@@ -153,6 +153,47 @@ def test_a_slot_holding_another_document_is_refused_and_flagged(pump, runtime, d
     assert txn.last(dispense_step(1)).detail == {"fault": "wrong_document", "read": "E******05"}
 
 
+def test_the_kiosk_checks_what_the_reader_read_against_the_back_ends_record(pump, runtime, dispenser):
+    """GIVEN a module that reports what its reader read but does not compare it (its adapter
+    trusts the host), and slot 4 holding 赵磊's passport where 刘洋's was loaded
+    WHEN 刘洋 collects THEN the kiosk sees the mismatch itself: the passport that reached the tray
+    is taken back at once, 刘洋's stays READY at the back end, the slot is flagged for staff and
+    the citizen is sent to a counter."""
+    counted = ready_row(runtime, "E61234504")["not_collected_count"]
+    dispenser.stop_comparing()
+    try:
+        identify(pump, "non_local_hukou")
+        pump.touch("collect")
+        view = pump.tick_until_state("partly", limit_seconds=TAKE_LIMIT)
+    finally:
+        dispenser.stop_comparing(True)
+    [document] = view.data["documents"]
+    assert document["outcome_key"] == "collection.outcome.wrong_document" and not document["collected"]
+    assert "counter_hint" in view.data
+    assert dispenser.stock.where_is("E61234505").location is Location.REJECT_BIN  # never left in the tray
+    row = ready_row(runtime, "E61234504")
+    assert (row["status"], row["not_collected_count"]) == ("READY", counted + 1)
+    txn = pump.ctx.journal.get(view.data["transaction"])
+    assert txn.status is TxnStatus.NEEDS_ATTENTION and "slot 4 holds another document" in txn.note
+    assert txn.last(dispense_step(1)).detail == {"check": "mismatch", "read": "E******05", "source": "optical"}
+    assert txn.done(retract_step(1))
+
+
+def test_a_permit_card_is_read_by_its_chip_and_matches(pump, runtime, dispenser):
+    identify(pump, "long_term_id")
+    dispenser.take_after(0.01)
+    pump.touch("collect")
+    try:
+        view = pump.tick_until_state("done", limit_seconds=TAKE_LIMIT)
+        txn = pump.ctx.journal.get(view.data["transaction"])
+        assert txn.last(dispense_step(1)).detail == {"check": "match", "read": "C******02", "source": "chip"}
+        assert ready_row(runtime, "C30000002")["status"] == "COLLECTED"
+    finally:  # the permit ready again for the module's other tests (the fixture restocks the slot)
+        with store(runtime).write() as db:
+            db.execute("UPDATE ready_documents SET status = 'READY', collected_at = NULL "
+                       "WHERE document_number = 'C30000002'")
+
+
 def test_a_jam_leaves_the_document_in_the_picker_for_staff(pump, runtime, dispenser):
     identify(pump, "long_term_id")
     dispenser.jam_next_dispense()

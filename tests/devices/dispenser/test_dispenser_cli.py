@@ -40,7 +40,7 @@ def test_load_dispense_retract_and_where_across_commands(config_file: Path) -> N
     assert dispenser(config_file, "load", "9", "E70000009").returncode == 0
     run = dispenser(config_file, "dispense", "9", "E70000009", "--show-pii", "--json")
     assert run.returncode == 0, run.stderr
-    assert json.loads(run.stdout) == {"in_tray": "E70000009", "slot": 9}
+    assert json.loads(run.stdout) == {"in_tray": "E70000009", "slot": 9, "read": "E70000009 (optical)"}
     status = json.loads(dispenser(config_file, "status", "--json").stdout)
     assert status["tray_occupied"] and status["usable"]
     assert json.loads(dispenser(config_file, "retract", "--json", "--show-pii").stdout) == {"retracted": "E70000009"}

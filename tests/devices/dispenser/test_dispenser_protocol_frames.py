@@ -10,7 +10,16 @@ import time
 import pytest
 
 from devices.channels import open_pty
-from devices.dispenser.contract import DispenserError, Fault, Location, Sensors, Slot, TakeOutcome
+from devices.dispenser.contract import (
+    DispenserError,
+    DocumentRead,
+    Fault,
+    Location,
+    ReadSource,
+    Sensors,
+    Slot,
+    TakeOutcome,
+)
 from devices.dispenser.driver import SerialDispenserDriver
 from devices.dispenser.protocol import (
     Command,
@@ -18,10 +27,13 @@ from devices.dispenser.protocol import (
     FrameSplitter,
     bcc,
     decode_frame,
+    decode_read,
     decode_response,
     decode_slots,
     decode_where,
     encode_document_id,
+    encode_positive,
+    encode_read,
     encode_request,
     encode_slot_and_id,
     encode_slots,
@@ -33,7 +45,8 @@ from tests.devices.dispenser.conftest import BAUD, FAST_TIMEOUTS
 STATUS_REQUEST = bytes.fromhex("f2 00 00 03 43 10 01 03 a0")
 STATUS_ANSWER = bytes.fromhex("f2 00 00 08 50 10 01 00 01 0c 00 14 03 a1")
 DISPENSE_REQUEST = bytes.fromhex("f2 00 00 0e 43 30 02 01 09 45 36 31 32 33 34 35 30 31 03 c5")
-DISPENSE_ANSWER = bytes.fromhex("f2 00 00 04 50 30 02 01 03 96")
+DISPENSE_ANSWER = bytes.fromhex("f2 00 00 0f 50 30 02 01 01 09 45 36 31 32 33 34 35 30 31 03 d6")
+DISPENSE_ANSWER_NO_READER = bytes.fromhex("f2 00 00 04 50 30 02 01 03 96")
 WRONG_DOCUMENT_ANSWER = bytes.fromhex("f2 00 00 0f 4e 30 03 00 02 09 45 36 31 32 33 34 35 30 35 03 cf")
 WHERE_REQUEST = bytes.fromhex("f2 00 00 0d 43 50 04 09 45 36 31 32 33 34 35 30 31 03 a1")
 WHERE_TAKEN_ANSWER = bytes.fromhex("f2 00 00 06 50 50 04 02 05 00 03 f4")
@@ -53,6 +66,8 @@ def test_requests_match_the_documented_examples() -> None:
 def test_answers_decode_to_sensors_errors_and_data() -> None:
     dispensed = decode_response(decode_frame(DISPENSE_ANSWER))
     assert dispensed.ok and dispensed.sensors == Sensors(tray_occupied=True)
+    assert decode_read(dispensed.data) == DocumentRead("E61234501", ReadSource.OPTICAL)
+    assert decode_read(decode_response(decode_frame(DISPENSE_ANSWER_NO_READER)).data) is None
     refused = decode_response(decode_frame(WRONG_DOCUMENT_ANSWER))
     assert refused.error is ErrorCode.WRONG_DOCUMENT and refused.data == encode_document_id("E61234505")
     where = decode_response(decode_frame(WHERE_TAKEN_ANSWER))
@@ -147,8 +162,26 @@ def test_driver_sends_the_documented_bytes_and_reads_the_answers() -> None:
     try:
         status = driver.module_status()
         assert (status.slot_count, status.reject_count, status.reject_capacity) == (12, 0, 20)
-        driver.dispense(1, "E61234501")
+        assert driver.dispense(1, "E61234501") == DocumentRead("E61234501", ReadSource.OPTICAL)
         assert driver.last_sensors == Sensors(tray_occupied=True)
+    finally:
+        driver.close()
+        module.finish()
+
+
+def test_a_read_source_outside_the_table_is_a_bad_frame() -> None:
+    with pytest.raises(DispenserError) as caught:
+        decode_read(b"\x07" + encode_document_id("E61234501"))
+    assert caught.value.fault is Fault.BAD_FRAME
+    assert encode_read(DocumentRead("C30000002", ReadSource.CHIP)) == b"\x02\x09C30000002"
+
+
+def test_driver_returns_nothing_read_from_a_module_without_a_reader() -> None:
+    request = encode_request(0, 1, Command.DISPENSE, encode_slot_and_id(1, "E61234501"))
+    module = ScriptedModule([(request, encode_positive(0, 1, Command.DISPENSE, Sensors(tray_occupied=True)))])
+    driver = SerialDispenserDriver(module.pty.slave_path, BAUD, timeouts=FAST_TIMEOUTS)
+    try:
+        assert driver.dispense(1, "E61234501") is None
     finally:
         driver.close()
         module.finish()
