@@ -662,6 +662,118 @@ class QueueTicket(Model):
     ]
 
 
+# ---- issue 20: booking, walk-in tickets, urgent handling ----
+
+class ListAppointmentSlotsRequest(Model):
+    _type_info = [
+        ("terminalId", required(Text)),
+        ("idNumber", required(Text)),
+        ("service", optional(Text)),
+        ("hallCode", optional(Text)),
+    ]
+
+
+class AppointmentHall(Model):
+    _type_info = [
+        ("hallCode", required(Text)),
+        ("name", required(Text)),
+        ("nameEn", required(Text)),
+        ("address", required(Text)),
+    ]
+
+
+class AppointmentSlot(Model):
+    _type_info = [
+        ("start", required(DateTime)),
+        ("end", required(DateTime)),
+        ("freePlaces", required(Int)),
+    ]
+
+
+class AppointmentBooking(Model):
+    _type_info = [
+        ("appointmentCode", required(Text)),
+        ("service", required(Text)),
+        ("hallCode", required(Text)),
+        ("start", required(DateTime)),
+        ("end", required(DateTime)),
+        ("status", required(Text)),
+        ("textMessageRecorded", optional(Boolean)),
+    ]
+
+
+class AppointmentSlots(Model):
+    _type_info = [
+        ("hall", optional(AppointmentHall, UNBOUNDED)),
+        ("slot", optional(AppointmentSlot, UNBOUNDED)),
+        ("booking", optional(AppointmentBooking, UNBOUNDED)),
+    ]
+
+
+class BookAppointmentRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("idNumber", required(Text)),
+        ("service", required(Text)),
+        ("hallCode", required(Text)),
+        ("start", required(DateTime)),
+        ("mobile", optional(Text)),
+        ("replacesAppointmentCode", optional(Text)),
+    ]
+
+
+class CancelAppointmentRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("idNumber", required(Text)),
+        ("appointmentCode", required(Text)),
+    ]
+
+
+class IssueQueueTicketRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("service", required(Text)),
+        ("priority", required(Text)),
+        ("idNumber", optional(Text)),
+    ]
+
+
+class WalkInTicket(Model):
+    _type_info = [
+        ("ticketNumber", required(Text)),
+        ("service", required(Text)),
+        ("priority", required(Text)),
+        ("issuedAt", required(DateTime)),
+        ("waitingAhead", required(Int)),
+        ("estimatedWaitMinutes", required(Int)),
+    ]
+
+
+class RequestUrgentHandlingRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("idNumber", required(Text)),
+        ("reason", required(Text)),
+        ("service", required(Text)),
+        ("travelDate", optional(Date)),
+    ]
+
+
+class UrgentCase(Model):
+    _type_info = [
+        ("caseNumber", required(Text)),
+        ("reason", required(Text)),
+        ("receivedAt", required(DateTime)),
+        ("applicationNumber", optional(Text, UNBOUNDED)),
+        ("ticket", required(WalkInTicket)),
+    ]
+
+
 class RegisterTerminalRequest(Model):
     _type_info = [
         ("requestId", required(Text)),

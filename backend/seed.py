@@ -20,6 +20,7 @@ from typing import Callable
 
 from backend.rules import id_numbers
 from backend.rules.applications import expected_ready_on
+from backend.rules.queue import TICKET_PREFIX
 from backend.timeutil import hall_day, hall_moment, iso
 from core.config import PROJECT_ROOT
 
@@ -293,6 +294,16 @@ APPOINTMENTS: tuple[DemoAppointment, ...] = (
     DemoAppointment("YY-DEMO-03", "long_term_id", "ENDORSEMENT", 0, dt.time(9, 30)),
 )
 
+# The walk-in queue of the seeding day before the kiosk's first ticket (issue 20): anonymous
+# tickets (service, priority), so a new ticket has people waiting ahead of it.
+WALK_IN_TICKETS: tuple[tuple[str, str], ...] = (
+    ("PASSPORT", "NONE"), ("PASSPORT", "NONE"), ("PASSPORT", "ELDERLY"), ("HK_MACAU_PERMIT", "NONE"),
+    ("ENDORSEMENT", "NONE"),
+)
+# A demo urgent case (green channel): local_adult's passport application AP-DEMO-0001 for a funeral
+# abroad, with an URGENT passport ticket of the seeding day.
+URGENT_CASE = ("JJ-DEMO-0001", "local_adult", "FUNERAL", "PASSPORT", "AP-DEMO-0001")
+
 
 @dataclass(frozen=True)
 class DemoReadyDocument:
@@ -382,6 +393,30 @@ def seed_database(db: sqlite3.Connection, now: dt.datetime) -> None:
         db.execute("INSERT INTO appointments (appointment_code, id_number, service, starts_at) "
                    "VALUES (?, ?, ?, ?)",
                    (appointment.code, person(appointment.person).id_number, appointment.service, iso(starts)))
+    _seed_queue(db, today, days_ago)
+
+
+def _seed_queue(db: sqlite3.Connection, today: dt.date, days_ago: Callable[[int], str]) -> None:
+    """The seeding day's walk-in tickets and the demo urgent case (issue 20)."""
+    def ticket(service: str, priority: str, id_number: str | None, case: str | None) -> str:
+        prefix = TICKET_PREFIX[service]
+        db.execute("INSERT INTO counters VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1",
+                   (f"ticket-{prefix}-{today.isoformat()}",))
+        number = db.execute("SELECT value FROM counters WHERE name = ?",
+                            (f"ticket-{prefix}-{today.isoformat()}",)).fetchone()[0]
+        db.execute("INSERT INTO queue_tickets VALUES (?, ?, ?, ?, ?, 'COUNTER', ?, ?, 0, ?)",
+                   (f"{prefix}{number:03d}", today.isoformat(), service, priority, id_number,
+                    days_ago(0, dt.time(8, 45)), number - 1, case))
+        return f"{prefix}{number:03d}"
+
+    for service, priority in WALK_IN_TICKETS:
+        ticket(service, priority, None, None)
+    case, holder, reason, service, application = URGENT_CASE
+    id_number = person(holder).id_number
+    number = ticket(service, "URGENT", id_number, case)
+    db.execute("INSERT INTO urgent_cases VALUES (?, ?, 'COUNTER', ?, ?, NULL, ?, ?)",
+               (case, id_number, reason, service, days_ago(0, dt.time(8, 50)), number))
+    db.execute("INSERT INTO urgent_applications VALUES (?, ?)", (case, application))
 
 
 def _seed_violation(db: sqlite3.Connection, v: DemoViolation, days_ago: Callable[[int], str]) -> None:

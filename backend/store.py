@@ -36,6 +36,11 @@ ADDED_COLUMNS = (("persons", "residence_permit_region_code", "TEXT"), ("persons"
 ADDED_COLUMNS += (("payments", "method", "TEXT"), ("payments", "card_reference", "TEXT"),
                   ("payments", "card_auth_code", "TEXT"), ("payments", "card_masked_pan", "TEXT"),
                   ("payments", "card_batch", "TEXT"), ("payments", "card_trace", "TEXT"))
+# Bookings made at the kiosk (issue 20): the hall, the end of the slot, BOOKED/CANCELLED (NULL:
+# booked at a counter before these columns), the mobile number a text goes to.
+ADDED_COLUMNS += (("appointments", "hall_code", "TEXT"), ("appointments", "ends_at", "TEXT"),
+                  ("appointments", "status", "TEXT"), ("appointments", "mobile", "TEXT"),
+                  ("appointments", "booked_at", "TEXT"))
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -135,6 +140,16 @@ CREATE TABLE IF NOT EXISTS text_messages (
 CREATE TABLE IF NOT EXISTS face_matches (
     match_token TEXT PRIMARY KEY, terminal_id TEXT NOT NULL, id_number TEXT NOT NULL,
     expires_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS queue_tickets (
+    ticket_number TEXT NOT NULL, hall_day TEXT NOT NULL, service TEXT NOT NULL, priority TEXT NOT NULL,
+    id_number TEXT, terminal_id TEXT NOT NULL, issued_at TEXT NOT NULL, waiting_ahead INTEGER NOT NULL,
+    estimated_minutes INTEGER NOT NULL, urgent_case TEXT, PRIMARY KEY (hall_day, ticket_number));
+CREATE TABLE IF NOT EXISTS urgent_cases (
+    case_number TEXT PRIMARY KEY, id_number TEXT NOT NULL, terminal_id TEXT NOT NULL, reason TEXT NOT NULL,
+    service TEXT NOT NULL, travel_date TEXT, received_at TEXT NOT NULL, ticket_number TEXT);
+CREATE TABLE IF NOT EXISTS urgent_applications (
+    case_number TEXT NOT NULL REFERENCES urgent_cases, application_number TEXT NOT NULL,
+    PRIMARY KEY (case_number, application_number));
 """
 
 

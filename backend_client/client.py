@@ -49,6 +49,7 @@ SOAP_BODY = "{http://schemas.xmlsoap.org/soap/envelope/}Body"
 READ_ONLY_OPERATIONS = frozenset({
     "Ping", "VerifyIdentity", "CompareFace", "GetApplicationProgress", "CheckEndorsementEligibility",
     "GetEndorsementOrder", "GetPaymentStatus", "ListViolations", "ListTransactionRecords", "ListReadyDocuments",
+    "ListAppointmentSlots",
 })
 
 T = TypeVar("T")
@@ -253,12 +254,50 @@ class BackendClient:
                           appointmentCode=appointment_code.strip().upper(),
                           idNumber=normalize_id_number(id_number) if id_number else None)
 
+    # ---- booking, walk-in tickets, urgent handling (issue 20) ----
+
+    def list_appointment_slots(self, id_number: str, service: mo.AppointmentService | None = None,
+                               hall_code: str | None = None) -> mo.AppointmentSlots:
+        """The halls taking bookings, this person's bookings to come, and (with a service and a
+        hall) the free times over the next working days."""
+        return self._call("ListAppointmentSlots", mo.AppointmentSlots, idNumber=normalize_id_number(id_number),
+                          service=service.value if service else None, hallCode=hall_code)
+
+    def book_appointment(self, id_number: str, service: mo.AppointmentService, hall_code: str,
+                         start: dt.datetime, request_id: str, mobile: str | None = None,
+                         replaces_code: str | None = None) -> mo.AppointmentBooking:
+        """Book a time (or move `replaces_code` to it: both or neither)."""
+        return self._call("BookAppointment", mo.AppointmentBooking, request_id=request_id,
+                          idNumber=normalize_id_number(id_number), service=service.value, hallCode=hall_code,
+                          start=start, mobile=mobile or None, replacesAppointmentCode=replaces_code)
+
+    def cancel_appointment(self, id_number: str, appointment_code: str, request_id: str) -> mo.AppointmentBooking:
+        return self._call("CancelAppointment", mo.AppointmentBooking, request_id=request_id,
+                          idNumber=normalize_id_number(id_number), appointmentCode=appointment_code)
+
+    def issue_queue_ticket(self, service: mo.AppointmentService, priority: mo.QueuePriority, request_id: str,
+                           id_number: str | None = None) -> mo.WalkInTicket:
+        """A walk-in ticket; the same person asking again for the same service today gets the same one."""
+        return self._call("IssueQueueTicket", mo.WalkInTicket, request_id=request_id, service=service.value,
+                          priority=priority.value, idNumber=normalize_id_number(id_number) if id_number else None)
+
+    def request_urgent_handling(self, id_number: str, reason: mo.UrgentReason, service: mo.AppointmentService,
+                                request_id: str, travel_date: dt.date | None = None) -> mo.UrgentCase:
+        """Put an urgent request on file: applications in progress and today's ticket marked for priority."""
+        return self._call("RequestUrgentHandling", mo.UrgentCase, request_id=request_id,
+                          idNumber=normalize_id_number(id_number), reason=reason.value, service=service.value,
+                          travelDate=travel_date)
+
     # ---- plumbing ----
 
     def create_message(self, operation: str, **body: Any) -> etree._Element:
         """The exact envelope a call would send (terminalId added), without sending it.
-        For golden-XML tests and for troubleshooting a hall's integration."""
-        return self._zeep.create_message(self._service, operation, terminalId=self.settings.terminal_id, **body)
+        For golden-XML tests and for troubleshooting a hall's integration. Built as zeep's own
+        create_message does, through the binding: a request element named `service` (issue 20's
+        booking and ticket requests) would clash with create_message's own `service` argument."""
+        envelope, _ = self._binding._create(operation, (), {"terminalId": self.settings.terminal_id, **body},
+                                            client=self._zeep)
+        return envelope
 
     def close(self) -> None:
         self._session.close()

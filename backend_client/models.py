@@ -205,6 +205,10 @@ class NotEligibleReason(enum.StrEnum):
     NOT_REFUNDABLE = "NOT_REFUNDABLE"
     AMOUNT_MISMATCH = "AMOUNT_MISMATCH"  # a card sale for another amount than the order's
     APPOINTMENT_NOT_TODAY = "APPOINTMENT_NOT_TODAY"
+    SLOT_FULL = "SLOT_FULL"  # issue 20: the time was taken meanwhile
+    ALREADY_BOOKED = "ALREADY_BOOKED"  # a booking for the same service is still to come
+    ALREADY_CHECKED_IN = "ALREADY_CHECKED_IN"
+    NOT_ELDERLY = "NOT_ELDERLY"  # the elderly queue, asked for by someone under 60
 
 
 # ---- terminal ----
@@ -690,3 +694,78 @@ class QueueTicket:
     appointment_start: dt.datetime
     issued_at: dt.datetime
     waiting_ahead: int
+
+
+# ---- booking, walk-in tickets, urgent handling (issue 20) ----
+
+class BookingStatus(enum.StrEnum):
+    BOOKED = "BOOKED"
+    CANCELLED = "CANCELLED"
+    CHECKED_IN = "CHECKED_IN"
+
+
+class QueuePriority(enum.StrEnum):
+    NONE = "NONE"
+    ELDERLY = "ELDERLY"
+    DISABLED = "DISABLED"
+    PREGNANT = "PREGNANT"
+    URGENT = "URGENT"
+
+
+class UrgentReason(enum.StrEnum):
+    FUNERAL = "FUNERAL"
+    RELATIVE_SERIOUSLY_ILL = "RELATIVE_SERIOUSLY_ILL"
+    EMERGENCY_ABROAD = "EMERGENCY_ABROAD"
+    URGENT_BUSINESS = "URGENT_BUSINESS"
+
+
+@dataclass(frozen=True)
+class AppointmentHall:
+    hall_code: str
+    name: str
+    name_en: str
+    address: str
+
+
+@dataclass(frozen=True)
+class AppointmentSlot:
+    start: dt.datetime
+    end: dt.datetime
+    free_places: int
+
+
+@dataclass(frozen=True)
+class AppointmentBooking:
+    appointment_code: str
+    service: AppointmentService
+    hall_code: str
+    start: dt.datetime
+    end: dt.datetime
+    status: BookingStatus
+    text_message_recorded: bool | None = None
+
+
+@dataclass(frozen=True)
+class AppointmentSlots:
+    halls: tuple[AppointmentHall, ...] = wire("hall", default=())
+    slots: tuple[AppointmentSlot, ...] = wire("slot", default=())
+    bookings: tuple[AppointmentBooking, ...] = wire("booking", default=())
+
+
+@dataclass(frozen=True)
+class WalkInTicket:
+    ticket_number: str
+    service: AppointmentService
+    priority: QueuePriority
+    issued_at: dt.datetime
+    waiting_ahead: int
+    estimated_wait_minutes: int
+
+
+@dataclass(frozen=True)
+class UrgentCase:
+    case_number: str
+    reason: UrgentReason
+    received_at: dt.datetime
+    application_numbers: tuple[str, ...] = wire("applicationNumber", default=())
+    ticket: WalkInTicket | None = None

@@ -58,6 +58,13 @@ FLOWS: tuple[FlowEntry, ...] = (
     # The documents are the service, the slip a copy: a printer out of paper does not grey it.
     FlowEntry("collection", N_("service.collection"),
               "flows.collection:CollectionFlow", ("idcard", "camera", "dispenser")),
+    # Issue 20. A booking's code is on screen and in the text message: the printer does not grey it.
+    FlowEntry("appointment_booking", N_("service.appointment_booking"),
+              "flows.appointment_booking:AppointmentBookingFlow", ("idcard", "camera")),
+    # The printed ticket is the service (the card is only for the priority groups).
+    FlowEntry("queue_ticket", N_("service.queue_ticket"), "flows.queue_ticket:QueueTicketFlow", ("printer",)),
+    # The information and the 24-hour phone need no device; the request reads the ID card.
+    FlowEntry("urgent", N_("service.urgent"), "flows.urgent:UrgentFlow", ()),
 )
 
 

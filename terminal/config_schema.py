@@ -21,6 +21,8 @@ TERMINAL_SCHEMA: Schema = {
     "hall_name_en": Field(str, "Hall name shown in the top bar (English)."),
     "counter_hint_zh": Field(str, "Where to go when the kiosk cannot help (Chinese)."),
     "counter_hint_en": Field(str, "Where to go when the kiosk cannot help (English)."),
+    "green_channel_phone": Field(str, "The hall's 24-hour green-channel (urgent cases) phone number shown by the "
+                                      "urgent service, e.g. '0731-84590110' (digits, dashes, spaces, a leading +)."),
     "orientation": Field(str, "Screen geometry.", choices=("portrait", "landscape")),
     "fullscreen": Field(bool, "Fullscreen, no decorations (true on a real kiosk)."),
     "window_scale": Field(float, "Window size factor in development (1.0 = real size).",

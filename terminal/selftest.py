@@ -42,6 +42,9 @@ SCENARIOS: Mapping[str, str] = {
     "endorsement_enquiry": "terminal.scenarios_enquiry:endorsement_enquiry",
     "acceptance": "terminal.scenarios_acceptance:acceptance",
     "collection": "terminal.scenarios_collection:collection",
+    "appointment_booking": "terminal.scenarios_visit:appointment_booking",
+    "queue_ticket": "terminal.scenarios_visit:queue_ticket",
+    "urgent": "terminal.scenarios_visit:urgent",
 }
 
 

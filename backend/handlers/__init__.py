@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from backend import messages as m
 from backend.handlers import acceptance, applications, appointments, collection, endorsements, fines, identity, payments, photos, terminals
+from backend.handlers import booking, queue, urgent  # issue 20: booking, walk-in tickets, urgent
 from backend.handlers.common import CallEnv
 
 Handler = Callable[[CallEnv, Any], Any]
@@ -64,6 +65,11 @@ OPERATIONS: tuple[Operation, ...] = (
     _query("ListReadyDocuments", m.ListReadyDocumentsRequest, m.ReadyDocuments, collection.list_ready_documents),
     _mutation("ConfirmCollection", m.ConfirmCollectionRequest, m.CollectionRecord, collection.confirm_collection),
     _mutation("CheckInAppointment", m.CheckInAppointmentRequest, m.QueueTicket, appointments.check_in),
+    _query("ListAppointmentSlots", m.ListAppointmentSlotsRequest, m.AppointmentSlots, booking.list_slots),
+    _mutation("BookAppointment", m.BookAppointmentRequest, m.AppointmentBooking, booking.book),
+    _mutation("CancelAppointment", m.CancelAppointmentRequest, m.AppointmentBooking, booking.cancel),
+    _mutation("IssueQueueTicket", m.IssueQueueTicketRequest, m.WalkInTicket, queue.issue_ticket),
+    _mutation("RequestUrgentHandling", m.RequestUrgentHandlingRequest, m.UrgentCase, urgent.request_urgent),
     _mutation("RegisterTerminal", m.RegisterTerminalRequest, m.TerminalRegistration, terminals.register_terminal),
     _mutation("Heartbeat", m.HeartbeatRequest, m.HeartbeatAck, terminals.heartbeat),
     _mutation("ReportTransaction", m.ReportTransactionRequest, m.ReportAck, terminals.report_transaction),

@@ -7,15 +7,13 @@ from typing import Any
 from backend import messages as m
 from backend.faults import NotEligible, NotFound
 from backend.handlers.common import CallEnv
+from backend.rules.queue import TICKET_PREFIX  # the calling display's letter per queue
 from backend.timeutil import hall_day, iso, parse
-
-# Ticket letter per counter queue, as the hall's calling display shows it.
-TICKET_PREFIX = {"PASSPORT": "A", "HK_MACAU_PERMIT": "B", "TAIWAN_PERMIT": "C", "ENDORSEMENT": "D", "OTHER": "E"}
 
 
 def check_in(env: CallEnv, req: Any) -> m.QueueTicket:
     row = env.db.execute("SELECT * FROM appointments WHERE appointment_code = ?", (req.appointmentCode,)).fetchone()
-    if row is None:
+    if row is None or row["status"] == "CANCELLED":  # a booking cancelled at the kiosk (issue 20)
         raise NotFound("APPOINTMENT", "no appointment with this code")
     if req.idNumber and req.idNumber != row["id_number"]:
         raise NotEligible("IDENTITY_MISMATCH", "this appointment is for another person")

@@ -141,6 +141,39 @@ def call_check_in_appointment(client: BackendClient, demo: Any) -> None:
     assert ticket.ticket_number.startswith("D") and ticket.service is mo.AppointmentService.ENDORSEMENT
 
 
+def call_list_appointment_slots(client: BackendClient, demo: Any) -> None:
+    slots = client.list_appointment_slots(seed.person("taiwan_resident").id_number, mo.AppointmentService.OTHER,
+                                          "CS-MAIN")
+    assert [h.hall_code for h in slots.halls] == ["CS-MAIN", "CS-TX"] and slots.slots[0].free_places == 1
+
+
+def call_book_appointment(client: BackendClient, demo: Any) -> None:
+    who = seed.person("taiwan_resident").id_number
+    start = client.list_appointment_slots(who, mo.AppointmentService.TAIWAN_PERMIT, "CS-MAIN").slots[0].start
+    made = client.book_appointment(who, mo.AppointmentService.TAIWAN_PERMIT, "CS-MAIN", start, new_request_id(),
+                                   mobile="13912345678")
+    assert made.status is mo.BookingStatus.BOOKED and made.text_message_recorded is True
+
+
+def call_cancel_appointment(client: BackendClient, demo: Any) -> None:
+    who = seed.person("state_employee").id_number
+    start = client.list_appointment_slots(who, mo.AppointmentService.OTHER, "CS-MAIN").slots[1].start
+    made = client.book_appointment(who, mo.AppointmentService.OTHER, "CS-MAIN", start, new_request_id())
+    cancelled = client.cancel_appointment(who, made.appointment_code, new_request_id())
+    assert cancelled.status is mo.BookingStatus.CANCELLED
+
+
+def call_issue_queue_ticket(client: BackendClient, demo: Any) -> None:
+    ticket = client.issue_queue_ticket(mo.AppointmentService.TAIWAN_PERMIT, mo.QueuePriority.NONE, new_request_id())
+    assert ticket.ticket_number.startswith("C") and ticket.priority is mo.QueuePriority.NONE
+
+
+def call_request_urgent_handling(client: BackendClient, demo: Any) -> None:
+    case = client.request_urgent_handling(seed.person("expired_permit").id_number, mo.UrgentReason.EMERGENCY_ABROAD,
+                                          mo.AppointmentService.HK_MACAU_PERMIT, new_request_id())
+    assert case.case_number.startswith("JJ-") and case.ticket.priority is mo.QueuePriority.URGENT
+
+
 def call_list_ready_documents(client: BackendClient, demo: Any) -> None:
     # Confinement: this test terminal holds no documents (张伟's passport waits in the demo
     # terminal's dispenser); his application in progress is listed.
@@ -221,6 +254,11 @@ CALLS: dict[str, Callable[[BackendClient, Any], None]] = {
     "ListViolations": call_list_violations,
     "AcceptViolation": call_accept_violation,
     "CheckInAppointment": call_check_in_appointment,
+    "ListAppointmentSlots": call_list_appointment_slots,
+    "BookAppointment": call_book_appointment,
+    "CancelAppointment": call_cancel_appointment,
+    "IssueQueueTicket": call_issue_queue_ticket,
+    "RequestUrgentHandling": call_request_urgent_handling,
     "ListReadyDocuments": call_list_ready_documents,
     "ConfirmCollection": call_confirm_collection,
     "QuoteApplicationFees": call_quote_application_fees,

@@ -82,6 +82,17 @@ BODIES: dict[str, dict[str, Any]] = {
                           "outcome": mo.CollectionOutcome.NOT_COLLECTED.value,
                           "reason": "not taken within 30 s: retracted"},
     "CheckInAppointment": {"requestId": REQUEST_ID, "appointmentCode": "YY-DEMO-01", "idNumber": ID_NUMBER},
+    # Issue 20: booking, walk-in tickets, urgent handling.
+    "ListAppointmentSlots": {"idNumber": ID_NUMBER, "service": mo.AppointmentService.PASSPORT.value,
+                             "hallCode": "CS-MAIN"},
+    "BookAppointment": {"requestId": REQUEST_ID, "idNumber": ID_NUMBER, "service": mo.AppointmentService.PASSPORT.value,
+                        "hallCode": "CS-MAIN", "start": AT, "mobile": "13812345678",
+                        "replacesAppointmentCode": "YY-20250301-000001"},
+    "CancelAppointment": {"requestId": REQUEST_ID, "idNumber": ID_NUMBER, "appointmentCode": "YY-20250301-000001"},
+    "IssueQueueTicket": {"requestId": REQUEST_ID, "service": mo.AppointmentService.PASSPORT.value,
+                         "priority": mo.QueuePriority.ELDERLY.value, "idNumber": ID_NUMBER},
+    "RequestUrgentHandling": {"requestId": REQUEST_ID, "idNumber": ID_NUMBER, "reason": mo.UrgentReason.FUNERAL.value,
+                              "service": mo.AppointmentService.PASSPORT.value, "travelDate": dt.date(2025, 3, 3)},
     "RegisterTerminal": {"requestId": REQUEST_ID, "hallName": "长沙市出入境接待大厅", "softwareVersion": "0.1.0",
                          "contractVersion": "1.0"},
     "Heartbeat": {"requestId": REQUEST_ID, **to_wire(mo.Heartbeat(AT, (

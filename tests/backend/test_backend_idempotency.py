@@ -90,6 +90,20 @@ def cases(demo: Any) -> dict[str, Case]:
         order_id, form = state["acceptance"]
         return client.submit_acceptance(order_id, form, FINGERS, SIGNATURE, request_id)
 
+    def book(client: BackendClient, request_id: str) -> Any:  # issue 20
+        who = seed.person("hk_resident").id_number
+        if "slot" not in state:
+            state["slot"] = client.list_appointment_slots(who, mo.AppointmentService.OTHER, "CS-MAIN").slots[3].start
+        return client.book_appointment(who, mo.AppointmentService.OTHER, "CS-MAIN", state["slot"], request_id)
+
+    def cancel(client: BackendClient, request_id: str) -> Any:
+        who = seed.person("macau_resident").id_number
+        if "booking" not in state:
+            start = client.list_appointment_slots(who, mo.AppointmentService.OTHER, "CS-MAIN").slots[4].start
+            state["booking"] = client.book_appointment(who, mo.AppointmentService.OTHER, "CS-MAIN", start,
+                                                       new_request_id())
+        return client.cancel_appointment(who, state["booking"].appointment_code, request_id)
+
     heartbeat = mo.Heartbeat(NOW, (mo.DeviceState("printer", DeviceStatus.READY),))
     report = mo.TransactionReport("TX-IDEMPOTENT", mo.ServiceKind.PROGRESS, mo.TransactionOutcome.COMPLETED, NOW, NOW)
     form = demo.form(seed.person("long_term_id"), mo.DocumentType.PASSPORT)
@@ -113,6 +127,15 @@ def cases(demo: Any) -> dict[str, Case]:
                                   "E61234503", mo.CollectionOutcome.NOT_COLLECTED, r, reason="not taken"),
                               lambda s: count(s, "SELECT not_collected_count FROM ready_documents "
                                                  "WHERE document_number = 'E61234503'")),
+        "BookAppointment": (book, lambda s: count(s, "SELECT COUNT(*) FROM appointments WHERE status = 'BOOKED'")),
+        "CancelAppointment": (cancel, lambda s: count(s, "SELECT COUNT(*) FROM appointments WHERE status = 'CANCELLED'")),
+        # Anonymous walk-ins: each new request id would be a new ticket, the same one none.
+        "IssueQueueTicket": (lambda c, r: c.issue_queue_ticket(mo.AppointmentService.OTHER, mo.QueuePriority.NONE, r),
+                             lambda s: count(s, "SELECT COUNT(*) FROM queue_tickets")),
+        "RequestUrgentHandling": (lambda c, r: c.request_urgent_handling(
+                                      seed.person("minor").id_number, mo.UrgentReason.FUNERAL,
+                                      mo.AppointmentService.PASSPORT, r),
+                                  lambda s: count(s, "SELECT COUNT(*) FROM urgent_cases")),
         "CheckInAppointment": (lambda c, r: c.check_in_appointment("YY-DEMO-01", r),
                                lambda s: count(s, "SELECT COALESCE(SUM(value), 0) FROM counters "
                                                   "WHERE name LIKE 'ticket-%'")),
@@ -127,7 +150,8 @@ def cases(demo: Any) -> dict[str, Case]:
 
 
 MUTATIONS = ("SubmitApplication", "UploadPhoto", "CreateEndorsementOrder", "ConfirmEndorsementWrite",
-             "CreatePayment", "RefundPayment", "RecordCardPayment", "AcceptViolation", "ConfirmCollection", "CheckInAppointment", "RegisterTerminal",
+             "CreatePayment", "RefundPayment", "RecordCardPayment", "AcceptViolation", "ConfirmCollection", "CheckInAppointment", "BookAppointment", "CancelAppointment",
+             "IssueQueueTicket", "RequestUrgentHandling", "RegisterTerminal",
              "QuoteApplicationFees", "SubmitAcceptance", "Heartbeat", "ReportTransaction")
 
 
