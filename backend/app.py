@@ -33,8 +33,11 @@ log = logging.getLogger(__name__)
 
 class BackendApp:
     def __init__(self, db_path: Path, settings: ServerSettings = ServerSettings(),
-                 face_matcher: FaceMatcher | None = None, seed: bool = True, pool_size: int = 0) -> None:
+                 face_matcher: FaceMatcher | None = None, seed: bool = True, pool_size: int = 0,
+                 shared_nonces: bool = False) -> None:
         self.settings = settings
+        # WS-Security nonces in the database, for a back end served by several processes (backend/soap.py).
+        self.shared_nonces = shared_nonces
         # db_path: a SQLite file, or a postgresql:// URL (pool_size connections; 0 = the default).
         self.store = Store(db_path, pool_size=pool_size)
         self.face = face_matcher or shared_face_matcher(settings.face_match_distance)

@@ -269,9 +269,14 @@ def request_guard(backend: "BackendApp") -> RequestGuard:
         if not any(c.active for c in terminals.list()):
             log.warning("per-terminal credentials are required but none is active: every call is refused until "
                         "one is added (python main.py backend terminals add TERMINAL-ID)")
+    nonces = None
+    if backend.store.engine == "postgresql" or backend.shared_nonces:  # several processes or nodes serve
+        from backend.storage.nonces import StoreNonceCache
+
+        nonces = StoreNonceCache(backend.store, 2 * settings.wsse_window_seconds)
     return RequestGuard(terminals=terminals, shared_username=settings.wsse_username,
                         shared_password=settings.wsse_password, digest_only=settings.wsse_digest,
-                        window_seconds=settings.wsse_window_seconds)
+                        window_seconds=settings.wsse_window_seconds, nonces=nonces)
 
 
 def _method(op: Operation, call: Callable[[Operation, Any, Any], Any]) -> Any:

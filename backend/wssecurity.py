@@ -31,7 +31,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from lxml import etree
 
@@ -122,12 +122,14 @@ class RequestGuard:
 
     def __init__(self, *, terminals: KeySource | None = None, shared_username: str = "", shared_password: str = "",
                  digest_only: bool = False, window_seconds: float = DEFAULT_WINDOW_SECONDS,
-                 clock: Callable[[], dt.datetime] = utc_now) -> None:
+                 clock: Callable[[], dt.datetime] = utc_now, nonces: Any = None) -> None:
         self._terminals = terminals
         self._shared = (shared_username, shared_password)
         self._digest_only = digest_only or terminals is not None
         self._window = dt.timedelta(seconds=window_seconds)
-        self._nonces = NonceCache(2 * window_seconds)
+        # first_use(username, nonce, now): this process's memory, or a table every worker and node
+        # shares (backend/storage/nonces.py) when more than one process serves.
+        self._nonces = nonces or NonceCache(2 * window_seconds)
         self._clock = clock
 
     @property
