@@ -26,7 +26,14 @@ from decimal import Decimal
 from backend_client import errors as backend_errors
 from backend_client import models as mo
 from core.i18n import N_
-from devices.card_terminal.contract import CardTerminal, CardTerminalError, CardTransaction, TransactionKind
+from devices.base import DeviceError
+from devices.card_terminal.contract import (
+    CardTerminal,
+    CardTerminalError,
+    CardTransaction,
+    SaleNotInOpenBatch,
+    TransactionKind,
+)
 from flows.context import FlowContext
 from flows.payment import PAID_STEP, fen
 
@@ -54,6 +61,16 @@ def record_step(attempt: int) -> str:
 def void_step(attempt: int) -> str:
     """Journal step of voiding an approved sale on the terminal."""
     return f"card_void_{attempt}"
+
+
+def refund_step(attempt: int) -> str:
+    """Journal step of refunding an approved sale on the terminal once its batch was settled."""
+    return f"card_refund_{attempt}"
+
+
+# A void's "after" detail when the terminal's open batch no longer held the sale: settled since,
+# so it goes back by a refund (card_refund_N) instead.
+VOID_TOO_LATE = "settled"
 
 
 def reference_for(txn_id: str, attempt: int) -> str:
@@ -207,19 +224,11 @@ class CardSale:
         return self._end(CardOutcome.UNKNOWN, MSG_CARD_UNKNOWN)
 
     def void(self, reason: str) -> bool:
-        """Give an approved sale back on the terminal the same day (a failed card write, or a
-        sale the back end refused), journalled before and after. False when the terminal could
-        not do it now: recovery voids it with the journal's reference."""
-        step = void_step(self.attempt)
-        self.ctx.journal.before(self.txn_id, step, {"reference": self.reference, "reason": reason})
-        try:
-            voided = self.terminal.void(self.reference)
-        except CardTerminalError as error:
-            log.warning("card sale %s not voided now (recovery will): %s", self.reference, error)
-            self.ctx.journal.failed(self.txn_id, step, {"error": error.message_key})
-            return False
-        self.ctx.journal.after(self.txn_id, step, {"result_code": voided.result_code, "trace": voided.trace})
-        return voided.approved
+        """Give an approved sale back on the terminal (a failed card write, or a sale the back end
+        refused): a void while its batch is open (the same day), a refund once the batch was
+        settled. False when the terminal could not do it now: recovery does it with the journal's
+        reference."""
+        return give_back(self.ctx, self.txn_id, self.attempt, self.reference, fen(self.amount), reason)
 
     def _end(self, outcome: CardOutcome, error_key: str | None) -> CardOutcome:
         self.outcome, self.error_key = outcome, error_key
@@ -239,3 +248,42 @@ class CardSale:
         """What the card screen shows: amount, order, attempt."""
         return {"amount": str(self.amount), "order_id": self.order_id, "attempt": self.attempt, "method": "card"}
 
+
+
+def give_back(ctx: FlowContext, txn_id: str, attempt: int, reference: str, amount_fen: int, reason: str,
+              extra: dict[str, object] | None = None) -> bool:
+    """Give an approved sale back on the terminal, journalled before and after: void it (撤销)
+    while its batch is open; when the terminal says the batch no longer holds it (settled since,
+    结算), refund it (退货). True when given back; False when the terminal cannot now."""
+    extra = extra or {}
+    step = void_step(attempt)
+    ctx.journal.before(txn_id, step, {"reference": reference, "reason": reason, **extra})
+    try:
+        voided = ctx.card_terminal().void(reference)
+    except SaleNotInOpenBatch:
+        ctx.journal.after(txn_id, step, {"status": VOID_TOO_LATE, **extra})
+        return refund_on_terminal(ctx, txn_id, attempt, reference, amount_fen, reason, extra)
+    except DeviceError as error:  # the terminal's failure, or no terminal in this process
+        log.warning("card sale %s not voided now (recovery will): %s", reference, error)
+        ctx.journal.failed(txn_id, step, {"error": error.message_key, **extra})
+        return False
+    ctx.journal.after(txn_id, step, {"result_code": voided.result_code, "trace": voided.trace, **extra})
+    return voided.approved
+
+
+def refund_on_terminal(ctx: FlowContext, txn_id: str, attempt: int, reference: str, amount_fen: int, reason: str,
+                       extra: dict[str, object] | None = None) -> bool:
+    """Refund a sale of a settled batch on the terminal, journalled (asked again, the terminal
+    answers the same refund: no second credit). False when the terminal cannot now."""
+    extra = extra or {}
+    step = refund_step(attempt)
+    ctx.journal.before(txn_id, step, {"reference": reference, "amount_fen": amount_fen, "reason": reason, **extra})
+    try:
+        refunded = ctx.card_terminal().refund(reference, amount_fen)
+    except DeviceError as error:
+        log.warning("card sale %s not refunded now (recovery will): %s", reference, error)
+        ctx.journal.failed(txn_id, step, {"error": error.message_key, **extra})
+        return False
+    ctx.journal.after(txn_id, step, {"status": "refunded" if refunded.approved else "declined",
+                                     **transaction_detail(refunded), **extra})
+    return refunded.approved

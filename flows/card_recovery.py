@@ -13,8 +13,12 @@ A card sale is settled before the rest of its transaction, from the journal's ca
   the QR rules decide the rest (deliver, refund, complete).
 - a void journalled "before" but not "after" -> the terminal's last transaction says whether it
   happened; else void again.
+- a sale's batch settled since (the terminal's open batch no longer holds it): not a void but a
+  refund on the terminal (退货); a refund begun is asked again (the terminal answers the same
+  refund, never credits twice).
 A refund of a card payment (a failed card write) is a void on the terminal first, the same day,
-then RefundPayment; when the terminal cannot void now, the transaction waits.
+or a refund on the terminal once the batch was settled, then RefundPayment; when the terminal
+cannot do it now, the transaction waits.
 """
 
 from __future__ import annotations
@@ -28,7 +32,17 @@ from backend_client import errors as backend_errors
 from backend_client.models import Payment
 from devices.base import DeviceError
 from devices.card_terminal.contract import CardTransaction, TransactionKind
-from flows.card_payment import card_payment_of, record_step, sale_step, transaction_detail, void_step
+from flows.card_payment import (
+    VOID_TOO_LATE,
+    card_payment_of,
+    give_back,
+    record_step,
+    refund_on_terminal,
+    refund_step,
+    sale_step,
+    transaction_detail,
+    void_step,
+)
 from flows.context import FlowContext
 from flows.journal import Phase, Transaction, request_id_for
 
@@ -75,7 +89,7 @@ def settle_card(ctx: FlowContext, txn: Transaction) -> CardSettlement:
     else:
         approved = None
     recorded = txn.last(record_step(attempt))
-    if txn.last(void_step(attempt)) is not None:
+    if txn.last(void_step(attempt)) is not None or txn.last(refund_step(attempt)) is not None:
         # Voided (or being voided) for a refund: the back end's payment, if it was recorded, is
         # still to be refunded by the rules; voided because the back end refused it: nothing to pay.
         paid_id = recorded.detail.get("payment_id") if recorded is not None and recorded.phase is Phase.AFTER else None
@@ -105,51 +119,56 @@ def _record(ctx: FlowContext, txn: Transaction, attempt: int, reference: str,
 
 
 def _void(ctx: FlowContext, txn: Transaction, attempt: int, reference: str) -> CardSettlement:
-    if void_sale(ctx, txn, attempt, reference, "the back end refused the card sale"):
-        return CardSettlement(note="the card sale was voided (the order was paid otherwise)")
-    return CardSettlement(wait=True, note="the card sale must be voided; the terminal cannot do it now")
+    if give_back_card(ctx, txn, attempt, reference, "the back end refused the card sale"):
+        return CardSettlement(note="the card sale was given back (the order was paid otherwise)")
+    return CardSettlement(wait=True, note="the card sale must be given back; the terminal cannot do it now")
 
 
 def _finish_void(ctx: FlowContext, txn: Transaction, attempt: int, reference: str,
                  paid_id: str | None) -> CardSettlement:
-    record = txn.last(void_step(attempt))
-    assert record is not None
-    if record.phase is Phase.AFTER:
-        return CardSettlement(payment_id=paid_id, note="the card sale was voided")
-    last = _ask_terminal(ctx)
-    if last is _UNREACHABLE:
-        return CardSettlement(wait=True, note="the card terminal cannot say yet whether the card sale was voided")
-    if isinstance(last, CardTransaction) and last.kind is TransactionKind.VOID and last.reference == reference:
-        ctx.journal.after(txn.id, void_step(attempt), {"result_code": last.result_code, **BY_RECOVERY})
-        return CardSettlement(payment_id=paid_id, note="the card sale was voided")
-    if void_sale(ctx, txn, attempt, reference, "recovery"):
-        return CardSettlement(payment_id=paid_id, note="the card sale was voided")
-    return CardSettlement(wait=True, note="the card sale must be voided; the terminal cannot do it now")
+    if give_back_card(ctx, txn, attempt, reference, "recovery"):
+        return CardSettlement(payment_id=paid_id, note="the card sale was given back")
+    return CardSettlement(wait=True, note="the card sale must be given back; the terminal cannot do it now")
 
 
-def void_sale(ctx: FlowContext, txn: Transaction, attempt: int, reference: str, reason: str) -> bool:
-    """Void an approved sale on the terminal, journalled; False when the terminal cannot now."""
-    ctx.journal.before(txn.id, void_step(attempt), {"reference": reference, "reason": reason, **BY_RECOVERY})
-    try:
-        voided = ctx.card_terminal().void(reference)
-    except DeviceError as error:  # the terminal's failure, or no terminal started in this process
-        log.warning("recovery %s: card sale %s not voided: %s", txn.id, reference, error)
-        ctx.journal.failed(txn.id, void_step(attempt), {"error": error.message_key})
-        return False
-    ctx.journal.after(txn.id, void_step(attempt), {"result_code": voided.result_code, **BY_RECOVERY})
-    return voided.approved
+def give_back_card(ctx: FlowContext, txn: Transaction, attempt: int, reference: str, reason: str) -> bool:
+    """Finish giving back the approved sale of `attempt`, from where the journal left it: given
+    back already; a refund begun (asked again: the terminal answers the same refund); a void the
+    terminal found too late (the batch settled: refund); a void begun (the terminal's last
+    transaction says whether it happened); else void now (or refund, once settled). False when
+    the terminal cannot now."""
+    refund = txn.last(refund_step(attempt))
+    if refund is not None:
+        return refund.phase is Phase.AFTER or refund_on_terminal(
+            ctx, txn.id, attempt, reference, _first(txn, sale_step(attempt), "amount_fen"), reason, BY_RECOVERY)
+    void = txn.last(void_step(attempt))
+    if void is not None and void.phase is Phase.AFTER:
+        if void.detail.get("status") == VOID_TOO_LATE:
+            return refund_on_terminal(ctx, txn.id, attempt, reference, _first(txn, sale_step(attempt), "amount_fen"),
+                                      reason, BY_RECOVERY)
+        return True
+    if void is not None:
+        last = _ask_terminal(ctx)
+        if last is _UNREACHABLE:
+            return False
+        if isinstance(last, CardTransaction) and last.kind is TransactionKind.VOID and last.reference == reference:
+            ctx.journal.after(txn.id, void_step(attempt), {"result_code": last.result_code, **BY_RECOVERY})
+            return True
+    return give_back(ctx, txn.id, attempt, reference, _first(txn, sale_step(attempt), "amount_fen"), reason,
+                     BY_RECOVERY)
 
 
 def void_before_refund(ctx: FlowContext, txn: Transaction) -> bool:
-    """Before refunding a card payment at the back end: void it on the terminal (the same day).
-    True when there is nothing to void or it is voided; False when the terminal cannot now."""
+    """Before refunding a card payment at the back end: give it back on the terminal (a void the
+    same day, a refund on the terminal once settled). True when there is nothing to give back or
+    it is given back; False when the terminal cannot now."""
     attempt = latest_sale(txn)
-    if attempt is None or txn.done(void_step(attempt)):
+    if attempt is None:
         return True
     recorded = txn.last(record_step(attempt))
     if recorded is None or recorded.phase is not Phase.AFTER or recorded.detail.get("status") == "refused":
         return True
-    return void_sale(ctx, txn, attempt, _first(txn, sale_step(attempt), "reference"), "refund")
+    return give_back_card(ctx, txn, attempt, _first(txn, sale_step(attempt), "reference"), "refund")
 
 
 _UNREACHABLE = object()

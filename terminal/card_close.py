@@ -1,8 +1,10 @@
 """The card terminal's part of the daily close (issue 21): card totals by batch from the journal,
 reconciled with the terminal's settlement (结算), and the card transactions still open.
 
-The journal knows every approved sale (card_sale_N "after", with its batch and amount) and
-every void (card_void_N "after"); the terminal's settlement counts the same batch its way. A
+The journal knows every approved sale (card_sale_N "after", with its batch and amount), every
+void (card_void_N "after") and every refund of a sale from a settled batch (card_refund_N
+"after", counted in the batch the refund was made in); the terminal's settlement counts the
+same batch its way. A
 difference means money moved that the kiosk did not journal, or the reverse: staff look at it.
 """
 
@@ -20,10 +22,12 @@ class CardBatchTally:
     sale_fen: int = 0
     voids: int = 0
     void_fen: int = 0
+    refunds: int = 0
+    refund_fen: int = 0
 
     @property
     def net_fen(self) -> int:
-        return self.sale_fen - self.void_fen
+        return self.sale_fen - self.void_fen - self.refund_fen
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,11 @@ def card_batches(transactions: list[Transaction]) -> dict[str, CardBatchTally]:
             if void is not None and void.phase is Phase.AFTER and void.detail.get("result_code") == APPROVED_CODE:
                 tally.voids += 1
                 tally.void_fen += int(sale.detail.get("amount_fen", 0))
+            refund = txn.last(f"card_refund_{attempt}")
+            if refund is not None and refund.phase is Phase.AFTER and refund.detail.get("result_code") == APPROVED_CODE:
+                later = batches.setdefault(str(refund.detail.get("batch", "")), CardBatchTally())
+                later.refunds += 1
+                later.refund_fen += int(refund.detail.get("amount_fen", 0))
     return dict(sorted(batches.items()))
 
 
@@ -73,7 +82,9 @@ def settlement_differences(batches: dict[str, CardBatchTally], settlement: Settl
     for what, ours, theirs in (("sales", journal.sales, settlement.sale_count),
                                ("sale total (fen)", journal.sale_fen, settlement.sale_total_fen),
                                ("voids", journal.voids, settlement.void_count),
-                               ("void total (fen)", journal.void_fen, settlement.void_total_fen)):
+                               ("void total (fen)", journal.void_fen, settlement.void_total_fen),
+                               ("refunds", journal.refunds, settlement.refund_count),
+                               ("refund total (fen)", journal.refund_fen, settlement.refund_total_fen)):
         if ours != theirs:
             found.append((settlement.batch, f"{what}: journal {ours}, terminal {theirs}"))
     return found
@@ -89,10 +100,15 @@ def open_card_sales(transactions: list[Transaction]) -> list[CardOpen]:
             first = next(s for s in txn.steps if s.step == f"card_sale_{attempt}")
             reference, amount = str(first.detail.get("reference", "")), int(first.detail.get("amount_fen", 0))
             record, void = txn.last(f"card_record_{attempt}"), txn.last(f"card_void_{attempt}")
+            refund = txn.last(f"card_refund_{attempt}")
             if sale.phase is not Phase.AFTER:
                 state = "sale not answered: ask the terminal"
             elif sale.detail.get("status") != "approved":
                 continue
+            elif refund is not None:
+                state = "refunded on the terminal" if refund.phase is Phase.AFTER else "refund not answered"
+            elif void is not None and void.detail.get("status") == "settled":
+                state = "batch settled: to be refunded on the terminal"
             elif void is not None:
                 state = "voided" if void.phase is Phase.AFTER else "void not answered"
             elif record is None or record.phase is not Phase.AFTER:

@@ -1,7 +1,8 @@
 """`python main.py devices card-terminal ...`: the technician's card terminal commands.
 
 status, last (the terminal's last transaction), sale AMOUNT_FEN REFERENCE (a test payment:
-on a real terminal someone presents a card), void REFERENCE, settle (closes the batch). Without
+on a real terminal someone presents a card), void REFERENCE, refund REFERENCE AMOUNT_FEN (a sale of
+a settled batch), settle (closes the batch). Without
 --port the configured terminal is used (by default the simulator, started for the command on
 the batch kept under the data folder; `--card` presents one of its demo cards for a sale).
 Card numbers are only ever shown masked. Expected failures (no answer, port missing, busy)
@@ -27,7 +28,7 @@ EXIT_FAILED = 1
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("card-terminal", help="bank card terminal: status, last, sale, void, settle")
+    parser = subparsers.add_parser("card-terminal", help="bank card terminal: status, last, sale, void, refund, settle")
     actions = parser.add_subparsers(dest="card_terminal_command", metavar="ACTION", required=True)
 
     def action(name: str, help_text: str, run: Callable[..., dict[str, Any]]) -> argparse.ArgumentParser:
@@ -48,6 +49,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="simulator only: the demo card presented for the sale")
     void = action("void", "cancel an approved sale of the open batch", _void)
     void.add_argument("reference")
+    refund = action("refund", "give back an approved sale of a settled batch, in full", _refund)
+    refund.add_argument("reference")
+    refund.add_argument("amount_fen", type=int, help="the sale's amount in fen")
     action("settle", "close the batch and print its totals", _settle)
 
 
@@ -119,10 +123,15 @@ def _void(driver: SerialCardTerminal, args: argparse.Namespace, simulator: Any) 
     return transaction_fields(driver.void(args.reference))
 
 
+def _refund(driver: SerialCardTerminal, args: argparse.Namespace, simulator: Any) -> dict[str, Any]:
+    return transaction_fields(driver.refund(args.reference, args.amount_fen))
+
+
 def _settle(driver: SerialCardTerminal, args: argparse.Namespace, simulator: Any) -> dict[str, Any]:
     s = driver.settle()
     return {"batch": s.batch, "sales": s.sale_count, "sale_total_fen": s.sale_total_fen,
-            "voids": s.void_count, "void_total_fen": s.void_total_fen, "net_fen": s.net_fen}
+            "voids": s.void_count, "void_total_fen": s.void_total_fen,
+            "refunds": s.refund_count, "refund_total_fen": s.refund_total_fen, "net_fen": s.net_fen}
 
 
 def _as_text(answer: dict[str, Any]) -> str:

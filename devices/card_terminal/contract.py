@@ -42,9 +42,15 @@ class CardTerminalError(DeviceError):
     """
 
 
+class SaleNotInOpenBatch(CardTerminalError):
+    """A void named a sale the open batch does not hold: its batch was settled (结算) since, so the
+    money can only go back by a refund (退货), or it was voided already."""
+
+
 class TransactionKind(enum.Enum):
     SALE = "S"
     VOID = "V"  # a same-batch cancellation of a sale (撤销): the money never leaves the card
+    REFUND = "R"  # a sale of a settled batch given back (退货): the acquirer credits the card
 
 
 class Outcome(enum.Enum):
@@ -118,10 +124,12 @@ class Settlement:
     sale_total_fen: int
     void_count: int
     void_total_fen: int
+    refund_count: int = 0
+    refund_total_fen: int = 0
 
     @property
     def net_fen(self) -> int:
-        return self.sale_total_fen - self.void_total_fen
+        return self.sale_total_fen - self.void_total_fen - self.refund_total_fen
 
 
 @runtime_checkable
@@ -145,7 +153,13 @@ class CardTerminal(Protocol):
         ...
 
     def void(self, reference: str) -> CardTransaction:
-        """Cancel the approved sale `reference` of the open batch (冲正/撤销)."""
+        """Cancel the approved sale `reference` of the open batch (冲正/撤销). SaleNotInOpenBatch
+        when the batch holds no such sale (settled since, or voided already)."""
+        ...
+
+    def refund(self, reference: str, amount_fen: int) -> CardTransaction:
+        """Give back the approved sale `reference` of a settled batch (退货), in full. Asked again
+        for a sale already refunded, the terminal answers that refund again (no second credit)."""
         ...
 
     def settle(self) -> Settlement:

@@ -30,6 +30,7 @@ from devices.card_terminal.contract import (
     MSG_TERMINAL_FAULT,
     CardTerminalError,
     CardTransaction,
+    SaleNotInOpenBatch,
     Settlement,
 )
 from devices.card_terminal.framing import BadFrame, Control, FrameReader, Framing, StxLrcFraming, framing_named
@@ -44,6 +45,7 @@ from devices.card_terminal.protocol import (
     decode_status,
     decode_transaction,
     encode_message,
+    refund_fields,
     sale_fields,
 )
 from devices.serial_link import LINK_ERRORS, SerialLink
@@ -136,9 +138,18 @@ class SerialCardTerminal:
     def void(self, reference: str) -> CardTransaction:
         reply = self._command(Command.VOID, (check_reference(reference),), self._timeouts.host)
         if reply.answer is Answer.NOT_FOUND:
-            raise CardTerminalError(MSG_TERMINAL_FAULT, f"no approved sale {reference} in the open batch to void")
+            raise SaleNotInOpenBatch(MSG_TERMINAL_FAULT, f"no approved sale {reference} in the open batch to void")
         txn = self._transaction(reply, reference)
         log.info("card void of %s: %s (%s)", reference, txn.outcome.value, txn.result_code)
+        return txn
+
+    def refund(self, reference: str, amount_fen: int) -> CardTransaction:
+        reply = self._command(Command.REFUND, refund_fields(reference, amount_fen), self._timeouts.host)
+        if reply.answer is Answer.NOT_FOUND:
+            raise CardTerminalError(MSG_TERMINAL_FAULT, f"no settled sale {reference} of {amount_fen} fen to refund")
+        txn = self._transaction(reply, reference)
+        log.info("card refund of %s: %s (%s) batch %s trace %s", reference, txn.outcome.value, txn.result_code,
+                 txn.batch, txn.trace)
         return txn
 
     def settle(self) -> Settlement:
@@ -184,7 +195,7 @@ class SerialCardTerminal:
     @staticmethod
     def _require_done(reply: Reply) -> None:
         if reply.answer is Answer.DONE or reply.answer is Answer.NOT_FOUND and reply.command in (
-                Command.QUERY_LAST, Command.VOID):
+                Command.QUERY_LAST, Command.VOID, Command.REFUND):
             return
         if reply.answer is Answer.BUSY:
             raise CardTerminalError(MSG_BUSY, f"terminal busy with a transaction ({reply.command.name})")

@@ -34,6 +34,7 @@ class Command(enum.Enum):
     QUERY_LAST = "C2"
     VOID = "C3"
     SETTLE = "C4"
+    REFUND = "C5"
     CANCEL = "CX"
 
 
@@ -175,16 +176,27 @@ def check_masked_pan(pan: str) -> None:
         raise CardTerminalError(MSG_BAD_FRAME, "terminal sent an unmasked card number")
 
 
+def refund_fields(reference: str, amount_fen: int) -> tuple[str, str]:
+    return check_reference(reference), encode_amount(amount_fen)
+
+
+def decode_refund_fields(fields: tuple[str, ...]) -> tuple[str, int]:
+    if len(fields) != 2:
+        raise CardTerminalError(MSG_BAD_FRAME, f"refund request has {len(fields)} fields, not 2")
+    return check_reference(fields[0]), decode_amount(fields[1])
+
+
 def settlement_fields(settlement: Settlement) -> tuple[str, ...]:
     return (settlement.batch, str(settlement.sale_count), f"{settlement.sale_total_fen:0{AMOUNT_DIGITS}d}",
-            str(settlement.void_count), f"{settlement.void_total_fen:0{AMOUNT_DIGITS}d}")
+            str(settlement.void_count), f"{settlement.void_total_fen:0{AMOUNT_DIGITS}d}",
+            str(settlement.refund_count), f"{settlement.refund_total_fen:0{AMOUNT_DIGITS}d}")
 
 
 def decode_settlement(fields: tuple[str, ...]) -> Settlement:
-    if len(fields) != 5 or not all(f.isdigit() for f in fields):
-        raise CardTerminalError(MSG_BAD_FRAME, "settlement is not batch, count, total, count, total")
-    batch, sales, sale_total, voids, void_total = fields
-    return Settlement(batch, int(sales), int(sale_total), int(voids), int(void_total))
+    if len(fields) != 7 or not all(f.isdigit() for f in fields):
+        raise CardTerminalError(MSG_BAD_FRAME, "settlement is not batch, then count and total of sales, voids, refunds")
+    batch, sales, sale_total, voids, void_total, refunds, refund_total = fields
+    return Settlement(batch, int(sales), int(sale_total), int(voids), int(void_total), int(refunds), int(refund_total))
 
 
 def status_fields(state: TerminalState) -> tuple[str, str]:

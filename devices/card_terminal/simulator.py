@@ -43,6 +43,7 @@ from devices.card_terminal.protocol import (
     Message,
     TerminalState,
     decode_message,
+    decode_refund_fields,
     decode_sale_fields,
     encode_reply,
     settlement_fields,
@@ -141,7 +142,9 @@ class CardTerminalSimulator:
         self._sends_of_last = 0
         self.received: list[bytes] = []  # every message the host sent, for the tests
         self.acks_received = 0
-        self._batch, self._trace, self._transactions = self._load()
+        # The open batch; and the approved sales of settled batches with their refunds, which a
+        # refund (退货) names: a real terminal asks the acquirer, which keeps them.
+        self._batch, self._trace, self._transactions, self._settled = self._load()
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -321,6 +324,8 @@ class CardTerminalSimulator:
                          else encode_reply(command, Answer.NOT_FOUND))
         elif command is Command.VOID:
             self._void(master, message)
+        elif command is Command.REFUND:
+            self._refund(master, message)
         elif command is Command.SETTLE:
             time.sleep(self._timing.settle)
             self._answer(master, encode_reply(command, Answer.DONE, *settlement_fields(self._settle())))
@@ -395,6 +400,33 @@ class CardTerminalSimulator:
                            masked_pan=sale.masked_pan)
         self._answer(master, encode_reply(Command.VOID, Answer.DONE, *transaction_fields(txn)))
 
+    def _refund(self, master: int, message: Message) -> None:
+        """Give back a sale of a settled batch, in full; asked again, answer the same refund."""
+        try:
+            reference, amount = decode_refund_fields(message.fields)
+        except CardTerminalError:
+            self._answer(master, encode_reply(Command.REFUND, Answer.BAD_REQUEST))
+            return
+        with self._lock:
+            history = self._settled + self._transactions
+            done = next((t for t in history if t.kind is TransactionKind.REFUND and t.reference == reference), None)
+            sale = next((t for t in self._settled if t.kind is TransactionKind.SALE and t.reference == reference
+                         and t.amount_fen == amount), None)
+        if done is not None:
+            self._answer(master, encode_reply(Command.REFUND, Answer.DONE, *transaction_fields(done)))
+            return
+        if sale is None:
+            self._answer(master, encode_reply(Command.REFUND, Answer.NOT_FOUND))
+            return
+        time.sleep(self._timing.acquirer)
+        pan = next((c.pan for c in DEMO_CARDS.values() if mask_card_number(c.pan) == sale.masked_pan), None)
+        if pan is not None:
+            with self._lock:
+                self._balances[pan] += sale.amount_fen
+        txn = self._record(TransactionKind.REFUND, APPROVED_CODE, reference, sale.amount_fen,
+                           masked_pan=sale.masked_pan)
+        self._answer(master, encode_reply(Command.REFUND, Answer.DONE, *transaction_fields(txn)))
+
     def _record(self, kind: TransactionKind, code: str, reference: str, amount: int,
                 card: DemoCard | None = None, masked_pan: str = "") -> CardTransaction:
         with self._lock:
@@ -414,8 +446,12 @@ class CardTerminalSimulator:
         with self._lock:
             sales = [t for t in self._transactions if t.kind is TransactionKind.SALE and t.approved]
             voids = [t for t in self._transactions if t.kind is TransactionKind.VOID and t.approved]
+            refunds = [t for t in self._transactions if t.kind is TransactionKind.REFUND and t.approved]
             settlement = Settlement(f"{self._batch:06d}", len(sales), sum(t.amount_fen for t in sales),
-                                    len(voids), sum(t.amount_fen for t in voids))
+                                    len(voids), sum(t.amount_fen for t in voids),
+                                    len(refunds), sum(t.amount_fen for t in refunds))
+            voided = {t.reference for t in voids}
+            self._settled += [t for t in sales if t.reference not in voided] + refunds
             self._batch += 1
             self._transactions = []
             self._save()
@@ -443,27 +479,33 @@ class CardTerminalSimulator:
 
     # --- persistence -------------------------------------------------------------------------
 
-    def _load(self) -> tuple[int, int, list[CardTransaction]]:
+    def _load(self) -> tuple[int, int, list[CardTransaction], list[CardTransaction]]:
         if self._state_file is None or not self._state_file.exists():
-            return 1, 0, []
+            return 1, 0, [], []
         try:
             saved = json.loads(self._state_file.read_text(encoding="utf-8"))
-            txns = [CardTransaction(**{**t, "kind": TransactionKind(t["kind"]),
-                                       "when": dt.datetime.strptime(t["when"], TIME_FORMAT) if t["when"] else None})
-                    for t in saved["transactions"]]
-            return int(saved["batch"]), int(saved["trace"]), txns
+
+            def rows(key: str) -> list[CardTransaction]:
+                return [CardTransaction(**{**t, "kind": TransactionKind(t["kind"]),
+                                           "when": dt.datetime.strptime(t["when"], TIME_FORMAT) if t["when"] else None})
+                        for t in saved.get(key, [])]
+
+            return int(saved["batch"]), int(saved["trace"]), rows("transactions"), rows("settled")
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("card terminal simulator: %s unreadable (%s); starting a new batch", self._state_file, exc)
-            return 1, 0, []
+            return 1, 0, [], []
 
     def _save(self) -> None:
         if self._state_file is None:
             return
-        rows = [{**asdict(t), "kind": t.kind.value, "when": t.when.strftime(TIME_FORMAT) if t.when else ""}
-                for t in self._transactions]
+        def rows(txns: list[CardTransaction]) -> list[dict[str, Any]]:
+            return [{**asdict(t), "kind": t.kind.value, "when": t.when.strftime(TIME_FORMAT) if t.when else ""}
+                    for t in txns]
+
         self._state_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = self._state_file.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"batch": self._batch, "trace": self._trace, "transactions": rows}),
+        temporary.write_text(json.dumps({"batch": self._batch, "trace": self._trace,
+                                         "transactions": rows(self._transactions), "settled": rows(self._settled)}),
                              encoding="utf-8")
         os.replace(temporary, self._state_file)
 

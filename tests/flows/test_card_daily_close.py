@@ -133,3 +133,22 @@ def test_reconcile_lists_open_card_sales_in_text_and_json(tmp_path, capsys):
     journal = Journal(tmp_path / "journal.sqlite3")
     assert journal.get(txn_id).status is TxnStatus.OPEN
     journal.close()
+
+
+def test_a_refund_after_settlement_counts_in_the_batch_it_was_made_in(ctx, terminal):
+    """A sale settled in one batch and refunded on the terminal in the next: the journal's count
+    of each batch agrees with the terminal's settlement of it (the refund in the second)."""
+    simulator, driver = terminal
+    sale = paid_sale(ctx, simulator)
+    first = driver.settle()
+    assert sale.void("card write failed")  # too late for a void: refunded on the terminal
+    second = driver.settle()
+    batches = card_batches([ctx.journal.get(sale.txn_id)])
+    assert set(batches) == {first.batch, second.batch}
+    assert (batches[second.batch].refunds, batches[second.batch].refund_fen) == (1, sale.approved.amount_fen)
+    assert settlement_differences(batches, first) == [] and settlement_differences(batches, second) == []
+    assert batches[first.batch].net_fen + batches[second.batch].net_fen == 0
+    unmatched = dataclasses.replace(second, refund_count=0, refund_total_fen=0)
+    assert settlement_differences(batches, unmatched) == [
+        (second.batch, "refunds: journal 1, terminal 0"),
+        (second.batch, f"refund total (fen): journal {sale.approved.amount_fen}, terminal 0")]

@@ -159,3 +159,22 @@ def test_a_failed_write_voids_the_sale_the_same_day(kiosk, card_sim):
 def test_each_attempt_has_its_own_reference(kiosk, card_sim):
     first, second = new_sale(kiosk, 1), new_sale(kiosk, 2)
     assert first.reference != second.reference and len(second.reference) <= 32
+
+
+def test_a_failed_write_after_settlement_is_refunded_on_the_terminal(kiosk, card_sim):
+    """The batch was settled between the sale and the give-back (a write retried past the daily
+    close): the void is too late, so the sale is refunded on the terminal (退货) instead."""
+    from flows.card_payment import VOID_TOO_LATE, refund_step, void_step
+
+    card_sim.present_card("funds")
+    sale = new_sale(kiosk)
+    sale.start()
+    assert sale.wait(SALE_WAIT_SECONDS) is CardOutcome.PAID
+    kiosk[1].settle()  # the daily close
+    before = card_sim.balance_of("funds")
+    assert sale.void("card write failed")
+    assert card_sim.balance_of("funds") == before + sale.approved.amount_fen
+    txn = sale.ctx.journal.get(sale.txn_id)
+    assert txn.last(void_step(1)).detail["status"] == VOID_TOO_LATE
+    refund = txn.last(refund_step(1))
+    assert refund.detail["status"] == "refunded" and refund.detail["masked_pan"] == sale.approved.masked_pan

@@ -18,7 +18,16 @@ from devices.card_terminal.contract import TransactionKind
 from devices.card_terminal.driver import SerialCardTerminal, Timeouts
 from devices.card_terminal.simulator import FAST_TIMING, CardTerminalSimulator
 from flows import endorsement
-from flows.card_payment import CardOutcome, CardSale, record_step, sale_step, transaction_detail, void_step
+from flows.card_payment import (
+    VOID_TOO_LATE,
+    CardOutcome,
+    CardSale,
+    record_step,
+    refund_step,
+    sale_step,
+    transaction_detail,
+    void_step,
+)
 from flows.journal import TxnStatus
 from flows.payment import fen
 from flows.recovery import recover
@@ -175,3 +184,47 @@ def test_a_terminal_that_cannot_be_asked_leaves_it_open(money, tmp_path):
         driver.close()
     assert recovered.status is TxnStatus.OPEN and "card terminal" in recovered.reason
     assert ctx.backend.get_endorsement_order(order.order_id).status is mo.OrderStatus.AWAITING_PAYMENT
+
+
+def test_a_sale_settled_before_recovery_is_refunded_on_the_terminal_not_voided(ctx, terminal):
+    """GIVEN a recorded card payment whose batch the daily close settled before recovery ran,
+    WHEN recovery gives it back (nothing was written), THEN the void is refused as too late, the
+    sale is refunded on the terminal (退货), and the back end's payment refunded."""
+    simulator, driver = terminal
+    txn_id, order = open_endorsement(ctx)
+    simulator.present_card("funds")
+    sale = CardSale(ctx, txn_id, order.order_id, order.amount, 1)
+    sale.start()
+    assert sale.wait(SALE_WAIT_SECONDS) is CardOutcome.PAID
+    driver.settle()
+    before = simulator.balance_of("funds")
+    recovered = recover(ctx, ctx.journal.get(txn_id))
+    assert recovered.status is TxnStatus.REFUNDED, recovered.reason
+    txn = ctx.journal.get(txn_id)
+    assert txn.last(void_step(1)).detail["status"] == VOID_TOO_LATE
+    assert txn.last(refund_step(1)).detail["status"] == "refunded"
+    assert simulator.balance_of("funds") == before + fen(order.amount)
+    assert ctx.backend.get_payment_status(txn.payment_id).status is mo.PaymentStatus.REFUNDED
+    assert [t.kind for t in simulator.batch_transactions if t.reference == sale.reference] == [TransactionKind.REFUND]
+
+
+def test_killed_while_refunding_a_settled_sale(ctx, terminal):
+    """The refund began and the terminal did it, the kiosk died before journalling its answer:
+    recovery asks again and the terminal answers the same refund; the card is credited once."""
+    simulator, driver = terminal
+    txn_id, order = open_endorsement(ctx)
+    simulator.present_card("funds")
+    sale = CardSale(ctx, txn_id, order.order_id, order.amount, 1)
+    sale.start()
+    assert sale.wait(SALE_WAIT_SECONDS) is CardOutcome.PAID
+    driver.settle()
+    ctx.journal.before(txn_id, void_step(1), {"reference": sale.reference, "reason": "card write failed"})
+    ctx.journal.after(txn_id, void_step(1), {"status": VOID_TOO_LATE})
+    ctx.journal.before(txn_id, refund_step(1), {"reference": sale.reference, "amount_fen": fen(order.amount)})
+    assert driver.refund(sale.reference, fen(order.amount)).approved
+    credited = simulator.balance_of("funds")
+    recovered = recover(ctx, ctx.journal.get(txn_id))
+    assert recovered.status is TxnStatus.REFUNDED, recovered.reason
+    assert simulator.balance_of("funds") == credited, "refunded once, not twice"
+    assert ctx.journal.get(txn_id).done(refund_step(1))
+    assert ctx.backend.get_payment_status(ctx.journal.get(txn_id).payment_id).status is mo.PaymentStatus.REFUNDED

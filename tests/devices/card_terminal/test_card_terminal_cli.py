@@ -50,3 +50,14 @@ def test_a_failure_is_one_line_and_exit_code_one(config_file: Path) -> None:
     run = card_terminal(config_file, "status", "--port", "/dev/kiosk-no-such-pos")
     assert run.returncode == 1
     assert run.stderr.strip().count("\n") == 0 and "card_terminal.disconnected" in run.stderr
+
+
+def test_refund_after_settle_across_commands(config_file: Path) -> None:
+    assert card_terminal(config_file, "sale", "1250", "ORD-REF", "--card", "funds").returncode == 0
+    assert card_terminal(config_file, "settle").returncode == 0
+    too_late = card_terminal(config_file, "void", "ORD-REF")
+    assert too_late.returncode == 1 and too_late.stderr.strip().count("\n") == 0
+    refund = json.loads(card_terminal(config_file, "refund", "ORD-REF", "1250", "--json").stdout)
+    assert (refund["kind"], refund["outcome"], refund["card"]) == ("refund", "approved", "622202*********0128")
+    settled = json.loads(card_terminal(config_file, "settle", "--json").stdout)
+    assert (settled["sales"], settled["refunds"], settled["refund_total_fen"], settled["net_fen"]) == (0, 1, 1250, -1250)
