@@ -4,8 +4,8 @@ identity (resident ID card + face) -> insert the permit card -> the chip's holde
 the verified citizen (flows/permit_holder.py; another holder is refused before anything is
 ordered or paid) -> the back end says what may be issued -> the last endorsement is offered first, or the citizen chooses destination, type,
 trips and validity (fees shown) -> order -> QR payment with a countdown -> write each
-endorsement to the chip and read it back -> confirm with the back end -> print the receipt ->
-return the card. A write that fails after payment is tried again within the session
+endorsement to the chip and read it back -> confirm with the back end and print the receipt
+while the card comes out (the eject needs neither). A write that fails after payment is tried again within the session
 (WRITE_ATTEMPTS_PER_SESSION); when it still fails the payment is refunded and the receipt
 says so.
 

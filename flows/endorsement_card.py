@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,10 @@ WRITE_ATTEMPTS_PER_SESSION = 3
 PERMANENT_WRITE_FAILURES = frozenset({"chip_full", "auth_failed"})
 # What the driver reports when the card is not in the slot (also a card pulled mid-write).
 NO_CARD_REASON = "no_card"
+
+# Longest the flow waits for a card it is giving back: longer than the driver's own answer
+# timeout for EJECT (2 s, docs/protocols/permit-card.md) plus a second for the module's line.
+EJECT_WAIT_SECONDS = 5.0
 
 REASON_ATTEMPTS_USED = "card write failed"
 REASON_PERMANENT = "card cannot take the endorsement"
@@ -88,8 +93,11 @@ class ChipWriter:
         step = card_write_step(position)
         attempt = WRITE_ATTEMPTS_PER_SESSION - self.attempts_left
         self.ctx.journal.before(self.txn_id, step, {"record_id": record.record_id, "attempt": attempt})
+        # The card face shows one endorsement, the newest: only the order's last record is
+        # printed there (each print would replace the one before, 0.9 s of the module's time each).
+        on_face = position == len(self.records) - 1
         try:
-            result = self.ctx.permit().write_endorsement(record)
+            result = self.ctx.permit().write_endorsement(record, print_on_face=on_face)
         except PermitError as error:
             self.ctx.journal.failed(self.txn_id, step, {"reason": error.message_key, "record_id": record.record_id})
             return _Try.RETRY
@@ -122,3 +130,30 @@ def eject_card(ctx: FlowContext) -> bool:
         log.warning("card not returned: %s (%s)", error.message_key, error.detail)
         return False
     return True
+
+
+class CardReturn:
+    """The card given back on a thread of its own, started once nothing more is written to it:
+    the module's eject (0.4 s of motor) runs while the flow tells the back end and prints the
+    receipt, which need neither the card nor the module (issue 23). The journal is not touched
+    here: every journalled effect stays on the flow's thread, in the same order as before."""
+
+    def __init__(self, ctx: FlowContext) -> None:
+        self._returned = False
+        self._thread = threading.Thread(target=self._run, args=(ctx,), name="permit-eject", daemon=True)
+        self._thread.start()
+
+    def _run(self, ctx: FlowContext) -> None:
+        try:
+            self._returned = eject_card(ctx)
+        except Exception:  # a driver bug must not pass silently on a thread: the card counts as stuck
+            log.exception("giving the permit card back failed")
+
+    def wait(self) -> bool:
+        """Whether the card came out (False: stuck, the module not answering, or no answer in
+        EJECT_WAIT_SECONDS)."""
+        self._thread.join(EJECT_WAIT_SECONDS)
+        if self._thread.is_alive():
+            log.warning("card not returned: the module did not finish the eject in %.0f s", EJECT_WAIT_SECONDS)
+            return False
+        return self._returned

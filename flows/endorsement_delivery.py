@@ -23,7 +23,7 @@ from devices.permit.contract import MSG_NO_CARD as PERMIT_NO_CARD
 from devices.permit.contract import PermitError
 from devices.permit.records import PermitCard
 from flows.context import FlowContext
-from flows.endorsement_card import Chip, ChipWriter, eject_card
+from flows.endorsement_card import CardReturn, Chip, ChipWriter, eject_card
 from flows.endorsement_options import record_for
 from flows.endorsement_receipt import endorsement_receipt
 from flows.endorsement_states import State
@@ -170,8 +170,10 @@ class EndorsementDelivery(PaidFlow[State]):
     # ----- confirm, or report and refund -----
     def _confirm(self) -> None:
         """Tell the back end the chip holds the order; the receipt and the card either way (an
-        unconfirmed write is left open for recovery to confirm)."""
+        unconfirmed write is left open for recovery to confirm). The card comes out meanwhile:
+        every record is on it and journalled as written, so recovery confirms without reading it."""
         assert self.order is not None
+        returning = CardReturn(self.ctx)
         txn_id = self._paid.txn_id
         request_id = self.ctx.journal.before(txn_id, CONFIRM_STEP)
         try:
@@ -184,7 +186,7 @@ class EndorsementDelivery(PaidFlow[State]):
             self.confirmed = True
             self.ctx.journal.after(txn_id, CONFIRM_STEP, {"status": self.order.status.value})
         self.go(S.PRINTING)
-        self._print_and_return(refunded=False)
+        self._print_and_return(returning, refunded=False)
         if self.confirmed:
             self._paid.close(TxnStatus.COMPLETED)
         self.go(S.DONE, self._most_urgent(None if self.confirmed else MSG_CONFIRM_PENDING))
@@ -197,7 +199,9 @@ class EndorsementDelivery(PaidFlow[State]):
         self._report_failure(reason)
         paid.refund(reason)
         self.go(S.PRINTING)
-        self._print_and_return(refunded=True)
+        # The card stays in the reader until the money is back: recovery reads its chip when a
+        # crash cuts a refund off after a failed write. Refunded, it comes out while the receipt prints.
+        self._print_and_return(CardReturn(self.ctx) if paid.refund_id is not None else None, refunded=True)
         if paid.refund_id is None:
             self.go(S.REFUND_PENDING, self._most_urgent(None))
             return
@@ -222,11 +226,16 @@ class EndorsementDelivery(PaidFlow[State]):
             self.ctx.journal.after(txn_id, REPORT_FAILURE_STEP)
 
     # ----- the end -----
-    def _print_and_return(self, refunded: bool) -> None:
+    def _print_and_return(self, returning: CardReturn | None, refunded: bool) -> None:
+        """Print the receipt while the card comes out (`returning`, already under way), then
+        wait for the card; with none under way, give the card back after the receipt."""
         assert self.card is not None and self.order is not None
         self._paid.print_receipt(endorsement_receipt(self.ctx, self.card, self.order, self._paid, self.written,
                                                      refunded=refunded, confirmed=self.confirmed))
-        self._eject()
+        if returning is None:
+            self._eject()
+        else:
+            self.card_returned = returning.wait()
 
     def _most_urgent(self, otherwise: str | None) -> str | None:
         """The one problem the end screen names: a card stuck in the slot, then a receipt not
