@@ -10,7 +10,10 @@ served by the same WSGI app as the SOAP endpoint:
 One row per terminal that registered or sent a heartbeat: its state, device states, paper,
 last heartbeat age, outbox backlog, versions and today's transactions per service (hall day,
 UTC+8). A terminal whose last heartbeat is older than `dashboard_stale_seconds` is stale
-and highlighted. Read-only: nothing on the page changes anything. Every value is escaped.
+and highlighted. Below (issue 20): the citizens' evaluations (好差评) per service and hall day
+over the last EVALUATION_DAYS days, level by level with the reasons ticked, and the text
+messages the back end would have sent (newest first, mobile numbers masked; none is sent).
+Read-only: nothing on the page changes anything. Every value is escaped.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any, Callable, Iterable, Mapping
 
 from backend.dashboard_auth import Sessions, arrived_over_tls, client_address, trusted_networks, verify_password
+from backend.handlers.evaluations import LEVELS, counts_by_service_and_day
+from backend.handlers.notices import recent_messages
 from backend.settings import ServerSettings
 from backend.store import Store
 from backend.timeutil import HALL_TIMEZONE, hall_day, parse, utc_now
@@ -44,6 +49,13 @@ USABLE_DEVICE_STATES = frozenset({"READY", "BUSY", "NO_CARD", "PAPER_LOW"})
 SERVICES = ("APPLICATION_FORM", "ID_PHOTO", "ENDORSEMENT", "TRAFFIC_FINES", "PROGRESS", "APPOINTMENT")
 SERVICE_LABELS = {"APPLICATION_FORM": "表格 Form", "ID_PHOTO": "照相 Photo", "ENDORSEMENT": "签注 Endorse",
                   "TRAFFIC_FINES": "交罚 Fines", "PROGRESS": "进度 Progress", "APPOINTMENT": "预约 Appt"}
+# Issue 20: evaluations of the last days, and the newest would-be text messages.
+EVALUATION_DAYS = 7
+TEXT_MESSAGES_SHOWN = 50
+LEVEL_LABELS = {"VERY_SATISFIED": "非常满意", "SATISFIED": "满意", "BASICALLY_SATISFIED": "基本满意",
+                "DISSATISFIED": "不满意", "VERY_DISSATISFIED": "非常不满意"}
+MILESTONE_LABELS = {"ACCEPTED": "受理 Accepted", "READY_FOR_COLLECTION": "待领取 Ready",
+                    "POSTED": "已寄出 Posted", "APPOINTMENT_REMINDER": "预约提醒 Reminder"}
 SECURITY_HEADERS = [
     ("Cache-Control", "no-store"),
     ("X-Frame-Options", "DENY"),
@@ -120,6 +132,7 @@ def terminal_views(store: Store, now: dt.datetime) -> list[TerminalView]:
 _STYLE = """
 body { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; margin: 1.5em; color: #1a1a1a; }
 h1 { font-size: 1.5em; margin: 0 0 .2em; }
+h2 { font-size: 1.2em; margin: 1.2em 0 .4em; }
 .meta { color: #555; margin: 0 0 1em; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #bbb; padding: .35em .5em; text-align: left; vertical-align: top; }
@@ -165,7 +178,50 @@ def render_closed() -> str:
                 "[backend] reference_dashboard_password_hash (python main.py dashboard hash-password).</p>")
 
 
-def render_terminals(views: Iterable[TerminalView], now: dt.datetime, stale_seconds: float) -> str:
+def visit_sections(store: Store, now: dt.datetime) -> list[str]:
+    """The evaluations per service and day and the would-be text messages (issue 20), as HTML."""
+    since = (hall_day(now) - dt.timedelta(days=EVALUATION_DAYS - 1)).isoformat()
+    with store.read() as db:
+        evaluations = counts_by_service_and_day(db, since)
+        messages = recent_messages(db, TEXT_MESSAGES_SHOWN)
+    return [render_evaluations(evaluations), render_text_messages(messages)]
+
+
+def render_evaluations(rows: Iterable[Mapping[str, Any]]) -> str:
+    headers = "".join(f"<th>{html.escape(LEVEL_LABELS[level])}</th>" for level in LEVELS)
+    lines = []
+    for row in rows:
+        levels = "".join(f'<td class="num">{row["levels"].get(level, 0)}</td>' for level in LEVELS)
+        reasons = ", ".join(f"{html.escape(reason)} {n}" for reason, n in sorted(row["reasons"].items())) or "-"
+        lines.append(f'<tr data-day="{html.escape(row["day"], quote=True)}" '
+                     f'data-service="{html.escape(row["service"], quote=True)}"><td>{html.escape(row["day"])}</td>'
+                     f'<td>{html.escape(row["service"])}</td><td class="num total">{row["total"]}</td>{levels}'
+                     f'<td>{reasons}</td></tr>')
+    body = "\n".join(lines) or f'<tr><td colspan="{len(LEVELS) + 4}">还没有评价 No evaluation yet</td></tr>'
+    return f"""<h2>好差评 Evaluations (last {EVALUATION_DAYS} days)</h2>
+<table id="evaluations">
+<thead><tr><th>Day</th><th>Service</th><th>Total</th>{headers}<th>Reasons</th></tr></thead>
+<tbody>
+{body}
+</tbody></table>"""
+
+
+def render_text_messages(rows: Iterable[Mapping[str, Any]]) -> str:
+    lines = [f'<tr><td>{html.escape(_local(parse(row["at"])))}</td><td>{html.escape(row["terminal"])}</td>'
+             f'<td>{html.escape(MILESTONE_LABELS.get(row["milestone"], row["milestone"]))}</td>'
+             f'<td class="mobile">{html.escape(row["mobile"])}</td><td>{html.escape(row["text"])}</td></tr>'
+             for row in rows]
+    body = "\n".join(lines) or '<tr><td colspan="5">没有短信 No text message</td></tr>'
+    return f"""<h2>短信通知 Text messages (recorded, never sent)</h2>
+<table id="text-messages">
+<thead><tr><th>Time</th><th>Terminal</th><th>Milestone</th><th>Mobile</th><th>Text</th></tr></thead>
+<tbody>
+{body}
+</tbody></table>"""
+
+
+def render_terminals(views: Iterable[TerminalView], now: dt.datetime, stale_seconds: float,
+                     sections: Iterable[str] = ()) -> str:
     views = list(views)
     rows = "\n".join(_row(view, now, stale_seconds) for view in views) or \
         '<tr><td colspan="11">还没有自助机报到 No terminal has registered yet</td></tr>'
@@ -181,6 +237,7 @@ stale after {_duration(stale_seconds)} without a heartbeat. Updated {html.escape
 <tbody>
 {rows}
 </tbody></table>"""
+    body += "".join(f"\n{section}" for section in sections)
     return page("Hall terminals", body, refresh=True)
 
 
@@ -251,7 +308,8 @@ class HallDashboard:
             if not self.sessions.valid(token):
                 return _redirect(start_response, LOGIN_PATH)
             now = self._now()
-            body = render_terminals(terminal_views(self._store, now), now, self._settings.dashboard_stale_seconds)
+            body = render_terminals(terminal_views(self._store, now), now, self._settings.dashboard_stale_seconds,
+                                    visit_sections(self._store, now))
             return _html(start_response, "200 OK", body)
         start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8"), *SECURITY_HEADERS])
         return [b"not found"]

@@ -227,6 +227,7 @@ class Violation(Model):
         ("decisionNumber", optional(Text)),
         ("decidedOn", optional(Date)),
         ("orderId", optional(Text)),
+        ("appealNumber", optional(Text)),
     ]
 
 
@@ -838,4 +839,70 @@ class TransactionRecords(Model):
         ("payment", optional(PaymentRecord, UNBOUNDED)),
         ("paidTotal", required(Money)),
         ("refundedTotal", required(Money)),
+    ]
+
+# ---- issue 20: evaluation (好差评), fine appeals, text-message notices ----
+
+class SubmitEvaluationRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("serviceId", required(Text)),
+        ("transactionId", optional(Text)),
+        ("level", required(Text)),
+        ("reason", optional(Text, 7)),
+        ("comment", optional(Text)),
+        ("evaluatedAt", required(DateTime)),
+    ]
+
+
+class EvaluationReceipt(Model):
+    _type_info = [
+        ("evaluationNumber", required(Text)),
+        ("recordedAt", required(DateTime)),
+    ]
+
+
+class SubmitViolationAppealRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("idNumber", required(Text)),
+        ("violationNumber", required(Text)),
+        ("reason", required(Text)),
+        ("matchToken", optional(Text)),
+    ]
+
+
+class ViolationAppeal(Model):
+    _type_info = [
+        ("appealNumber", required(Text)),
+        ("violationNumber", required(Text)),
+        ("reason", required(Text)),
+        ("status", required(Text)),
+        ("submittedAt", required(DateTime)),
+        ("answerBy", required(Date)),
+        ("heldFromPayment", required(Boolean)),
+    ]
+
+
+class SubscribeNoticesRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("idNumber", required(Text)),
+        ("mobile", required(Text)),
+        ("consent", required(Boolean)),
+        ("applicationNumber", optional(Text)),
+        ("appointmentCode", optional(Text)),
+        ("milestone", optional(Text, 4)),
+    ]
+
+
+class NoticeSubscription(Model):
+    _type_info = [
+        ("subscriptionNumber", required(Text)),
+        ("maskedMobile", required(Text)),
+        ("milestone", required(Text, 4)),
+        ("messagesNow", required(Int)),
     ]

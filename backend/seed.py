@@ -242,6 +242,8 @@ DRIVERS: tuple[DemoDriver, ...] = (
     DemoDriver("local_adult", points_in_cycle=0, cycle_ends_in_days=200),  # the decided cases carry no points
     DemoDriver("points_near_limit", points_in_cycle=9, cycle_ends_in_days=120),
     DemoDriver("hk_resident", points_in_cycle=2, cycle_ends_in_days=300),
+    # Issue 20: her plate was cloned (WF-DEMO-0011); the fine appeal's demo driver.
+    DemoDriver("minority_name", points_in_cycle=0, cycle_ends_in_days=250),
 )
 
 PLACE = "长沙市芙蓉区五一大道与芙蓉路交叉口"
@@ -273,6 +275,14 @@ VIOLATIONS: tuple[DemoViolation, ...] = (
     DemoViolation("WF-DEMO-0010", "hk_resident", "residence-permit holder's camera-recorded case",
                   4, "长沙市开福区湘江中路", "1352", "机动车不按规定车道行驶", 2, Decimal("100"), "NON_ON_SITE",
                   "湘A0Z888"),
+    # Issue 20, fine appeals: her car was in Changsha that morning; a car with a cloned plate was
+    # photographed in Shenzhen. "Not my car" appeals it; until decided it is held from payment.
+    DemoViolation("WF-DEMO-0011", "minority_name", "cloned plate: photographed 700 km away; appeal it here",
+                  6, "深圳市福田区深南大道与彩田路交叉口", "1352", "机动车不按规定车道行驶", 2, Decimal("100"),
+                  "NON_ON_SITE", "湘A9C615"),
+    DemoViolation("WF-DEMO-0012", "minority_name", "decided at a counter 3 days ago: pay here, or appeal it",
+                  30, "长沙市天心区芙蓉南路", "1039", "机动车违反规定停放", 0, Decimal("150"), "NON_ON_SITE",
+                  "湘A9C615", decided_days_ago=3, decision_number="JD-DEMO-0012"),
 )
 
 APPLICATIONS: tuple[DemoApplication, ...] = (

@@ -137,6 +137,24 @@ CREATE TABLE IF NOT EXISTS acceptance_fingerprints (
 CREATE TABLE IF NOT EXISTS text_messages (
     id INTEGER PRIMARY KEY AUTOINCREMENT, application_number TEXT NOT NULL, mobile TEXT NOT NULL,
     text TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS evaluations (
+    evaluation_number TEXT PRIMARY KEY, terminal_id TEXT NOT NULL, service TEXT NOT NULL,
+    transaction_id TEXT, level TEXT NOT NULL, reasons TEXT NOT NULL, comment TEXT,
+    evaluated_at TEXT NOT NULL, hall_day TEXT NOT NULL, recorded_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS evaluations_by_day ON evaluations (hall_day, service);
+CREATE TABLE IF NOT EXISTS violation_appeals (
+    appeal_number TEXT PRIMARY KEY, violation_number TEXT NOT NULL REFERENCES violations,
+    licence_number TEXT NOT NULL, terminal_id TEXT NOT NULL, reason TEXT NOT NULL, status TEXT NOT NULL,
+    submitted_at TEXT NOT NULL, answer_by TEXT NOT NULL, decided_at TEXT);
+CREATE INDEX IF NOT EXISTS violation_appeals_by_case ON violation_appeals (violation_number);
+CREATE TABLE IF NOT EXISTS notice_subscriptions (
+    subscription_number TEXT PRIMARY KEY, terminal_id TEXT NOT NULL, id_number TEXT NOT NULL,
+    mobile TEXT NOT NULL, application_number TEXT, appointment_code TEXT, milestones TEXT NOT NULL,
+    created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS notice_messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, subscription_number TEXT NOT NULL REFERENCES notice_subscriptions,
+    milestone TEXT NOT NULL, mobile TEXT NOT NULL, text TEXT NOT NULL, created_at TEXT NOT NULL,
+    hall_day TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS face_matches (
     match_token TEXT PRIMARY KEY, terminal_id TEXT NOT NULL, id_number TEXT NOT NULL,
     expires_at TEXT NOT NULL);

@@ -230,6 +230,34 @@ class BackendClient:
                           idNumber=normalize_id_number(id_number), violationNumber=violation_number,
                           matchToken=match_token)
 
+    # ---- issue 20: fine appeals, evaluation (好差评), text-message notices ----
+
+    def submit_violation_appeal(self, id_number: str, violation_number: str, reason: mo.AppealReason,
+                                request_id: str, match_token: str | None = None) -> mo.ViolationAppeal:
+        """"Not my car / not me": the case is held from acceptance and payment until the appeal is
+        answered (`answer_by`, one working day)."""
+        return self._call("SubmitViolationAppeal", mo.ViolationAppeal, request_id=request_id,
+                          idNumber=normalize_id_number(id_number), violationNumber=violation_number,
+                          reason=reason.value, matchToken=match_token)
+
+    def submit_evaluation(self, service: str, level: mo.EvaluationLevel, reasons: Sequence[mo.EvaluationReason],
+                          request_id: str, evaluated_at: dt.datetime, transaction_id: str | None = None,
+                          comment: str | None = None) -> mo.EvaluationReceipt:
+        """The citizen's evaluation of one finished service: no personal data beyond the transaction id."""
+        return self._call("SubmitEvaluation", mo.EvaluationReceipt, request_id=request_id, serviceId=service,
+                          transactionId=transaction_id, level=level.value, reason=[r.value for r in reasons] or None,
+                          comment=comment or None, evaluatedAt=evaluated_at)
+
+    def subscribe_notices(self, id_number: str, mobile: str, request_id: str, application_number: str | None = None,
+                          appointment_code: str | None = None,
+                          milestones: Sequence[mo.NoticeMilestone] = ()) -> mo.NoticeSubscription:
+        """With the citizen's consent (asked by the caller): text `mobile` at the milestones of one of
+        their applications or appointments (none given: every one that applies)."""
+        return self._call("SubscribeNotices", mo.NoticeSubscription, request_id=request_id,
+                          idNumber=normalize_id_number(id_number), mobile=mobile, consent=True,
+                          applicationNumber=application_number, appointmentCode=appointment_code,
+                          milestone=[m.value for m in milestones] or None)
+
     # ---- self-service collection (issue 13) ----
 
     def list_ready_documents(self, id_number: str, match_token: str | None = None) -> mo.ReadyDocuments:

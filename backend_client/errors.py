@@ -48,6 +48,8 @@ NOT_ELIGIBLE_KEYS: dict[NotEligibleReason, str] = {
     NotEligibleReason.NOT_REFUNDABLE: N_("backend.not_eligible.not_refundable"),
     NotEligibleReason.AMOUNT_MISMATCH: N_("backend.not_eligible.amount_mismatch"),
     NotEligibleReason.APPOINTMENT_NOT_TODAY: N_("backend.not_eligible.appointment_not_today"),
+    NotEligibleReason.CASE_UNDER_APPEAL: N_("backend.not_eligible.case_under_appeal"),
+    NotEligibleReason.ALREADY_APPEALED: N_("backend.not_eligible.already_appealed"),
     NotEligibleReason.SLOT_FULL: N_("backend.not_eligible.slot_full"),
     NotEligibleReason.ALREADY_BOOKED: N_("backend.not_eligible.already_booked"),
     NotEligibleReason.ALREADY_CHECKED_IN: N_("backend.not_eligible.already_checked_in"),

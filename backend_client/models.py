@@ -205,6 +205,8 @@ class NotEligibleReason(enum.StrEnum):
     NOT_REFUNDABLE = "NOT_REFUNDABLE"
     AMOUNT_MISMATCH = "AMOUNT_MISMATCH"  # a card sale for another amount than the order's
     APPOINTMENT_NOT_TODAY = "APPOINTMENT_NOT_TODAY"
+    CASE_UNDER_APPEAL = "CASE_UNDER_APPEAL"  # issue 20: held until its appeal is decided
+    ALREADY_APPEALED = "ALREADY_APPEALED"
     SLOT_FULL = "SLOT_FULL"  # issue 20: the time was taken meanwhile
     ALREADY_BOOKED = "ALREADY_BOOKED"  # a booking for the same service is still to come
     ALREADY_CHECKED_IN = "ALREADY_CHECKED_IN"
@@ -611,6 +613,7 @@ class Violation:
     decision_number: str | None = None
     decided_on: dt.date | None = None
     order_id: str | None = None  # pay this order when PAY_ONLY
+    appeal_number: str | None = None  # an appeal waits for its answer: held from payment (issue 20)
 
 
 @dataclass(frozen=True)
@@ -769,3 +772,68 @@ class UrgentCase:
     received_at: dt.datetime
     application_numbers: tuple[str, ...] = wire("applicationNumber", default=())
     ticket: WalkInTicket | None = None
+
+# ---- issue 20: evaluation (好差评), fine appeals, text-message notices ----
+
+class EvaluationLevel(enum.StrEnum):
+    """The national government-service evaluation's five levels, best first."""
+    VERY_SATISFIED = "VERY_SATISFIED"            # 非常满意
+    SATISFIED = "SATISFIED"                      # 满意
+    BASICALLY_SATISFIED = "BASICALLY_SATISFIED"  # 基本满意
+    DISSATISFIED = "DISSATISFIED"                # 不满意
+    VERY_DISSATISFIED = "VERY_DISSATISFIED"      # 非常不满意
+
+
+class EvaluationReason(enum.StrEnum):
+    TOO_SLOW = "TOO_SLOW"
+    HARD_TO_USE = "HARD_TO_USE"
+    UNCLEAR_INSTRUCTIONS = "UNCLEAR_INSTRUCTIONS"
+    DEVICE_PROBLEM = "DEVICE_PROBLEM"
+    NOT_DONE = "NOT_DONE"
+    SENT_TO_COUNTER = "SENT_TO_COUNTER"
+    OTHER = "OTHER"
+
+
+@dataclass(frozen=True)
+class EvaluationReceipt:
+    evaluation_number: str
+    recorded_at: dt.datetime
+
+
+class AppealReason(enum.StrEnum):
+    CLONED_PLATE = "CLONED_PLATE"        # 套牌: another car carries my plate
+    NOT_MY_VEHICLE = "NOT_MY_VEHICLE"    # the car photographed is not mine
+    NOT_THE_DRIVER = "NOT_THE_DRIVER"    # I was not driving (the case names the wrong driver)
+    WRONGLY_ENTERED = "WRONGLY_ENTERED"  # the plate or facts were entered wrongly
+
+
+class AppealStatus(enum.StrEnum):
+    PENDING = "PENDING"
+    UPHELD = "UPHELD"
+    REJECTED = "REJECTED"
+
+
+@dataclass(frozen=True)
+class ViolationAppeal:
+    appeal_number: str
+    violation_number: str
+    reason: AppealReason
+    status: AppealStatus
+    submitted_at: dt.datetime
+    answer_by: dt.date
+    held_from_payment: bool
+
+
+class NoticeMilestone(enum.StrEnum):
+    ACCEPTED = "ACCEPTED"
+    READY_FOR_COLLECTION = "READY_FOR_COLLECTION"
+    POSTED = "POSTED"  # with the tracking number
+    APPOINTMENT_REMINDER = "APPOINTMENT_REMINDER"
+
+
+@dataclass(frozen=True)
+class NoticeSubscription:
+    subscription_number: str
+    masked_mobile: str
+    milestones: tuple[NoticeMilestone, ...] = wire("milestone", default=())
+    messages_now: int = 0

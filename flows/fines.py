@@ -10,6 +10,14 @@ Each violation settled is one journal transaction: accept, payment and print are
 before and after, with the request ids the back end sees (flows/recovery.py finishes them).
 A paid fine is never refunded: when the citizen leaves after paying, the receipt is printed
 all the same.
+
+"This is not my car / not me" (issue 20): from the list (action "appeal" with the violation
+number) or a case's detail, the citizen appeals a wrongly entered or cloned-plate case: one
+touch on the reason (no photos at the kiosk) -> SubmitViolationAppeal -> the appeal receipt with
+its number and the answer day (one working day) -> back to the list, where the case is now held
+from payment until decided. Each appeal is a journal transaction of its own (`fine_appeal`, the
+`appeal` and print steps). The `fine_appeal` service (flows/fine_appeal.py) is this flow with the
+list showing only the cases to appeal.
 """
 
 from __future__ import annotations
@@ -23,19 +31,21 @@ from typing import Any
 
 from backend_client import errors as backend_errors
 from backend_client.models import (
+    AppealReason,
     Decision,
     DriverViolations,
     KioskHandling,
     NotEligibleReason,
     Violation,
+    ViolationAppeal,
     ViolationSource,
 )
 from core.i18n import N_
 from devices.idcard.records import CardKind
-from flows.common_steps import GateOutcome, IdentityGate, counter_hint
+from flows.common_steps import GateOutcome, IdentityGate, counter_hint, print_journalled
 from flows.context import FlowContext
 from flows.engine import CardInserted, Event, Tick, Touch
-from flows.fines_receipt import fines_receipt
+from flows.fines_receipt import appeal_receipt, fines_receipt
 from flows.journal import TxnStatus
 from flows.paid_service import MSG_PAYMENT_FAILED, MSG_SCAN_TO_PAY, PaidFlow, PaidService, PaymentStates
 from flows.payment import fen
@@ -53,6 +63,8 @@ KIOSK_FINE_LIMIT = Decimal(200)
 POINTS_LIMIT = 12
 
 ACCEPT_STEP = "accept"
+APPEAL_STEP = "appeal"
+APPEAL_TRANSACTION = "fine_appeal"  # an appeal's journal transaction (its own service on the hall's books)
 # Times on screen and on the decision are the hall's (China Standard Time), whatever the
 # kiosk's system clock zone is.
 HALL_TIMEZONE = dt.timezone(dt.timedelta(hours=8), "CST")
@@ -76,12 +88,24 @@ MSG_NO_VIOLATIONS = N_("fines.no_violations")
 MSG_REFUSED = N_("fines.refused")
 MSG_CANCELLED = N_("fines.cancelled")
 MSG_UNAVAILABLE = N_("fines.unavailable")
+MSG_APPEAL_REASON = N_("fines.appeal.reason")
+MSG_APPEAL_PRINTING = N_("fines.appeal.printing")
+MSG_APPEALED = N_("fines.appeal.done")
+MSG_NOT_APPEALABLE = N_("fines.appeal.not_appealable")
+# The reasons of an appeal, in the citizen's words.
+APPEAL_REASON_KEYS: Mapping[AppealReason, str] = {
+    AppealReason.CLONED_PLATE: N_("fines.appeal.reason.cloned_plate"),
+    AppealReason.NOT_MY_VEHICLE: N_("fines.appeal.reason.not_my_vehicle"),
+    AppealReason.NOT_THE_DRIVER: N_("fines.appeal.reason.not_the_driver"),
+    AppealReason.WRONGLY_ENTERED: N_("fines.appeal.reason.wrongly_entered"),
+}
 
 # Why a case must go to a counter, in the citizen's words (the back end gives the reason code).
 COUNTER_REASON_KEYS: Mapping[NotEligibleReason | None, str] = {
     NotEligibleReason.ON_SITE_CASE: N_("fines.counter.on_site"),
     NotEligibleReason.FINE_OVER_LIMIT: N_("fines.counter.over_limit"),
     NotEligibleReason.WOULD_REACH_12_POINTS: N_("fines.counter.points"),
+    NotEligibleReason.CASE_UNDER_APPEAL: N_("fines.counter.under_appeal"),
 }
 MSG_COUNTER_OTHER = N_("fines.counter.other")
 
@@ -100,6 +124,9 @@ class State(enum.Enum):
     REFUSED = "refused"
     CANCELLED = "cancelled"
     UNAVAILABLE = "unavailable"
+    APPEAL = "appeal"                  # "not my car / not me": the reason of the appeal
+    APPEAL_PRINTING = "appeal_printing"
+    APPEALED = "appealed"              # the appeal receipt: back to the list, or finish
 
 
 S = State
@@ -108,8 +135,11 @@ _LEAVE = frozenset({S.CANCELLED, S.UNAVAILABLE, S.REFUSED})
 TRANSITIONS: Mapping[State, frozenset[State]] = {
     S.ID_CARD: frozenset({S.FACE, S.LIST, S.NO_VIOLATIONS}) | _LEAVE,
     S.FACE: frozenset({S.LIST, S.NO_VIOLATIONS}) | _LEAVE,
-    S.LIST: frozenset({S.DETAIL, S.DONE}) | _LEAVE,
-    S.DETAIL: frozenset({S.LIST, S.PAYING, S.PRINTING}) | _LEAVE,
+    S.LIST: frozenset({S.DETAIL, S.DONE, S.APPEAL}) | _LEAVE,
+    S.DETAIL: frozenset({S.LIST, S.PAYING, S.PRINTING, S.APPEAL}) | _LEAVE,
+    S.APPEAL: frozenset({S.LIST, S.APPEAL_PRINTING}) | _LEAVE,
+    S.APPEAL_PRINTING: frozenset({S.APPEALED}),
+    S.APPEALED: frozenset({S.LIST, S.DONE}) | _LEAVE,
     S.PAYING: frozenset({S.PRINTING, S.PAYMENT_FAILED}) | _LEAVE,
     S.PAYMENT_FAILED: frozenset({S.PAYING}) | _LEAVE,
     S.PRINTING: frozenset({S.SETTLED, S.DONE}),
@@ -123,7 +153,8 @@ VIEWS: Mapping[State, tuple[int, str]] = {
     S.DETAIL: (3, MSG_DETAIL_ACCEPT), S.PAYING: (4, MSG_SCAN_TO_PAY), S.PAYMENT_FAILED: (4, MSG_PAYMENT_FAILED),
     S.PRINTING: (5, MSG_PRINTING), S.SETTLED: (5, MSG_SETTLED), S.DONE: (5, MSG_DONE),
     S.NO_VIOLATIONS: (0, MSG_NO_VIOLATIONS), S.REFUSED: (0, MSG_REFUSED), S.CANCELLED: (0, MSG_CANCELLED),
-    S.UNAVAILABLE: (0, MSG_UNAVAILABLE),
+    S.UNAVAILABLE: (0, MSG_UNAVAILABLE), S.APPEAL: (3, MSG_APPEAL_REASON), S.APPEAL_PRINTING: (5, MSG_APPEAL_PRINTING),
+    S.APPEALED: (5, MSG_APPEALED),
 }
 
 
@@ -148,11 +179,14 @@ def violation_data(violation: Violation, points_in_cycle: int) -> dict[str, Any]
     }
     if violation.kiosk_handling is KioskHandling.COUNTER_ONLY:
         data["reason_key"] = COUNTER_REASON_KEYS.get(violation.refusal_reason, MSG_COUNTER_OTHER)
+    data["appeal_number"] = violation.appeal_number
     return data
 
 
 class FinesFlow(PaidFlow[State]):
     name = FLOW_NAME
+    # The list offers only the cases to appeal (the fine_appeal service, flows/fine_appeal.py).
+    APPEAL_ONLY = False
     TRANSITIONS = TRANSITIONS
     VIEWS = VIEWS
     STEPS = 5
@@ -167,6 +201,8 @@ class FinesFlow(PaidFlow[State]):
         self.selected: Violation | None = None
         self.decision: Decision | None = None
         self.settled: list[dict[str, Any]] = []  # what this visit settled, for the end screen
+        self.appealing: Violation | None = None
+        self.appeals: list[dict[str, Any]] = []  # the appeals made this visit
         self._next_card_poll = 0.0
         if self.gate.outcome is GateOutcome.DONE:  # identity was done by an earlier service this visit
             self._load_violations()
@@ -176,7 +212,7 @@ class FinesFlow(PaidFlow[State]):
         handler = {
             S.ID_CARD: self._on_identity, S.FACE: self._on_identity, S.LIST: self._on_list,
             S.DETAIL: self._on_detail, S.PAYING: self._on_paying, S.PAYMENT_FAILED: self._on_payment_failed,
-            S.SETTLED: self._on_settled,
+            S.SETTLED: self._on_settled, S.APPEAL: self._on_appeal, S.APPEALED: self._on_appealed,
         }.get(self.state)
         if handler is not None:
             handler(event)
@@ -184,10 +220,15 @@ class FinesFlow(PaidFlow[State]):
     def actions(self) -> tuple[str, ...]:
         state = self.state
         if state is S.LIST:
-            return (("select",) if self._settleable() else ()) + ("finish", "cancel")
+            select = ("select",) if self._settleable() and not self.APPEAL_ONLY else ()
+            return select + (("appeal",) if self._appealable() else ()) + ("finish", "cancel")
         if state is S.DETAIL and self.selected is not None:
             verb = "accept" if self.selected.kiosk_handling is KioskHandling.ACCEPT_AND_PAY else "pay"
-            return (verb, "back", "cancel")
+            return (verb, "appeal", "back", "cancel")
+        if state is S.APPEAL:
+            return ("reason", "back", "cancel")
+        if state is S.APPEALED:
+            return (("another",) if self._appealable() or self._settleable() else ()) + ("finish",)
         if state is S.PAYMENT_FAILED:
             return self._paid.failed_actions()
         if state is S.PAYING:
@@ -241,6 +282,12 @@ class FinesFlow(PaidFlow[State]):
             log.warning("violations not refreshed after settling: %s", error)
             self.driver = None
 
+    def _appealable(self) -> list[Violation]:
+        """Every outstanding case not already waiting for an appeal's answer (a paid one is not listed)."""
+        if self.driver is None:
+            return []
+        return [v for v in self.driver.violations if v.appeal_number is None]
+
     def _settleable(self) -> list[Violation]:
         if self.driver is None:
             return []
@@ -251,6 +298,11 @@ class FinesFlow(PaidFlow[State]):
             return
         if event.action == "finish":
             self.go(S.DONE)
+            return
+        if event.action == "appeal":
+            self._ask_appeal(event.value)
+            return
+        if self.APPEAL_ONLY:
             return
         if event.action != "select":
             return
@@ -268,6 +320,8 @@ class FinesFlow(PaidFlow[State]):
         if event.action == "back":
             self.selected = None
             self.go(S.LIST)
+        elif event.action == "appeal":
+            self._ask_appeal(self.selected.violation_number)
         elif event.action == "accept" and self.selected.kiosk_handling is KioskHandling.ACCEPT_AND_PAY:
             self._accept()
         elif event.action == "pay" and self.selected.kiosk_handling is KioskHandling.PAY_ONLY:
@@ -364,12 +418,78 @@ class FinesFlow(PaidFlow[State]):
         elif event.action == "finish":
             self.go(S.DONE)
 
+    # ----- "not my car / not me": the appeal (issue 20) -----
+    def _ask_appeal(self, violation_number: Any) -> None:
+        violation = next((v for v in self._appealable() if v.violation_number == violation_number), None)
+        if violation is None:
+            self.note(MSG_NOT_APPEALABLE)
+            return
+        self.selected, self.appealing = None, violation
+        self.go(S.APPEAL)
+
+    def _on_appeal(self, event: Event) -> None:
+        if not isinstance(event, Touch) or self.appealing is None:
+            return
+        if event.action == "back":
+            self.appealing = None
+            self.go(S.LIST)
+        elif event.action == "reason":
+            try:
+                reason = AppealReason(event.value)
+            except ValueError:
+                self.note(MSG_APPEAL_REASON)
+                return
+            self._appeal(self.appealing, reason)
+
+    def _appeal(self, violation: Violation, reason: AppealReason) -> None:
+        """SubmitViolationAppeal in a journal transaction of its own, then the receipt. A refusal (a
+        case paid meanwhile, appealed already) goes back to the list with the back end's words."""
+        person = self.gate.person
+        assert person is not None
+        journal = self.ctx.journal
+        txn_id = journal.open_transaction(APPEAL_TRANSACTION, {"violation": violation.violation_number,
+                                                               "reason": reason.value})
+        request_id = journal.before(txn_id, APPEAL_STEP, {"violation": violation.violation_number})
+        try:
+            appeal = self.ctx.backend.submit_violation_appeal(person.id_number, violation.violation_number, reason,
+                                                              request_id, match_token=person.match_token)
+        except backend_errors.BackendError as error:
+            journal.failed(txn_id, APPEAL_STEP, {"error": error.message_key})
+            journal.close_transaction(txn_id, TxnStatus.CANCELLED, "appeal not made")
+            self.appealing = None
+            if not error.final:
+                self.go(S.UNAVAILABLE, error.message_key)
+                return
+            self._refresh_after_settling()
+            self.go(S.LIST, error.message_key)
+            return
+        journal.after(txn_id, APPEAL_STEP, {"appeal_number": appeal.appeal_number,
+                                            "answer_by": appeal.answer_by.isoformat()})
+        log.info("fines: %s appealed (%s), answer by %s", violation.violation_number, appeal.appeal_number,
+                 appeal.answer_by)
+        self.go(S.APPEAL_PRINTING)
+        problem = print_journalled(self.ctx, txn_id, appeal_receipt(self.ctx, violation, appeal, person,
+                                                                  APPEAL_REASON_KEYS[appeal.reason]))
+        journal.close_transaction(txn_id, TxnStatus.COMPLETED, "" if problem is None else f"receipt not printed: {problem}")
+        self.appeals.append(appeal_data(appeal, violation, txn_id, receipt_printed=problem is None))
+        self.appealing = None
+        self._refresh_after_settling()
+        self.go(S.APPEALED, problem)
+
+    def _on_appealed(self, event: Event) -> None:
+        if not isinstance(event, Touch):
+            return
+        if event.action == "another" and (self._appealable() or self._settleable()):
+            self.go(S.LIST)
+        elif event.action == "finish":
+            self.go(S.DONE)
+
     # ----- leaving -----
     def on_cancel(self, reason: str) -> None:
         state = self.state
         if state in (S.PAYING, S.PAYMENT_FAILED):
             self._cancel_payment(reason, NOTE_ACCEPTED_PREFIX if self.decision else "")
-        elif state is S.PRINTING:
+        elif state in (S.PRINTING, S.APPEAL_PRINTING):
             log.info("fines: %s ignored while printing", reason)
         else:
             self.go(S.CANCELLED)
@@ -383,6 +503,8 @@ class FinesFlow(PaidFlow[State]):
             data["face_tries_left"] = self.gate.check.face_tries_left
         if state is S.LIST and self.driver is not None:
             data["points_in_cycle"] = points
+            data["appeal_only"] = self.APPEAL_ONLY
+            data["appealable"] = [violation_data(v, points) for v in self._appealable()]
             data["settleable"] = [violation_data(v, points) for v in self._settleable()]
             data["counter_only"] = [violation_data(v, points) for v in self.driver.violations
                                     if v.kiosk_handling is KioskHandling.COUNTER_ONLY]
@@ -393,8 +515,23 @@ class FinesFlow(PaidFlow[State]):
             data.update(self.paid.view_data())
         if state in (S.SETTLED, S.DONE):
             data["settled"] = list(self.settled)
+        if state is S.APPEAL and self.appealing is not None:
+            data["violation"] = violation_data(self.appealing, points)
+            data["reasons"] = [{"value": r.value, "key": key} for r, key in APPEAL_REASON_KEYS.items()]
+        if state in (S.APPEALED, S.DONE) and self.appeals:
+            data["appeals"] = list(self.appeals)
+        if state is S.APPEALED and self.appeals:
+            data["transaction"] = self.appeals[-1]["transaction"]
         if state in (S.REFUSED, S.UNAVAILABLE):
             data["counter_hint"] = counter_hint(self.ctx)
-        if self.txn_id is not None:
-            data["transaction"] = self.txn_id
+        if "transaction" not in data and (self.txn_id is not None or self.appeals):
+            data["transaction"] = self.txn_id if self.txn_id is not None else self.appeals[-1]["transaction"]
         return data
+
+
+def appeal_data(appeal: ViolationAppeal, violation: Violation, txn_id: str, receipt_printed: bool) -> dict[str, Any]:
+    """An appeal made this visit as plain data for the screen."""
+    return {"appeal_number": appeal.appeal_number, "violation": appeal.violation_number,
+            "plate": violation.plate_number, "reason_key": APPEAL_REASON_KEYS[appeal.reason],
+            "answer_by": appeal.answer_by.isoformat(), "held": appeal.held_from_payment,
+            "transaction": txn_id, "receipt_printed": receipt_printed}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend_client.models import Decision, Payment, Violation
+from backend_client.models import Decision, Payment, Violation, ViolationAppeal
 from core.i18n import N_
 from core.privacy import mask_name
 from devices.printer.receipt import ChineseText, Cut, KeyValue, Receipt, Rule
@@ -66,3 +66,22 @@ def _add_payment(ctx: FlowContext, receipt: Receipt, violation: Violation, decis
 
 def _hall_time(moment: dt.datetime) -> str:
     return moment.astimezone(HALL_TIMEZONE).strftime(RECEIPT_TIME_FORMAT)
+
+
+def appeal_receipt(ctx: FlowContext, violation: Violation, appeal: ViolationAppeal, person: Person | None,
+                   reason_key: str) -> Receipt:
+    """The appeal's receipt (issue 20): its number, the case, the reason (`reason_key`, its words),
+    the answer day, and that the case is held from payment until decided."""
+    receipt = receipt_header(ctx, N_("fines.appeal.receipt.title"))
+    if person is not None:
+        receipt.add(KeyValue(tr(ctx, N_("payment.receipt.name")), mask_name(person.name)))
+    receipt.add(KeyValue(tr(ctx, N_("fines.appeal.receipt.number")), appeal.appeal_number),
+                KeyValue(tr(ctx, N_("fines.receipt.violation_number")), violation.violation_number),
+                KeyValue(tr(ctx, N_("fines.receipt.plate")), violation.plate_number),
+                KeyValue(tr(ctx, N_("fines.receipt.time")), _hall_time(violation.occurred_at)),
+                ChineseText(violation.place),
+                KeyValue(tr(ctx, N_("fines.appeal.receipt.reason")), tr(ctx, reason_key)),
+                KeyValue(tr(ctx, N_("fines.appeal.receipt.submitted")), _hall_time(appeal.submitted_at)),
+                KeyValue(tr(ctx, N_("fines.appeal.receipt.answer_by")), appeal.answer_by.isoformat()),
+                Rule(), ChineseText(tr(ctx, N_("fines.appeal.receipt.held"))), Cut())
+    return receipt

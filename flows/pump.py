@@ -147,6 +147,20 @@ class FlowPump:
         self._flow.handle(event)
         return self.view
 
+    def finish(self) -> FlowView | None:
+        """The citizen touched "finish" on a finished service: the evaluation step follows, once
+        per service (flows/evaluation.py decides when); its first view, or None when the session
+        may end now. Touches and ticks go on counting."""
+        from flows.evaluation import evaluation_after
+
+        following = evaluation_after(self._flow, self.ctx)
+        if following is None:
+            return None
+        touches, ticks = self.touches, self.ticks
+        view = self.adopt(following)
+        self.touches, self.ticks = touches, ticks
+        return view
+
     def tick(self) -> FlowView:
         self.ticks += 1
         self._flow.handle(Tick())
@@ -184,6 +198,12 @@ class FlowPump:
 FailureSink = Callable[[BaseException], None]
 
 
+@dataclasses.dataclass(frozen=True)
+class _Finish(Event):
+    """The host's "finish" touch on a finished service, handled by the worker (`FlowPump.finish`)."""
+    on_end: Callable[[], None]
+
+
 class PumpThread:
     """Runs a started pump's flow on a worker thread in real time: events in, views out (each
     through `deliver`, which runs a function on the UI thread), ticks at the flow's pace."""
@@ -213,6 +233,11 @@ class PumpThread:
     def send(self, event: Event) -> None:
         if not self._stopped.is_set():
             self._events.put(event)
+
+    def finish(self, on_end: Callable[[], None]) -> None:
+        """The citizen finished the service on screen: the worker starts the evaluation step, or
+        runs `on_end` on the UI thread when there is none (the session ends)."""
+        self.send(_Finish(on_end))
 
     def close(self, final: Event, on_closed: Callable[[], None] | None = None) -> None:
         """Hand the flow one last event (a Cancel: refund, release the card) and let the worker
@@ -259,6 +284,9 @@ class PumpThread:
             try:
                 if isinstance(event, Tick):
                     self.pump.tick()
+                elif isinstance(event, _Finish):
+                    if self.pump.finish() is None:
+                        self._deliver(event.on_end)
                 else:
                     self.pump.send(event)
             except Exception as exc:  # a flow bug must not kill the kiosk: show the error screen
@@ -271,6 +299,5 @@ class PumpThread:
     def _tick(self) -> None:
         interval = self.pump.tick_seconds
         while not self._stopped.wait(interval):
-            if self.flow.finished:
-                return
-            self._events.put(Tick())
+            if not self.pump._flow.finished:  # the evaluation step may follow a finished service
+                self._events.put(Tick())

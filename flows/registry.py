@@ -45,6 +45,9 @@ FLOWS: tuple[FlowEntry, ...] = (
               "flows.endorsement:EndorsementFlow", ("idcard", "camera", "permit", "printer")),
     FlowEntry("traffic_fines", N_("service.traffic_fines"),
               "flows.fines:FinesFlow", ("idcard", "camera", "printer")),
+    # "Not my car / not me" (issue 20): the fines flow listing the cases to appeal.
+    FlowEntry("fine_appeal", N_("service.fine_appeal"),
+              "flows.fine_appeal:FineAppealFlow", ("idcard", "camera", "printer")),
     FlowEntry("progress", N_("service.progress"),
               "flows.progress:ProgressFlow", ("idcard", "camera", "scanner")),
     FlowEntry("appointment", N_("service.appointment"),

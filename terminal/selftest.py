@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flows.pump import FlowPump
+from flows.pump import FlowPump, ScenarioFailed
 from flows.registry import FLOWS, load_reference
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ SCENARIOS: Mapping[str, str] = {
     "id_photo": "terminal.scenarios:id_photo",
     "endorsement": "terminal.scenarios_payments:endorsement",
     "traffic_fines": "terminal.scenarios_payments:traffic_fines",
+    "fine_appeal": "terminal.scenarios_appeal:fine_appeal",
     "endorsement_card": "terminal.scenarios_payments:endorsement_card",
     "traffic_fines_card": "terminal.scenarios_payments:traffic_fines_card",
     # Not yet a VARIANT of "acceptance": flows/acceptance.py does not offer the card yet (issue 21).
@@ -86,6 +87,7 @@ def run_scenario(runtime: Runtime, service_id: str, reference: str | None = None
     started = time.perf_counter()
     try:
         load_reference(reference or SCENARIOS[service_id])(pump)
+        end_on_evaluation(pump)
     except Exception as exc:  # noqa: BLE001 - a self-test reports every failure as a row
         seconds = time.perf_counter() - started
         log.warning("selftest %s failed: %s", service_id, exc)
@@ -93,6 +95,23 @@ def run_scenario(runtime: Runtime, service_id: str, reference: str | None = None
     finally:
         runtime.session.wipe(f"selftest {service_id} ends")
     return SelftestResult(service_id, True, time.perf_counter() - started, pump.touches)
+
+
+def end_on_evaluation(pump: FlowPump) -> None:
+    """A service the scenario finished ends on the evaluation step (flows/evaluation.py), as at the
+    kiosk when the citizen touches "finish"; the scenario's citizen skips it (one touch, optional,
+    so not counted among the service's touches)."""
+    from flows.engine import Touch
+    from flows.evaluation import NOT_EVALUATED_STATES
+
+    if pump.flow is None or not pump.flow.finished or pump.view.state in NOT_EVALUATED_STATES:
+        return
+    view = pump.finish()
+    if view is None or view.flow != "evaluation" or "skip" not in view.actions:
+        raise ScenarioFailed(f"{pump.view.flow} did not end on the evaluation step")
+    pump.send(Touch("skip"))
+    if pump.view.state != "skipped":
+        raise ScenarioFailed(f"the evaluation step did not end when skipped ({pump.view.state})")
 
 
 def run_all(runtime: Runtime, scenarios: Mapping[str, str] | None = None) -> list[SelftestResult]:

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from backend import messages as m
 from backend.handlers import acceptance, applications, appointments, collection, endorsements, fines, identity, payments, photos, terminals
+from backend.handlers import appeals, evaluations, notices  # issue 20: appeals, 好差评, text messages
 from backend.handlers import booking, queue, urgent  # issue 20: booking, walk-in tickets, urgent
 from backend.handlers.common import CallEnv
 
@@ -62,6 +63,10 @@ OPERATIONS: tuple[Operation, ...] = (
     _mutation("SubmitAcceptance", m.SubmitAcceptanceRequest, m.AcceptanceReceipt, acceptance.submit_acceptance),
     _query("ListViolations", m.ListViolationsRequest, m.DriverViolations, fines.list_violations),
     _mutation("AcceptViolation", m.AcceptViolationRequest, m.Decision, fines.accept_violation),
+    _mutation("SubmitViolationAppeal", m.SubmitViolationAppealRequest, m.ViolationAppeal,
+              appeals.submit_violation_appeal),
+    _mutation("SubmitEvaluation", m.SubmitEvaluationRequest, m.EvaluationReceipt, evaluations.submit_evaluation),
+    _mutation("SubscribeNotices", m.SubscribeNoticesRequest, m.NoticeSubscription, notices.subscribe_notices),
     _query("ListReadyDocuments", m.ListReadyDocumentsRequest, m.ReadyDocuments, collection.list_ready_documents),
     _mutation("ConfirmCollection", m.ConfirmCollectionRequest, m.CollectionRecord, collection.confirm_collection),
     _mutation("CheckInAppointment", m.CheckInAppointmentRequest, m.QueueTicket, appointments.check_in),

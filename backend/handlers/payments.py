@@ -97,6 +97,8 @@ def _payable_order(env: CallEnv, order_id: str, terminal_id: str) -> sqlite3.Row
                            (order_id, terminal_id, fines.ORDER_KIND, COUNTER_TERMINAL)).fetchone()
     if order is None:
         raise NotFound("ORDER", "no order with this id")
+    if order["kind"] == fines.ORDER_KIND:
+        fines.refuse_if_held(env.db, order_id)  # a case under appeal is not paid until decided (issue 20)
     return order
 
 

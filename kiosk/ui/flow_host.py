@@ -58,10 +58,21 @@ class FlowHost:
 
     def touch(self, action: str, value: Any = None) -> None:
         if action == FINISH:
-            self.app.end_session("service finished")
+            self._finish()
             return
         if self.runner is not None:
             self.runner.send(Touch(action, value))
+
+    def _finish(self) -> None:
+        """The citizen is done: the evaluation step once after a service (flows/evaluation.py, by
+        the pump), then home; the result's own countdown stops, the step has its own."""
+        if self._auto_finish is not None:
+            self._auto_finish.cancel()
+            self._auto_finish = None
+        if self.runner is None:
+            self.app.end_session("service finished")
+            return
+        self.runner.finish(lambda: self.app.end_session("service finished"))
 
     def ask_cancel(self) -> None:
         from kiosk.ui.widgets import ConfirmLeave
@@ -101,8 +112,9 @@ class FlowHost:
         self.model = present(view)
         self.display(self.model)
         if view.finished and self._auto_finish is None:
-            self._auto_finish = Clock.schedule_once(lambda _dt: self.app.end_session("result shown"),
-                                                    RESULT_SECONDS)
+            # The evaluation's end says how soon home comes (at once when skipped or timed out).
+            seconds = view.data.get("home_in_seconds", RESULT_SECONDS)
+            self._auto_finish = Clock.schedule_once(lambda _dt: self.app.end_session("result shown"), seconds)
 
     def display(self, model: ScreenModel, speak: bool = True) -> None:
         """Draw `model` on its kind of screen and bring that screen up (and say its instruction)."""

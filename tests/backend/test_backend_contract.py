@@ -236,6 +236,29 @@ def call_submit_acceptance(client: BackendClient, demo: Any) -> None:
     assert receipt.status is mo.ApplicationStatus.ACCEPTED and receipt.next_step == "COLLECT_AT_HALL"
 
 
+def call_submit_violation_appeal(client: BackendClient, demo: Any) -> None:
+    appeal = client.submit_violation_appeal(seed.person("minority_name").id_number, "WF-DEMO-0011",
+                                            mo.AppealReason.CLONED_PLATE, new_request_id())
+    assert appeal.status is mo.AppealStatus.PENDING and appeal.held_from_payment
+    assert appeal.answer_by > appeal.submitted_at.date() and appeal.answer_by.weekday() < 5
+
+
+def call_submit_evaluation(client: BackendClient, demo: Any) -> None:
+    receipt = client.submit_evaluation("endorsement_enquiry", mo.EvaluationLevel.BASICALLY_SATISFIED,
+                                       (mo.EvaluationReason.TOO_SLOW,), new_request_id(),
+                                       dt.datetime.now(dt.timezone.utc), transaction_id="TX-CONTRACT-1")
+    assert receipt.evaluation_number.startswith("PJ-")
+
+
+def call_subscribe_notices(client: BackendClient, demo: Any) -> None:
+    # AP-DEMO-0003 was accepted and then posted: both texts are due at once.
+    subscription = client.subscribe_notices(seed.person("minority_name").id_number, "13912345678", new_request_id(),
+                                            application_number="AP-DEMO-0003")
+    assert subscription.masked_mobile == "139****5678" and subscription.messages_now == 2
+    assert set(subscription.milestones) == {mo.NoticeMilestone.ACCEPTED, mo.NoticeMilestone.READY_FOR_COLLECTION,
+                                            mo.NoticeMilestone.POSTED}
+
+
 CALLS: dict[str, Callable[[BackendClient, Any], None]] = {
     "Ping": call_ping,
     "VerifyIdentity": call_verify_identity,
@@ -254,6 +277,9 @@ CALLS: dict[str, Callable[[BackendClient, Any], None]] = {
     "ListViolations": call_list_violations,
     "AcceptViolation": call_accept_violation,
     "CheckInAppointment": call_check_in_appointment,
+    "SubmitViolationAppeal": call_submit_violation_appeal,
+    "SubmitEvaluation": call_submit_evaluation,
+    "SubscribeNotices": call_subscribe_notices,
     "ListAppointmentSlots": call_list_appointment_slots,
     "BookAppointment": call_book_appointment,
     "CancelAppointment": call_cancel_appointment,

@@ -146,13 +146,24 @@ def cases(demo: Any) -> dict[str, Case]:
         "Heartbeat": (lambda c, r: c.send_heartbeat(heartbeat, r), lambda s: count(s, "SELECT COUNT(*) FROM heartbeats")),
         "ReportTransaction": (lambda c, r: c.report_transaction(report, r),
                               lambda s: count(s, "SELECT COUNT(*) FROM transactions")),
+        # issue 20: fine appeals, evaluation (好差评), text-message notices
+        "SubmitViolationAppeal": (lambda c, r: c.submit_violation_appeal(
+                                      seed.person("minority_name").id_number, "WF-DEMO-0011",
+                                      mo.AppealReason.CLONED_PLATE, r),
+                                  lambda s: count(s, "SELECT COUNT(*) FROM violation_appeals")),
+        "SubmitEvaluation": (lambda c, r: c.submit_evaluation("progress", mo.EvaluationLevel.SATISFIED, (), r, NOW),
+                             lambda s: count(s, "SELECT COUNT(*) FROM evaluations")),
+        "SubscribeNotices": (lambda c, r: c.subscribe_notices(seed.person("minority_name").id_number, "13800138000", r,
+                                                              application_number="AP-DEMO-0003"),
+                             lambda s: count(s, "SELECT COUNT(*) FROM notice_messages")),
     }
 
 
 MUTATIONS = ("SubmitApplication", "UploadPhoto", "CreateEndorsementOrder", "ConfirmEndorsementWrite",
              "CreatePayment", "RefundPayment", "RecordCardPayment", "AcceptViolation", "ConfirmCollection", "CheckInAppointment", "BookAppointment", "CancelAppointment",
              "IssueQueueTicket", "RequestUrgentHandling", "RegisterTerminal",
-             "QuoteApplicationFees", "SubmitAcceptance", "Heartbeat", "ReportTransaction")
+             "QuoteApplicationFees", "SubmitAcceptance", "Heartbeat", "ReportTransaction",
+             "SubmitViolationAppeal", "SubmitEvaluation", "SubscribeNotices")
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,8 @@ back end over real HTTP. Two terminals report through the real SOAP client; one 
 silent (its last heartbeat moved into the past) and must show as stale.
 
 Login page, wrong password refused, login, the terminal list, the stale terminal, the session
-cookie's flags, logout (the page is closed again afterwards).
+cookie's flags, the citizens' evaluations per service and day and the would-be text messages
+with masked numbers (issue 20), logout (the page is closed again afterwards).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from backend import seed
 from backend.dashboard_auth import hash_password
+from backend.timeutil import hall_day
 from backend_client import models as mo
 from backend_client.client import BackendClient, new_request_id
 from backend_client.settings import ClientSettings
@@ -47,6 +50,13 @@ def hall(tmp_path_factory):
                 mo.DeviceState("printer", printer), mo.DeviceState("idcard", DeviceStatus.READY)),
                 paper_low=printer is DeviceStatus.NO_PAPER, software_version="0.1.0", config_version="cfg-1",
                 outbox_length=3), new_request_id())
+            if terminal == "HALL-T01":  # issue 20: two evaluations and a citizen's text messages
+                now = dt.datetime.now(dt.timezone.utc)
+                client.submit_evaluation("traffic_fines", mo.EvaluationLevel.VERY_SATISFIED, (), new_request_id(), now)
+                client.submit_evaluation("traffic_fines", mo.EvaluationLevel.DISSATISFIED,
+                                         (mo.EvaluationReason.TOO_SLOW,), new_request_id(), now)
+                client.subscribe_notices(seed.person("long_term_id").id_number, "13712345678", new_request_id(),
+                                         application_number="AP-DEMO-0002")
             client.close()
         silent_since = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=30)).isoformat()
         with server.backend.store.write() as db:
@@ -133,6 +143,17 @@ def test_the_dashboard_in_headless_chromium(hall, browser):
     # Highlighted as the browser draws it, not only a class name.
     assert silent.find_element(By.TAG_NAME, "td").value_of_css_property("background-color") != \
         fresh.find_element(By.TAG_NAME, "td").value_of_css_property("background-color")
+
+    # Issue 20: today's evaluations of the fines service, level by level, and the texts.
+    today = hall_day(dt.datetime.now(dt.timezone.utc)).isoformat()
+    evaluations = browser.find_element(By.ID, "evaluations")
+    fines = evaluations.find_element(By.CSS_SELECTOR, f'tr[data-day="{today}"][data-service="traffic_fines"]')
+    cells = [cell.text for cell in fines.find_elements(By.TAG_NAME, "td")]
+    assert cells[:8] == [today, "traffic_fines", "2", "1", "0", "0", "1", "0"] and cells[8] == "TOO_SLOW 1"
+    texts = browser.find_element(By.ID, "text-messages")
+    mobiles = [cell.text for cell in texts.find_elements(By.CLASS_NAME, "mobile")]
+    assert mobiles == ["137****5678", "137****5678"]
+    assert "13712345678" not in browser.page_source and "AP-DEMO-0002" in texts.text
 
     browser.find_element(By.ID, "logout").click()
     assert arrives_at(browser, "/hall/login"), browser.current_url

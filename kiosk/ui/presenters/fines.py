@@ -51,6 +51,13 @@ MSG_ACCEPT_PAY = N_("screen.fines.accept_and_pay")
 MSG_ACCEPT = N_("screen.fines.accept")
 MSG_PAY = N_("screen.fines.pay")
 MSG_ANOTHER = N_("screen.fines.another")
+# "Not my car / not me" (issue 20): the appeal.
+MSG_NOT_MINE = N_("screen.fines.not_mine")
+MSG_APPEAL_NUMBER = N_("screen.fines.appeal_number")
+MSG_APPEAL_REASON = N_("screen.fines.appeal_reason")
+MSG_ANSWER_BY = N_("screen.fines.answer_by")
+MSG_HELD = N_("screen.fines.held")
+MSG_APPEAL_ANOTHER = N_("screen.fines.appeal_another")
 
 
 def present(view: FlowView) -> ScreenModel:
@@ -60,6 +67,8 @@ def present(view: FlowView) -> ScreenModel:
 # ----- the list -----
 def _list(view: FlowView) -> ScreenModel:
     data = view.data
+    if data.get("appeal_only"):
+        return _appeal_list(view)
     settleable: Sequence[Mapping[str, Any]] = data.get("settleable", ())
     counter_only: Sequence[Mapping[str, Any]] = data.get("counter_only", ())
     selectable = accepts(view, "select")
@@ -98,6 +107,8 @@ def _detail(view: FlowView) -> ScreenModel:
                               primary=True))
     if accepts(view, "pay"):
         actions.append(Action("pay", Text(MSG_PAY, {"amount": amount}), primary=True))
+    if accepts(view, "appeal"):
+        actions.append(Action("appeal", Text(MSG_NOT_MINE)))
     return frame(view, "review", rows=violation_rows(violation), actions=tuple(actions))
 
 
@@ -148,8 +159,9 @@ def _settled(view: FlowView) -> ScreenModel:
 
 
 def _done(view: FlowView) -> ScreenModel:
-    """Everything settled this visit (nothing, when the citizen left the list at once)."""
+    """Everything settled and appealed this visit (nothing, when the citizen left the list at once)."""
     rows = tuple(row for case in view.data.get("settled", ()) for row in settled_rows(case))
+    rows += tuple(row for appeal in view.data.get("appeals", ()) for row in appeal_rows(appeal))
     return frame(view, "result", rows=rows)
 
 
@@ -165,6 +177,41 @@ def settled_rows(case: Mapping[str, Any]) -> tuple[Row, ...]:
     return tuple(rows)
 
 
+# ----- "not my car / not me" (issue 20) -----
+def _appeal_list(view: FlowView) -> ScreenModel:
+    """The fine_appeal service's list: every case that can be appealed, one touch each."""
+    cases: Sequence[Mapping[str, Any]] = view.data.get("appealable", ())
+    options = tuple(Option("appeal", v["number"], _title(v), tile_detail(v)) for v in cases)
+    actions = (Action("finish", Text(MSG_I_AM_DONE), primary=not cases),) if accepts(view, "finish") else ()
+    return frame(view, "choice", options=options, actions=actions)
+
+
+def _appeal(view: FlowView) -> ScreenModel:
+    """The case, and the reasons as tiles: touching one makes the appeal."""
+    options = tuple(Option("reason", r["value"], Text(r["key"])) for r in view.data.get("reasons", ()))
+    return frame(view, "choice", rows=violation_rows(view.data.get("violation", {})), options=options)
+
+
+def _appealed(view: FlowView) -> ScreenModel:
+    appeals = view.data.get("appeals") or [{}]
+    actions = []
+    if accepts(view, "another"):
+        actions.append(Action("another", Text(MSG_APPEAL_ANOTHER)))
+    if accepts(view, "finish"):
+        actions.append(Action("finish", Text(MSG_I_AM_DONE), primary=True))
+    return frame(view, "result", rows=appeal_rows(appeals[-1]), actions=tuple(actions), picture=pictures.TAKE_RECEIPT)
+
+
+def appeal_rows(appeal: Mapping[str, Any]) -> tuple[Row, ...]:
+    if not appeal:
+        return ()
+    return (Row(Text(MSG_APPEAL_NUMBER), literal(appeal.get("appeal_number")), large=True),
+            Row(Text(MSG_VIOLATION), literal(appeal.get("violation"))),
+            Row(Text(MSG_APPEAL_REASON), Text(appeal.get("reason_key", ""))),
+            Row(Text(MSG_ANSWER_BY), literal(appeal.get("answer_by"))),
+            Row(Text(MSG_HELD), Text(N_("screen.fines.held_value"))))
+
+
 def _ended(view: FlowView) -> ScreenModel:
     """No violations, or cancelled: nothing went wrong, one button to finish."""
     return frame(view, "problem" if view.error_key else "result")
@@ -177,5 +224,6 @@ def _unavailable(view: FlowView) -> ScreenModel:
 _BY_STATE: Mapping[str, Callable[[FlowView], ScreenModel]] = {
     "list": _list, "detail": _detail, "paying": _paying, "payment_failed": _payment_failed,
     "printing": _printing, "settled": _settled, "done": _done, "no_violations": _ended,
-    "cancelled": _ended, "unavailable": _unavailable,
+    "cancelled": _ended, "unavailable": _unavailable, "appeal": _appeal, "appeal_printing": _printing,
+    "appealed": _appealed,
 }
