@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 StartResponse = Callable[..., Any]
 
 HALL_PATH = "/hall/"
+TERMINALS_PER_PAGE = 5000  # a province's 5,000 terminals on one page, more paged; ?hall= shows one hall
 LOGIN_PATH = HALL_PATH + "login"
 LOGOUT_PATH = HALL_PATH + "logout"
 COOKIE_NAME = "hall_session"
@@ -103,16 +104,23 @@ class TerminalView:
         return TerminalState.OK
 
 
-def terminal_views(store: Store, now: dt.datetime) -> list[TerminalView]:
-    """Every known terminal with its latest heartbeat and today's transactions, by terminal id."""
+def terminal_views(store: Store, now: dt.datetime, hall: str | None = None, offset: int = 0,
+                   limit: int | None = None) -> list[TerminalView]:
+    """Known terminals (of one hall, or all) with their latest heartbeat (terminal_status: one row
+    per terminal) and today's transactions, by terminal id; `offset`/`limit` page them."""
+    where, params = ("WHERE t.hall_name = ? ", [hall]) if hall is not None else ("", [])
+    page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
     with store.read() as db:
         terminals = db.execute(
             "SELECT t.terminal_id, t.hall_name, t.software_version AS registered_version, t.last_heartbeat_at, "
             "s.devices, s.paper_low, s.software_version, s.config_version, s.last_transaction_at, s.outbox_length "
             "FROM terminals t LEFT JOIN terminal_status s ON s.terminal_id = t.terminal_id "
-            "ORDER BY t.terminal_id").fetchall()
-        counts = db.execute("SELECT terminal_id, service, COUNT(*) AS n FROM transactions WHERE hall_day = ? "
-                            "GROUP BY terminal_id, service", (hall_day(now).isoformat(),)).fetchall()
+            f"{where}ORDER BY t.terminal_id {page}", params).fetchall()
+        counts = db.execute("SELECT x.terminal_id, x.service, COUNT(*) AS n FROM transactions x "
+                            + ("JOIN terminals t ON t.terminal_id = x.terminal_id AND t.hall_name = ? "
+                               if hall is not None else "")
+                            + "WHERE x.hall_day = ? GROUP BY x.terminal_id, x.service",
+                            [*params, hall_day(now).isoformat()]).fetchall()
     today: dict[str, dict[str, int]] = {}
     for row in counts:
         today.setdefault(row["terminal_id"], {})[row["service"]] = row["n"]
@@ -220,18 +228,44 @@ def render_text_messages(rows: Iterable[Mapping[str, Any]]) -> str:
 </tbody></table>"""
 
 
+def halls(store: Store) -> list[tuple[str, int]]:
+    """Every hall with its number of terminals (terminals that never said their hall: '')."""
+    with store.read() as db:
+        rows = db.execute("SELECT COALESCE(hall_name, '') AS hall, COUNT(*) AS n FROM terminals "
+                          "GROUP BY COALESCE(hall_name, '') ORDER BY 1").fetchall()
+    return [(row["hall"], row["n"]) for row in rows]
+
+
+def render_navigation(known: list[tuple[str, int]], hall: str | None, page: int, pages: int) -> str:
+    """The hall filter and the page links above the table (a province's server knows thousands)."""
+    if len(known) <= 1 and pages <= 1:
+        return ""
+    options = ['<option value="">全部 All halls</option>'] + [
+        f'<option value="{html.escape(name, quote=True)}"{" selected" if name == hall else ""}>'
+        f'{html.escape(name or "-")} ({count})</option>' for name, count in known]
+    links = ""
+    if pages > 1:
+        query = (lambda n: "?" + urllib.parse.urlencode({**({"hall": hall} if hall is not None else {}), "page": n}))
+        links = " ".join(f"<strong>{n}</strong>" if n == page else f'<a href="{html.escape(query(n), quote=True)}">{n}</a>'
+                         for n in range(1, pages + 1))
+        links = f' <span id="pages">页 Page: {links}</span>'
+    return (f'<form class="inline" method="get" action="{HALL_PATH}" id="hall-filter"><select name="hall">'
+            f'{"".join(options)}</select> <button type="submit">查看 Show</button></form>{links}')
+
+
 def render_terminals(views: Iterable[TerminalView], now: dt.datetime, stale_seconds: float,
-                     sections: Iterable[str] = ()) -> str:
+                     sections: Iterable[str] = (), navigation: str = "") -> str:
     views = list(views)
     rows = "\n".join(_row(view, now, stale_seconds) for view in views) or \
         '<tr><td colspan="11">还没有自助机报到 No terminal has registered yet</td></tr>'
     headers = "".join(f'<th>{html.escape(SERVICE_LABELS[s])}</th>' for s in SERVICES)
     stale = sum(v.state(now, stale_seconds) in (TerminalState.STALE, TerminalState.NEVER_HEARD) for v in views)
+    nav = f'<p class="meta">{navigation}</p>\n' if navigation else ""
     body = f"""<h1>大厅自助机监控 Hall terminals</h1>
 <p class="meta">{len(views)} terminal(s), {stale} stale or never heard;
 stale after {_duration(stale_seconds)} without a heartbeat. Updated {html.escape(_local(now))} (UTC+8).
 <form class="inline" method="post" action="{LOGOUT_PATH}"><button type="submit" id="logout">退出 Log out</button></form></p>
-<table id="terminals">
+{nav}<table id="terminals">
 <thead><tr><th>Terminal</th><th>State</th><th>Devices</th><th>Paper</th><th>Last heartbeat</th>
 <th>Outbox</th><th>Versions</th><th>Last transaction</th>{headers}</tr></thead>
 <tbody>
@@ -308,8 +342,18 @@ class HallDashboard:
             if not self.sessions.valid(token):
                 return _redirect(start_response, LOGIN_PATH)
             now = self._now()
-            body = render_terminals(terminal_views(self._store, now), now, self._settings.dashboard_stale_seconds,
-                                    visit_sections(self._store, now))
+            query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+            hall = query["hall"][0] if query.get("hall", [""])[0] else None
+            known = halls(self._store)
+            shown = sum(n for name, n in known if hall is None or name == hall)
+            pages = max(1, -(-shown // TERMINALS_PER_PAGE))
+            try:
+                page = min(max(1, int(query.get("page", ["1"])[0])), pages)
+            except ValueError:
+                page = 1
+            views = terminal_views(self._store, now, hall, (page - 1) * TERMINALS_PER_PAGE, TERMINALS_PER_PAGE)
+            body = render_terminals(views, now, self._settings.dashboard_stale_seconds,
+                                    visit_sections(self._store, now), render_navigation(known, hall, page, pages))
             return _html(start_response, "200 OK", body)
         start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8"), *SECURITY_HEADERS])
         return [b"not found"]

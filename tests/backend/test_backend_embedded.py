@@ -7,6 +7,8 @@ import socket
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pytest
+
 from backend import seed
 from backend.embedded import start_embedded
 from backend_client import BackendClient, ClientSettings
@@ -41,6 +43,7 @@ def test_shipped_configuration_starts_a_fresh_embedded_back_end(tmp_path):
     assert not scratch.exists(), "the throw-away database is still there"
 
 
+@pytest.mark.sqlite_only  # looks for the file
 def test_configured_database_is_kept(tmp_path):
     config = config_with(tmp_path, embedded_db=str(tmp_path / "reference.sqlite3"))
     embedded = start_embedded(config)

@@ -109,3 +109,21 @@ def test_the_configured_limits_reach_gunicorn(host, bind):
     options = gunicorn_options(host, 8080, settings, workers=4, worker_timeout=30.0)
     assert options["bind"] == [bind] and options["workers"] == 4 and options["timeout"] == 30
     assert options["worker_connections"] == 250 and options["keepalive"] == 10  # the limit shared by the workers
+
+
+def test_the_configured_database_url_is_used_and_a_bad_one_named_with_its_key(tmp_path):
+    from backend.embedded import start_embedded
+    from core.schema import ConfigError
+    from terminal.scratch import scratch_config
+
+    url = engine.fresh_database("configured")
+    embedded = start_embedded(scratch_config(tmp_path / "var", backend={"reference_database_url": url}))
+    try:
+        assert embedded.server.backend.store.engine == "postgresql"
+        assert BackendClient(ClientSettings(embedded.url, KIOSK, retries=0)).ping().contract_version == "1.0"
+    finally:
+        embedded.stop()
+    with pytest.raises(ConfigError) as refused:
+        scratch_config(tmp_path / "bad", backend={"reference_database_url": "mysql://kiosk@db/kiosk"})
+    assert refused.value.key == "backend.reference_database_url" and "postgresql://" in refused.value.problem
+    assert refused.value.source.endswith(".toml")
