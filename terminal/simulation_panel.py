@@ -9,18 +9,31 @@ or tap a bank card at the card terminal (or one it declines), pay or decline the
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from backend import seed
 
 log = logging.getLogger(__name__)
+# An appointment code the booking service hands out (backend/handlers/booking.py: YY-day-n).
+BOOKING_CODE = re.compile(r"\bYY-\d{8}-\d{6}\b")
 
 
 def _permit_hint(key: str) -> str:
     """' · 通行证 CA1234567': the permit the back end links to this person, to insert next."""
     permit = seed.permit_of(key)
     return f" · 通行证 {permit.number}" if permit else ""
+
+
+def last_booking_code(printer: Any) -> str:
+    """The appointment code on the newest booking slip the simulated printer printed (the QR code's
+    payload is printed beside it); ValueError when no slip shows one."""
+    for receipt in reversed(printer.receipts):
+        found = BOOKING_CODE.search(receipt.text)
+        if found:
+            return found.group(0)
+    raise ValueError("no booking slip printed yet")
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,9 @@ class SimulationPanel:
                  for a in seed.APPOINTMENTS]
         codes += [PanelAction("scanner", f"受理编号 application {a.number}", lambda c=a.number: sim.scan(c))
                   for a in seed.APPLICATIONS]
+        if "printer" in self.simulators:  # issue 20: a slip booked at the kiosk, checked in with its QR code
+            codes.append(PanelAction("scanner", "扫描最近的预约凭条 scan the last booking slip",
+                                     lambda: sim.scan(last_booking_code(self.simulators["printer"]))))
         return codes
 
     def _printer(self, sim: Any) -> list[PanelAction]:

@@ -8,8 +8,8 @@ walk-in ticket (IssueQueueTicket).
 
 One booking per person and service still to come: a second is refused (ALREADY_BOOKED) unless it
 moves the first (replacesAppointmentCode: the old one cancelled in the same transaction). A
-booking with a mobile number records the text message it would send (text_messages, keyed by the
-appointment code); nothing is sent.
+booking with a mobile number is subscribed to the appointment's text-message notice, whose text is
+recorded at once (backend/handlers/notices.py; nothing is sent).
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from typing import Any
 
 from backend import messages as m
 from backend.faults import InvalidInput, NotEligible, NotFound
+from backend.handlers import notices
 from backend.handlers.common import CallEnv, find_person, require_valid_id_number
-from backend.timeutil import HALL_TIMEZONE, hall_day, hall_moment, iso, parse
+from backend.timeutil import hall_day, hall_moment, iso, parse
 
 BOOKING_WORKING_DAYS = 5
 SLOT_MINUTES = 30
@@ -30,7 +31,6 @@ SLOT_MINUTES = 30
 SLOT_STARTS = tuple(dt.time(h, mi) for h in (9, 10, 11, 14, 15, 16) for mi in (0, 30))
 # Bookings that hold a place (a counter's booking made before the status column is NULL).
 HOLDING = "(status IS NULL OR status IN ('BOOKED', 'CHECKED_IN'))"
-TEXT_MESSAGE = "【出入境】预约成功：{hall}，{day} {time}，预约号{code}。请带身份证按时到达，到后在自助机扫码签到。"
 
 
 @dataclass(frozen=True)
@@ -136,14 +136,21 @@ def book(env: CallEnv, req: Any) -> m.AppointmentBooking:
     env.db.execute("INSERT INTO appointments (appointment_code, id_number, service, starts_at, hall_code, ends_at, "
                    "status, mobile, booked_at) VALUES (?, ?, ?, ?, ?, ?, 'BOOKED', ?, ?)",
                    (code, req.idNumber, req.service, iso(start), hall.code, iso(end), req.mobile, iso(env.now)))
-    if req.mobile:
-        local = start.astimezone(HALL_TIMEZONE)
-        text = TEXT_MESSAGE.format(hall=hall.name, day=local.date().isoformat(), time=local.strftime("%H:%M"),
-                                   code=code)
-        env.db.execute("INSERT INTO text_messages (application_number, mobile, text, created_at) VALUES (?, ?, ?, ?)",
-                       (code, req.mobile, text, iso(env.now)))
     row = env.db.execute("SELECT * FROM appointments WHERE appointment_code = ?", (code,)).fetchone()
-    return booking_of(row, text_recorded=bool(req.mobile))
+    return booking_of(row, text_recorded=_text_the_booking(env, req, row) if req.mobile else None)
+
+
+def _text_the_booking(env: CallEnv, req: Any, row: sqlite3.Row) -> bool:
+    """The booking texted through the notices (backend/handlers/notices.py): the mobile number typed
+    at the booking is the citizen's consent, the subscription is the appointment's reminder, and its
+    text is recorded at once (never sent) with the other would-be texts the hall dashboard lists."""
+    number = env.new_reference("TZ")
+    env.db.execute("INSERT INTO notice_subscriptions (subscription_number, terminal_id, id_number, mobile, "
+                   "application_number, appointment_code, milestones, created_at) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)",
+                   (number, req.terminalId, req.idNumber, req.mobile, row["appointment_code"],
+                    ",".join(notices.APPOINTMENT_MILESTONES), iso(env.now)))
+    return sum(notices.record_milestone(env, row, milestone, only=number)
+               for milestone in notices.APPOINTMENT_MILESTONES) > 0
 
 
 def cancel(env: CallEnv, req: Any) -> m.AppointmentBooking:

@@ -65,9 +65,10 @@ def test_book_records_the_text_message_and_lists_the_booking(client, server):
     listed = client.list_appointment_slots(young.id_number)
     assert [b.appointment_code for b in listed.bookings] == [made.appointment_code]
     db = server.backend.store.connection()
-    [text] = db.execute("SELECT mobile, text FROM text_messages WHERE application_number = ?",
-                        (made.appointment_code,)).fetchall()
-    assert text["mobile"] == "13812345678" and made.appointment_code in text["text"] and "长沙市出入境接待大厅" in text["text"]
+    [text] = db.execute("SELECT m.mobile, m.milestone, m.text FROM notice_messages m JOIN notice_subscriptions s "
+                        "USING (subscription_number) WHERE s.appointment_code = ?", (made.appointment_code,)).fetchall()
+    assert (text["mobile"], text["milestone"]) == ("13812345678", "APPOINTMENT_REMINDER")
+    assert made.appointment_code in text["text"]
     # A second booking of the same service is refused while the first is to come.
     other = client.list_appointment_slots(young.id_number, HK_MACAU, "CS-MAIN").slots[5].start
     assert refusal(lambda: client.book_appointment(young.id_number, HK_MACAU, "CS-MAIN", other,

@@ -57,6 +57,10 @@ def hall(tmp_path_factory):
                                          (mo.EvaluationReason.TOO_SLOW,), new_request_id(), now)
                 client.subscribe_notices(seed.person("long_term_id").id_number, "13712345678", new_request_id(),
                                          application_number="AP-DEMO-0002")
+                # A walk-in ticket and an urgent request (issue 20: the queue section).
+                client.issue_queue_ticket(mo.AppointmentService.OTHER, mo.QueuePriority.NONE, new_request_id())
+                client.request_urgent_handling(seed.person("minor").id_number, mo.UrgentReason.FUNERAL,
+                                               mo.AppointmentService.OTHER, new_request_id())
             client.close()
         silent_since = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=30)).isoformat()
         with server.backend.store.write() as db:
@@ -154,6 +158,13 @@ def test_the_dashboard_in_headless_chromium(hall, browser):
     mobiles = [cell.text for cell in texts.find_elements(By.CLASS_NAME, "mobile")]
     assert mobiles == ["137****5678", "137****5678"]
     assert "13712345678" not in browser.page_source and "AP-DEMO-0002" in texts.text
+    # Issue 20: today's walk-in tickets (the seeded queue, the walk-in E001, the urgent E002) and requests.
+    tickets = browser.find_element(By.ID, "tickets")
+    assert tickets.find_element(By.CSS_SELECTOR, 'tr[data-ticket="E001"]').get_attribute("class") == "normal"
+    assert tickets.find_element(By.CSS_SELECTOR, 'tr[data-ticket="E002"]').get_attribute("class") == "priority"
+    urgent = browser.find_element(By.ID, "urgent-cases")
+    assert "JJ-DEMO-0001" in urgent.text and "E002" in urgent.text
+    assert seed.person("minor").id_number not in browser.page_source
 
     browser.find_element(By.ID, "logout").click()
     assert arrives_at(browser, "/hall/login"), browser.current_url

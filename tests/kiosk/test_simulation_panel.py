@@ -53,3 +53,26 @@ def test_paying_with_no_payment_waiting_is_a_message_not_a_crash(runtime):
     panel = SimulationPanel(runtime.simulators, lambda: None)
     problem = panel.run(action(panel, "pay"))
     assert problem is not None and "no payment" in problem
+
+
+def test_the_last_booking_slip_is_scanned_and_a_missing_one_is_a_message(runtime):
+    """Issue 20: the code of a slip booked at the kiosk, scanned as the check-in would."""
+    from backend_client import models as mo
+    from backend_client import new_request_id
+    from devices.printer.receipt import Cut, QrCode, Receipt, Text
+
+    panel = SimulationPanel(runtime.simulators, lambda: None)
+    scan_slip = action(panel, "last booking slip")
+    assert "no booking slip" in (panel.run(scan_slip) or "")  # nothing booked here yet: a message, no crash
+    slots = runtime.backend.list_appointment_slots("430102198503120018", mo.AppointmentService.OTHER, "CS-MAIN")
+    code = runtime.backend.book_appointment("430102198503120018", mo.AppointmentService.OTHER, "CS-MAIN",
+                                            slots.slots[0].start, new_request_id()).appointment_code
+    printer = runtime.simulators["printer"]
+    before = len(printer.receipts)
+    runtime.devices.get("printer").print_receipt(Receipt().add(Text(code), QrCode(code), Cut()))
+    printer.wait_for_receipts(before + 1, 5)
+    scanner = runtime.devices.get("scanner")
+    scanner.discard_pending()
+    assert panel.run(scan_slip) is None
+    scan = scanner.read_scan(timeout=2)
+    assert scan is not None and scan.text == code
