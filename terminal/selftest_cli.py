@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 EXIT_ALL_PASSED = 0
 EXIT_FAILED = 1
+EXIT_USAGE = 2
 SELFTEST_FOLDER = "selftest"
 SIMULATOR_DRIVER = "simulator"
 
@@ -39,6 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--config", dest="selftest_config", action="append", type=Path, default=[],
                         metavar="FILE", help="override file, read after the global --config files; may be repeated")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of the table")
+    parser.add_argument("--service", dest="services", action="append", default=[], metavar="ID",
+                        help="run only this service's scenario (e.g. progress); may be repeated")
     parser.set_defaults(func=run, extra_config="selftest_config")
 
 
@@ -57,8 +60,12 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from backend_client.errors import BackendError
     from devices.base import DeviceError
     from terminal.runtime import start_runtime
-    from terminal.selftest import all_passed, format_table, run_all
+    from terminal.selftest import SCENARIOS, all_passed, format_table, run_all
 
+    unknown = [s for s in args.services if s not in SCENARIOS]
+    if unknown:
+        print(f"selftest: no scenario for {', '.join(unknown)}; services: {', '.join(SCENARIOS)}", file=sys.stderr)
+        return EXIT_USAGE
     config = selftest_config(config)
     _log_to_the_terminals_log(config)
     _forget_earlier_journal(config)
@@ -68,7 +75,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         print(f"selftest: cannot start the kiosk's runtime: {exc}", file=sys.stderr)
         return EXIT_FAILED
     try:
-        results = run_all(runtime)
+        results = run_all(runtime, {s: SCENARIOS[s] for s in args.services} if args.services else None)
     finally:
         runtime.close()
     if args.json:
