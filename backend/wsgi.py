@@ -31,6 +31,10 @@ class BackendWsgi:
         self._soap = FaultOnError(WsgiApplication(build_application(backend)))
         self._pay = PayPage(backend.store, backend.settings)
         self.hall = HallDashboard(backend.store, backend.settings)
+        if backend.store.engine == "postgresql" or backend.shared_nonces:  # several processes or nodes serve
+            from backend.storage.sessions import StoreSessions
+
+            self.hall.sessions = StoreSessions(backend.store)  # type: ignore[assignment]
         self._wsdl = WSDL_PATH.read_bytes()
         self._xsd = XSD_PATH.read_bytes()
 

@@ -127,3 +127,32 @@ def test_the_configured_database_url_is_used_and_a_bad_one_named_with_its_key(tm
         scratch_config(tmp_path / "bad", backend={"reference_database_url": "mysql://kiosk@db/kiosk"})
     assert refused.value.key == "backend.reference_database_url" and "postgresql://" in refused.value.problem
     assert refused.value.source.endswith(".toml")
+
+
+def test_two_nodes_share_dashboard_logins_and_the_lock_out():
+    from backend import dashboard
+    from backend.dashboard_auth import MAX_FAILURES, hash_password
+
+    url = engine.fresh_database("sessions")
+    settings = ServerSettings(dashboard_password_hash=hash_password("staff-password-17"))
+    first, second = ReferenceServer(url, settings=settings).start(), ReferenceServer(url, settings=settings).start()
+    try:
+        login = requests.post(first.base_url + dashboard.LOGIN_PATH, data={"password": "staff-password-17"},
+                              allow_redirects=False, timeout=30)
+        cookie = {"Cookie": login.headers["Set-Cookie"].split(";")[0]}
+        assert requests.get(second.base_url + dashboard.HALL_PATH, headers=cookie, allow_redirects=False,
+                            timeout=30).status_code == 200  # the other node knows the session
+        requests.post(second.base_url + dashboard.LOGOUT_PATH, headers=cookie, allow_redirects=False, timeout=30)
+        assert requests.get(first.base_url + dashboard.HALL_PATH, headers=cookie, allow_redirects=False,
+                            timeout=30).status_code == 303  # logged out everywhere
+        for node in [first, second] * MAX_FAILURES:  # wrong passwords spread over both nodes
+            requests.post(node.base_url + dashboard.LOGIN_PATH, data={"password": "wrong"}, timeout=30)
+        locked = requests.post(first.base_url + dashboard.LOGIN_PATH, data={"password": "staff-password-17"},
+                               allow_redirects=False, timeout=30)
+        assert locked.status_code == 429
+        stored = first.backend.store.transaction(lambda db: [r[0] for r in db.execute(
+            "SELECT token_digest FROM dashboard_sessions")], write=False)
+        assert all(len(digest) == 64 for digest in stored)  # digests only, never the token
+    finally:
+        first.stop()
+        second.stop()
