@@ -2,10 +2,13 @@
 
 identity (resident ID card + face, once per visit: flows/common_steps.py IdentityGate; the
 citizen may say at once that they collect for someone else, 代领, which the kiosk refuses with
-where to go and what to bring) -> the back end lists this person's documents ready in THIS
-terminal's dispenser (none: the applications still to come, in plain words, with the tracking
-number of a posted one) -> the list, and the citizen confirms they collect their own documents
-(a confirm touch: the signature widget of the acceptance service does not exist yet) -> for each
+where to go and what to bring; meanwhile the acceptance receipt's QR code may be scanned, a
+shortcut to find that application among the person's documents, never instead of the ID card
+and face: a receipt that is not the person's own is refused as 代领) -> the back end lists this
+person's documents ready in THIS terminal's dispenser (none: the applications still to come, in
+plain words, with the tracking number of a posted one) -> the list -> the citizen signs on
+screen to confirm they collect their own documents (the acceptance service's signature pad,
+flows/signature.py; kept in memory only, never journalled) -> for each
 document: the dispenser brings it from its slot to the tray ("take your passport"), the tray
 sensor says it was taken; not taken in `[flows] collection_take_seconds` -> retracted to the
 reject bin, reported NOT_COLLECTED (it stays ready at the back end) -> each outcome reported at
@@ -25,7 +28,9 @@ A dispenser fault mid-dispense: the module is asked where the document is and
 flows/collection_rules.py `settle` decides (the same rules recovery uses after a crash).
 
 Journal: one transaction per visit from the first dispense; steps in collection_rules.py.
-Touch actions: "someone_else" (identity steps), "collect" (the list), cancel before dispensing.
+Touch actions: "someone_else" (identity steps), "collect" (the list), "sign" with (strokes, pad
+width, pad height) and "back" (the signature), cancel before dispensing. Scanned codes on the
+identity steps: the receipt's application number.
 """
 
 from __future__ import annotations
@@ -53,15 +58,17 @@ from flows.common_steps import (
     GatedIdentity,
     GateOutcome,
     IdentityGate,
+    ScanWatcher,
     counter_hint,
     print_journalled,
     receipt_header,
     tr,
 )
 from flows.context import FlowContext
-from flows.engine import CardInserted, Event, Flow, FlowView, Tick, Touch
+from flows.engine import CardInserted, Event, Flow, FlowView, Scanned, Tick, Touch
 from flows.journal import TxnStatus
-from flows.progress import DOCUMENT_KEYS, NOW_KEYS
+from flows.progress import APPLICATION_NUMBER, DOCUMENT_KEYS, NOW_KEYS
+from flows.signature import Refusal, SignaturePad, SignatureRefused
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +87,15 @@ MSG_REFUSED = N_("collection.refused")
 MSG_UNAVAILABLE = N_("collection.unavailable")
 MSG_NOTHING_READY = N_("collection.nothing_ready")
 MSG_READY = N_("collection.ready")
+MSG_SIGN = N_("collection.sign")
+MSG_SIGNATURE_EMPTY = N_("collection.signature.empty")
+MSG_SIGNATURE_TOO_SMALL = N_("collection.signature.too_small")
+MSG_RECEIPT_READ = N_("collection.receipt.read")
+MSG_RECEIPT_UNREADABLE = N_("collection.receipt.unreadable")
+MSG_RECEIPT_FOUND = N_("collection.receipt.found")
+MSG_RECEIPT_PENDING = N_("collection.receipt.pending")
+MSG_RECEIPT_NOT_YOURS = N_("collection.receipt.not_yours")
+MSG_SLIP_SIGNED = N_("collection.slip.signed")
 MSG_DISPENSING = N_("collection.dispensing")
 MSG_TAKE_PASSPORT = N_("collection.take_passport")
 MSG_TAKE_PERMIT = N_("collection.take_permit")
@@ -103,6 +119,7 @@ class CollectionState(enum.Enum):
     CARD = "card"
     FACE = "face"
     READY = "ready"                  # the list; the citizen confirms before anything moves
+    SIGN = "sign"                    # the citizen signs for their documents on the screen
     DISPENSING = "dispensing"        # the next tick brings document `current` to the tray
     TAKE = "take"                    # in the tray: "take your passport"
     RETRACTING = "retracting"        # not taken in time: the next tick retracts it
@@ -139,7 +156,8 @@ class CollectionFlow(GatedIdentity, Flow[CollectionState]):
         S.CARD: frozenset({S.FACE, S.READY, S.NOTHING_READY, S.UNAVAILABLE, S.SOMEONE_ELSE, S.REFUSED,
                            S.CANCELLED}),
         S.FACE: frozenset({S.READY, S.NOTHING_READY, S.UNAVAILABLE, S.SOMEONE_ELSE, S.REFUSED, S.CANCELLED}),
-        S.READY: frozenset({S.DISPENSING, S.CANCELLED}),
+        S.READY: frozenset({S.SIGN, S.CANCELLED}),
+        S.SIGN: frozenset({S.READY, S.DISPENSING, S.CANCELLED}),
         S.DISPENSING: frozenset({S.TAKE, S.DISPENSING, S.PRINTING, S.CANCELLED}),
         S.TAKE: frozenset({S.DISPENSING, S.RETRACTING, S.PRINTING, S.CANCELLED}),
         S.RETRACTING: frozenset({S.DISPENSING, S.PRINTING, S.CANCELLED}),
@@ -147,7 +165,7 @@ class CollectionFlow(GatedIdentity, Flow[CollectionState]):
         **{state: frozenset() for state in _ENDS},
     }
     VIEWS: ClassVar[Mapping[CollectionState, tuple[int, str]]] = {
-        S.CARD: (1, MSG_PLACE_ID_CARD), S.FACE: (1, MSG_LOOK_AT_CAMERA), S.READY: (2, MSG_READY),
+        S.CARD: (1, MSG_PLACE_ID_CARD), S.FACE: (1, MSG_LOOK_AT_CAMERA), S.READY: (2, MSG_READY), S.SIGN: (2, MSG_SIGN),
         S.DISPENSING: (3, MSG_DISPENSING), S.TAKE: (3, MSG_TAKE_PASSPORT), S.RETRACTING: (3, MSG_RETRACTING),
         S.PRINTING: (3, MSG_PRINTING), S.DONE: (3, MSG_DONE), S.PARTLY: (3, MSG_PARTLY),
         S.NOTHING_READY: (2, MSG_NOTHING_READY), S.SOMEONE_ELSE: (0, MSG_SOMEONE_ELSE),
@@ -166,15 +184,27 @@ class CollectionFlow(GatedIdentity, Flow[CollectionState]):
         self.flags: list[str] = []  # for staff: closes the transaction NEEDS_ATTENTION
         self.slip_printed = False
         self.take_seconds = float(ctx.settings["collection_take_seconds"])
+        self.signature_png: bytes | None = None  # in memory only, gone with the flow
+        self.receipt: str | None = None  # the application number on a scanned acceptance receipt
+        self.receipt_key: str | None = None  # what the screen says about it
+        self.scans = ScanWatcher(ctx)
         if self.gate.outcome is GateOutcome.DONE:
             self._list()
+        else:
+            self.scans.start()
 
     # ----- events -----
     def on_event(self, event: Event) -> None:
         if isinstance(event, Touch):
             self._touch(event)
+        elif self.state in (S.CARD, S.FACE) and isinstance(event, Scanned):
+            self._receipt_scanned(event.text)
         elif self.state in (S.CARD, S.FACE) and isinstance(event, (Tick, CardInserted)):
             self._poll_identity()
+            if self.state in (S.CARD, S.FACE) and isinstance(event, Tick):
+                text, _ = self.scans.poll()  # a scanner fault: the ID card still works
+                if text is not None:
+                    self._receipt_scanned(text)
         elif isinstance(event, Tick) and self.state is S.DISPENSING:
             self._dispense()
         elif isinstance(event, Tick) and self.state is S.TAKE:
@@ -190,10 +220,14 @@ class CollectionFlow(GatedIdentity, Flow[CollectionState]):
             self.deadline = None
             self.go(S.SOMEONE_ELSE)
         elif event.action == "collect":
-            self._start_dispensing()
+            self.go(S.SIGN)
+        elif event.action == "back":
+            self.go(S.READY)
+        elif event.action == "sign":
+            self._sign(event.value)
 
     def on_cancel(self, reason: str) -> None:
-        if self.state in (S.CARD, S.FACE, S.READY):
+        if self.state in (S.CARD, S.FACE, S.READY, S.SIGN):
             self.go(S.CANCELLED)
             return
         if self.state is S.PRINTING:
@@ -205,6 +239,32 @@ class CollectionFlow(GatedIdentity, Flow[CollectionState]):
         self._close(TxnStatus.NEEDS_ATTENTION if self.flags else TxnStatus.COMPLETED, f"cancelled ({reason})")
         self.deadline = None
         self.go(S.CANCELLED)
+
+    # ----- the receipt's QR code: a shortcut to the application, never an identity -----
+    def _receipt_scanned(self, text: str) -> None:
+        number = text.strip().upper()
+        if not APPLICATION_NUMBER.fullmatch(number):
+            self.receipt_key = MSG_RECEIPT_UNREADABLE
+            self._stay(None)
+            return
+        self.receipt, self.receipt_key = number, MSG_RECEIPT_READ
+        log.info("collection: acceptance receipt scanned; the ID card and face still decide")
+        self._stay(None)
+
+    def _match_receipt(self) -> None:
+        """After identity: the receipt's application first in the list, or refused as 代领 when
+        it is not one of this person's (the back end listed only their own)."""
+        if self.receipt is None or self.ready is None:
+            return
+        ready = [h for h in self.handouts if h.document.application_number == self.receipt]
+        if ready:
+            self.handouts = ready + [h for h in self.handouts if h not in ready]
+            self.receipt_key = MSG_RECEIPT_FOUND
+        elif any(p.application_number == self.receipt for p in self.ready.pending):
+            self.receipt_key = MSG_RECEIPT_PENDING
+        else:
+            log.info("collection: the scanned receipt is not this person's: 代领 refused")
+            self.receipt_key = MSG_RECEIPT_NOT_YOURS
 
     # ----- what is ready -----
     def _identity_done(self) -> None:
@@ -222,13 +282,39 @@ class CollectionFlow(GatedIdentity, Flow[CollectionState]):
         self.handouts = [Handout(d) for d in sorted(self.ready.documents, key=lambda d: d.slot)]
         log.info("collection: %d documents ready here, %d applications to come", len(self.handouts),
                  len(self.ready.pending))
+        self._match_receipt()
         self.go(S.READY if self.handouts else S.NOTHING_READY)
+
+    # ----- the signature -----
+    def _sign(self, value: Any) -> None:
+        """The pad's strokes (kiosk/ui/signature_pad.py sends them with Touch("sign")), judged by
+        flows/signature.py as in the acceptance service; accepted -> the documents are dispensed."""
+        try:
+            strokes, width, height = value
+            pad = SignaturePad(int(width), int(height))
+            for stroke in strokes:
+                if not stroke:
+                    continue
+                pad.touch_down(*stroke[0])
+                for point in stroke[1:]:
+                    pad.touch_move(*point)
+                pad.touch_up(*stroke[-1])
+            signature = pad.accept()
+        except SignatureRefused as refused:
+            log.info("collection: signature refused: %s", refused)
+            self._stay(MSG_SIGNATURE_EMPTY if refused.reason is Refusal.EMPTY else MSG_SIGNATURE_TOO_SMALL)
+            return
+        except (TypeError, ValueError):  # not what the pad sends: nothing signed
+            self._stay(MSG_SIGNATURE_EMPTY)
+            return
+        self.signature_png = signature.png()
+        self._start_dispensing()
 
     # ----- handing out -----
     def _start_dispensing(self) -> None:
         self.txn_id = self.ctx.journal.open_transaction(
-            FLOW_NAME, {"documents": len(self.handouts),
-                        "slots": [h.document.slot for h in self.handouts]})
+            FLOW_NAME, {"documents": len(self.handouts), "slots": [h.document.slot for h in self.handouts],
+                        "signed": self.signature_png is not None})
         self.current = 0
         self.go(S.DISPENSING)
 
@@ -409,6 +495,8 @@ class CollectionFlow(GatedIdentity, Flow[CollectionState]):
             slip.add(KeyValue(tr(ctx, DOCUMENT_KEYS[document.kind.value]), document.masked_number),
                      ChineseText(tr(ctx, handout.outcome or MSG_FAULT)))
         slip.add(Rule())
+        if self.signature_png is not None:
+            slip.add(ChineseText(tr(ctx, MSG_SLIP_SIGNED)))
         if not all(h.collected for h in self.handouts):
             hint = counter_hint(ctx)
             slip.add(ChineseText(hint.get(ctx.session.language, hint["zh_CN"])))
@@ -422,6 +510,8 @@ class CollectionFlow(GatedIdentity, Flow[CollectionState]):
             return ("someone_else", "cancel")
         if self.state is S.READY:
             return ("collect", "cancel")
+        if self.state is S.SIGN:
+            return ("sign", "back", "cancel")
         return ()
 
     def view(self) -> FlowView:
@@ -449,6 +539,10 @@ class CollectionFlow(GatedIdentity, Flow[CollectionState]):
                 data["slip_note"] = MSG_SLIP_NOT_PRINTED
         if self.state in (S.PARTLY, S.SOMEONE_ELSE, S.UNAVAILABLE, S.REFUSED, S.NOTHING_READY):
             data["counter_hint"] = counter_hint(self.ctx)
+        if self.receipt_key is not None and self.state in (S.CARD, S.FACE, S.READY, S.NOTHING_READY):
+            data["receipt"] = {"application_number": self.receipt or "", "message_key": self.receipt_key}
+            if self.receipt_key == MSG_RECEIPT_NOT_YOURS:
+                data["counter_hint"] = counter_hint(self.ctx)
         if self.txn_id is not None:
             data["transaction"] = self.txn_id
         return data
@@ -458,7 +552,7 @@ def document_data(handout: Handout) -> dict[str, Any]:
     """One document as the screen shows it: kind in words, masked number, slot, what became of it."""
     d = handout.document
     return {"kind": d.kind.value, "kind_key": DOCUMENT_KEYS[d.kind.value], "masked_number": d.masked_number,
-            "slot": d.slot, "overdue": d.overdue, "overdue_key": MSG_OVERDUE if d.overdue else None,
+            "application_number": d.application_number, "slot": d.slot, "overdue": d.overdue, "overdue_key": MSG_OVERDUE if d.overdue else None,
             "outcome_key": handout.outcome, "collected": handout.collected}
 
 

@@ -1,8 +1,8 @@
 """Self-test scenario of the self-service collection (flows/collection.py).
 
 A citizen of the demo data collects the passport waiting for him in slot 1 of the simulated
-dispenser: identity, the list, the confirm touch, the passport brought to the tray and taken
-(the simulated citizen's hand), reported, and the collection slip printed.
+dispenser: identity, the list, Collect and a signature on the pad, the passport brought to the
+tray and taken (the simulated citizen's hand), reported, and the collection slip printed.
 
 The simulated dispenser keeps its stock on disk across self-test runs while the embedded back
 end is seeded afresh at each start, so the scenario first does what staff would: puts the
@@ -12,8 +12,10 @@ passport back in its slot if an earlier run handed it out.
 from __future__ import annotations
 
 from devices.dispenser.contract import Location
+from flows.engine import FlowView
 from flows.pump import FlowPump, ScenarioFailed
 from terminal.scenarios import RECEIPT_WAIT_SECONDS, identify
+from terminal.scenarios_acceptance import SIGNATURE_PAD, SIGNATURE_STROKES
 
 COLLECTION_CITIZEN = "local_adult"
 COLLECTION_DOCUMENT = "E61234501"  # backend/seed.py READY_DOCUMENTS, devices/dispenser/stock.py DEMO_STOCK
@@ -36,7 +38,7 @@ def collection(pump: FlowPump) -> None:
             raise ScenarioFailed(f"expected the passport {MASKED} ready in slot {COLLECTION_SLOT}, listed {listed}")
         printed = len(pump.simulators["printer"].receipts)
         simulator.take_after(TAKE_AFTER_SECONDS)
-        pump.touch("collect")
+        collect_and_sign(pump)
         view = pump.tick_until(lambda v: v.finished, "the passport to be handed out",
                                limit_seconds=DISPENSE_LIMIT_SECONDS)
         if view.state != "done" or view.error_key:
@@ -47,6 +49,13 @@ def collection(pump: FlowPump) -> None:
     finally:
         simulator.leave_document()
         pump.simulators["idcard"].remove_card()
+
+
+def collect_and_sign(pump: FlowPump) -> FlowView:
+    """Collect on the list, then a name signed across the pad (the acceptance scenario's strokes)."""
+    pump.touch("collect")
+    pump.expect("sign")
+    return pump.touch("sign", (SIGNATURE_STROKES, *SIGNATURE_PAD))
 
 
 def _restock(pump: FlowPump) -> None:

@@ -53,6 +53,7 @@ from terminal.cli import build_parser  # noqa: E402
 from terminal.cli import main as kiosk_main  # noqa: E402
 from terminal.config import load_config  # noqa: E402
 from terminal.runtime import Runtime, start_runtime  # noqa: E402
+from terminal.scenarios_collection import collect_and_sign  # noqa: E402
 from terminal.simulation import QuickPermit, QuickPermitPump, pay_shown_code  # noqa: E402
 
 CRASH_DIR = Path(os.environ["CRASH_DIR"])
@@ -105,7 +106,7 @@ def run_collection(runtime: Runtime, crash_at: str, takes: bool) -> int:
     pump.start(CollectionFlow)
     runtime.simulators["idcard"].insert_card(card_for(COLLECTION_PERSON))
     pump.tick_until_state("ready")
-    pump.touch("collect")
+    collect_and_sign(pump)
     pump.tick_until(lambda view: view.finished, "the collection to end", limit_seconds=COLLECTION_LIMIT)
     _write_result({"detail": f"flow ended in {pump.view.state} without reaching {crash_at}"})
     return EXIT_POINT_NOT_REACHED

@@ -24,6 +24,7 @@ from flows.collection_rules import dispense_step, report_step, retract_step, tak
 from flows.demo_cards import card_for
 from flows.engine import check_transition_table
 from flows.journal import Phase, TxnStatus
+from terminal.scenarios_collection import collect_and_sign
 
 EXTRA_DOCUMENT = "C30000013"  # minority_name's permit, loaded into slot 6 for the two-document case
 TAKE_LIMIT = 30.0  # real seconds a handing-out may take on a loaded machine (the waits are virtual)
@@ -76,7 +77,7 @@ def test_every_state_has_a_view_and_valid_targets():
 
 def test_two_documents_are_handed_out_reported_and_on_the_slip(pump, runtime, dispenser, next_receipt):
     person = seed.person("minority_name")
-    now = iso(dt.datetime.now(dt.timezone.utc))
+    now = iso(dt.datetime.now(dt.UTC))
     dispenser.stock.load(6, EXTRA_DOCUMENT)
     with store(runtime).write() as db:
         db.execute("INSERT INTO ready_documents (document_number, application_number, id_number, kind, terminal_id, "
@@ -89,7 +90,7 @@ def test_two_documents_are_handed_out_reported_and_on_the_slip(pump, runtime, di
 
     dispenser.take_after(0.05)
     receipt = next_receipt
-    view = pump.touch("collect")
+    view = collect_and_sign(pump)
     assert view.state == "dispensing" and view.data["position"] == {"n": 1, "count": 2}
     view = pump.tick_until_state("take", limit_seconds=TAKE_LIMIT)
     assert view.message_key == "collection.take_passport"
@@ -118,7 +119,7 @@ def test_a_document_not_taken_is_retracted_and_stays_ready(pump, runtime, dispen
     identify(pump, "local_adult")
     dispenser.leave_document()
     receipt = next_receipt
-    pump.touch("collect")
+    collect_and_sign(pump)
     pump.tick_until_state("take", limit_seconds=TAKE_LIMIT)
     view = pump.tick_until_state("partly", limit_seconds=TAKE_LIMIT)
 
@@ -138,7 +139,7 @@ def test_a_document_not_taken_is_retracted_and_stays_ready(pump, runtime, dispen
 
 def test_a_slot_holding_another_document_is_refused_and_flagged(pump, runtime, dispenser):
     identify(pump, "non_local_hukou")
-    pump.touch("collect")
+    collect_and_sign(pump)
     view = pump.tick_until_state("partly", limit_seconds=TAKE_LIMIT)
 
     [document] = view.data["documents"]
@@ -163,7 +164,7 @@ def test_the_kiosk_checks_what_the_reader_read_against_the_back_ends_record(pump
     dispenser.stop_comparing()
     try:
         identify(pump, "non_local_hukou")
-        pump.touch("collect")
+        collect_and_sign(pump)
         view = pump.tick_until_state("partly", limit_seconds=TAKE_LIMIT)
     finally:
         dispenser.stop_comparing(True)
@@ -182,7 +183,7 @@ def test_the_kiosk_checks_what_the_reader_read_against_the_back_ends_record(pump
 def test_a_permit_card_is_read_by_its_chip_and_matches(pump, runtime, dispenser):
     identify(pump, "long_term_id")
     dispenser.take_after(0.01)
-    pump.touch("collect")
+    collect_and_sign(pump)
     try:
         view = pump.tick_until_state("done", limit_seconds=TAKE_LIMIT)
         txn = pump.ctx.journal.get(view.data["transaction"])
@@ -197,7 +198,7 @@ def test_a_permit_card_is_read_by_its_chip_and_matches(pump, runtime, dispenser)
 def test_a_jam_leaves_the_document_in_the_picker_for_staff(pump, runtime, dispenser):
     identify(pump, "long_term_id")
     dispenser.jam_next_dispense()
-    pump.touch("collect")
+    collect_and_sign(pump)
     view = pump.tick_until_state("partly", limit_seconds=TAKE_LIMIT)
     try:
         [document] = view.data["documents"]
@@ -221,7 +222,7 @@ def test_nothing_ready_says_what_is_to_come_in_plain_words(pump, runtime, dispen
 
     with store(runtime).write() as db:
         db.execute("INSERT INTO applications VALUES ('AP-TEST-0901', ?, 'COUNTER', 'PASSPORT', '', 'POSTED', ?, "
-                   "'2026-01-01', 'SF0000000901', NULL)", (person.id_number, iso(dt.datetime.now(dt.timezone.utc))))
+                   "'2026-01-01', 'SF0000000901', NULL)", (person.id_number, iso(dt.datetime.now(dt.UTC))))
     pump.ctx.session.wipe("next citizen")
     view = identify(pump, "expired_permit")
     [pending] = view.data["pending"]

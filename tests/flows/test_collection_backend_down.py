@@ -20,6 +20,7 @@ from flows.demo_cards import card_for
 from flows.journal import Phase, TxnStatus
 from flows.recovery import recover_all
 from terminal.runtime import Runtime
+from terminal.scenarios_collection import collect_and_sign
 
 LIMIT = 30.0
 # (person, their passport in the demo stock) per case: each case uses its own document.
@@ -52,7 +53,7 @@ def test_a_report_cut_off_is_repeated_by_recovery_once(pump, runtime, proxied_ba
     pump.simulators["idcard"].insert_card(card_for(person))
     pump.tick_until_state("ready")
     runtime.simulators["dispenser"].take_after(0.05)
-    pump.touch("collect")
+    collect_and_sign(pump)
     pump.tick_until_state("take", limit_seconds=LIMIT)
     proxy.mode = mode
     try:

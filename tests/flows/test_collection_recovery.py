@@ -24,6 +24,7 @@ from flows.collection_rules import Settle, dispense_step, report_step, retract_s
 from flows.demo_cards import card_for
 from flows.journal import Phase, TxnStatus
 from flows.recovery import recover_all
+from terminal.scenarios_collection import collect_and_sign
 
 PERSON = seed.person("points_near_limit")  # no document in the demo stock: each case loads its own
 SLOT = 9
@@ -52,7 +53,7 @@ def document(runtime) -> Iterator[str]:
     simulator.stock.clear_slot(SLOT)
     simulator.stock.load(SLOT, number)
     store = runtime.link.embedded.server.backend.store
-    now = iso(dt.datetime.now(dt.timezone.utc))
+    now = iso(dt.datetime.now(dt.UTC))
     with store.write() as db:
         db.execute("DELETE FROM ready_documents WHERE id_number = ?", (PERSON.id_number,))
         db.execute("INSERT INTO ready_documents (document_number, application_number, id_number, kind, terminal_id, "
@@ -86,7 +87,7 @@ def test_cut_off_at_every_journalled_point(pump, runtime, document, step, phase,
     journal.add_observer(cut)
     try:
         with pytest.raises(PowerCut):
-            pump.touch("collect")
+            collect_and_sign(pump)
             pump.tick_until_state("take", limit_seconds=LIMIT)
             if takes:
                 simulator.take_document()

@@ -2,7 +2,8 @@
 
 A started kiosk (embedded reference back end, simulated devices with the dispenser's demo
 stock): 张伟's passport waits in slot 1. He places his ID card, reads the list, touches
-Collect, the passport comes to the tray and is taken (the simulated hand), and the end screen
+Collect, signs on the pad with his finger (synthetic touches) and touches Done, the passport
+comes to the tray and is taken (the simulated hand), and the end screen
 says it was collected. In English, a citizen who collects for someone else is sent to a counter
 with what to bring.
 """
@@ -14,6 +15,7 @@ import pytest
 from devices.dispenser.stock import DEMO_STOCK
 from flows.demo_cards import card_for
 from kiosk.ui.presenters import FINISH, pictures
+from tests.ui.test_acceptance_screens import Finger
 
 pytestmark = pytest.mark.ui
 
@@ -31,7 +33,7 @@ def stocked(money_kiosk):
     simulator.leave_document()
 
 
-def test_the_passport_is_collected_in_chinese(stocked, citizen, start_service, shows):
+def test_the_passport_is_collected_in_chinese(stocked, citizen, start_service, shows, tap):
     app = stocked
     citizen.language(app, "zh_CN")
     start_service(app, "collection")
@@ -45,6 +47,18 @@ def test_the_passport_is_collected_in_chinese(stocked, citizen, start_service, s
     assert "普通护照" in texts and "E******01" in texts and "1号格口" in texts and "E61234501" not in texts
     app.backstage.runtime.simulators["dispenser"].take_after(0.05)
     citizen.touch(citizen.bottom(screen, "collect"))
+
+    screen = shows(app, "sign", "signature")
+    assert screen.instruction.startswith("请用手指在下方签名")
+    pad = screen.body.ids.pad
+    for stroke in (((0.1, 0.8), (0.3, 0.2), (0.5, 0.8), (0.7, 0.2)), ((0.72, 0.5), (0.95, 0.55))):
+        points = [(pad.x + fx * pad.width, pad.y + fy * pad.height) for fx, fy in stroke]
+        finger = Finger(*points[0])
+        pad.on_touch_down(finger)
+        for x, y in points[1:]:
+            finger.move(pad, x, y)
+        pad.on_touch_up(finger)
+    tap(screen.body.ids.done_button)
 
     screen = shows(app, "done", "result", seconds=COLLECT_SECONDS)
     assert screen.instruction == "领取完成。请核对证件并取走凭条"

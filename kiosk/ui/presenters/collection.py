@@ -1,8 +1,9 @@
 """The self-service collection on screen (flows/collection.py), state by state.
 
-identity (with "I am collecting for someone else" on the card screen) -> the list of documents
-ready here, one row each (kind, masked number, slot; overdue ones say so), and the confirm
-button (standing in for the acceptance service's signature, which does not exist yet) ->
+identity (with "I am collecting for someone else" on the card screen, and the acceptance
+receipt's application number once its QR code is scanned) -> the list of documents ready here,
+one row each (kind, masked number, slot; overdue ones say so; what the scanned receipt found) ->
+the signature pad (the acceptance service's screen kind "signature") ->
 "bringing your passport" -> "take your passport from the tray" (countdown) -> the outcome of
 each document, with where to go for those not handed out -> or what is still to come, in the
 progress service's words; or where to go to collect for someone else.
@@ -29,11 +30,12 @@ MSG_APPLICATION = N_("screen.collection.application")
 MSG_BRING = N_("screen.collection.bring")
 MSG_BRING_LIST = N_("screen.collection.bring_list")
 MSG_NOW = N_("screen.collection.now")
+MSG_RECEIPT = N_("screen.collection.receipt")
 
 
 def present(view: FlowView) -> ScreenModel:
     if view.state == "card":
-        return frame(view, "device_action", picture=pictures.PLACE_ID_CARD,
+        return frame(view, "device_action", picture=pictures.PLACE_ID_CARD, rows=tuple(receipt_rows(view.data)),
                      actions=(Action("someone_else", Text(MSG_SOMEONE_ELSE_BUTTON)),))
     if view.state == "face":
         model = identity_screen(view)
@@ -43,8 +45,25 @@ def present(view: FlowView) -> ScreenModel:
 
 
 def _ready(view: FlowView) -> ScreenModel:
-    return frame(view, "review", rows=tuple(document_rows(view.data.get("documents", ()))),
-                 actions=(Action("collect", Text(MSG_COLLECT), primary=True),))
+    rows = (*receipt_rows(view.data), *document_rows(view.data.get("documents", ())))
+    if view.data.get("receipt", {}).get("message_key") == "collection.receipt.not_yours":
+        rows = (*rows, *counter_hint_row(view.data))
+    return frame(view, "review", rows=rows, actions=(Action("collect", Text(MSG_COLLECT), primary=True),))
+
+
+def _sign(view: FlowView) -> ScreenModel:
+    """The pad itself is the screen's (kiosk/ui/signature_pad.py): it sends Touch("sign", strokes)."""
+    return frame(view, "signature", can_cancel=not view.finished)
+
+
+def receipt_rows(data: Mapping[str, Any]) -> list[Row]:
+    """The scanned acceptance receipt: its application number and what the kiosk made of it."""
+    receipt = data.get("receipt")
+    if not receipt:
+        return []
+    number = receipt.get("application_number")
+    return [Row(Text(MSG_RECEIPT), literal(number) if number else Text(receipt["message_key"])),
+            *([Row(Text(MSG_NOW), Text(receipt["message_key"]))] if number else [])]
 
 
 def _working(view: FlowView) -> ScreenModel:
@@ -74,7 +93,7 @@ def _partly(view: FlowView) -> ScreenModel:
 
 
 def _nothing_ready(view: FlowView) -> ScreenModel:
-    rows: list[Row] = []
+    rows: list[Row] = receipt_rows(view.data)
     for application in view.data.get("pending", ()):
         rows += [Row(Text(MSG_APPLICATION), literal(application["application_number"])),
                  Row(Text(MSG_NOW), Text(application["message_key"], dict(application["message_values"])))]
@@ -107,7 +126,7 @@ def document_rows(documents: Sequence[Mapping[str, Any]], with_outcome: bool = F
 
 
 _BY_STATE: Mapping[str, Callable[[FlowView], ScreenModel]] = {
-    "ready": _ready, "dispensing": _working, "retracting": _working, "printing": _working, "take": _take,
+    "ready": _ready, "sign": _sign, "dispensing": _working, "retracting": _working, "printing": _working, "take": _take,
     "done": _done, "partly": _partly, "nothing_ready": _nothing_ready, "someone_else": _someone_else,
     "unavailable": refusal_screen, "refused": refusal_screen, "cancelled": _cancelled,
 }

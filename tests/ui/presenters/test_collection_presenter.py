@@ -68,3 +68,29 @@ def test_taking_the_document_shows_the_tray_and_the_document(make_view, rendered
     model = present(make_view(CollectionFlow, S.TAKE, {"current": current, "documents": [current]}, deadline=5.0))
     assert model.kind == "device_action" and model.picture == pictures.TAKE_CARD and model.deadline == 5.0
     assert "E******01" in rendered(model)["en"]
+
+
+def test_signing_is_the_acceptance_services_pad_with_back_and_cancel(make_view, rendered):
+    model = present(make_view(CollectionFlow, S.SIGN, {}, actions=("sign", "back", "cancel")))
+    assert model.kind == "signature" and model.can_cancel and model.back is not None
+    assert rendered(model)["en"][0].startswith("Sign below with your finger")
+
+
+def test_a_scanned_receipt_is_shown_on_the_card_screen_and_the_list(make_view, rendered):
+    receipt = {"application_number": "AP-DEMO-0101", "message_key": "collection.receipt.read"}
+    card = rendered(present(make_view(CollectionFlow, S.CARD, {"receipt": receipt}, actions=("someone_else", "cancel"))))
+    assert "受理回执" in card["zh_CN"] and "AP-DEMO-0101" in card["zh_CN"]
+    assert any(line.startswith("Receipt read. Now place your ID card") for line in card["en"])
+    found = {"application_number": "AP-DEMO-0101", "message_key": "collection.receipt.found"}
+    listed = rendered(present(make_view(CollectionFlow, S.READY, {
+        "receipt": found, "documents": [document_data(Handout(PASSPORT))]}, actions=("collect", "cancel"))))
+    assert listed["en"].index("AP-DEMO-0101") < listed["en"].index("E******01")
+
+
+def test_a_receipt_of_someone_else_says_where_to_collect_for_another_person(make_view, rendered):
+    other = {"application_number": "AP-DEMO-0999", "message_key": "collection.receipt.not_yours"}
+    model = present(make_view(CollectionFlow, S.READY, {
+        "receipt": other, "documents": [document_data(Handout(PASSPORT))], "counter_hint": HINT},
+        actions=("collect", "cancel")))
+    text = rendered(model)["en"]
+    assert any("not for one of your applications" in line for line in text) and "Please go to counter 3" in text
