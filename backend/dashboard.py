@@ -28,6 +28,7 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any, Callable, Iterable, Mapping
 
 from backend.dashboard_auth import Sessions, arrived_over_tls, client_address, trusted_networks, verify_password
+from backend.dashboard_collection import collection_section
 from backend.dashboard_queue import queue_section
 from backend.handlers.evaluations import LEVELS, counts_by_service_and_day
 from backend.handlers.notices import recent_messages
@@ -194,7 +195,9 @@ def visit_sections(store: Store, now: dt.datetime) -> list[str]:
         evaluations = counts_by_service_and_day(db, since)
         messages = recent_messages(db, TEXT_MESSAGES_SHOWN)
     # Today's walk-in tickets and urgent requests (issue 20: backend/dashboard_queue.py).
-    return [render_evaluations(evaluations), render_text_messages(messages), queue_section(store, now)]
+    # The documents waiting in each terminal's dispenser (issue 13: backend/dashboard_collection.py).
+    return [render_evaluations(evaluations), render_text_messages(messages), queue_section(store, now),
+            collection_section(store, now)]
 
 
 def render_evaluations(rows: Iterable[Mapping[str, Any]]) -> str:

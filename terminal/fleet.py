@@ -73,6 +73,7 @@ REFERENCE_OF_DETAIL = {
 }
 FINISHED = (TxnStatus.COMPLETED, TxnStatus.REFUNDED, TxnStatus.CANCELLED)
 PAID_STEP = "paid"  # flows/payment.py PAID_STEP: the money was taken
+COLLECTION_FLOW = "collection"  # flows/collection_rules.py FLOW_NAME: its end changes the dispenser's stock
 MAX_REFERENCES = 10  # the contract's maxOccurs
 # What the contract accepts as a reference and as a failure key (kiosk-v1.xsd Reference, MessageKey).
 _REFERENCE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
@@ -233,6 +234,9 @@ class FleetLink:
         self._beat_requested = threading.Event()
         self._thread: threading.Thread | None = None
         self.alerts: TerminalAlerts | None = None
+        # More device entries for each heartbeat, with a detail line (terminal/dispenser_watch.py:
+        # the dispenser's stock, documents retracted and not collected); set by start_runtime.
+        self.extra_entries: Callable[[], list[mo.DeviceState]] | None = None
         journal.add_close_observer(self._on_close)
 
     def use_alerts(self, alerts: TerminalAlerts) -> None:
@@ -280,11 +284,13 @@ class FleetLink:
         last = self.ledger.last_finished_at()
         printer = states.get("printer")
         alerts = self.alerts.current() if self.alerts is not None else {}
+        extra = tuple(self.extra_entries()) if self.extra_entries is not None else ()
         return mo.Heartbeat(
             sent_at=dt.datetime.now(dt.timezone.utc),
             devices=tuple(mo.DeviceState(kind, mo.DeviceStatus[status.name])
                           for kind, status in sorted(states.items()))
-            + tuple(mo.DeviceState(name, mo.DeviceStatus.ERROR, detail) for name, detail in alerts.items()),
+            + tuple(mo.DeviceState(name, mo.DeviceStatus.ERROR, detail) for name, detail in alerts.items())
+            + extra,
             paper_low=None if printer is None else printer in (DeviceStatus.PAPER_LOW, DeviceStatus.NO_PAPER),
             software_version=__version__, config_version=config_version(self.config),
             last_transaction_at=_utc(last) if last is not None else None,
@@ -335,6 +341,8 @@ class FleetLink:
         if status in FINISHED:
             self._finished.put(txn_id)
             self._wake.set()
+        if self.extra_entries is not None and self.journal.get(txn_id).flow == COLLECTION_FLOW:
+            self.beat_soon()  # a document retracted, not collected: the hall hears it now
 
     # ---- thread ----
 

@@ -82,7 +82,12 @@ def start_runtime(config: Config, start_device_polling: bool = True, session: Se
         from terminal.fleet import FleetLink
 
         try:
-            runtime.fleet = FleetLink(config, link.client, link.outbox(), journal, devices.states).start()
+            runtime.fleet = FleetLink(config, link.client, link.outbox(), journal, devices.states)
+            if "dispenser" in wanted:  # its stock and retracted documents ride with every heartbeat
+                from terminal.dispenser_watch import heartbeat_entries
+
+                runtime.fleet.extra_entries = lambda: heartbeat_entries(devices.get("dispenser"))
+            runtime.fleet.start()
         except BaseException:
             runtime.close()
             raise
