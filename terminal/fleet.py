@@ -61,6 +61,7 @@ SERVICE_OF_FLOW = {
     "endorsement": mo.ServiceKind.ENDORSEMENT,
     "fines": mo.ServiceKind.TRAFFIC_FINES,
     "traffic_fines": mo.ServiceKind.TRAFFIC_FINES,
+    "fine_appeal": mo.ServiceKind.TRAFFIC_FINES,  # issue 20: an appeal is reported among the fines
     "progress": mo.ServiceKind.PROGRESS,
     "appointment": mo.ServiceKind.APPOINTMENT,
 }

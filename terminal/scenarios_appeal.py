@@ -22,7 +22,8 @@ def fine_appeal(pump: FlowPump) -> None:
     pump.start(FineAppealFlow)
     try:
         view = identify(pump, APPEAL_CITIZEN, "list")
-        open_cases = [v["number"] for v in view.data["appealable"] if v["number"] in CLONED_PLATE_CASES]
+        appealable = {v["number"] for v in view.data["appealable"]}
+        open_cases = [number for number in CLONED_PLATE_CASES if number in appealable]  # the cloned plate first
         if not open_cases:
             raise ScenarioFailed("the demo driver has no case left to appeal (reseed the reference back end)")
         printed = len(pump.simulators["printer"].receipts)
