@@ -29,6 +29,10 @@ from backend.store import Store
 from backend.timeutil import iso, utc_now
 
 log = logging.getLogger(__name__)
+# The fleet's own reports: each touches its terminal's rows by key, and a repeat meets the first
+# attempt on a unique key (request id, transaction id). On PostgreSQL they run READ COMMITTED
+# (backend/storage/postgres.py Store.transaction keyed); the money operations stay serialisable.
+KEYED_OPERATIONS = frozenset({"Heartbeat", "RegisterTerminal", "ReportTransaction"})
 
 
 class BackendApp:
@@ -108,7 +112,7 @@ class BackendApp:
                         iso(env.now)))
             return result, fault
 
-        result, fault = self.store.transaction(once, write=True)
+        result, fault = self.store.transaction(once, write=True, keyed=op.name in KEYED_OPERATIONS)
         if fault is not None:
             raise fault
         return result

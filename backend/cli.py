@@ -43,6 +43,8 @@ def serve(args: argparse.Namespace, config: Config) -> int:
     overrides = {"auto_pay_seconds": args.auto_pay, "payment_expiry_seconds": args.payment_expiry,
                  "public_url": args.public_url}
     settings = dataclasses.replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+    from backend.storage import database_location
+
     db_path = database_location(args.db, config, DEFAULT_DB)
     if args.reseed and isinstance(db_path, str):
         print("--reseed deletes a SQLite file; a PostgreSQL database is emptied by its administrator", file=sys.stderr)
@@ -71,16 +73,6 @@ def serve(args: argparse.Namespace, config: Config) -> int:
     except KeyboardInterrupt:
         pass
     return 0
-
-
-def database_location(given: str | None, config: Config, default_file: str) -> Path | str:
-    """--db (a file or a URL), else [backend] reference_database_url, else the file in data_dir."""
-    from backend.storage import is_database_url
-
-    chosen = given or config["backend"]["reference_database_url"]
-    if not chosen:
-        return config.data_dir / default_file
-    return chosen if is_database_url(chosen) else Path(chosen)
 
 
 def _log_to_console(level: str) -> None:

@@ -212,7 +212,7 @@ class Store:
                                 write=False)
 
     # Provided by the engine (backend/storage/sqlite.py, backend/storage/postgres.py).
-    def transaction(self, work: Callable[[Any], T], write: bool = True) -> T:
+    def transaction(self, work: Callable[[Any], T], write: bool = True, keyed: bool = False) -> T:
         raise NotImplementedError
 
     def write(self) -> contextlib.AbstractContextManager[Any]:

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from backend.store import Store
     from backend.terminal_credentials import CredentialError, TerminalCredentials
 
-    from backend.cli import database_location
+    from backend.storage import database_location
 
     store = Store(database_location(args.credentials_db, config, args.default_db))
     try:

@@ -15,6 +15,7 @@ Schema: numbered SQL files in backend/migrations applied by backend/storage/migr
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 POSTGRES_SCHEMES = ("postgresql", "postgres")
@@ -43,6 +44,15 @@ def check_database_url(url: str) -> str | None:
     if not parts.path.strip("/") and "dbname=" not in parts.query:
         return "names no database (postgresql://user@host:port/DATABASE)"
     return None
+
+
+def database_location(given: str | None, config: Any, default_file: str) -> Path | str:
+    """The served back end's database: --db (a file or a URL), else [backend]
+    reference_database_url, else `default_file` in the terminal's data folder."""
+    chosen = given or config["backend"]["reference_database_url"]
+    if not chosen:
+        return config.data_dir / default_file
+    return chosen if is_database_url(chosen) else Path(chosen)
 
 
 def resolve_location(location: str | Path) -> str | Path:

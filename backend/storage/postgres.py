@@ -36,8 +36,9 @@ T = TypeVar("T")
 
 # Errors after which the whole transaction is run again (they cancel nothing but this attempt).
 RETRYABLE = (errors.SerializationFailure, errors.DeadlockDetected, errors.UniqueViolation)
-MAX_ATTEMPTS = 30
-RETRY_PAUSE_SECONDS = (0.001, 0.02)  # random pause range before a new attempt, growing with attempts
+MAX_ATTEMPTS = 40
+RETRY_PAUSE_SECONDS = 0.002  # a random pause before attempt n of up to this times 2**n ...
+RETRY_PAUSE_MAX_SECONDS = 0.5  # ... and at most this
 DEFAULT_POOL_SIZE = 8  # connections per process: a waitress thread or a gunicorn worker's threads each take one
 POOL_TIMEOUT_SECONDS = 30.0
 TRANSLATIONS_KEPT = 10_000  # statements remembered in PostgreSQL's words (ours are a few hundred constants)
@@ -149,25 +150,31 @@ class PostgresStore:
             return self.url
         return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":********@")))
 
-    def transaction(self, work: Callable[[Any], T], write: bool = True) -> T:
+    def transaction(self, work: Callable[[Any], T], write: bool = True, keyed: bool = False) -> T:
         """work(db) in one transaction, committed if it returns; run again from the start when
-        PostgreSQL cancels it to keep transactions serialisable (see the module's note)."""
+        PostgreSQL cancels it to keep transactions serialisable (see the module's note).
+
+        keyed: the work reads and writes only rows named by their keys, and a conflict on a key
+        shows as a unique violation (a terminal's heartbeat, registration, report): it runs
+        READ COMMITTED, out of the serialisable transactions' conflict tracking, whose page-level
+        locks on the busy idempotency index otherwise cancel innocent money transactions."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                with self._begin(write) as db:
+                with self._begin(write, keyed) as db:
                     return work(db)
             except RETRYABLE as exc:
                 if attempt == MAX_ATTEMPTS:
+                    log.warning("transaction cancelled %d times in a row (%s): giving up", attempt, exc)
                     raise
                 log.debug("transaction attempt %d cancelled (%s): again", attempt, type(exc).__name__)
-                low, high = RETRY_PAUSE_SECONDS
-                time.sleep(random.uniform(low, high * min(attempt, 5)))
+                time.sleep(random.uniform(0, min(RETRY_PAUSE_MAX_SECONDS, RETRY_PAUSE_SECONDS * 2 ** attempt)))
         raise AssertionError("unreachable")
 
     @contextlib.contextmanager
-    def _begin(self, write: bool) -> Iterator[PgConnection]:
+    def _begin(self, write: bool, keyed: bool = False) -> Iterator[PgConnection]:
+        level = "READ COMMITTED" if keyed else "SERIALIZABLE" if write else "REPEATABLE READ"
         with self.pool.connection() as conn:
-            conn.execute("BEGIN ISOLATION LEVEL SERIALIZABLE" if write else "BEGIN ISOLATION LEVEL REPEATABLE READ")
+            conn.execute(f"BEGIN ISOLATION LEVEL {level}")
             try:
                 yield PgConnection(conn, self.translate)
             except BaseException:

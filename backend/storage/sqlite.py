@@ -67,7 +67,7 @@ class SqliteStore:
         finally:
             db.execute("COMMIT")
 
-    def transaction(self, work: Callable[[Any], T], write: bool = True) -> T:
+    def transaction(self, work: Callable[[Any], T], write: bool = True, keyed: bool = False) -> T:
         """work(db) in one transaction (SQLite's writers never conflict: they take turns)."""
         with (self.write() if write else self.read()) as db:
             return work(db)
