@@ -317,6 +317,7 @@ class QuoteApplicationFeesRequest(Model):
         ("documentType", required(Text, 3)),
         ("deliveryMethod", required(Text)),
         ("matchToken", optional(Text)),
+        ("draftNumber", optional(Text)),
     ]
 
 
@@ -339,6 +340,7 @@ class SubmitAcceptanceRequest(Model):
         ("signature", required(ByteArray)),
         ("postalAddress", optional(PostalAddress)),
         ("matchToken", optional(Text)),
+        ("draftNumber", optional(Text)),
     ]
 
 
@@ -350,6 +352,24 @@ class AcceptanceReceipt(Model):
         ("expectedReadyOn", required(Date)),
         ("nextStep", required(Text)),
         ("amountPaid", required(Money)),
+    ]
+
+
+class GetDraftApplicationRequest(Model):
+    _type_info = [
+        ("terminalId", required(Text)),
+        ("draftNumber", required(Text)),
+        ("idNumber", required(Text)),
+        ("matchToken", optional(Text)),
+    ]
+
+
+class ApplicationDraft(Model):
+    _type_info = [
+        ("draftNumber", required(Text)),
+        ("source", required(Text)),
+        ("createdAt", required(DateTime)),
+        ("form", required(ApplicationForm)),
     ]
 
 

@@ -298,6 +298,32 @@ APPLICATIONS: tuple[DemoApplication, ...] = (
                     tracking_number="SF1234567890"),
 )
 
+@dataclass(frozen=True)
+class DemoDraft:
+    """A pre-application filled in online (issues 12 and 20): the form and acceptance services
+    load it by its number or QR code instead of asking again."""
+
+    number: str
+    applicant: str
+    document_type: str
+    mobile: str
+    current_address: str
+    occupation: str
+    employer: str
+    emergency: tuple[str, str, str]  # name, relationship (form_fields value), phone
+    delivery: str  # COLLECT | POST
+    postal_address: str | None = None  # street and postcode, as the form service writes it
+    days_ago: int = 2
+
+
+DRAFTS: tuple[DemoDraft, ...] = (
+    DemoDraft("WS-DEMO-0001", "non_local_hukou", "PASSPORT", "13912345678", "湖南省长沙市岳麓区麓山南路932号",
+              "employee", "长沙某软件有限公司", ("刘建华", "parent", "13787654321"), "POST",
+              "湖南省长沙市岳麓区麓山南路932号 410083"),
+    DemoDraft("WS-DEMO-0002", "long_term_id", "TAIWAN_PERMIT", "13607311234", "湖南省长沙市天心区书院路9号",
+              "retired", "", ("欧阳明", "child", "13607315678"), "COLLECT"),
+)
+
 APPOINTMENTS: tuple[DemoAppointment, ...] = (
     DemoAppointment("YY-DEMO-01", "local_adult", "PASSPORT", 0, dt.time(14, 0)),
     DemoAppointment("YY-DEMO-02", "minority_name", "HK_MACAU_PERMIT", 1, dt.time(9, 30)),
@@ -398,6 +424,8 @@ def seed_database(db: sqlite3.Connection, now: dt.datetime) -> None:
         _seed_application(db, application, today, days_ago)
     for document in READY_DOCUMENTS:
         _seed_ready_document(db, document, days_ago)
+    for draft in DRAFTS:
+        _seed_draft(db, draft, hall_moment(today - dt.timedelta(days=draft.days_ago), dt.time(20, 30)))
     for appointment in APPOINTMENTS:
         starts = hall_moment(today + dt.timedelta(days=appointment.day_offset), appointment.time)
         db.execute("INSERT INTO appointments (appointment_code, id_number, service, starts_at) "
@@ -454,6 +482,28 @@ def _seed_application(db: sqlite3.Connection, a: DemoApplication, today: dt.date
     for step_status, step_days_ago in a.steps:
         db.execute("INSERT INTO application_steps VALUES (?, ?, ?)",
                    (a.number, step_status, days_ago(step_days_ago)))
+
+
+def _seed_draft(db: sqlite3.Connection, d: DemoDraft, created_at: dt.datetime) -> None:
+    from lxml import etree
+    from spyne.util.xml import get_object_as_xml
+
+    from backend import messages as m
+
+    p = person(d.applicant)
+    name, relationship, phone = d.emergency
+    form = m.ApplicationForm(
+        idNumber=p.id_number, name=p.name, namePinyin=p.name_pinyin, sex=p.sex, ethnicityCode=p.ethnicity_code,
+        birthDate=p.birth_date, birthPlace=p.birth_place or "", hukouAddress=p.address,
+        currentAddress=d.current_address, mobile=d.mobile, occupation=d.occupation, employer=d.employer or None,
+        emergencyContact=m.EmergencyContact(name=name, relationship=relationship, phone=phone),
+        document=[m.DocumentRequest(documentType=d.document_type, applicationKind="FIRST_ISSUE")],
+        delivery=m.Delivery(method=d.delivery, postalAddress=d.postal_address,
+                            postalRecipient=p.name if d.postal_address else None,
+                            postalPhone=d.mobile if d.postal_address else None))
+    db.execute("INSERT INTO drafts VALUES (?, ?, ?, ?, NULL)",
+               (d.number, p.id_number, etree.tostring(get_object_as_xml(form, m.ApplicationForm), encoding="unicode"),
+                iso(created_at)))
 
 
 def _seed_ready_document(db: sqlite3.Connection, d: DemoReadyDocument, days_ago: Callable[[int], str]) -> None:

@@ -155,6 +155,9 @@ CREATE TABLE IF NOT EXISTS notice_messages (
     id INTEGER PRIMARY KEY AUTOINCREMENT, subscription_number TEXT NOT NULL REFERENCES notice_subscriptions,
     milestone TEXT NOT NULL, mobile TEXT NOT NULL, text TEXT NOT NULL, created_at TEXT NOT NULL,
     hall_day TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS drafts (
+    draft_number TEXT PRIMARY KEY, id_number TEXT NOT NULL, form_xml TEXT NOT NULL,
+    created_at TEXT NOT NULL, used_by TEXT);
 CREATE TABLE IF NOT EXISTS face_matches (
     match_token TEXT PRIMARY KEY, terminal_id TEXT NOT NULL, id_number TEXT NOT NULL,
     expires_at TEXT NOT NULL);

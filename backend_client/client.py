@@ -49,6 +49,7 @@ SOAP_BODY = "{http://schemas.xmlsoap.org/soap/envelope/}Body"
 READ_ONLY_OPERATIONS = frozenset({
     "Ping", "VerifyIdentity", "CompareFace", "GetApplicationProgress", "CheckEndorsementEligibility",
     "GetEndorsementOrder", "GetPaymentStatus", "ListViolations", "ListTransactionRecords", "ListReadyDocuments",
+    "GetDraftApplication",
     "ListAppointmentSlots",
 })
 
@@ -149,21 +150,30 @@ class BackendClient:
 
     def quote_application_fees(self, id_number: str, document_types: Sequence[mo.DocumentType],
                                delivery_method: mo.DeliveryMethod, request_id: str,
-                               match_token: str | None = None) -> mo.ApplicationFeeQuote:
+                               match_token: str | None = None,
+                               draft_number: str | None = None) -> mo.ApplicationFeeQuote:
         """The fees per document plus postage, as an order of this terminal: pay it with create_payment."""
         return self._call("QuoteApplicationFees", mo.ApplicationFeeQuote, request_id=request_id,
                           idNumber=normalize_id_number(id_number), documentType=to_wire(list(document_types)),
-                          deliveryMethod=to_wire(delivery_method), matchToken=match_token)
+                          deliveryMethod=to_wire(delivery_method), matchToken=match_token, draftNumber=draft_number)
 
     def submit_acceptance(self, order_id: str, form: mo.ApplicationForm,
                           fingerprints: Sequence[mo.FingerprintCapture], signature: bytes, request_id: str,
                           postal_address: mo.PostalAddress | None = None,
-                          match_token: str | None = None) -> mo.AcceptanceReceipt:
+                          match_token: str | None = None,
+                          draft_number: str | None = None) -> mo.AcceptanceReceipt:
         """Submit the paid application with its two fingerprints and the signature (PNG).
         The same request id after a lost answer gives the same receipt and one application."""
         return self._call("SubmitAcceptance", mo.AcceptanceReceipt, request_id=request_id, orderId=order_id,
                           form=to_wire(form), fingerprint=to_wire(list(fingerprints)), signature=signature,
-                          postalAddress=to_wire(postal_address), matchToken=match_token)
+                          postalAddress=to_wire(postal_address), matchToken=match_token, draftNumber=draft_number)
+
+    def get_draft_application(self, draft_number: str, id_number: str,
+                              match_token: str | None = None) -> mo.ApplicationDraft:
+        """An application filled in before the visit (online, or at the form service), for this person
+        only: NotEligible DRAFT_OF_ANOTHER_PERSON for anyone else, NotFound DRAFT for an unknown number."""
+        return self._call("GetDraftApplication", mo.ApplicationDraft, draftNumber=draft_number.strip().upper(),
+                          idNumber=normalize_id_number(id_number), matchToken=match_token)
 
     # ---- endorsements ----
 

@@ -27,6 +27,7 @@ NOT_FOUND_KEYS: dict[NotFoundEntity, str] = {
     NotFoundEntity.VIOLATION: N_("backend.not_found.violation"),
     NotFoundEntity.APPOINTMENT: N_("backend.not_found.appointment"),
     NotFoundEntity.DOCUMENT: N_("backend.not_found.document"),
+    NotFoundEntity.DRAFT: N_("backend.not_found.draft"),
 }
 
 NOT_ELIGIBLE_KEYS: dict[NotEligibleReason, str] = {
@@ -48,6 +49,7 @@ NOT_ELIGIBLE_KEYS: dict[NotEligibleReason, str] = {
     NotEligibleReason.NOT_REFUNDABLE: N_("backend.not_eligible.not_refundable"),
     NotEligibleReason.AMOUNT_MISMATCH: N_("backend.not_eligible.amount_mismatch"),
     NotEligibleReason.APPOINTMENT_NOT_TODAY: N_("backend.not_eligible.appointment_not_today"),
+    NotEligibleReason.DRAFT_OF_ANOTHER_PERSON: N_("backend.not_eligible.draft_of_another_person"),
     NotEligibleReason.CASE_UNDER_APPEAL: N_("backend.not_eligible.case_under_appeal"),
     NotEligibleReason.ALREADY_APPEALED: N_("backend.not_eligible.already_appealed"),
     NotEligibleReason.SLOT_FULL: N_("backend.not_eligible.slot_full"),

@@ -184,6 +184,7 @@ class NotFoundEntity(enum.StrEnum):
     VIOLATION = "VIOLATION"
     APPOINTMENT = "APPOINTMENT"
     DOCUMENT = "DOCUMENT"
+    DRAFT = "DRAFT"
 
 
 class NotEligibleReason(enum.StrEnum):
@@ -205,6 +206,7 @@ class NotEligibleReason(enum.StrEnum):
     NOT_REFUNDABLE = "NOT_REFUNDABLE"
     AMOUNT_MISMATCH = "AMOUNT_MISMATCH"  # a card sale for another amount than the order's
     APPOINTMENT_NOT_TODAY = "APPOINTMENT_NOT_TODAY"
+    DRAFT_OF_ANOTHER_PERSON = "DRAFT_OF_ANOTHER_PERSON"
     CASE_UNDER_APPEAL = "CASE_UNDER_APPEAL"  # issue 20: held until its appeal is decided
     ALREADY_APPEALED = "ALREADY_APPEALED"
     SLOT_FULL = "SLOT_FULL"  # issue 20: the time was taken meanwhile
@@ -524,6 +526,21 @@ class AcceptanceReceipt:
     expected_ready_on: dt.date
     next_step: str  # space-separated codes: COLLECT_AT_HALL | WAIT_FOR_POST, FINGERPRINTS_AT_COUNTER
     amount_paid: Decimal
+
+
+class DraftSource(enum.StrEnum):
+    ONLINE = "ONLINE"  # filled in on the website before the visit
+    FORM_SERVICE = "FORM_SERVICE"  # filled in at the kiosk's form service (its application number)
+
+
+@dataclass(frozen=True)
+class ApplicationDraft:
+    """An application filled in before the visit, as GetDraftApplication answers it (issues 12, 20)."""
+
+    draft_number: str
+    source: DraftSource
+    created_at: dt.datetime
+    form: ApplicationForm
 
 
 # ---- endorsements ----

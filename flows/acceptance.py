@@ -26,6 +26,7 @@ pay, retry, refund.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import io
 import logging
@@ -40,11 +41,14 @@ from devices.base import DeviceError
 from devices.printer.receipt import Align, ChineseText, Cut, KeyValue, QrCode, Receipt
 from flows import acceptance_recovery
 from flows import form_fields as ff
+from flows.acceptance_photo import PhotoTaker, Shot
+from flows.acceptance_regions import LEVELS as REGION_FIELDS
+from flows.acceptance_regions import RegionChoice, load_regions
 from flows.application_draft import DOCUMENT_TYPES
 from flows.application_form import ApplicationFormFlow, FormState
 from flows.common_steps import FAULT_RETRY_SECONDS, ScanWatcher, counter_hint, receipt_header, tr
 from flows.context import FlowContext
-from flows.engine import CardInserted, Event, PaymentNotice, Scanned, Tick, Touch
+from flows.engine import CardInserted, Event, FlowView, PaymentNotice, Scanned, Tick, Touch
 from flows.journal import TxnStatus
 from flows.paid_service import Paid, PaidResult, PaidService
 from flows.payment import fen
@@ -59,7 +63,6 @@ SUBMIT_STEP = acceptance_recovery.SUBMIT_STEP
 FINGER_TRIES = 3  # poor images per finger before "could not be captured" (the counter redoes it)
 FINGERS = (mo.Finger.RIGHT_INDEX, mo.Finger.LEFT_INDEX)  # the hall's pair: both index fingers
 FINGER_WAIT_SECONDS = 30.0  # no finger on the glass this long: one try used
-REGION_FIELDS = ("province", "city", "district")
 POSTCODE_LENGTH = 6
 
 NOTE_QUOTE_FAILED = "fees not quoted; nothing paid"
@@ -77,6 +80,8 @@ class AcceptState(enum.Enum):
     """The states after the form's review (the form's own states are FormState)."""
 
     PHOTO = "photo"
+    PHOTO_LIVE = "photo_live"  # taking the photo now: the photo service's live guide
+    PHOTO_REVIEW = "photo_review"
     FINGERPRINT = "fingerprint"
     SIGNATURE = "signature"
     REGION = "region"
@@ -98,6 +103,24 @@ _FORM_TRANSITIONS = dict(ApplicationFormFlow.TRANSITIONS)
 _AFTER_PAYMENT = (A.SUBMITTING, A.SUBMIT_FAILED, A.PRINTING, A.REFUNDED, A.REFUND_PENDING)
 
 
+class GuidePhase(enum.Enum):
+    """The on-screen guide of one finger: place it and hold it still (the module takes and judges
+    an image), lift it, place it again (a second good image, the one kept). A poor image sends the
+    citizen back to lift and place again. Each phase has its own instruction, which the kiosk
+    also speaks (kiosk/ui/flow_host.py speaks every new instruction)."""
+
+    PLACE = "place"
+    LIFT = "lift"
+    PLACE_AGAIN = "place_again"
+
+
+GUIDE_MESSAGES = {
+    GuidePhase.PLACE: N_("acceptance.fingerprint.guide.place"),
+    GuidePhase.LIFT: N_("acceptance.fingerprint.guide.lift"),
+    GuidePhase.PLACE_AGAIN: N_("acceptance.fingerprint.guide.place_again"),
+}
+
+
 class FingerCapture:
     """One finger being captured: the configured finger (or its substitute), tries used, result."""
 
@@ -108,6 +131,8 @@ class FingerCapture:
         self.image: bytes | None = None  # PNG, in memory only
         self.not_captured: str | None = None
         self.waiting_since: float | None = None
+        self.phase = GuidePhase.PLACE
+        self.first_image_good = False  # the first placement gave a usable image
 
     @property
     def done(self) -> bool:
@@ -120,10 +145,13 @@ class FingerCapture:
 class AcceptanceFlow(ApplicationFormFlow):
     name = FLOW_NAME
     STEPS = 9
+    ACCEPTS_FORM_SERVICE_DRAFTS = True  # the form service's application is completed here
     TRANSITIONS: ClassVar[Mapping[Any, frozenset[Any]]] = {
         **_FORM_TRANSITIONS,
         F.REVIEW: _FORM_TRANSITIONS[F.REVIEW] - {F.SUBMITTING} | {A.PHOTO},
-        A.PHOTO: frozenset({A.FINGERPRINT, F.REVIEW, F.CANCELLED}),
+        A.PHOTO: frozenset({A.FINGERPRINT, A.PHOTO_LIVE, F.REVIEW, F.CANCELLED}),
+        A.PHOTO_LIVE: frozenset({A.PHOTO_REVIEW, A.PHOTO, F.CANCELLED}),
+        A.PHOTO_REVIEW: frozenset({A.PHOTO_LIVE, A.FINGERPRINT, A.PHOTO, F.CANCELLED}),
         A.FINGERPRINT: frozenset({A.SIGNATURE, F.CANCELLED}),
         A.SIGNATURE: frozenset({A.REGION, A.FEES, A.UNAVAILABLE, F.REFUSED, F.CANCELLED}),
         A.REGION: frozenset({A.SIGNATURE, A.FEES, A.UNAVAILABLE, F.REFUSED, F.CANCELLED}),
@@ -141,6 +169,8 @@ class AcceptanceFlow(ApplicationFormFlow):
         F.REFUSED: (0, N_("acceptance.refused")),
         F.CANCELLED: (0, N_("acceptance.cancelled")),
         A.PHOTO: (6, N_("acceptance.photo")),
+        A.PHOTO_LIVE: (6, N_("photo_flow.live")),  # replaced by the guidance of the moment
+        A.PHOTO_REVIEW: (6, N_("photo_flow.review")),
         A.FINGERPRINT: (7, N_("acceptance.fingerprint")),
         A.SIGNATURE: (8, N_("acceptance.signature")),
         A.REGION: (8, N_("acceptance.region")),
@@ -164,12 +194,13 @@ class AcceptanceFlow(ApplicationFormFlow):
                 settings.get("acceptance_second_finger", FINGERS[1].value))
         self.fingers = [FingerCapture(mo.Finger(name)) for name in pair]
         self.signature_png: bytes | None = None
-        self.region: dict[str, str] = {}
+        self.regions = RegionChoice(load_regions())
         self.quote: mo.ApplicationFeeQuote | None = None
         self.paid: PaidService | None = None
         self.accepted: mo.AcceptanceReceipt | None = None
         self._finger_not_before = 0.0
         self._scan = ScanWatcher(ctx)
+        self.photo = PhotoTaker(ctx)
         super().__init__(ctx, today)
 
     # ======================================================================== events
@@ -185,6 +216,8 @@ class AcceptanceFlow(ApplicationFormFlow):
                 self._set_photo_receipt(text)
             elif fault:
                 self.note(fault)
+        elif state is A.PHOTO_LIVE and isinstance(event, Tick):
+            self._look()
         elif state is A.FINGERPRINT and isinstance(event, (Tick, CardInserted)):
             self._poll_finger()
         elif state is A.PAYING and isinstance(event, (Tick, PaymentNotice)):
@@ -206,9 +239,16 @@ class AcceptanceFlow(ApplicationFormFlow):
             (A.PHOTO, "photo_receipt"): self._set_photo_receipt,
             (A.PHOTO, "next"): lambda _: self._photo_next(),
             (A.PHOTO, "back"): lambda _: self.go(F.REVIEW),
+            (A.PHOTO, "take_photo"): lambda _: self._take_photo(),
+            (A.PHOTO_LIVE, "back"): lambda _: self.go(A.PHOTO),
+            (A.PHOTO_REVIEW, "accept"): lambda _: self._accept_photo(),
+            (A.PHOTO_REVIEW, "retake"): lambda _: self._retake(),
             (A.FINGERPRINT, "substitute"): self._substitute,
             (A.SIGNATURE, "sign"): self._sign,
             (A.REGION, "field"): self._type_region,
+            (A.REGION, "province"): lambda v: self._pick_region("province", v),
+            (A.REGION, "city"): lambda v: self._pick_region("city", v),
+            (A.REGION, "district"): lambda v: self._pick_region("district", v),
             (A.REGION, "next"): lambda _: self._region_next(),
             (A.REGION, "back"): lambda _: self.go(A.SIGNATURE),
             (A.FEES, "pay"): lambda _: self._pay(),
@@ -229,6 +269,65 @@ class AcceptanceFlow(ApplicationFormFlow):
             return
         self._form.photo_receipt_number = number
         self._stay(None)
+
+    # ----- the photo taken now (flows/acceptance_photo.py) -----
+    @property
+    def TICK_SECONDS(self) -> float:
+        """Live guidance judges one frame per tick: 15 a second, as the photo service."""
+        return 1 / 15 if self.state is A.PHOTO_LIVE else 0.5
+
+    def _take_photo(self) -> None:
+        if self.photo.retakes_left <= 0:
+            self._stay(N_("photo.retakes_exhausted"))
+            return
+        self.photo.start()
+        self.go(A.PHOTO_LIVE)
+
+    def _look(self) -> None:
+        result = self.photo.look()
+        if result.shot is Shot.TAKEN:
+            self.go(A.PHOTO_REVIEW)
+        elif result.shot is Shot.REFUSED:
+            self._stay(result.message_key)  # why the still was refused, until the next capture
+        elif result.shot is Shot.EXHAUSTED:
+            self.go(A.PHOTO, N_("photo.retakes_exhausted"))
+        elif result.shot is Shot.NO_CAMERA:
+            self.go(A.PHOTO, N_("photo_flow.camera_fault"))
+        else:
+            self._stay(self.error_key)
+
+    def _retake(self) -> None:
+        if self.photo.retakes_left <= 0:
+            self._stay(N_("photo.retakes_exhausted"))
+            return
+        self.photo.close("retaken")
+        self.photo.forget()
+        self.photo.start()
+        self.go(A.PHOTO_LIVE)
+
+    def _accept_photo(self) -> None:
+        person = self.gate.person
+        assert person is not None
+        try:
+            number = self.photo.upload(person.id_number)
+        except backend_errors.BackendError as error:
+            self._stay(error.message_key)  # the same photo can be sent again (same request id)
+            return
+        self._form.photo_receipt_number = number
+        self.photo.forget()
+        log.info("acceptance: photo taken now, receipt %s", number)
+        self.go(A.FINGERPRINT)
+
+    def view(self) -> FlowView:
+        """In the live preview, the one instruction on screen is the guidance of the moment."""
+        view = super().view()
+        guidance = self.photo.guidance
+        if self.state is A.PHOTO_LIVE and guidance is not None:
+            return dataclasses.replace(view, message_key=guidance.message_key)
+        finger = self._finger if self.state is A.FINGERPRINT else None
+        if finger is not None:  # the guide's step of the moment: place, lift, place again
+            return dataclasses.replace(view, message_key=GUIDE_MESSAGES[finger.phase])
+        return view
 
     def _photo_next(self) -> None:
         if not self._form.photo_receipt_number:
@@ -255,25 +354,38 @@ class AcceptanceFlow(ApplicationFormFlow):
             finger.waiting_since = self.ctx.now()
         try:
             scanner = self._scanner()
-            if not scanner.take_image():
+            present = scanner.take_image()
+            if finger.phase is GuidePhase.LIFT:
+                if not present:  # lifted: place it (again)
+                    finger.phase = GuidePhase.PLACE_AGAIN if finger.first_image_good else GuidePhase.PLACE
+                    finger.waiting_since = self.ctx.now()
+                    self._stay(self.error_key)
+                return
+            if not present:
                 if self.ctx.now() - finger.waiting_since >= FINGER_WAIT_SECONDS:
-                    self._poor(finger, "no finger placed in time", MSG_NO_FINGER)
+                    self._poor(finger, "no finger placed in time", MSG_NO_FINGER, lift=False)
                 return
             verdict = scanner.judge_image()
             if not verdict.usable:
                 self._poor(finger, verdict.value.replace("_", " "), MSG_POOR_FINGER)
                 return
+            if finger.phase is GuidePhase.PLACE:  # a good first image: lift, then place again
+                finger.first_image_good, finger.phase = True, GuidePhase.LIFT
+                self._stay(None)
+                return
             finger.image = _png(scanner.download_image())
         except DeviceError as error:
             log.warning("fingerprint: %s (%s)", error.message_key, error.detail)
             self._finger_not_before = self.ctx.now() + FAULT_RETRY_SECONDS
-            self._poor(finger, f"scanner fault {error.message_key}", error.message_key)
+            self._poor(finger, f"scanner fault {error.message_key}", error.message_key, lift=False)
             return
         finger.tries += 1
         log.info("fingerprint %s taken (try %d)", finger.finger.value, finger.tries)
         self._next_finger()
 
-    def _poor(self, finger: FingerCapture, why: str, key: str) -> None:
+    def _poor(self, finger: FingerCapture, why: str, key: str, lift: bool = True) -> None:
+        """A try used: a poor image (lift the finger and place it again), no finger in time, or
+        a scanner fault. The last try records "could not be captured" for the counter."""
         finger.tries += 1
         finger.waiting_since = None
         if finger.tries >= self.finger_tries:
@@ -281,12 +393,16 @@ class AcceptanceFlow(ApplicationFormFlow):
             log.info("fingerprint %s could not be captured (%s)", finger.finger.value, why)
             self._next_finger()
         else:
+            if lift:
+                finger.phase = GuidePhase.LIFT
             self._stay(key)
 
     def _next_finger(self) -> None:
-        if self._finger is None:
+        following = self._finger
+        if following is None:
             self.go(A.SIGNATURE)
         else:
+            following.phase = GuidePhase.LIFT  # the glass is cleared before the next finger
             self._stay(None)
 
     def _substitute(self, value: Any) -> None:
@@ -303,7 +419,7 @@ class AcceptanceFlow(ApplicationFormFlow):
             self._stay(MSG_SUBSTITUTE)
             return
         current.finger, current.substitute_reason, current.tries = substitute, str(reason).strip(), 0
-        current.waiting_since = None
+        current.waiting_since, current.phase, current.first_image_good = None, GuidePhase.PLACE, False
         self._stay(None)
 
     # ----- signature -----
@@ -325,30 +441,54 @@ class AcceptanceFlow(ApplicationFormFlow):
             return
         self.signature_png = signature.png()
         if self._form.delivery == "post":
-            self.go(A.REGION)
+            self._to_region()
         else:
             self._quote()
 
     # ----- postal region (street and postcode are the form's delivery page) -----
+    @property
+    def region(self) -> dict[str, str]:
+        return self.regions.values
+
+    def _to_region(self) -> None:
+        """Province, city and district picked from the table (flows/acceptance_regions.py), the
+        ones the typed address already names preselected."""
+        if not self.region:
+            found, _ = self.regions.table.split(self._form.typed.get("postal_address", ""))
+            self.region.update(found)
+        self.go(A.REGION)
+
     def _type_region(self, value: Any) -> None:
+        """A place the table does not list, typed."""
         name, text = value
-        if name not in REGION_FIELDS:
+        self._stay(None if name in REGION_FIELDS and self.regions.set(name, str(text)) else N_("form.error.choose"))
+
+    def _pick_region(self, level: str, value: Any) -> None:
+        if str(value) not in self.regions.table.choices(level, self.region) or not self.regions.set(level, str(value)):
             self._stay(N_("form.error.choose"))
-            return
-        self.region[name] = str(text).strip()
-        self._stay(None)
+        else:
+            self._stay(None)
 
     def _region_next(self) -> None:
-        if any(not self.region.get(name) for name in REGION_FIELDS):
+        if self.regions.missing():
             self._stay(N_("form.error.required"))
             return
         self._quote()
+
+    def _street(self) -> str:
+        """The delivery page's address without the province, city and district it starts with
+        when they are the ones picked (no region named twice on the parcel)."""
+        typed = self._form.typed.get("postal_address", "")
+        found, rest = self.regions.table.split(typed)
+        if found and rest and all(self.region.get(level) == name for level, name in found.items()):
+            return rest
+        return typed
 
     def postal_address(self) -> mo.PostalAddress | None:
         if self._form.delivery != "post":
             return None
         return mo.PostalAddress(self.region["province"], self.region["city"], self.region["district"],
-                                self._form.typed["postal_address"], self._form.typed["postcode"])
+                                self._street(), self._form.typed["postcode"])
 
     # ----- fees, payment -----
     @property
@@ -373,11 +513,13 @@ class AcceptanceFlow(ApplicationFormFlow):
         method = mo.DeliveryMethod.POST if self._form.delivery == "post" else mo.DeliveryMethod.COLLECT
         paid = self.paid = PaidService(self.ctx, FLOW_NAME, {
             "documents": list(self._form.documents), "delivery": method.value,
-            "fingers_not_captured": sum(1 for f in self.fingers if f.not_captured)}, 0)
+            "fingers_not_captured": sum(1 for f in self.fingers if f.not_captured),
+            "draft_number": self.draft_number}, 0)
         request_id = self.ctx.journal.before(paid.txn_id, QUOTE_STEP)
         try:
             quote = self.ctx.backend.quote_application_fees(person.id_number, self._documents(), method, request_id,
-                                                            match_token=person.match_token)
+                                                            match_token=person.match_token,
+                                                            draft_number=self.draft_number)
         except backend_errors.BackendError as error:
             self.ctx.journal.failed(paid.txn_id, QUOTE_STEP, {"error": error.message_key})
             paid.close(TxnStatus.CANCELLED, NOTE_QUOTE_FAILED)
@@ -419,7 +561,8 @@ class AcceptanceFlow(ApplicationFormFlow):
         try:
             accepted = self.ctx.backend.submit_acceptance(
                 self.quote.order_id, self._form.to_application_form(), [f.to_capture() for f in self.fingers],
-                self.signature_png, request_id, self.postal_address(), match_token=person.match_token)
+                self.signature_png, request_id, self.postal_address(), match_token=person.match_token,
+                draft_number=self.draft_number)
         except backend_errors.BackendError as error:
             self.ctx.journal.failed(txn_id, SUBMIT_STEP, {"error": error.message_key})
             if error.final:  # refused: the money goes back, the counter helps
@@ -477,6 +620,9 @@ class AcceptanceFlow(ApplicationFormFlow):
         if state is A.SUBMIT_FAILED:
             self._refund_and_end(f"citizen left ({reason}) before the application was accepted", None)
             return
+        if state in (A.PHOTO_LIVE, A.PHOTO_REVIEW):
+            self.photo.close(f"left: {reason}")
+            self.photo.forget()
         if self.paid is not None and state is A.FEES:
             self._paid.close(TxnStatus.CANCELLED, f"left at the fees ({reason}); nothing paid")
         self.go(F.CANCELLED)
@@ -488,7 +634,8 @@ class AcceptanceFlow(ApplicationFormFlow):
             return super().actions()
         if state is A.PAYMENT_FAILED:
             return self._paid.failed_actions()
-        own = tuple(action for (s, action) in self._accept_handlers() if s is state)
+        own = tuple(action for (s, action) in self._accept_handlers() if s is state
+                    and not (action in ("retake", "take_photo") and self.photo.retakes_left <= 0))
         return own if state in _AFTER_PAYMENT or self.finished else (*own, "cancel")
 
     def view_data(self) -> Mapping[str, Any]:
@@ -501,15 +648,22 @@ class AcceptanceFlow(ApplicationFormFlow):
         data: dict[str, Any] = {}
         if state is A.PHOTO:
             data["photo_receipt_number"] = self._form.photo_receipt_number
+            data["photo_retakes_left"] = self.photo.retakes_left
+        elif state is A.PHOTO_LIVE:
+            data.update(self.photo.live_data())
+        elif state is A.PHOTO_REVIEW:
+            data.update(self.photo.review_data())
         elif state is A.FINGERPRINT:
             finger = self._finger
             if finger is not None:
                 data.update({"finger": finger.finger.value, "position": self.fingers.index(finger) + 1,
+                             "phase": finger.phase.value, "guide": [p.value for p in GuidePhase],
                              "tries_left": self.finger_tries - finger.tries, "substitute_reason": finger.substitute_reason,
                              "choices": [f.value for f in mo.Finger]})
             data["fingers"] = [_finger_data(f) for f in self.fingers]
         elif state is A.REGION:
-            data["fields"] = [{"name": n, "value": self.region.get(n, "")} for n in REGION_FIELDS]
+            data["fields"] = self.regions.view()
+            data.update({"street": self._street(), "postcode": self._form.typed.get("postcode", "")})
         elif state in (A.FEES, A.PAYING, A.PAYMENT_FAILED) and self.quote is not None:
             data.update(_quote_data(self.quote))
             if state is A.PAYING and self.paid is not None:

@@ -296,6 +296,55 @@ class FormDraft:
         return mo.Delivery(mo.DeliveryMethod.POST, postal_address=address, postal_recipient=self.card.name,
                            postal_phone=self.typed["mobile"])
 
+    # ----- a draft filled in before the visit (issues 12 and 20) -----
+    def load(self, form: mo.ApplicationForm) -> list[str]:
+        """Take what the citizen filled in before the visit (online, or at the form service) so
+        nothing is asked again. Identity fields (name, sex, birth date, ID number, household
+        address) stay the ID card's and the pinyin the back end's record; a typed value is checked
+        like one typed here (a bad one shows on its page with its error). Answers the names of the
+        fields taken, for the log (never their values)."""
+        taken: list[str] = []
+        for request in form.documents:
+            document = next((k for k, v in DOCUMENT_TYPES.items() if v is request.document_type), None)
+            reason = _reason_of(request)
+            if document is None or reason is None:
+                continue
+            if document not in self.documents:
+                self.documents.append(document)
+            self.reasons[document] = reason
+            taken.append(document)
+            if reason in AMENDMENT_REASONS and request.former_name:
+                self.type_field(FORMER_NAME.name, request.former_name)
+            for choice in request.endorsements if document == "hk_macau_permit" else ():
+                wish = next((w for w in ENDORSEMENT_WISHES if w.choice == choice), None)
+                if wish is not None:
+                    self.endorsements[choice.destination] = wish.value
+        typed = {"mobile": form.mobile, "current_address": form.current_address, "employer": form.employer,
+                 "emergency_name": form.emergency_contact.name, "emergency_phone": form.emergency_contact.phone}
+        if self.needs_birth_place and form.birth_place:
+            typed[BIRTH_PLACE] = form.birth_place
+        for name, value in typed.items():
+            if value and value.strip():
+                self.type_field(name, value)
+                taken.append(name)
+        for name, value in (("occupation", form.occupation), ("relationship", form.emergency_contact.relationship)):
+            if value and self.set_choice(name, value):
+                taken.append(name)
+        delivery = form.delivery
+        if delivery.method is mo.DeliveryMethod.COLLECT:
+            self.set_choice("delivery", "collect")
+        else:
+            self.set_choice("delivery", "post")
+            street, postcode = split_postal_address(delivery.postal_address or "")
+            for name, value in (("postal_address", street), ("postcode", postcode)):
+                if value:
+                    self.type_field(name, value)
+        taken.append("delivery")
+        if form.photo_receipt_number and not self.photo_receipt_number:
+            self.photo_receipt_number = form.photo_receipt_number
+            taken.append("photo_receipt_number")
+        return taken
+
     def review(self) -> dict[str, object]:
         """What the review screen shows: the citizen's own data, in full (it is their screen)."""
         card = self.card
@@ -309,6 +358,21 @@ class FormDraft:
             "typed": dict(self.typed), "occupation": self.occupation, "relationship": self.relationship,
             "delivery": self.delivery, "photo_receipt_number": self.photo_receipt_number,
         }
+
+
+def _reason_of(request: mo.DocumentRequest) -> str | None:
+    """The form's reason value (form_fields.REASONS) for a contract document request."""
+    return next((value for value, (kind, reason) in REASON_KINDS.items()
+                 if kind is request.application_kind and reason is request.reason), None)
+
+
+def split_postal_address(text: str) -> tuple[str, str]:
+    """"street postcode" as the form writes Delivery.postalAddress -> (street, postcode); a text
+    without a 6-digit postcode at its end is all street."""
+    street, _, last = text.strip().rpartition(" ")
+    if len(last) == 6 and last.isdigit():
+        return street.strip(), last
+    return text.strip(), ""
 
 
 def _typed_field(name: str) -> ff.TypedField | None:

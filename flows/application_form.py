@@ -19,7 +19,14 @@ retried, so a lost answer never makes two applications.
 Touch actions (value):
   toggle_document (document), toggle_endorsement (wish), reason ((document, reason)),
   field ((name, text)), occupation / relationship / delivery (choice), surname / given_name
-  (pinyin), edit ("documents" | "details" | "delivery"), next, back, submit, retry.
+  (pinyin), edit ("documents" | "details" | "delivery"), next, back, submit, retry,
+  draft (number).
+
+A draft filled in before the visit (online, issue 20; or at this form service, for the acceptance
+service, issue 12) is loaded on the documents page by typing its number ("draft") or scanning its
+QR code: GetDraftApplication answers it to the person it was filled for only, the draft fills
+what the ID card does not (FormDraft.load), and the citizen lands on the first page still
+missing something, else on the review.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ from flows.common_steps import (
     GatedIdentity,
     GateOutcome,
     IdentityGate,
+    ScanWatcher,
     age_on,
     counter_hint,
     print_journalled,
@@ -51,7 +59,7 @@ from flows.common_steps import (
     tr,
 )
 from flows.context import FlowContext
-from flows.engine import CardInserted, Event, Flow, Tick, Touch
+from flows.engine import CardInserted, Event, Flow, Scanned, Tick, Touch
 from flows.identity import MSG_KIND_NOT_SERVED
 from flows.journal import TxnStatus
 
@@ -66,6 +74,8 @@ MSG_MINOR = N_("form.refused.minor")
 MSG_SUBMIT_FAILED = N_("form.submit_failed")
 MSG_FIX_FIELDS = N_("form.error.fix_fields")
 MSG_NOT_OFFERED = N_("form.error.endorsement_not_offered")
+MSG_DRAFT_NUMBER = N_("form.draft.number_missing")
+MSG_DRAFT_FILED = N_("form.draft.already_filed")
 # Why a wish is not offered, by type: who the rules give it to (backend/rules/endorsements.py,
 # docs/rules.md). The back end answers only what is offered, so the reason is the rule's.
 NOT_OFFERED_REASONS = {
@@ -104,7 +114,8 @@ class ApplicationFormFlow(GatedIdentity, Flow[FormState]):
     TRANSITIONS: ClassVar[Mapping[FormState, frozenset[FormState]]] = {
         S.CARD: frozenset({S.FACE, S.DOCUMENTS, S.REFUSED, S.CANCELLED}),
         S.FACE: frozenset({S.DOCUMENTS, S.REFUSED, S.CANCELLED}),
-        S.DOCUMENTS: frozenset({S.ENDORSEMENTS, S.REASONS, S.CANCELLED}),
+        # a loaded draft leads to the first page still missing something, else to the review
+        S.DOCUMENTS: frozenset({S.ENDORSEMENTS, S.REASONS, S.DETAILS, S.DELIVERY, S.REVIEW, S.CANCELLED}),
         S.ENDORSEMENTS: frozenset({S.DOCUMENTS, S.REASONS, S.CANCELLED}),
         S.REASONS: frozenset({S.DOCUMENTS, S.ENDORSEMENTS, S.DETAILS, S.CANCELLED}),
         S.DETAILS: frozenset({S.REASONS, S.DELIVERY, S.CANCELLED}),
@@ -138,6 +149,10 @@ class ApplicationFormFlow(GatedIdentity, Flow[FormState]):
         S.CANCELLED: (0, N_("form.cancelled")),
     }
 
+    # The form service files an application: its own filed forms are not drafts to file again
+    # (the acceptance service completes them, flows/acceptance.py).
+    ACCEPTS_FORM_SERVICE_DRAFTS = False
+
     def __init__(self, ctx: FlowContext, today: dt.date | None = None) -> None:
         super().__init__(S.CARD, ctx.now)
         self.ctx = ctx
@@ -150,6 +165,8 @@ class ApplicationFormFlow(GatedIdentity, Flow[FormState]):
         self.txn_id: str | None = None
         self._submit_version = 1  # a changed form after a refusal is a new request
         self._tries_left = 0
+        self.loaded_draft: mo.ApplicationDraft | None = None
+        self._draft_scan = ScanWatcher(ctx)
         if self.gate.outcome is GateOutcome.DONE:
             self._identity_done()
 
@@ -157,6 +174,14 @@ class ApplicationFormFlow(GatedIdentity, Flow[FormState]):
     def on_event(self, event: Event) -> None:
         if isinstance(event, (Tick, CardInserted)) and self.state in (S.CARD, S.FACE):
             self._poll_identity()
+        elif self.state is S.DOCUMENTS and isinstance(event, Scanned):
+            self._load_draft(event.text)
+        elif self.state is S.DOCUMENTS and isinstance(event, Tick):
+            text, fault = self._draft_scan.poll()
+            if text:
+                self._load_draft(text)
+            elif fault:
+                self.note(fault)
         elif isinstance(event, Touch):
             handler = self._touch_handlers().get((self.state, event.action))
             if handler is not None:
@@ -166,6 +191,7 @@ class ApplicationFormFlow(GatedIdentity, Flow[FormState]):
         return {
             (S.DOCUMENTS, "toggle_document"): self._toggle_document,
             (S.DOCUMENTS, "next"): lambda _: self._documents_next(),
+            (S.DOCUMENTS, "draft"): self._load_draft,
             (S.ENDORSEMENTS, "toggle_endorsement"): self._toggle_endorsement,
             (S.ENDORSEMENTS, "next"): lambda _: self.go(S.REASONS),
             (S.ENDORSEMENTS, "back"): lambda _: self.go(S.DOCUMENTS),
@@ -201,7 +227,50 @@ class ApplicationFormFlow(GatedIdentity, Flow[FormState]):
             self.go(S.REFUSED, MSG_MINOR)
             return
         self.draft = FormDraft.start(person.card, person.identity, self.ctx.session.data.get(PHOTO_RECEIPT_KEY))
+        self._draft_scan.start()
         self.go(S.DOCUMENTS)
+
+    # ----- a draft filled in before the visit -----
+    @property
+    def draft_number(self) -> str | None:
+        return self.loaded_draft.draft_number if self.loaded_draft is not None else None
+
+    def _load_draft(self, value: Any) -> None:
+        number = str(value or "").strip().upper()
+        if not number:
+            self._stay(MSG_DRAFT_NUMBER)
+            return
+        person = self.gate.person
+        assert person is not None
+        try:
+            draft = self.ctx.backend.get_draft_application(number, person.id_number, match_token=person.match_token)
+        except backend_errors.BackendError as error:
+            log.info("draft not loaded: %s", error.message_key)
+            self._stay(error.message_key)
+            return
+        if draft.source is mo.DraftSource.FORM_SERVICE and not self.ACCEPTS_FORM_SERVICE_DRAFTS:
+            self._stay(MSG_DRAFT_FILED)
+            return
+        taken = self._form.load(draft.form)
+        self.loaded_draft = draft
+        log.info("draft %s (%s) loaded: %s", draft.draft_number, draft.source.value, ", ".join(taken))
+        if self._wants_permit() and self.offered is None:
+            problem = self._ask_offered()
+            if problem is not None:  # loaded; the endorsements are asked again with "next"
+                self._stay(problem)
+                return
+        self._form.keep_endorsements(self._offered_values())
+        self.go(self._first_page_missing())
+
+    def _first_page_missing(self) -> FormState:
+        form = self._form
+        if not form.reasons_complete:
+            return S.REASONS
+        if form.detail_problems():
+            return S.DETAILS
+        if form.delivery_problems():
+            return S.DELIVERY
+        return S.REVIEW
 
     # ----- choosing -----
     @property
@@ -416,7 +485,8 @@ class ApplicationFormFlow(GatedIdentity, Flow[FormState]):
     def _page_data(self) -> dict[str, Any]:
         form = self._form
         if self.state is S.DOCUMENTS:
-            return {"choices": _choices(ff.DOCUMENTS), "chosen": list(form.documents)}
+            return {"choices": _choices(ff.DOCUMENTS), "chosen": list(form.documents),
+                    "draft_number": self.draft_number}
         if self.state is S.ENDORSEMENTS:
             offered = self._offered_values()
             return {"choices": [(w.value, w.label_key) for w in ENDORSEMENT_WISHES if w.value in offered],
@@ -433,7 +503,7 @@ class ApplicationFormFlow(GatedIdentity, Flow[FormState]):
             return {"choices": _choices(ff.DELIVERY), "delivery": form.delivery,
                     "fields": self._fields(POSTAL_FIELDS) if form.delivery == "post" else [],
                     "problems": form.delivery_problems()}
-        return {**form.review(), "surname_choices": form.surname_choices(),
+        return {**form.review(), "draft_number": self.draft_number, "surname_choices": form.surname_choices(),
                 "given_name_choices": form.given_name_choices(),
                 "surname_pinyin": form.surname_pinyin, "given_name_pinyin": form.given_name_pinyin}
 

@@ -1,6 +1,6 @@
 """Self-test scenario of self-service acceptance (issue 12): a citizen with a photo receipt from an
 earlier capture has a Taiwan permit card accepted at the kiosk, two fingerprints taken on the
-simulated module, signs, collects at the hall, pays by QR; the back end then shows the
+simulated module following the on-screen guide (place, lift, place again), signs, collects at the hall, pays by QR; the back end then shows the
 application as accepted and the receipt carries its number.
 """
 
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import random
+from collections.abc import Sequence
+from typing import Any
 
 from backend import seed
 from backend_client import new_request_id
@@ -66,14 +68,41 @@ def to_payment(pump: FlowPump, citizen_key: str = ACCEPTANCE_CITIZEN, document: 
     pump.touch("photo_receipt", receipt_number)
     pump.touch("next")
     pump.expect("fingerprint")
-    fingerprint = pump.simulators["fingerprint"]
-    fingerprint.place_finger()
-    pump.tick_until_state("signature")
-    fingerprint.lift_finger()
+    give_fingers(pump)
     pump.touch("sign", (SIGNATURE_STROKES, *SIGNATURE_PAD))
     pump.expect("fees")
     pump.touch("pay")
     pump.expect("paying")
+
+
+def give_fingers(pump: FlowPump, placements: Sequence[Any] = ()) -> FlowView:
+    """Follow the on-screen guide for both fingers on the simulated module: lay a finger on the
+    glass when the guide says place (or place again), take it away when it says lift, until the
+    signature step. `placements`: what each placement lays down in turn (simulator.Finger; then
+    good ones)."""
+    from devices.fingerprint.simulator import Finger
+
+    simulator = pump.simulators["fingerprint"]
+    laid = iter(placements)
+    on_glass = False
+
+    def follow(view: FlowView) -> bool:
+        nonlocal on_glass
+        if view.state != "fingerprint":
+            return True
+        phase = view.data.get("phase")
+        if phase in ("place", "place_again") and not on_glass:
+            simulator.place_finger(next(laid, Finger.GOOD))
+            on_glass = True
+        elif phase == "lift" and on_glass:
+            simulator.lift_finger()
+            on_glass = False
+        return False
+
+    try:
+        return pump.tick_until(follow, "both fingers following the guide")
+    finally:
+        simulator.lift_finger()
 
 
 def expect_accepted(pump: FlowPump, view: FlowView, citizen_key: str = ACCEPTANCE_CITIZEN) -> None:

@@ -14,6 +14,7 @@ from backend import messages as m
 from backend.handlers import acceptance, applications, appointments, collection, endorsements, fines, identity, payments, photos, terminals
 from backend.handlers import appeals, evaluations, notices  # issue 20: appeals, 好差评, text messages
 from backend.handlers import booking, queue, urgent  # issue 20: booking, walk-in tickets, urgent
+from backend.handlers import drafts  # issues 12 and 20: drafts filled in before the visit
 from backend.handlers.common import CallEnv
 
 Handler = Callable[[CallEnv, Any], Any]
@@ -61,6 +62,7 @@ OPERATIONS: tuple[Operation, ...] = (
     _mutation("RecordCardPayment", m.RecordCardPaymentRequest, m.Payment, payments.record_card_payment),
     _mutation("QuoteApplicationFees", m.QuoteApplicationFeesRequest, m.ApplicationFeeQuote, acceptance.quote_fees),
     _mutation("SubmitAcceptance", m.SubmitAcceptanceRequest, m.AcceptanceReceipt, acceptance.submit_acceptance),
+    _query("GetDraftApplication", m.GetDraftApplicationRequest, m.ApplicationDraft, drafts.get_draft_application),
     _query("ListViolations", m.ListViolationsRequest, m.DriverViolations, fines.list_violations),
     _mutation("AcceptViolation", m.AcceptViolationRequest, m.Decision, fines.accept_violation),
     _mutation("SubmitViolationAppeal", m.SubmitViolationAppealRequest, m.ViolationAppeal,

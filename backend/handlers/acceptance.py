@@ -21,7 +21,7 @@ from spyne.util.xml import get_object_as_xml
 
 from backend import messages as m
 from backend.faults import InvalidInput, NotEligible, NotFound
-from backend.handlers import proofs
+from backend.handlers import drafts, proofs
 from backend.handlers.applications import _refuse_if_in_progress
 from backend.handlers.common import CallEnv, find_person, money, require_valid_id_number, same_name
 from backend.handlers.identity import binary
@@ -50,7 +50,8 @@ def quote_fees(env: CallEnv, req: Any) -> m.ApplicationFeeQuote:
                           "registered state employees need their unit's written approval at the counter")
     if id_numbers.is_residence_permit(req.idNumber):
         raise NotEligible("NOT_MAINLAND_RESIDENT", "residence-permit holders apply for their own region's documents")
-    _refuse_if_in_progress(env, req.idNumber, documents)
+    completed = drafts.completed_draft(env.db, req.draftNumber, req.idNumber)
+    _refuse_if_in_progress(env, req.idNumber, documents, completed["application_number"] if completed else None)
     rules = load_rules()
     lines, postage, total = fees_of(rules, documents, req.deliveryMethod)
     order_id = env.new_private_reference("AO")
@@ -87,15 +88,23 @@ def submit_acceptance(env: CallEnv, req: Any) -> m.AcceptanceReceipt:
     fingerprints = _check_fingerprints(req.fingerprint)
     signature = _check_signature(binary(req.signature))
     address = _check_postal_address(form.delivery.method, req.postalAddress)
-    _refuse_if_in_progress(env, form.idNumber, documents)
+    completed = drafts.completed_draft(env.db, req.draftNumber, form.idNumber)
+    _refuse_if_in_progress(env, form.idNumber, documents, completed["application_number"] if completed else None)
 
-    number = env.new_reference("AP")
     ready_on = expected_ready_on(env.today)
     form_xml = etree.tostring(get_object_as_xml(form, m.ApplicationForm), encoding="unicode")
-    env.db.execute("INSERT INTO applications VALUES (?, ?, ?, ?, ?, 'ACCEPTED', ?, ?, NULL, NULL)",
-                   (number, form.idNumber, req.terminalId, ",".join(documents), form_xml,
-                    iso(env.now), ready_on.isoformat()))
-    env.db.execute("INSERT INTO application_steps VALUES (?, 'ACCEPTED', ?)", (number, iso(env.now)))
+    if completed is not None:  # the form service's application, completed under its own number
+        number = completed["application_number"]
+        env.db.execute("UPDATE applications SET terminal_id = ?, document_types = ?, form_xml = ?, status = "
+                       "'ACCEPTED', expected_ready_on = ? WHERE application_number = ?",
+                       (req.terminalId, ",".join(documents), form_xml, ready_on.isoformat(), number))
+    else:
+        number = env.new_reference("AP")
+        env.db.execute("INSERT INTO applications VALUES (?, ?, ?, ?, ?, 'ACCEPTED', ?, ?, NULL, NULL)",
+                       (number, form.idNumber, req.terminalId, ",".join(documents), form_xml,
+                        iso(env.now), ready_on.isoformat()))
+        env.db.execute("INSERT INTO application_steps VALUES (?, 'ACCEPTED', ?)", (number, iso(env.now)))
+        drafts.mark_online_draft_used(env.db, req.draftNumber, form.idNumber, number)
     env.db.execute("INSERT INTO acceptances VALUES (?, ?, ?, ?, ?)",
                    (number, req.orderId, form.photoReceiptNumber, signature, address))
     for position, (finger, image, substitute, not_captured) in enumerate(fingerprints):

@@ -64,10 +64,13 @@ def _require_photo_receipt(env: CallEnv, receipt_number: str, id_number: str) ->
         raise NotFound("PHOTO_RECEIPT", "no photo with this receipt number for this person")
 
 
-def _refuse_if_in_progress(env: CallEnv, id_number: str, document_types: list[str]) -> None:
+def _refuse_if_in_progress(env: CallEnv, id_number: str, document_types: list[str],
+                           except_number: str | None = None) -> None:
+    """`except_number`: the form-service application an acceptance completes (drafts.py)."""
     rows = env.db.execute(
-        f"SELECT document_types FROM applications WHERE id_number = ? AND status NOT IN "
-        f"({','.join('?' * len(FINISHED_STATUSES))})", (id_number, *FINISHED_STATUSES)).fetchall()
+        f"SELECT document_types FROM applications WHERE id_number = ? AND application_number != ? AND status "
+        f"NOT IN ({','.join('?' * len(FINISHED_STATUSES))})",
+        (id_number, except_number or "", *FINISHED_STATUSES)).fetchall()
     pending = {t for row in rows for t in row["document_types"].split(",")}
     if pending & set(document_types):
         raise NotEligible("APPLICATION_IN_PROGRESS", "an application for this document is in progress")

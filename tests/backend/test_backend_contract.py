@@ -259,6 +259,13 @@ def call_subscribe_notices(client: BackendClient, demo: Any) -> None:
                                             mo.NoticeMilestone.POSTED}
 
 
+def call_get_draft_application(client: BackendClient, demo: Any) -> None:
+    person = seed.person("non_local_hukou")
+    draft = client.get_draft_application("WS-DEMO-0001", person.id_number)
+    assert (draft.source, draft.form.id_number, draft.form.delivery.method) == (
+        mo.DraftSource.ONLINE, person.id_number, mo.DeliveryMethod.POST)
+
+
 CALLS: dict[str, Callable[[BackendClient, Any], None]] = {
     "Ping": call_ping,
     "VerifyIdentity": call_verify_identity,
@@ -289,6 +296,7 @@ CALLS: dict[str, Callable[[BackendClient, Any], None]] = {
     "ConfirmCollection": call_confirm_collection,
     "QuoteApplicationFees": call_quote_application_fees,
     "SubmitAcceptance": call_submit_acceptance,
+    "GetDraftApplication": call_get_draft_application,
     "RegisterTerminal": call_register_terminal,
     "Heartbeat": call_heartbeat,
     "ReportTransaction": call_report_transaction,

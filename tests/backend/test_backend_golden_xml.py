@@ -114,6 +114,7 @@ BODIES: dict[str, dict[str, Any]] = {
         amount=Decimal("15.00"), payment_id="PAY-0A1B2C3D4E5F60718293",
         references=(mo.TransactionReference(mo.ReferenceKind.ORDER, "EO-20250301-000001"),)))},
     "ListTransactionRecords": {"date": dt.date(2025, 3, 1)},
+    "GetDraftApplication": {"draftNumber": "WS-DEMO-0001", "idNumber": ID_NUMBER, "matchToken": MATCH_TOKEN},
 }
 
 _PARSER = etree.XMLParser(remove_blank_text=True)

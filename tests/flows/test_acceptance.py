@@ -23,6 +23,7 @@ from flows.application_form import FormState
 from flows.engine import Cancel
 from flows.journal import TxnStatus
 from terminal.scenarios import FORM_DETAILS, identify
+from terminal.scenarios_acceptance import give_fingers
 from terminal.simulation import pay_shown_code
 
 PAD = (600, 200)
@@ -75,11 +76,9 @@ def to_fingerprints(pump, receipt_number: str):
     return pump.touch("next")
 
 
-def take_fingers(pump, finger: Finger = Finger.GOOD):
-    pump.simulators["fingerprint"].place_finger(finger)
-    view = pump.tick_until_state("signature")
-    pump.simulators["fingerprint"].lift_finger()
-    return view
+def take_fingers(pump, *placements: Finger):
+    """Both fingers, following the guide (place, lift, place again); `placements` in turn, then good."""
+    return give_fingers(pump, placements)
 
 
 def test_every_state_has_a_view_and_valid_targets():
@@ -125,14 +124,11 @@ def test_a_finger_that_cannot_be_captured_and_posting_to_an_address(pump, runtim
     to_fingerprints(pump, photo_receipt("minority_name"))
     view = pump.touch("substitute", ("RIGHT_MIDDLE", "index finger injured"))
     assert view.data["finger"] == "RIGHT_MIDDLE" and view.data["substitute_reason"] == "index finger injured"
-    fingerprint = pump.simulators["fingerprint"]
-    fingerprint.place_finger(Finger.SMUDGED)
-    view = pump.tick_until(lambda v: v.data.get("position") == 2, "second finger after the poor tries")
-    assert view.data["fingers"][0] == {"finger": "RIGHT_MIDDLE", "captured": False, "not_captured": True,
-                                       "substitute_reason": "index finger injured"}
-    fingerprint.place_finger(Finger.GOOD)
-    pump.tick_until_state("signature")
-    fingerprint.lift_finger()
+    view = take_fingers(pump, *[Finger.SMUDGED] * FINGER_TRIES)  # the first finger never gives a usable image
+    assert view.state == "signature"
+    first, second = pump.flow.fingers
+    assert (first.finger.value, first.substitute_reason, first.image) == ("RIGHT_MIDDLE", "index finger injured", None)
+    assert first.not_captured.startswith(f"{FINGER_TRIES} tries") and second.image is not None
     view = pump.touch("sign", (SIGNED, *PAD))
     assert view.state == "region"
     assert pump.touch("next").error_key == "form.error.required"

@@ -36,6 +36,39 @@ class Finger:
         widget.on_touch_move(self)
 
 
+def follow_the_finger_guide(app, simulator, wait_for) -> list[str]:
+    """Lay a finger on the simulated glass when the screen says place (or place again), take it
+    away when it says lift, until the signature pad comes; the instructions shown, in order."""
+    shown: list[str] = []
+    on_glass = [False]
+
+    def step() -> bool:
+        runner = app.flow_host.runner
+        model = app.flow_host.model
+        if runner is None or runner.flow.state.name.lower() != "fingerprint":
+            return True
+        view = runner.flow.view()
+        if model is None or model.kind != "device_action" or model.instruction.key != view.message_key:
+            return False  # the citizen acts on what the screen says, once it says it
+        text = app.screens.get_screen("device_action").instruction
+        if not shown or shown[-1] != text:
+            shown.append(text)
+        phase = view.data.get("phase")
+        if phase in ("place", "place_again") and not on_glass[0]:
+            simulator.place_finger()
+            on_glass[0] = True
+        elif phase == "lift" and on_glass[0]:
+            simulator.lift_finger()
+            on_glass[0] = False
+        return False
+
+    try:
+        wait_for(step, "both fingers following the guide", app, 90)
+    finally:
+        simulator.lift_finger()
+    return shown
+
+
 @pytest.fixture()
 def app(flow_app):
     yield flow_app
@@ -44,7 +77,8 @@ def app(flow_app):
         flow_app.end_session("test finished")
 
 
-def test_fingerprints_then_the_signature_pad_signed_by_touch(app, citizen, start_service, shows, on_screen, tap):
+def test_fingerprints_then_the_signature_pad_signed_by_touch(app, citizen, start_service, shows, on_screen, tap,
+                                                             wait_for):
     from backend import seed
     from backend_client import new_request_id
 
@@ -67,9 +101,9 @@ def test_fingerprints_then_the_signature_pad_signed_by_touch(app, citizen, start
     host.touch("next", None)
     screen = shows(app, "fingerprint", "device_action")
     assert "右手食指" in citizen.reads(screen)
-    runtime.simulators["fingerprint"].place_finger()
+    instructions = follow_the_finger_guide(app, runtime.simulators["fingerprint"], wait_for)
+    assert instructions[:3] == ["请将手指平放在指纹仪上，保持不动", "请抬起手指", "请再次放上同一根手指"]
     screen = shows(app, "signature", "signature", seconds=60)
-    runtime.simulators["fingerprint"].lift_finger()
 
     pad = screen.body.ids.pad
     assert pad.width > 300 and pad.height > 100

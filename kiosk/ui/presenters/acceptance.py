@@ -16,13 +16,14 @@ from typing import Any
 from core.i18n import N_
 from flows import form_fields as ff
 from flows.engine import FlowView
-from kiosk.ui.model import Action, InputField, Row, ScreenModel, Text
-from kiosk.ui.presenters import application_form, pictures
+from kiosk.ui.model import Action, InputField, Option, Row, ScreenModel, Text
+from kiosk.ui.presenters import application_form, id_photo, pictures
 from kiosk.ui.presenters import parts as p
 from kiosk.ui.presenters.common import counter_hint_row, literal, money
 from kiosk.ui.presenters.payment import paying_screen, payment_failed_screen
 
 MSG_PHOTO_RECEIPT = N_("screen.acceptance.photo_receipt_number")
+MSG_TAKE_PHOTO = N_("screen.acceptance.take_photo")
 MSG_FINGER = N_("screen.acceptance.finger")
 MSG_TRIES_LEFT = N_("screen.acceptance.tries_left")
 MSG_SUBSTITUTE = N_("screen.acceptance.substitute")
@@ -33,10 +34,18 @@ MSG_POSTAGE = N_("screen.acceptance.postage")
 MSG_TOTAL = N_("screen.acceptance.total")
 MSG_REFUND = N_("screen.acceptance.refund")
 MSG_PAY = N_("screen.acceptance.pay")
+MSG_STREET = N_("form.field.postal_address")  # the delivery page's own labels
+MSG_POSTCODE = N_("form.field.postcode")
 REGION_LABELS = {"province": N_("screen.acceptance.province"), "city": N_("screen.acceptance.city"),
                  "district": N_("screen.acceptance.district")}
 MSG_APPLICATION_NUMBER = application_form.ROW["application_number"]
 MSG_EXPECTED_READY_ON = application_form.ROW["expected_ready_on"]
+MSG_GUIDE = N_("screen.acceptance.guide")
+MSG_SUBSTITUTE_MISSING = N_("screen.acceptance.substitute_missing")
+GUIDE_KEYS = {"place": N_("screen.acceptance.guide.place"), "lift": N_("screen.acceptance.guide.lift"),
+              "place_again": N_("screen.acceptance.guide.place_again")}
+# The reason recorded with a substitute finger (SubmitAcceptance's substituteReason; the counter reads it).
+SUBSTITUTE_REASONS = {"injured": "finger injured", "missing": "finger missing"}
 # A substitute for an injured index finger: the middle finger of the same hand.
 SUBSTITUTES = {"RIGHT_INDEX": "RIGHT_MIDDLE", "LEFT_INDEX": "LEFT_MIDDLE"}
 FINGER_KEYS = {name: f"screen.acceptance.finger.{name.lower()}" for name in (
@@ -52,22 +61,33 @@ def present(view: FlowView) -> ScreenModel:
 
 
 def photo(view: FlowView) -> ScreenModel:
+    """A photo receipt from an earlier capture (scanned, or typed on the code keypad), or the
+    photo taken now with the photo service's camera guide."""
     number = view.data.get("photo_receipt_number") or ""
     field = InputField("photo_receipt", Text(MSG_PHOTO_RECEIPT), number, "code", "photo_receipt", value_only=True)
-    return p.screen(view, "device_action", picture=pictures.SCAN_QR, fields=(field,), actions=(p.next_action(),))
+    take = (Action("take_photo", Text(MSG_TAKE_PHOTO)),) if "take_photo" in view.actions else ()
+    return p.screen(view, "device_action", picture=pictures.SCAN_QR, fields=(field,),
+                    actions=(*take, p.next_action()))
 
 
 def fingerprint(view: FlowView) -> ScreenModel:
+    """The finger asked for, the guide's step of the moment (place and hold, lift, place again:
+    the instruction, spoken too, is that step's), the tries left and each finger's result; the
+    middle finger of the same hand instead when this one is injured or missing (the reason goes
+    with the application)."""
     data = view.data
     finger = data.get("finger", "")
-    rows = [Row(Text(MSG_FINGER), Text(FINGER_KEYS.get(finger, MSG_FINGER)), large=True),
-            Row(Text(MSG_TRIES_LEFT), literal(data.get("tries_left")))]
+    rows = [Row(Text(MSG_FINGER), Text(FINGER_KEYS.get(finger, MSG_FINGER)), large=True)]
+    if data.get("phase") in GUIDE_KEYS:
+        rows.append(Row(Text(MSG_GUIDE), Text(GUIDE_KEYS[data["phase"]])))
+    rows.append(Row(Text(MSG_TRIES_LEFT), literal(data.get("tries_left"))))
     for done in data.get("fingers", ()):
         if done["captured"] or done["not_captured"]:
             rows.append(Row(Text(FINGER_KEYS[done["finger"]]),
                             Text(MSG_CAPTURED if done["captured"] else MSG_NOT_CAPTURED)))
     substitute = SUBSTITUTES.get(finger)
-    actions = (Action("substitute", Text(MSG_SUBSTITUTE), (substitute, "finger injured")),) \
+    actions = (Action("substitute", Text(MSG_SUBSTITUTE), (substitute, SUBSTITUTE_REASONS["injured"])),
+               Action("substitute", Text(MSG_SUBSTITUTE_MISSING), (substitute, SUBSTITUTE_REASONS["missing"]))) \
         if substitute and not data.get("substitute_reason") else ()
     return p.screen(view, "device_action", rows=tuple(rows), actions=actions)
 
@@ -78,9 +98,22 @@ def signature(view: FlowView) -> ScreenModel:
 
 
 def region(view: FlowView) -> ScreenModel:
-    fields = tuple(InputField(f["name"], Text(REGION_LABELS[f["name"]]), f["value"], "pinyin", "field")
-                   for f in view.data.get("fields", ()))
-    return p.screen(view, "form", fields=fields, actions=(p.next_action(),))
+    """Province, city and district as tiles from the region table (flows/acceptance_regions.py),
+    each under its heading; a level the table does not list is typed on the pinyin keypad. The
+    street and postcode typed on the delivery page are shown above them."""
+    data = view.data
+    rows = (Row(Text(MSG_STREET), literal(data.get("street"))), Row(Text(MSG_POSTCODE), literal(data.get("postcode"))))
+    fields, options = [], []
+    for level in data.get("fields", ()):
+        name, value, choices = level["name"], level["value"], level["choices"]
+        heading = Text(REGION_LABELS[name])
+        if choices:
+            options += [Option(name, choice, literal(choice), selected=choice == value, group=heading)
+                        for choice in choices]
+        else:
+            fields.append(InputField(name, heading, value, "pinyin", "field"))
+    return p.screen(view, "form", rows=rows, fields=tuple(fields), options=tuple(options),
+                    actions=(p.next_action(),))
 
 
 def fee_rows(data: Mapping[str, Any]) -> tuple[Row, ...]:
@@ -136,6 +169,8 @@ STATES: dict[str, Callable[[FlowView], ScreenModel]] = {
     "fingerprint": fingerprint,
     "signature": signature,
     "region": region,
+    "photo_live": id_photo.live,
+    "photo_review": id_photo.review,
     "fees": fees,
     "paying": paying,
     "payment_failed": payment_failed,

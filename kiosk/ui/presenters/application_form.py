@@ -65,6 +65,7 @@ ROW = {
 }
 MSG_PRINTED_QR = N_("screen.form.printed_qr_carries_number")
 MSG_NOT_GIVEN = N_("screen.form.not_given")
+MSG_DRAFT_NUMBER = N_("screen.form.draft_number")  # a draft filled in online or at the form service
 
 
 def present(view: FlowView) -> ScreenModel:
@@ -74,10 +75,14 @@ def present(view: FlowView) -> ScreenModel:
 
 # ----- choosing -----
 def documents(view: FlowView) -> ScreenModel:
+    """The documents, and below them the number of a draft filled in before the visit (typed on
+    the code keypad; scanning its QR code does the same): Touch("draft", number)."""
     chosen = set(view.data["chosen"])
     options = tuple(Option("toggle_document", value, Text(label), selected=value in chosen)
                     for value, label in view.data["choices"])
-    return p.screen(view, "choice", options=options, actions=(p.next_action(),))
+    draft = InputField("draft", Text(MSG_DRAFT_NUMBER), view.data.get("draft_number") or "", "code", "draft",
+                       value_only=True, required=False)
+    return p.screen(view, "choice", options=options, fields=(draft,), actions=(p.next_action(),))
 
 
 def endorsements(view: FlowView) -> ScreenModel:
