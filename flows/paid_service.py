@@ -210,7 +210,8 @@ class PaidService:
             assert self.card is not None
             return {**self.card.view_data(), "method": "card"}
         data = self.payment.view_data() if self.payment is not None else {}
-        return {**data, "method": "qr", "card_available": self.can_pay_by_card} if data else data
+        return {**data, "order_id": self._order_id, "method": "qr", "card_available": self.can_pay_by_card} \
+            if data else data
 
     def receipt_lines(self) -> list[tuple[str, str]]:
         """The card's lines for the receipt (masked number, authorisation code, reference), if
@@ -379,8 +380,10 @@ class PaidFlow(Flow[S]):
         states = self.PAYMENT_STATES
         self.deadline = self._paid.deadline
         if result.outcome is Paid.SHOWN:
-            if self.state is not states.paying:  # a card sale started beside the code stays here
+            if self.state is not states.paying:
                 self.go(states.paying)
+            else:  # a card sale started beside the code: the same state, another screen to draw
+                self._notify()
         elif result.outcome is Paid.PAID:
             self._on_paid()
         elif result.outcome is Paid.FAILED:

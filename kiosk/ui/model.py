@@ -85,6 +85,8 @@ class ScreenModel:
     deadline: float | None = None    # monotonic time a countdown ends
     amount: str = ""                 # payment: "30.00"
     qr_payload: str = ""
+    card: Action | None = None       # payment: the bank card offered beside the code (issue 21)
+    card_picture: str = ""           # payment: the card terminal's picture above that button
     can_cancel: bool = True
     finished: bool = False
 

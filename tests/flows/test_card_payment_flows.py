@@ -118,3 +118,16 @@ def test_a_fine_paid_by_card(money_driver):
     receipt = receipt_showing(pump.simulators["printer"], payment.card.auth_code)  # the payment part
     assert receipt is not None and payment.card.masked_pan in receipt and view.data["settled"][-1]["decision_number"]
     assert DEMO_CARDS["funds"].pan not in receipt
+
+
+def test_choosing_the_card_redraws_the_screen(money_driver):
+    """The screen listens to the flow: choosing the card (the same state, paying) must still
+    send it the card's view (the terminal's picture instead of the code)."""
+    pump = money_driver
+    to_payment(pump)
+    heard = []
+    pump.listen(heard.append)
+    pump.simulators["card_terminal"].present_card("funds")
+    pump.touch("pay_card")
+    assert heard and heard[-1].state == "paying" and heard[-1].data["method"] == "card"
+    pump.tick_until(lambda v: v.finished, "the endorsement", CARD_SALE_LIMIT_SECONDS)

@@ -1,14 +1,29 @@
-"""Pay by QR: the amount, the code, the countdown, cancel. Moves on by itself when paid."""
+"""Pay: the amount and the order, the QR code under the phone's picture, the countdown, cancel;
+beside the code, while the flow offers it, the bank card under the terminal's picture (issue 21).
+Moves on by itself when paid."""
 
 from kiosk.ui.model import ScreenModel
-from kiosk.ui.screens.device_action import fill_rows
-from kiosk.ui.screens.flow_screen import FlowScreen
+from kiosk.ui.screens.device_action import fill_rows, picture_path
+from kiosk.ui.screens.flow_screen import FlowScreen, render_text
 
 
 class PaymentScreen(FlowScreen):
     BODY = "PaymentBody"
 
     def draw_content(self, model: ScreenModel, lang: str) -> None:
+        ids = self.body.ids
         self.body.amount = model.amount
-        self.body.ids.qr.payload = model.qr_payload
-        fill_rows(self.body.ids.rows, model, lang)
+        ids.qr.payload = model.qr_payload
+        ids.phone_picture.source = picture_path(model.picture)
+        fill_rows(ids.rows, model, lang)
+        card = ids.card
+        if model.card is None:
+            if card.parent is not None:
+                ids.methods.remove_widget(card)
+            return
+        if card.parent is None:
+            ids.methods.add_widget(card)
+        ids.card_picture.source = picture_path(model.card_picture)
+        ids.card_button.action_model = model.card
+        ids.card_button.primary = model.card.primary
+        ids.card_button.text = render_text(model.card.label, lang)

@@ -30,7 +30,7 @@ def texts_of(model: ScreenModel) -> Iterator[Text]:
             yield option.detail
     for field in model.fields:
         yield field.label
-    for action in (*model.actions, *((model.back,) if model.back else ())):
+    for action in (*model.actions, *((model.back,) if model.back else ()), *((model.card,) if model.card else ())):
         yield action.label
 
 
