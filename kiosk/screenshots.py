@@ -48,7 +48,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--size", default=",".join(DEFAULT_SIZES), help="window sizes, e.g. 1080x1920,1920x1080")
     parser.add_argument("--scale", type=float, default=1.0, help="draw at this fraction of each size")
     parser.add_argument("--only-flow", default="",
-                        help="only these service ids, comma-separated, and the home screen ('home': that alone)")
+                        help="only these service ids, comma-separated, and the home screen ('home': that alone); "
+                             "a service brings its variants (endorsement: endorsement_card), or name one alone")
     parser.add_argument("--audit", action="store_true",
                         help=f"check every screen's layout; findings in DIR/{AUDIT_FILE}, exit 1 on any")
     parser.add_argument("--modes", default="",
@@ -191,6 +192,7 @@ class Shooter:
 
     def capture_language(self, lang: str, only_flow: str) -> None:
         from flows.registry import FLOWS
+        from terminal.selftest import VARIANTS
 
         wanted = {s.strip() for s in only_flow.split(",") if s.strip()}
         self.app.lang = lang
@@ -201,24 +203,27 @@ class Shooter:
             self.app.screens.current = "home"
         self.shoot(lang, "00-home", home, service="home", state="home")
         for entry in FLOWS:
-            if not wanted or entry.service_id in wanted:
-                self.capture_flow(lang, entry)
-                self.app.end_session("screenshots")
-                self.app.lang = lang
+            # a service's variants (issue 21: paid by bank card) come with it, or alone by their id
+            variants = [dataclasses.replace(entry, service_id=v) for v in VARIANTS.get(entry.service_id, ())]
+            for service in (entry, *variants):
+                if not wanted or service.service_id in wanted or entry.service_id in wanted:
+                    self.capture_flow(lang, service)
+                    self.app.end_session("screenshots")
+                    self.app.lang = lang
 
     def capture_flow(self, lang: str, entry: Any) -> None:
         """Run the flow's scenario on a thread; draw and save each new view on this thread."""
         from flows.pump import FlowPump
         from kiosk.ui.presenters import present
-        from terminal.selftest import end_on_evaluation, scenario_for
+        from terminal.selftest import scenario_for
 
         runtime = self.app.backstage.runtime
         runtime.session.wipe("screenshots")
         pump = FlowPump(runtime.flow_context())
-        seen: list[tuple[str, str | None]] = []
+        seen: list[tuple[str, str | None, Any]] = []
 
         def on_view(view: Any) -> None:
-            key = (view.state, view.error_key)
+            key = (view.state, view.error_key, view.data.get("method"))  # the QR and the card payment screens
             if key in seen:
                 return
             seen.append(key)
@@ -244,7 +249,6 @@ class Shooter:
         def scenario() -> None:
             try:
                 scenario_for(entry.service_id)(pump)
-                end_on_evaluation(pump)  # every finished service ends on the evaluation step (issue 20)
             except BaseException as exc:  # reported, the pictures so far are kept
                 failure.append(exc)
 
