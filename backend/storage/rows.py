@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+MAX_CLASSES = 4096  # distinct column lists remembered (the back end's statements have a few hundred)
+
 
 class Row(tuple):
     """Values in select-list order; row["name"], row[0], row.keys(), dict(zip(row.keys(), row))."""
@@ -28,9 +30,19 @@ class Row(tuple):
         return tuple.__iter__(self)
 
 
+_classes: dict[tuple[str, ...], type[Row]] = {}
+
+
 def row_class(names: Sequence[str]) -> type[Row]:
-    """A Row subclass for one result's columns (made once per statement result)."""
+    """The Row subclass for a result's columns (made once per distinct column list)."""
+    key = tuple(names)
+    known = _classes.get(key)
+    if known is not None:
+        return known
     index: dict[str, int] = {}
     for position, name in enumerate(names):
         index.setdefault(name.lower(), position)
-    return type("Row", (Row,), {"__slots__": (), "_index": index, "_names": tuple(names)})
+    made = type("Row", (Row,), {"__slots__": (), "_index": index, "_names": key})
+    if len(_classes) < MAX_CLASSES:
+        _classes[key] = made
+    return made
