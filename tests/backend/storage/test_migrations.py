@@ -53,7 +53,7 @@ def make_postgresql() -> str:
     return url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=[pytest.param("sqlite", marks=pytest.mark.sqlite_only), "postgresql"])
 def today_database(request, tmp_path) -> Path | str:
     return make_sqlite(tmp_path) if request.param == "sqlite" else make_postgresql()
 
