@@ -663,6 +663,44 @@ class CollectionRecord(Model):
     ]
 
 
+class ListStockRequest(Model):
+    _type_info = [("terminalId", required(Text))]
+
+
+class Stock(Model):
+    _type_info = [("document", optional(ReadyDocument, UNBOUNDED))]
+
+
+class LoadDocumentRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("documentNumber", required(Text)),
+        ("slot", required(Int)),
+    ]
+
+
+class UnloadDocumentRequest(Model):
+    _type_info = [
+        ("requestId", required(Text)),
+        ("terminalId", required(Text)),
+        ("documentNumber", required(Text)),
+        ("reason", optional(Text)),
+    ]
+
+
+class StockRecord(Model):
+    _type_info = [
+        ("documentNumber", required(Text)),
+        ("maskedNumber", required(Text)),
+        ("kind", required(Text)),
+        ("applicationNumber", required(Text)),
+        ("status", required(Text)),
+        ("slot", optional(Int)),
+        ("recordedAt", required(DateTime)),
+    ]
+
+
 class CheckInAppointmentRequest(Model):
     _type_info = [
         ("requestId", required(Text)),

@@ -369,6 +369,12 @@ READY_DOCUMENTS: tuple[DemoReadyDocument, ...] = (
     # Overdue: waiting longer than the hall keeps documents in the machine.
     DemoReadyDocument("C30000006", "residence_permit_holder", "HK_MACAU_PERMIT", 5, "AP-DEMO-0105", 40),
 )
+# Finished and at the hall, in no dispenser yet (slot 0, status MADE): staff load them with
+# LoadDocument (the maintenance screen, or the technician's `devices dispenser load`).
+AWAITING_LOAD: tuple[DemoReadyDocument, ...] = (
+    DemoReadyDocument("E61234507", "local_adult", "PASSPORT", 0, "AP-DEMO-0107", 1),
+    DemoReadyDocument("C30000008", "minority_name", "HK_MACAU_PERMIT", 0, "AP-DEMO-0108", 1),
+)
 
 _BY_KEY = {p.key: p for p in PEOPLE}
 
@@ -424,6 +430,12 @@ def seed_database(db: sqlite3.Connection, now: dt.datetime) -> None:
         _seed_application(db, application, today, days_ago)
     for document in READY_DOCUMENTS:
         _seed_ready_document(db, document, days_ago)
+    for document in AWAITING_LOAD:
+        made_at = days_ago(document.loaded_days_ago, dt.time(9, 0))
+        db.execute("INSERT INTO ready_documents (document_number, application_number, id_number, kind, terminal_id, "
+                   "slot, loaded_at, status, updated_at) VALUES (?, ?, ?, ?, '', 0, ?, 'MADE', ?)",
+                   (document.number, document.application, person(document.holder).id_number, document.kind,
+                    made_at, made_at))
     for draft in DRAFTS:
         _seed_draft(db, draft, hall_moment(today - dt.timedelta(days=draft.days_ago), dt.time(20, 30)))
     for appointment in APPOINTMENTS:

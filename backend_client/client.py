@@ -49,6 +49,7 @@ SOAP_BODY = "{http://schemas.xmlsoap.org/soap/envelope/}Body"
 READ_ONLY_OPERATIONS = frozenset({
     "Ping", "VerifyIdentity", "CompareFace", "GetApplicationProgress", "CheckEndorsementEligibility",
     "GetEndorsementOrder", "GetPaymentStatus", "ListViolations", "ListTransactionRecords", "ListReadyDocuments",
+    "ListStock",
     "GetDraftApplication",
     "ListAppointmentSlots",
 })
@@ -282,6 +283,21 @@ class BackendClient:
         sensor's word) or not (NOT_COLLECTED: retracted or never dispensed; it stays ready)."""
         return self._call("ConfirmCollection", mo.CollectionRecord, request_id=request_id,
                           documentNumber=document_number, outcome=outcome.value, reason=reason)
+
+    def list_stock(self) -> mo.Stock:
+        """Staff: every document ready in this terminal's dispenser, by slot (overdue ones to unload)."""
+        return self._call("ListStock", mo.Stock)
+
+    def load_document(self, document_number: str, slot: int, request_id: str) -> mo.StockRecord:
+        """Staff: a finished document (as scanned) loaded into `slot`; the answer names its application.
+        NotFoundError(DOCUMENT): no finished document awaits loading under this number."""
+        return self._call("LoadDocument", mo.StockRecord, request_id=request_id, documentNumber=document_number,
+                          slot=slot)
+
+    def unload_document(self, document_number: str, request_id: str, reason: str | None = None) -> mo.StockRecord:
+        """Staff: a ready document taken out of this terminal's dispenser for a counter."""
+        return self._call("UnloadDocument", mo.StockRecord, request_id=request_id, documentNumber=document_number,
+                          reason=reason)
 
     # ---- appointments ----
 

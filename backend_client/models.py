@@ -704,6 +704,31 @@ class CollectionRecord:
     collected_at: dt.datetime | None = None
 
 
+class StockStatus(enum.StrEnum):
+    READY = "READY"  # in this terminal's dispenser, ready to collect
+    UNLOADED = "UNLOADED"  # taken out by staff for a counter
+
+
+@dataclass(frozen=True)
+class Stock:
+    """Staff: what this terminal's dispenser should hold, by slot."""
+
+    documents: tuple[ReadyDocument, ...] = wire("document", default=())
+
+
+@dataclass(frozen=True)
+class StockRecord:
+    """Staff: a document loaded into (or unloaded from) this terminal's dispenser."""
+
+    document_number: str = personal()
+    masked_number: str = field()
+    kind: DocumentType = field()
+    application_number: str = field()
+    status: StockStatus = field()
+    recorded_at: dt.datetime = field()
+    slot: int | None = None
+
+
 # ---- appointments ----
 
 @dataclass(frozen=True)

@@ -191,6 +191,23 @@ def call_confirm_collection(client: BackendClient, demo: Any) -> None:
     assert raised.value.entity is mo.NotFoundEntity.DOCUMENT
 
 
+def call_list_stock(client: BackendClient, demo: Any) -> None:
+    assert client.list_stock().documents == ()  # this test terminal's dispenser holds nothing
+
+
+def call_load_document(client: BackendClient, demo: Any) -> None:
+    # Staff scan a finished passport into slot 6: the back end names its application.
+    record = client.load_document("E61234507", 6, new_request_id())
+    assert (record.application_number, record.status, record.slot) == ("AP-DEMO-0107", mo.StockStatus.READY, 6)
+
+
+def call_unload_document(client: BackendClient, demo: Any) -> None:
+    # Another terminal's document is not found here (tests/backend/test_backend_collection_stock.py).
+    with pytest.raises(e.NotFoundError) as raised:
+        client.unload_document("C30000006", new_request_id(), "uncollected for 40 days")
+    assert raised.value.entity is mo.NotFoundEntity.DOCUMENT
+
+
 def call_register_terminal(client: BackendClient, demo: Any) -> None:
     registration = client.register_terminal("0.1.0", new_request_id())
     assert registration.terminal_id == client.settings.terminal_id and registration.heartbeat_interval_seconds > 0
@@ -294,6 +311,9 @@ CALLS: dict[str, Callable[[BackendClient, Any], None]] = {
     "RequestUrgentHandling": call_request_urgent_handling,
     "ListReadyDocuments": call_list_ready_documents,
     "ConfirmCollection": call_confirm_collection,
+    "ListStock": call_list_stock,
+    "LoadDocument": call_load_document,
+    "UnloadDocument": call_unload_document,
     "QuoteApplicationFees": call_quote_application_fees,
     "SubmitAcceptance": call_submit_acceptance,
     "GetDraftApplication": call_get_draft_application,

@@ -91,6 +91,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "ConfirmCollection": {"requestId": REQUEST_ID, "documentNumber": "E61234501",
                           "outcome": mo.CollectionOutcome.NOT_COLLECTED.value,
                           "reason": "not taken within 30 s: retracted"},
+    "ListStock": {},
+    "LoadDocument": {"requestId": REQUEST_ID, "documentNumber": "E61234507", "slot": 6},
+    "UnloadDocument": {"requestId": REQUEST_ID, "documentNumber": "C30000006", "reason": "uncollected for 40 days"},
     "CheckInAppointment": {"requestId": REQUEST_ID, "appointmentCode": "YY-DEMO-01", "idNumber": ID_NUMBER},
     # Issue 20: booking, walk-in tickets, urgent handling.
     "ListAppointmentSlots": {"idNumber": ID_NUMBER, "service": mo.AppointmentService.PASSPORT.value,

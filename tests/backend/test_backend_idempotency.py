@@ -104,6 +104,11 @@ def cases(demo: Any) -> dict[str, Case]:
                                                        new_request_id())
         return client.cancel_appointment(who, state["booking"].appointment_code, request_id)
 
+    def unload(client: BackendClient, request_id: str) -> Any:
+        if "loaded" not in state:  # staff load a finished passport once, then unload it
+            state["loaded"] = client.load_document("E61234507", 8, new_request_id())
+        return client.unload_document("E61234507", request_id, "uncollected for 30 days")
+
     heartbeat = mo.Heartbeat(NOW, (mo.DeviceState("printer", DeviceStatus.READY),))
     report = mo.TransactionReport("TX-IDEMPOTENT", mo.ServiceKind.PROGRESS, mo.TransactionOutcome.COMPLETED, NOW, NOW)
     form = demo.form(seed.person("long_term_id"), mo.DocumentType.PASSPORT)
@@ -127,6 +132,9 @@ def cases(demo: Any) -> dict[str, Case]:
                                   "E61234503", mo.CollectionOutcome.NOT_COLLECTED, r, reason="not taken"),
                               lambda s: count(s, "SELECT not_collected_count FROM ready_documents "
                                                  "WHERE document_number = 'E61234503'")),
+        "LoadDocument": (lambda c, r: c.load_document("C30000008", 7, r),
+                         lambda s: count(s, "SELECT COUNT(*) FROM ready_documents WHERE status = 'READY'")),
+        "UnloadDocument": (unload, lambda s: count(s, "SELECT COUNT(*) FROM ready_documents WHERE status = 'UNLOADED'")),
         "BookAppointment": (book, lambda s: count(s, "SELECT COUNT(*) FROM appointments WHERE status = 'BOOKED'")),
         "CancelAppointment": (cancel, lambda s: count(s, "SELECT COUNT(*) FROM appointments WHERE status = 'CANCELLED'")),
         # Anonymous walk-ins: each new request id would be a new ticket, the same one none.
@@ -160,7 +168,7 @@ def cases(demo: Any) -> dict[str, Case]:
 
 
 MUTATIONS = ("SubmitApplication", "UploadPhoto", "CreateEndorsementOrder", "ConfirmEndorsementWrite",
-             "CreatePayment", "RefundPayment", "RecordCardPayment", "AcceptViolation", "ConfirmCollection", "CheckInAppointment", "BookAppointment", "CancelAppointment",
+             "CreatePayment", "RefundPayment", "RecordCardPayment", "AcceptViolation", "ConfirmCollection", "LoadDocument", "UnloadDocument", "CheckInAppointment", "BookAppointment", "CancelAppointment",
              "IssueQueueTicket", "RequestUrgentHandling", "RegisterTerminal",
              "QuoteApplicationFees", "SubmitAcceptance", "Heartbeat", "ReportTransaction",
              "SubmitViolationAppeal", "SubmitEvaluation", "SubscribeNotices")
