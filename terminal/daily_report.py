@@ -259,7 +259,8 @@ def as_text(report: DailyReport) -> str:
         lines.append(f"back end: paid {report.backend_paid} yuan, refunded {report.backend_refunded} yuan")
     for batch, card in report.card_batches.items():
         lines.append(f"bank card batch {batch}: {card.sales} sale(s) {yuan(card.sale_fen)} yuan, "
-                     f"{card.voids} void(s) {yuan(card.void_fen)} yuan, net {yuan(card.net_fen)} yuan")
+                     f"{card.voids} void(s) {yuan(card.void_fen)} yuan, "
+                     f"{card.refunds} refund(s) {yuan(card.refund_fen)} yuan, net {yuan(card.net_fen)} yuan")
     lines.append("")
     if report.differences:
         lines.append(f"{len(report.differences)} difference(s):")

@@ -148,7 +148,45 @@ def test_a_refund_after_settlement_counts_in_the_batch_it_was_made_in(ctx, termi
     assert (batches[second.batch].refunds, batches[second.batch].refund_fen) == (1, sale.approved.amount_fen)
     assert settlement_differences(batches, first) == [] and settlement_differences(batches, second) == []
     assert batches[first.batch].net_fen + batches[second.batch].net_fen == 0
+    from terminal.daily_report import as_text
+
+    text = as_text(DailyReport(DAY, "T", card_batches=batches))
+    assert f"bank card batch {second.batch}: 0 sale(s) 0.00 yuan, 0 void(s) 0.00 yuan, 1 refund(s)" in text
     unmatched = dataclasses.replace(second, refund_count=0, refund_total_fen=0)
     assert settlement_differences(batches, unmatched) == [
         (second.batch, "refunds: journal 1, terminal 0"),
         (second.batch, f"refund total (fen): journal {sale.approved.amount_fen}, terminal 0")]
+
+
+def test_journal_report_settle_reports_a_settlement_mismatch(tmp_path, capsys):
+    """GIVEN the terminal's open batch holds a sale the kiosk's journal never saw, WHEN the
+    technician runs the daily close with --settle, THEN the batch is closed, the difference is
+    listed as a card settlement difference and the exit code says the day does not balance."""
+    import json
+
+    import tomli_w
+
+    from devices.card_terminal.simulator import STATE_FILE
+    from terminal.cli import main
+    from terminal.daily_report_cli import EXIT_DIFFERENCES
+
+    simulator = CardTerminalSimulator(tmp_path / STATE_FILE, baud=115200, timing=FAST_TIMING)
+    simulator.start()
+    driver = SerialCardTerminal(simulator.port, 115200, FAST_TIMEOUTS)
+    try:
+        simulator.present_card("funds")
+        assert driver.sale(1500, "NOT-IN-THE-JOURNAL").approved
+    finally:
+        driver.close()
+        simulator.stop()
+    config = tmp_path / "kiosk.toml"
+    config.write_text(tomli_w.dumps({"terminal": {"data_dir": str(tmp_path)},
+                                     "flows": {"journal": str(tmp_path / "journal.sqlite3")}}), encoding="utf-8")
+    code = main(["-c", str(config), "journal", "report", "--date", DAY.isoformat(), "--settle", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == EXIT_DIFFERENCES and report["balanced"] is False
+    found = [d for d in report["differences"] if d["kind"] == "card_settlement"]
+    assert [d["reference"] for d in found] == ["000001"] * len(found) and found
+    assert any("sales: journal 0, terminal 1" in d["detail"] for d in found)
+    assert any("sale total (fen): journal 0, terminal 1500" in d["detail"] for d in found)
+    assert json.loads((tmp_path / STATE_FILE).read_text())["batch"] == 2, "the batch was closed"
