@@ -11,6 +11,7 @@ from kivy.properties import StringProperty
 from kivy.uix.screenmanager import Screen
 
 from kiosk.ui.keypads import Keypad
+from terminal.dispenser_staff import DispenserStaff
 from terminal.maintenance import Maintenance
 
 
@@ -18,6 +19,7 @@ class MaintenanceScreen(Screen):
     devices_text = StringProperty("")
     output_text = StringProperty("")
     log_text = StringProperty("")
+    dispenser_text = StringProperty("")  # the document dispenser's stock (issue 13)
 
     @property
     def maintenance(self) -> Maintenance:
@@ -30,6 +32,22 @@ class MaintenanceScreen(Screen):
     def refresh(self) -> None:
         self.devices_text = "\n".join(self.maintenance.device_lines())
         self.log_text = "\n".join(self.maintenance.last_log_lines())
+        self.dispenser_text = "\n".join(self.dispenser.stock_lines())
+
+    @property
+    def dispenser(self) -> DispenserStaff:
+        return DispenserStaff(App.get_running_app().backstage.runtime)
+
+    def load_document(self) -> None:
+        """Staff scanned a finished document at the loader: the back end names its application,
+        then the module records it in the first free slot (terminal/dispenser_staff.py)."""
+        scanned = self.dispenser.take_scan()
+        self.output_text = self.dispenser.load(scanned) if scanned else "scan the document's barcode or MRZ first"
+        self.refresh()
+
+    def unload_overdue(self) -> None:
+        self.output_text = "\n".join(self.dispenser.unload_overdue())
+        self.refresh()
 
     def test_print(self) -> None:
         self.output_text = self.maintenance.test_print()
