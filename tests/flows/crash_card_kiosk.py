@@ -10,6 +10,8 @@ command:
       kiosk is killed right after the journal durably records `step` `phase`, or, for
       "terminal:approved", right after the terminal recorded its approval of the sale and before
       its answer left it (the line lost after approval, and the kiosk gone before it asked).
+      "settle_before_write": the terminal's batch is settled (the daily close) just before the
+      card write, so giving the sale back is a refund on the terminal, not a void.
 """
 
 from __future__ import annotations
@@ -52,8 +54,19 @@ def kill_when_terminal_approves(simulator: Any) -> None:
     simulator._record = record_then_die
 
 
-def run_card(flow: str, crash_at: str, fail_write: bool) -> int:
+def settle_before_write(runtime: Any) -> None:
+    """The daily close settles the terminal's batch between the sale and the card write."""
+    def observer(txn_id: str, step: str, phase: Any) -> None:
+        if step == "card_write_1" and phase.value == "before":
+            runtime.devices.get("card_terminal").settle()
+
+    runtime.journal.add_observer(observer)
+
+
+def run_card(flow: str, crash_at: str, fail_write: bool, settle: bool = False) -> int:
     runtime = start_runtime(load_config([CONFIG_FILE]))
+    if settle:
+        settle_before_write(runtime)
     devices = QuickPermit(runtime, CARDS_FILE)
     pump = QuickPermitPump(runtime, devices)
     terminal = runtime.simulators["card_terminal"]
@@ -99,7 +112,8 @@ def in_card_child(command: dict[str, Any]) -> dict[str, Any]:
     if pid == 0:
         code = EXIT_FAILED
         try:
-            code = run_card(command["flow"], command["crash_at"], command.get("fail_write", False))
+            code = run_card(command["flow"], command["crash_at"], command.get("fail_write", False),
+                            command.get("settle_before_write", False))
         except BaseException:  # noqa: BLE001 - whatever failed is the answer, not a dead helper
             crash_kiosk._write_result({"detail": traceback.format_exc()})
         finally:

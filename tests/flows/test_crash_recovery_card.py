@@ -55,6 +55,12 @@ ENDORSEMENT_CARD_REFUND_POINTS = [
     ("card_void_1:before", TxnStatus.REFUNDED), ("card_void_1:after", TxnStatus.REFUNDED),
     ("refund:before", TxnStatus.REFUNDED), ("refund:after", TxnStatus.REFUNDED),
 ]
+# The chip refuses the write after the daily close settled the batch: the sale is refunded on the
+# terminal (退货), not voided.
+ENDORSEMENT_CARD_SETTLED_POINTS = [
+    ("card_void_1:after", TxnStatus.REFUNDED),
+    ("card_refund_1:before", TxnStatus.REFUNDED), ("card_refund_1:after", TxnStatus.REFUNDED),
+]
 # A fine paid by card is paid, never voided: the back end settles the fine with the payment.
 FINES_CARD_POINTS = [
     (APPROVED, TxnStatus.COMPLETED), ("card_sale_1:after", TxnStatus.COMPLETED),
@@ -91,11 +97,13 @@ def card_bench(tmp_path_factory: pytest.TempPathFactory, simulator_cache: Path) 
         backend_process.wait(10)
 
 
-def crash_card_and_restart(bench: CrashBench, flow: str, point: str, fail_write: bool = False) -> Transaction:
+def crash_card_and_restart(bench: CrashBench, flow: str, point: str, fail_write: bool = False,
+                           settle_before_write: bool = False) -> Transaction:
     journal = bench.journal()
     known = {t.id for t in journal.transactions()}
     journal.close()
-    answer = bench.ask({"cmd": "run_card", "flow": flow, "crash_at": point, "fail_write": fail_write})
+    answer = bench.ask({"cmd": "run_card", "flow": flow, "crash_at": point, "fail_write": fail_write,
+                        "settle_before_write": settle_before_write})
     assert answer.get("signal") == signal.SIGKILL, f"the kiosk was not killed at {point}: {answer}"
     restart = bench.ask({"cmd": "recover"})
     assert restart.get("exit") == 0 and restart.get("error") is None, restart
@@ -109,13 +117,14 @@ def crash_card_and_restart(bench: CrashBench, flow: str, point: str, fail_write:
 
 
 def terminal_record(bench: CrashBench, txn: Transaction) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The terminal's approved sales and voids of `txn`'s attempts (references `<txn>-<attempt>`)."""
+    """The terminal's approved sales and give-backs (voids, refunds) of `txn`'s attempts (references
+    `<txn>-<attempt>`), in its open batch and the settled ones."""
     batch_file = bench.folder / TERMINAL_STATE_FILE
     if not batch_file.exists():  # the terminal has recorded nothing yet
         return [], []
     saved = json.loads(batch_file.read_text(encoding="utf-8"))
-    mine = [t for t in saved["transactions"] if t["reference"].startswith(f"{txn.id}-") and t["result_code"] == "00"]
-    return [t for t in mine if t["kind"] == "S"], [t for t in mine if t["kind"] == "V"]
+    mine = [t for t in saved["transactions"] + saved.get("settled", []) if t["reference"].startswith(f"{txn.id}-") and t["result_code"] == "00"]
+    return [t for t in mine if t["kind"] == "S"], [t for t in mine if t["kind"] in ("V", "R")]
 
 
 def assert_card_settled(bench: CrashBench, txn: Transaction, expected: TxnStatus) -> None:
@@ -147,6 +156,16 @@ def test_endorsement_by_card_killed_at(card_bench, point, expected):
 def test_endorsement_by_card_refund_killed_at(card_bench, point, expected):
     txn = crash_card_and_restart(card_bench, "endorsement", point, fail_write=True)
     assert_card_settled(card_bench, txn, expected)
+    assert_card_matches_back_end(card_bench, txn)
+
+
+@pytest.mark.parametrize(("point", "expected"), ENDORSEMENT_CARD_SETTLED_POINTS,
+                         ids=[p for p, _ in ENDORSEMENT_CARD_SETTLED_POINTS])
+def test_endorsement_by_card_refund_after_settlement_killed_at(card_bench, point, expected):
+    txn = crash_card_and_restart(card_bench, "endorsement", point, fail_write=True, settle_before_write=True)
+    assert_card_settled(card_bench, txn, expected)
+    _, given_back = terminal_record(card_bench, txn)
+    assert [t["kind"] for t in given_back] == ["R"], "after settlement the sale is refunded, not voided"
     assert_card_matches_back_end(card_bench, txn)
 
 
