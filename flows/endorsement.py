@@ -318,6 +318,10 @@ class EndorsementFlow(EndorsementDelivery):
             data["face_tries_left"] = self.gate.check.face_tries_left
         if state in CHOOSING or state in (S.REVIEW, S.PAYING, S.PAYMENT_FAILED):
             data.update(self._choice_data(state))
+        if state is S.REVIEW and self.card is not None:
+            # whose permit this is, on the screen before paying (issue 14); the number masked
+            data["holder"] = {"name_zh": self.card.name_zh, "name_pinyin": self.card.name_pinyin,
+                              "permit": mask_permit_number(self.card.permit_number)}
         if state is S.PAYING and self.paid is not None:
             data.update(self.paid.view_data())
         if state in (S.DONE, S.REFUNDED, S.REFUND_PENDING) and self.order is not None:

@@ -43,6 +43,7 @@ from kiosk.ui.screens.working import WorkingScreen
 from kiosk.ui.sim_panel_view import SimPanelView
 from terminal.availability import ServiceBoard
 from terminal.maintenance import PinLockout, SecretTaps
+from terminal.staff_call import StaffCall
 from terminal.voice import Voice
 
 if TYPE_CHECKING:
@@ -104,11 +105,16 @@ class KioskApp(App):
     fu = NumericProperty(1.0)
     large_text = BooleanProperty(False)
     high_contrast = BooleanProperty(False)
-    palette = ObjectProperty(theme.NORMAL)
+    # rebind: kv rules read `app.palette.text`; without it Kivy binds nothing past `palette`,
+    # so switching to high contrast recoloured only widgets built afterwards (issue 14).
+    palette = ObjectProperty(theme.NORMAL, rebind=True)
     hall_name = StringProperty("")
     idle_seconds_left = NumericProperty(0)
     voice_on = BooleanProperty(True)
     simulated = BooleanProperty(False)  # any device simulated: the simulation panel is offered
+    # the Simulate button: devices simulated and the configuration offers it (never in a hall)
+    show_simulate = BooleanProperty(False)
+    staff_called = BooleanProperty(False)  # 'call staff' pressed in this session
 
     def __init__(self, settings: Config, translator: Translator, services: ServiceBoard,
                  backstage: BackgroundRuntime, **kwargs: object) -> None:
@@ -128,6 +134,8 @@ class KioskApp(App):
         self.voice_on = settings["ui"]["voice"]
         self.open_keypad = None  # the keypad on screen, if any (closed when the session ends)
         self.simulated = any(d["driver"] == "simulator" for d in settings["devices"].values())
+        self.show_simulate = self.simulated and settings["ui"]["simulation_button"]
+        self.staff_call = StaffCall(backstage.alerts)
         self._secret_taps = SecretTaps(time.monotonic)
         # Wrong maintenance PINs: a growing lock, shown to the hall as a terminal alert.
         self.pin_lockout = PinLockout(time.monotonic, backstage.alerts)
@@ -232,6 +240,34 @@ class KioskApp(App):
         if self.simulated and self.backstage.runtime is not None:
             SimPanelView().open(animation=False)
 
+    def call_staff(self) -> None:
+        """'Call staff': the hall dashboard shows this terminal with the service and the step;
+        the citizen is told someone is coming (and may go on meanwhile)."""
+        from kiosk.ui.widgets import StaffComing
+
+        host = self.flow_host
+        model = host.model if host.active else None
+        state = ""
+        if host.runner is not None:
+            flow_state = getattr(getattr(host.runner, "flow", None), "state", None)
+            state = getattr(flow_state, "name", "").lower()
+        self.staff_call.call(host.service_id if host.active else "home",
+                             model.step if model else 0, model.steps if model else 0, state)
+        self.staff_called = True
+        log.info("staff called (%s)", host.service_id if host.active else "home")
+        StaffComing().open(animation=False)
+        self.speak(self.t("help.staff_coming"))
+
+    def hear_again(self) -> None:
+        """Say the instruction on screen again (and turn the voice on: the citizen asked to hear it)."""
+        screen = self.screens.current_screen if self.screens is not None else None
+        label = getattr(screen, "ids", {}).get("instruction") if screen is not None else None
+        text = getattr(screen, "instruction", "") or (label.text if label is not None else "")
+        if not self.voice_on:
+            self.toggle_voice()
+        self.voice.stop()
+        self.speak(text)
+
     def toggle_voice(self) -> None:
         self.voice_on = not self.voice_on
         self.voice.set_enabled(self.voice_on)
@@ -306,6 +342,9 @@ class KioskApp(App):
             self.screens.current = HOME
         self.idle.touch()
         self.flow_host.close(reason, then=lambda: self._wipe(reason))
+        if self.staff_called:  # the citizen was helped, or left: the call is over
+            self.staff_call.answered()
+            self.staff_called = False
 
     def _wipe(self, reason: str) -> None:
         self.session.wipe(reason)

@@ -35,6 +35,10 @@ UI_SCHEMA: Schema = {
     "large_text": Field(bool, "Start sessions in large-text mode."),
     "high_contrast": Field(bool, "Start sessions in high-contrast mode."),
     "voice": Field(bool, "Speak each step's prompt (espeak-ng)."),
+    "simulation_button": Field(bool, "Offer the developer's Simulate button in the top bar while devices are "
+                                     "simulated (false in a hall's production file)."),
+    "attract_service": Field(str, "Service a card placed on the attract screen starts (the one most citizens "
+                                  "choose here; '' = none: the card waits for a touch)."),
     "maintenance_pin_hash": Field(str, "scrypt hash of the maintenance PIN ('' = maintenance locked).",
                                   secret=True),
 }

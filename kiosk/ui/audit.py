@@ -14,7 +14,8 @@ list of findings (plain dicts, ready for JSON). Kinds:
 - ``off_screen``: a text or button reaches past the edge of the screen;
 - ``small_target``: a button a citizen can touch is under the minimum touch size
   (UX.md / GB/T 37668: 90 design pixels each way);
-- ``low_contrast``: text against the colour behind it under 4.5:1 (WCAG AA).
+- ``low_contrast``: text against the colour behind it under 4.5:1 (WCAG AA), under 7:1 in
+  the high-contrast mode.
 
 Every finding names the widget by its class and the classes above it, gives its text masked
 like the logs mask it (ID, permit, card, plate and phone numbers), and the numbers it was
@@ -35,6 +36,7 @@ from kiosk.ui.theme import contrast_ratio
 # UX.md: buttons at least 90 px tall (GB/T 37668, designs for older users), in design pixels.
 MIN_TOUCH_DESIGN_PX = 90
 MIN_CONTRAST = 4.5
+MIN_CONTRAST_HIGH = 7.0  # in the high-contrast mode
 # Rounding in Kivy's layout and in font rendering: differences up to this many window pixels
 # are not findings.
 TOLERANCE_PX = 2.0
@@ -301,9 +303,10 @@ def check_on_screen(widget: Any, screen: tuple, u: float) -> list[dict]:
     return []
 
 
-def audit_tree(root: Any, u: float) -> list[dict]:
+def audit_tree(root: Any, u: float, min_contrast: float = MIN_CONTRAST) -> list[dict]:
     """Every finding on the widgets under `root`, as laid out now (`u`: window pixels per
-    design pixel); `root`'s own box is the screen."""
+    design pixel); `root`'s own box is the screen. `min_contrast`: 4.5:1, or 7:1 when
+    judging the high-contrast mode (UX.md)."""
     shown = visible_widgets(root)
     screen = raw_box(root, root.x, root.y, root.width, root.height)
     found: list[dict] = []
@@ -312,7 +315,7 @@ def audit_tree(root: Any, u: float) -> list[dict]:
             found += check_on_screen(widget, screen, u)
         if is_label(widget):
             found += check_text_fit(widget, u)
-            found += check_contrast(widget, u)
+            found += check_contrast(widget, u, min_contrast)
         if is_button(widget):
             found += check_target(widget, u)
     found += check_overlaps(shown, u)

@@ -5,6 +5,8 @@ forwards touches, speaks each new instruction, and ends the session when the flo
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Callable
 
 from kivy.clock import Clock
@@ -34,6 +36,8 @@ class FlowHost:
         self.model: ScreenModel | None = None
         self._spoken = ""
         self._auto_finish = None
+        self._home_at: float | None = None  # when a finished service's screen goes home
+        self.service_id = ""
         self._closing = False
 
     @property
@@ -49,6 +53,7 @@ class FlowHost:
         runtime = self.app.backstage.runtime
         if runtime is None or self._closing:
             return
+        self.service_id = service_id
         pump = FlowPump(runtime.flow_context(), clock=RealClock())
         pump.start(registry.entry(service_id).load_flow())
         self.runner = PumpThread(pump, self._show, self._failed,
@@ -109,12 +114,23 @@ class FlowHost:
     def _show(self, view: FlowView) -> None:
         if self.runner is None:
             return
-        self.model = present(view)
+        first_end = view.finished and self._auto_finish is None
+        self.model = self.presented(view, restart=first_end)
         self.display(self.model)
-        if view.finished and self._auto_finish is None:
-            # The evaluation's end says how soon home comes (at once when skipped or timed out).
-            seconds = view.data.get("home_in_seconds", RESULT_SECONDS)
-            self._auto_finish = Clock.schedule_once(lambda _dt: self.app.end_session("result shown"), seconds)
+        if first_end:
+            self._auto_finish = Clock.schedule_once(lambda _dt: self.app.end_session("result shown"),
+                                                    max(0.0, self._home_at - time.monotonic()))
+
+    def presented(self, view: FlowView, restart: bool = True) -> ScreenModel:
+        """The screen for `view`. A service's end counts down to home, visibly (issue 14: a
+        tap meant for 'Finish' landed on the home screen when it came back unannounced); the
+        evaluation's end says how soon home comes (at once when skipped or timed out)."""
+        model = present(view)
+        if not view.finished or model.deadline is not None:
+            return model
+        if restart or self._home_at is None:
+            self._home_at = time.monotonic() + view.data.get("home_in_seconds", RESULT_SECONDS)
+        return replace(model, deadline=self._home_at)
 
     def display(self, model: ScreenModel, speak: bool = True) -> None:
         """Draw `model` on its kind of screen and bring that screen up (and say its instruction)."""

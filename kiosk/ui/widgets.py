@@ -98,6 +98,13 @@ class BusySpinner(Widget):
         self.angle = (self.angle - 360 * dt) % 360
 
 
+class CountdownRing(Widget):
+    """A ring that empties as the seconds run out (beside the words saying how many are left)."""
+
+    seconds_left = NumericProperty(0)
+    seconds_total = NumericProperty(0)
+
+
 class ConfirmLeave(ModalView):
     """'Leave? Your data will be erased.' asked once before a cancel."""
 
@@ -107,6 +114,69 @@ class ConfirmLeave(ModalView):
 
     def stay(self) -> None:
         self.dismiss(animation=False)
+
+
+class StaffComing(ModalView):
+    """'Staff have been called, someone is coming': after the citizen pressed 'call staff'."""
+
+    def close(self) -> None:
+        self.dismiss(animation=False)
+
+
+class TopBar(BoxLayout):
+    """Hall name, help buttons (call staff, hear it again) and settings buttons, on as few
+    lines as they fit on without cutting or wrapping anything (the rule is in common.kv)."""
+
+    def on_kv_post(self, base_widget: object) -> None:
+        from kivy.clock import Clock
+
+        self._arrange = Clock.create_trigger(self.arrange, -1)
+        self.bind(width=self._arrange, padding=self._arrange, spacing=self._arrange)
+        for part in (self.ids.name, self.ids.help_buttons, self.ids.buttons):
+            part.bind(width=self._arrange, height=self._arrange)
+        self.ids.name.bind(natural_width=self._arrange)
+        self.arrange()
+
+    def arrange(self, *_args: object) -> None:
+        name, helps, settings = self.ids.name, self.ids.help_buttons, self.ids.buttons
+        room = self.width - self.padding[0] - self.padding[2]
+        gap = App.get_running_app().u * 24
+        if name.natural_width + helps.width + settings.width + 2 * gap <= room:
+            lines = [[name, helps, settings]]
+        elif name.natural_width + helps.width + gap <= room:
+            # the name beside the help buttons, the settings below
+            lines = [[name, helps], [settings]]
+        elif helps.width + settings.width + gap <= room:
+            lines = [[name], [helps, settings]]
+        else:
+            lines = [[name], [helps], [settings]]
+        shape = [[id(w) for w in line] for line in lines]
+        if shape != getattr(self, "_shape", None):
+            self._shape = shape
+            for widget in (name, helps, settings):
+                if widget.parent is not None:
+                    widget.parent.remove_widget(widget)
+            self.clear_widgets()
+            for line in lines:
+                row = BoxLayout(size_hint_y=None, spacing=gap)
+                for index, widget in enumerate(line):
+                    if widget is name:
+                        widget.size_hint_x = 1
+                    elif index == len(line) - 1 and widget is not helps and name not in line:
+                        row.add_widget(spacer())  # settings on the right, help on the left
+                    row.add_widget(widget)
+                if line == [helps]:
+                    row.add_widget(spacer())
+                self.add_widget(row)
+        rows = self.children
+        for row in rows:
+            row.height = max(w.height for w in row.children)
+        self.height = sum(r.height for r in rows) + self.spacing * (len(rows) - 1) + self.padding[1] + self.padding[3]
+
+
+def spacer() -> Widget:
+    """Empty room that takes the width left in a row and adds no height."""
+    return Widget(size_hint_y=None, height=0)
 
 
 class WrappedLabel(Label):

@@ -296,13 +296,13 @@ def money_kiosk(flow_app, wait_for):
 def shows(wait_for):
     """Wait until the flow is in `state` and its screen of `kind` draws the flow's newest view
     (a state change reaches the screen a frame later: a tap before it would hit the old one)."""
-    from kiosk.ui.presenters import present
-
     def wait(app, state: str, kind: str, seconds: float = SCREEN_WAIT_SECONDS):
         def drawn() -> bool:
             runner, model = app.flow_host.runner, app.flow_host.model
+            # presented: the screen of the view, a finished one with its countdown to home
             return (runner is not None and model is not None and flow_state(app) == state
-                    and model == present(runner.flow.view()) and model.kind == kind and app.screens.current == kind)
+                    and model == app.flow_host.presented(runner.flow.view(), restart=False)
+                    and model.kind == kind and app.screens.current == kind)
         wait_for(drawn, f"{state!r} on the {kind} screen", app, seconds)
         wait_for(lambda: True, "tiles and rows laid out", app)
         screen = app.screens.current_screen

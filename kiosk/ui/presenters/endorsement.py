@@ -33,6 +33,9 @@ MSG_STAY = N_("screen.endorsement.stay")
 MSG_FEE = N_("screen.endorsement.fee")
 MSG_TOTAL = N_("screen.endorsement.total")
 MSG_NUMBER = N_("screen.endorsement.number")
+MSG_HOLDER = N_("screen.endorsement.holder")
+MSG_HOLDER_NAME = N_("screen.endorsement.holder_name")
+MSG_PERMIT_NUMBER = N_("screen.endorsement.permit_number")
 MSG_VALID_DATES = N_("screen.endorsement.valid_dates")
 MSG_ORDER = N_("screen.endorsement.order")
 MSG_PAID = N_("screen.endorsement.paid")
@@ -142,6 +145,7 @@ def _review(view: FlowView) -> ScreenModel:
     if accepts(view, "add_destination"):
         rows.append(Row(Text(MSG_ADD_DESTINATION_LABEL), Text(MSG_ADD_DESTINATION),
                         edit=Action("add_destination", Text(MSG_ADD))))
+    rows = holder_rows(view.data.get("holder")) + rows  # whose permit, before what is on it
     # Pay alone in the bottom bar: the primary button has the room for the amount.
     actions = (Action("pay", Text(MSG_PAY, {"amount": total}), primary=True),) if accepts(view, "pay") else ()
     return frame(view, "review", rows=tuple(rows), actions=actions)
@@ -202,6 +206,15 @@ _BY_STATE: Mapping[str, Callable[[FlowView], ScreenModel]] = {
     "done": _done, "refunded": _refunded, "refund_pending": _refund_pending,
     "cancelled": _cancelled, "unavailable": _unavailable,
 }
+
+
+def holder_rows(holder: Mapping[str, Any] | None) -> list[Row]:
+    """Whose permit this is (issue 14): the name (in pinyin in English) and the masked number."""
+    if not holder:
+        return []
+    return [Row(Text(MSG_HOLDER), Text(MSG_HOLDER_NAME, {"name_zh": holder.get("name_zh", ""),
+                                                          "name_pinyin": holder.get("name_pinyin", "")})),
+            Row(Text(MSG_PERMIT_NUMBER), literal(holder.get("permit", "")))]
 
 
 # ----- rows of an endorsement -----

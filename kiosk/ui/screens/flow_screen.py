@@ -44,12 +44,14 @@ class FlowScreen(Screen):
     step = NumericProperty(0)
     steps = NumericProperty(0)
     seconds_left = NumericProperty(-1)   # -1: no countdown
+    seconds_total = NumericProperty(0)   # the countdown's length when it started (the ring)
     can_cancel = BooleanProperty(True)
 
     def on_kv_post(self, base_widget: object) -> None:
         from kivy.factory import Factory
 
         self.body = getattr(Factory, self.BODY)() if self.BODY else None
+        self.ids.bottom_bar.bind(width=self._fit_bottom_bar)
         if self.body is not None:
             self.ids.content.add_widget(self.body)
 
@@ -83,22 +85,55 @@ class FlowScreen(Screen):
         for action in self.model.actions:
             button = FlowActionButton(action_model=action, text=render_text(action.label, lang),
                                       primary=action.primary, disabled=not action.enabled)
-            button.bind(height=self._fit_bottom_bar)
+            button.bind(height=self._fit_bottom_bar, font_size=self._fit_bottom_bar)
             bar.add_widget(button)
         self._fit_bottom_bar()
         back = self.model.back
         self.ids.back_button.opacity = 1 if back else 0
         self.ids.back_button.disabled = back is None
         # hidden, it leaves its room to the actions (no label wrapping beside a blank)
-        self.ids.back_button.size_hint_x = 0.25 if back else None
+        self.ids.back_button.size_hint_x = 1 if back else None
         if back is None:
             self.ids.back_button.width = 0
+        self._fit_bottom_bar()
+
+    def on_can_cancel(self, *_args: object) -> None:
+        self._fit_bottom_bar()
 
     def _fit_bottom_bar(self, *_args: object) -> None:
-        """The bar grows with its tallest action button (a label wrapping in large text)."""
-        u = App.get_running_app().u
-        tallest = max((button.height for button in self.ids.actions.children), default=0)
-        self.ids.bottom_bar.height = max(BOTTOM_BAR_HEIGHT * u, tallest + BOTTOM_BAR_PADDING * 2 * u)
+        """Back and Cancel take a quarter of the bar each (nothing when hidden), the actions the
+        rest; when an action's label would wrap there, the actions get the whole width on a row
+        below Back and Cancel. The bar grows with its tallest button (a label wrapping even so)."""
+        app = App.get_running_app()
+        u = app.u
+        bar, exits, actions = self.ids.bottom_bar, self.ids.exits, self.ids.actions
+        has_back = self.model is not None and self.model.back is not None
+        shown_exits = int(has_back) + int(bool(self.can_cancel))
+        buttons = list(actions.children)
+        inner = bar.width - bar.padding[0] - bar.padding[2]
+        side = inner - bar.spacing if shown_exits else inner
+        beside = side * 0.5 / (0.5 + 0.25 * shown_exits)
+        stacked = shown_exits > 0 and bool(buttons) and any(
+            one_line_width(b) > button_width(beside, len(buttons), actions.spacing) - 20 * u for b in buttons)
+        bar.orientation = "vertical" if stacked else "horizontal"
+        exits.opacity = 1 if shown_exits else 0
+        if stacked:
+            exits.size_hint_x = actions.size_hint_x = 1
+        else:
+            exits.size_hint_x = 0.25 * shown_exits if shown_exits else None
+            if not shown_exits:
+                exits.width = 0
+            actions.size_hint_x = 0.5 if buttons else None
+            if not buttons:
+                actions.width = 0
+        tallest = max((button.height for button in buttons), default=0)
+        pad = BOTTOM_BAR_PADDING * 2 * u
+        if stacked:
+            actions.size_hint_y, actions.height = None, tallest
+            bar.height = exits.height + bar.spacing + tallest + pad
+        else:
+            actions.size_hint_y = 1
+            bar.height = max(BOTTOM_BAR_HEIGHT * u, tallest + pad)
 
     def press(self, action: Action) -> None:
         App.get_running_app().flow_host.touch(action.action, action.value)
@@ -124,4 +159,21 @@ class FlowScreen(Screen):
 
     def _update_countdown(self, *_args: object) -> None:
         deadline = self.model.deadline if self.model is not None else None
+        if deadline != getattr(self, "_counted_to", None):
+            self._counted_to = deadline  # a new countdown: the ring starts full
+            self.seconds_total = 0 if deadline is None else max(1, int(deadline - time.monotonic() + 0.999))
         self.seconds_left = -1 if deadline is None else max(0, int(deadline - time.monotonic() + 0.999))
+
+
+def button_width(room: float, count: int, spacing: float) -> float:
+    return (room - spacing * max(0, count - 1)) / max(1, count)
+
+
+def one_line_width(button) -> float:
+    """The width of `button`'s label on one line in its font."""
+    from kivy.core.text import Label as CoreLabel
+
+    if not button.text:
+        return 0.0
+    return CoreLabel(text=button.text, font_size=button.font_size, bold=button.bold,
+                     font_name=button.font_name).get_extents(button.text)[0]

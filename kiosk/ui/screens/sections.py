@@ -35,9 +35,65 @@ def scroll_to_top_on_new_page(screen, scroller, model: ScreenModel) -> None:
     if getattr(screen, "_scrolled_page", None) == page:
         return
     screen._scrolled_page = page
-    if scroller.effect_y is not None:
-        scroller.effect_y.cancel()
-    scroller.scroll_y = 1
+    pin_to_top(scroller)
+
+
+# How long a new page is held at its top while its rows are still being laid out.
+PIN_TOP_SECONDS = 1.0
+
+
+def pin_to_top(scroller) -> None:
+    """Show the top of `scroller`'s content and keep it there while the content still changes
+    height (rows wrap, tiles are added) until the citizen scrolls or PIN_TOP_SECONDS pass.
+
+    Setting scroll_y alone is not enough (issue 14): the scroll effect keeps the offset of the
+    content's earlier height, so when the content shrank the page opened beyond its top and
+    glided back for a moment, and scroll_to, clamping from there, missed the top row."""
+    from kivy.clock import Clock
+
+    release_earlier = getattr(scroller, "_pin_release", None)
+    if release_earlier is not None:
+        release_earlier()
+    held = weak(scroller)  # the clock holds no screen of a kiosk that has closed
+
+    def top(*_args: object) -> None:
+        view = held()
+        if view is None:
+            return
+        effect = view.effect_y
+        if effect is not None:
+            effect.cancel()
+            effect.velocity = 0
+            if view.viewport_size[1] > view.height:
+                effect.value = effect.max  # the top: scroll_y 1 (see ScrollView._update_effect_y)
+        view.scroll_y = 1
+
+    def release(*_args: object) -> None:
+        event.cancel()
+        view = held()
+        if view is not None:
+            view.unbind(viewport_size=top, height=top, on_scroll_start=release)
+            view._pin_release = None
+
+    top()
+    scroller.bind(viewport_size=top, height=top, on_scroll_start=release)
+    event = Clock.schedule_once(release, PIN_TOP_SECONDS)
+    scroller._pin_release = release
+
+
+def weak(widget):
+    """A function giving `widget` while it lives, else None (`widget` may be a kv id's proxy)."""
+    import weakref
+
+    try:
+        ref = weakref.ref(widget)
+    except TypeError:  # already a weak proxy
+        def ref():
+            try:
+                return widget if widget.__class__ else None
+            except ReferenceError:
+                return None
+    return ref
 
 
 def grouped(options: Iterable[Option]) -> Iterator[tuple[Text | None, list[Option]]]:

@@ -146,6 +146,19 @@ def test_review_shows_every_fact_and_the_total_before_paying(make_view, rendered
     assert edits == ["change", "add_destination"]
 
 
+def test_review_says_whose_permit_it_is_first(make_view, rendered):
+    """Issue 14: the review names the holder (pinyin in English) and the masked permit number
+    above the endorsement and its fee; 'change' stays on the endorsement's first row."""
+    data = {"items": [G_DOUBLE_12], "total": "30.00",
+            "holder": {"name_zh": "刘建华", "name_pinyin": "LIU JIANHUA", "permit": "C******78"}}
+    model = model_of(make_view, State.REVIEW, data=data)
+    texts = rendered(model)
+    assert texts["zh_CN"][1:5] == ["持证人", "刘建华（LIU JIANHUA）", "通行证号码", "C******78"]
+    assert texts["en"][1:5] == ["Holder", "LIU JIANHUA", "Permit no.", "C******78"]
+    assert model.rows[2].edit is not None and model.rows[2].edit.action == "change"
+    assert "12345" not in " ".join(texts["en"]), "the permit number is masked"
+
+
 def test_review_without_the_other_destination_offers_no_add(make_view):
     model = model_of(make_view, State.REVIEW, actions=("pay", "change", "cancel"))
     assert [r.edit.action for r in model.rows if r.edit] == ["change"]
