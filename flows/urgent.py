@@ -257,7 +257,9 @@ class UrgentFlow(GatedIdentity, Flow[UrgentState]):
         if self.state is S.SERVICE:
             data["services"] = [{"value": s.value, "key": SERVICE_KEYS[s]} for s in SERVICE_ORDER]
         if self.state is S.TRAVEL:
-            data["travel"] = [{"value": choice, "key": TRAVEL_KEYS[choice]} for choice in TRAVEL_CHOICES]
+            data["travel"] = [{"value": choice, "key": TRAVEL_KEYS[choice],
+                               "day": None if days is None else (self.today + dt.timedelta(days=days)).isoformat()}
+                              for choice, days in TRAVEL_CHOICES.items()]
         if self.state in (S.REVIEW, S.DONE, S.DONE_NOT_PRINTED) and self.reason and self.service:
             data.update({"reason_key": REASON_KEYS[self.reason], "service_key": SERVICE_KEYS[self.service],
                          "travel_key": TRAVEL_KEYS[self.travel or "not_sure"], "proof_keys": self.proof_keys()})

@@ -48,6 +48,17 @@ MSG_REPLACES = N_("screen.booking.row.replaces")
 MSG_NOTE = N_("screen.booking.row.note")
 MSG_BRING = N_("screen.booking.bring")
 MSG_TEXT_SENT = N_("screen.booking.text_sent")
+# What each counter queue handles, under its tile (booking, walk-in tickets and the urgent path
+# share it): a first-time visitor picks by what they came for. Every tile has a detail line.
+SERVICE_DETAIL_KEYS = {"PASSPORT": N_("screen.service_detail.passport"),
+                       "HK_MACAU_PERMIT": N_("screen.service_detail.hk_macau_permit"),
+                       "TAIWAN_PERMIT": N_("screen.service_detail.taiwan_permit"),
+                       "ENDORSEMENT": N_("screen.service_detail.endorsement"),
+                       "OTHER": N_("screen.service_detail.other")}
+
+
+def service_detail(service: str) -> Text:
+    return Text(SERVICE_DETAIL_KEYS[service])
 
 
 def present(view: FlowView) -> ScreenModel:
@@ -92,7 +103,8 @@ def confirm_cancel(view: FlowView) -> ScreenModel:
 
 
 def service(view: FlowView) -> ScreenModel:
-    options = tuple(Option("service", s["value"], Text(s["key"]), Text(MSG_ALREADY) if s["booked"] else None)
+    options = tuple(Option("service", s["value"], Text(s["key"]),
+                           Text(MSG_ALREADY) if s["booked"] else service_detail(s["value"]))
                     for s in view.data.get("services", ()))
     return p.screen(view, "choice", options=options)
 

@@ -16,6 +16,7 @@ from flows.engine import FlowView
 from kiosk.ui.model import Action, Option, Row, ScreenModel, Text
 from kiosk.ui.presenters import generic
 from kiosk.ui.presenters import parts as p
+from kiosk.ui.presenters.appointment_booking import service_detail
 from kiosk.ui.presenters.common import counter_hint_row, literal
 from kiosk.ui.presenters.identity import identity_screen
 
@@ -39,7 +40,8 @@ def present(view: FlowView) -> ScreenModel:
 
 
 def _services(view: FlowView) -> tuple[Option, ...]:
-    return tuple(Option("service", s["value"], Text(s["key"])) for s in view.data.get("services", ()))
+    return tuple(Option("service", s["value"], Text(s["key"]), service_detail(s["value"]))
+                 for s in view.data.get("services", ()))
 
 
 def choose(view: FlowView) -> ScreenModel:

@@ -16,6 +16,7 @@ from flows.engine import FlowView
 from kiosk.ui.model import Action, Option, Row, ScreenModel, Text
 from kiosk.ui.presenters import generic
 from kiosk.ui.presenters import parts as p
+from kiosk.ui.presenters.appointment_booking import service_detail
 from kiosk.ui.presenters.common import literal
 from kiosk.ui.presenters.identity import identity_screen
 
@@ -33,6 +34,7 @@ MSG_SERVICE = N_("screen.urgent.row.service")
 MSG_TRAVEL = N_("screen.urgent.row.travel")
 MSG_PEOPLE = N_("screen.appointment.people")
 MSG_PROOF_WITH_RELATIONSHIP = N_("screen.urgent.proof_and_relationship")  # "{proof}; {relationship}"
+MSG_TRAVEL_UNKNOWN = N_("screen.urgent.travel_unknown")
 
 
 def present(view: FlowView) -> ScreenModel:
@@ -68,13 +70,15 @@ def reason(view: FlowView) -> ScreenModel:
 
 
 def service(view: FlowView) -> ScreenModel:
-    return p.screen(view, "choice", options=tuple(Option("service", s["value"], Text(s["key"]))
+    return p.screen(view, "choice", options=tuple(Option("service", s["value"], Text(s["key"]), service_detail(s["value"]))
                                                   for s in view.data.get("services", ())))
 
 
 def travel(view: FlowView) -> ScreenModel:
-    return p.screen(view, "choice", options=tuple(Option("travel", t["value"], Text(t["key"]))
-                                                  for t in view.data.get("travel", ())))
+    options = tuple(Option("travel", t["value"], Text(t["key"]),
+                           literal(t["day"]) if t["day"] else Text(MSG_TRAVEL_UNKNOWN))
+                    for t in view.data.get("travel", ()))
+    return p.screen(view, "choice", options=options)
 
 
 def _bring(data: Mapping[str, Any]) -> tuple[Row, ...]:
