@@ -5,7 +5,8 @@ fine, late fee, points), the others greyed with why and, once, where to go -> on
 in detail with the amount before the citizen accepts or pays -> QR payment -> printing ->
 settled (another, or done).
 
-Place names and descriptions come from the back end in Chinese and are shown as they are;
+Place names and descriptions come from the back end in Chinese: in English the description
+comes from the kiosk's code catalogue and the place is spelled in pinyin (presenters/violations.py);
 everything the kiosk says around them is in the citizen's language.
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 from core.i18n import N_
 from flows.engine import FlowView
 from kiosk.ui.model import Action, Option, Row, ScreenModel, Text
-from kiosk.ui.presenters import pictures
+from kiosk.ui.presenters import pictures, violations
 from kiosk.ui.presenters.common import accepts, counter_hint_text, frame, literal, money
 from kiosk.ui.presenters.identity import identity_screen, refusal_screen
 from kiosk.ui.presenters.payment import paying_screen, payment_failed_screen
@@ -85,12 +86,13 @@ def _list(view: FlowView) -> ScreenModel:
 
 
 def _title(violation: Mapping[str, Any]) -> Text:
-    return literal(f"{violation.get('plate', '')}  {violation.get('description', '')}".strip())
+    return violations.title(violation)  # the description in English from the code catalogue
 
 
 def tile_detail(violation: Mapping[str, Any]) -> Text:
     """When and where, and what it costs: the fine, the late fee when there is one, the points."""
     values = {key: violation.get(key, "") for key in ("occurred_at", "place", "fine", "late_fee", "amount_due", "points")}
+    values["place"] = violations.place(values["place"])  # in pinyin in English
     if violation.get("amount_due") == ZERO:
         return Text(MSG_TILE_WARNING, values)
     return Text(MSG_TILE_FINE if violation.get("late_fee") == ZERO else MSG_TILE_FINE_LATE, values)
@@ -113,9 +115,9 @@ def _detail(view: FlowView) -> ScreenModel:
 
 
 def violation_rows(v: Mapping[str, Any]) -> tuple[Row, ...]:
-    rows = [Row(Text(MSG_TIME), literal(v.get("occurred_at"))), Row(Text(MSG_PLACE), literal(v.get("place"))),
+    rows = [Row(Text(MSG_TIME), literal(v.get("occurred_at"))), Row(Text(MSG_PLACE), violations.place(v.get("place"))),
             Row(Text(MSG_PLATE), literal(v.get("plate"))),
-            Row(Text(MSG_OFFENCE), literal(f"{v.get('code', '')} {v.get('description', '')}".strip())),
+            Row(Text(MSG_OFFENCE), violations.offence(v)),
             Row(Text(MSG_POINTS), _points(v)), Row(Text(MSG_FINE), money(v.get("fine", "")))]
     if v.get("late_fee") not in (None, ZERO):
         rows.append(Row(Text(MSG_LATE_FEE), money(v["late_fee"])))
