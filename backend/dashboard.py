@@ -126,12 +126,20 @@ def terminal_views(store: Store, now: dt.datetime, hall: str | None = None, offs
     today: dict[str, dict[str, int]] = {}
     for row in counts:
         today.setdefault(row["terminal_id"], {})[row["service"]] = row["n"]
+    parsed: dict[str, tuple[tuple[tuple[str, str], ...], dict[str, str]]] = {}  # most terminals send alike
+
+    def devices_of(text: str | None) -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
+        if (text or "[]") not in parsed:
+            entries = json.loads(text or "[]")
+            parsed[text or "[]"] = (tuple((d["kind"], d["status"]) for d in entries),
+                                    {d["kind"]: d["detail"] for d in entries if d.get("detail")})
+        return parsed[text or "[]"]
+
     return [TerminalView(
         terminal_id=row["terminal_id"], hall_name=row["hall_name"],
         software_version=row["software_version"] or row["registered_version"], config_version=row["config_version"],
         last_heartbeat_at=parse(row["last_heartbeat_at"]),
-        devices=tuple((d["kind"], d["status"]) for d in json.loads(row["devices"] or "[]")),
-        details={d["kind"]: d["detail"] for d in json.loads(row["devices"] or "[]") if d.get("detail")},
+        devices=devices_of(row["devices"])[0], details=dict(devices_of(row["devices"])[1]),
         paper_low=None if row["paper_low"] is None else bool(row["paper_low"]),
         outbox_length=row["outbox_length"], last_transaction_at=parse(row["last_transaction_at"]),
         today=today.get(row["terminal_id"], {})) for row in terminals]
@@ -261,7 +269,8 @@ def render_navigation(known: list[tuple[str, int]], hall: str | None, page: int,
 def render_terminals(views: Iterable[TerminalView], now: dt.datetime, stale_seconds: float,
                      sections: Iterable[str] = (), navigation: str = "") -> str:
     views = list(views)
-    rows = "\n".join(_row(view, now, stale_seconds) for view in views) or \
+    seen: dict[Any, str] = {}
+    rows = "\n".join(_row(view, now, stale_seconds, seen) for view in views) or \
         '<tr><td colspan="11">还没有自助机报到 No terminal has registered yet</td></tr>'
     headers = "".join(f'<th>{html.escape(SERVICE_LABELS[s])}</th>' for s in SERVICES)
     stale = sum(v.state(now, stale_seconds) in (TerminalState.STALE, TerminalState.NEVER_HEARD) for v in views)
@@ -280,16 +289,33 @@ stale after {_duration(stale_seconds)} without a heartbeat. Updated {html.escape
     return page("Hall terminals", body, refresh=True)
 
 
-def _row(view: TerminalView, now: dt.datetime, stale_seconds: float) -> str:
+_NO_COUNTS = "".join('<td class="num">0</td>' for _ in SERVICES)
+
+
+def _devices_html(devices: tuple[tuple[str, str], ...], details: tuple[tuple[str, str], ...]) -> str:
+    known = dict(details)
+    return ", ".join(
+        f'<span class="{"device" if status in USABLE_DEVICE_STATES else "device-down"}">'
+        f'{html.escape(kind)}: {html.escape(status)}{_detail(known.get(kind))}</span>'
+        for kind, status in devices) or "-"
+
+
+def _row(view: TerminalView, now: dt.datetime, stale_seconds: float,
+         seen: dict[Any, str] | None = None) -> str:
+    """One terminal's row; `seen` remembers device cells already made in this page (a province's
+    terminals mostly report the same devices in the same states)."""
     state = view.state(now, stale_seconds)
     age = view.age_seconds(now)
-    devices = ", ".join(
-        f'<span class="{"device" if status in USABLE_DEVICE_STATES else "device-down"}">'
-        f'{html.escape(kind)}: {html.escape(status)}{_detail(view.details.get(kind))}</span>'
-        for kind, status in view.devices) or "-"
+    key = (view.devices, tuple(sorted(view.details.items())))
+    devices = seen.get(key) if seen is not None else None
+    if devices is None:
+        devices = _devices_html(*key)
+        if seen is not None:
+            seen[key] = devices
     paper = "-" if view.paper_low is None else ("LOW" if view.paper_low else "ok")
     versions = " / ".join(html.escape(v) for v in (view.software_version, view.config_version) if v) or "-"
-    counts = "".join(f'<td class="num">{view.today.get(s, 0)}</td>' for s in SERVICES)
+    counts = "".join(f'<td class="num">{view.today.get(s, 0)}</td>' for s in SERVICES) if view.today \
+        else _NO_COUNTS
     name = f'<br><small>{html.escape(view.hall_name)}</small>' if view.hall_name else ""
     return (f'<tr class="{state.replace(" ", "-")}" data-terminal="{html.escape(view.terminal_id, quote=True)}">'
             f'<td>{html.escape(view.terminal_id)}{name}</td><td class="state">{html.escape(state)}</td>'

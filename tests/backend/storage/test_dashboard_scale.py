@@ -40,7 +40,9 @@ def province(tmp_path_factory):
 
 
 def rows(page: str) -> list[str]:
-    return re.findall(r'data-terminal="([^"]+)"', page)
+    """The terminals listed in the terminals table (other sections of the page name terminals too)."""
+    table = page.split('<table id="terminals">', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<tr [^>]*data-terminal="([^"]+)"', table)
 
 
 def test_every_terminal_on_one_page_with_the_hall_filter(province, monkeypatch):
