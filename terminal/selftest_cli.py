@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.config import Config
-from terminal.scratch import with_overrides
 
 if TYPE_CHECKING:
     from terminal.selftest import SelftestResult
@@ -48,6 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def selftest_config(config: Config) -> Config:
     """The configuration with every device simulated and every file under data_dir/selftest
     (the journal named too: a hall may have pointed [flows] journal at the terminal's own)."""
+    from terminal.scratch import with_overrides  # not at import: `main.py --help` stays light
+
     folder = config.data_dir / SELFTEST_FOLDER
     return with_overrides(config, {
         "terminal": {"data_dir": str(folder)},
