@@ -215,7 +215,7 @@ class Shooter:
         """Run the flow's scenario on a thread; draw and save each new view on this thread."""
         from flows.pump import FlowPump
         from kiosk.ui.presenters import present
-        from terminal.selftest import scenario_for
+        from terminal.selftest import end_on_evaluation, scenario_for
 
         runtime = self.app.backstage.runtime
         runtime.session.wipe("screenshots")
@@ -249,6 +249,7 @@ class Shooter:
         def scenario() -> None:
             try:
                 scenario_for(entry.service_id)(pump)
+                end_on_evaluation(pump)  # every finished service ends on the evaluation step (issue 20)
             except BaseException as exc:  # reported, the pictures so far are kept
                 failure.append(exc)
 

@@ -44,6 +44,13 @@ CASES = {
     State.REFUSED: ({"counter_hint": HINT}, (), "identity.unknown_person", "problem"),
     State.CANCELLED: ({}, (), None, "result"),
     State.UNAVAILABLE: ({"counter_hint": HINT}, (), "payment.status_unknown", "problem"),
+    # "Not my car / not me" (issue 20)
+    State.APPEAL: ({"violation": CAMERA_CASE, "reasons": [{"value": "CLONED_PLATE", "key": "fines.appeal.reason.cloned_plate"}]},
+                   ("reason", "back", "cancel"), None, "choice"),
+    State.APPEAL_PRINTING: ({}, (), None, "working"),
+    State.APPEALED: ({"appeals": [{"appeal_number": "SS-20261207-000001", "violation": "WF-DEMO-0011",
+                                   "reason_key": "fines.appeal.reason.cloned_plate", "answer_by": "2026-12-08"}]},
+                     ("another", "finish"), None, "result"),
 }
 
 
