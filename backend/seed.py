@@ -317,8 +317,8 @@ class DemoDraft:
 
 
 DRAFTS: tuple[DemoDraft, ...] = (
-    DemoDraft("WS-DEMO-0001", "non_local_hukou", "PASSPORT", "13912345678", "湖南省长沙市岳麓区麓山南路932号",
-              "employee", "长沙某软件有限公司", ("刘建华", "parent", "13787654321"), "POST",
+    DemoDraft("WS-DEMO-0001", "points_near_limit", "PASSPORT", "13912345678", "湖南省长沙市岳麓区麓山南路932号",
+              "employee", "长沙某软件有限公司", ("赵建国", "parent", "13787654321"), "POST",
               "湖南省长沙市岳麓区麓山南路932号 410083"),
     DemoDraft("WS-DEMO-0002", "long_term_id", "TAIWAN_PERMIT", "13607311234", "湖南省长沙市天心区书院路9号",
               "retired", "", ("欧阳明", "child", "13607315678"), "COLLECT"),

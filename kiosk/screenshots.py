@@ -223,7 +223,8 @@ class Shooter:
         seen: list[tuple[str, str | None, Any]] = []
 
         def on_view(view: Any) -> None:
-            key = (view.state, view.error_key, view.data.get("method"))  # the QR and the card payment screens
+            # the QR and the card payment screens; each step of the fingerprint guide (issue 12)
+            key = (view.state, view.error_key, view.data.get("method"), view.data.get("phase"))
             if key in seen:
                 return
             seen.append(key)

@@ -42,6 +42,7 @@ SCENARIOS: Mapping[str, str] = {
     "appointment": "terminal.scenarios:appointment",
     "endorsement_enquiry": "terminal.scenarios_enquiry:endorsement_enquiry",
     "acceptance": "terminal.scenarios_acceptance:acceptance",
+    "acceptance_post": "terminal.scenarios_acceptance:acceptance_post",
     "collection": "terminal.scenarios_collection:collection",
     "appointment_booking": "terminal.scenarios_visit:appointment_booking",
     "queue_ticket": "terminal.scenarios_visit:queue_ticket",
@@ -54,6 +55,7 @@ SCENARIOS: Mapping[str, str] = {
 VARIANTS: Mapping[str, tuple[str, ...]] = {
     "endorsement": ("endorsement_card",),
     "traffic_fines": ("traffic_fines_card",),
+    "acceptance": ("acceptance_post",),  # issue 12: draft, photo now, posted (its own screens)
 }
 
 

@@ -277,7 +277,7 @@ def call_subscribe_notices(client: BackendClient, demo: Any) -> None:
 
 
 def call_get_draft_application(client: BackendClient, demo: Any) -> None:
-    person = seed.person("non_local_hukou")
+    person = seed.person("points_near_limit")
     draft = client.get_draft_application("WS-DEMO-0001", person.id_number)
     assert (draft.source, draft.form.id_number, draft.form.delivery.method) == (
         mo.DraftSource.ONLINE, person.id_number, mo.DeliveryMethod.POST)

@@ -14,7 +14,7 @@ from backend_client import new_request_id
 
 from .test_backend_acceptance import ADDRESS, FINGERS, SIGNATURE, form_of, paid_quote, pay
 
-owner = seed.person("non_local_hukou")  # WS-DEMO-0001 is his online draft
+owner = seed.person("points_near_limit")  # WS-DEMO-0001 is his online draft
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def test_the_online_draft_is_the_owners_form(client):
     form = draft.form
     assert (form.id_number, form.name, form.mobile, form.occupation) == (owner.id_number, owner.name, "13912345678",
                                                                           "employee")
-    assert form.emergency_contact == mo.EmergencyContact("刘建华", "parent", "13787654321")
+    assert form.emergency_contact == mo.EmergencyContact("赵建国", "parent", "13787654321")
     assert [(d.document_type, d.application_kind) for d in form.documents] == [
         (mo.DocumentType.PASSPORT, mo.ApplicationKind.FIRST_ISSUE)]
     assert form.delivery.method is mo.DeliveryMethod.POST and form.delivery.postal_address.endswith("410083")

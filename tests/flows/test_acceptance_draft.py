@@ -20,7 +20,7 @@ from terminal.simulation import pay_shown_code
 
 from .test_acceptance import PAD, SIGNED, compliant_photo, fill_form, take_fingers
 
-ONLINE_DRAFT = "WS-DEMO-0001"  # backend/seed.py DRAFTS: non_local_hukou's passport, posted
+ONLINE_DRAFT = "WS-DEMO-0001"  # backend/seed.py DRAFTS: points_near_limit's passport, posted
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +31,9 @@ def photo_receipt(runtime):
 
 
 def test_an_online_draft_fills_the_form_and_the_acceptance_goes_through(pump, runtime, photo_receipt):
-    owner = seed.person("non_local_hukou")
+    owner = seed.person("points_near_limit")
     pump.start(AcceptanceFlow)
-    identify(pump, "non_local_hukou", "documents")
+    identify(pump, "points_near_limit", "documents")
     assert pump.touch("draft", " ").error_key == "form.draft.number_missing"
 
     review = pump.touch("draft", ONLINE_DRAFT.lower())
@@ -42,12 +42,12 @@ def test_an_online_draft_fills_the_form_and_the_acceptance_goes_through(pump, ru
     data = review.data
     assert data["draft_number"] == ONLINE_DRAFT
     assert data["documents"] == [{"document": "passport", "reason": "first"}]
-    assert data["typed"]["mobile"] == "13912345678" and data["typed"]["emergency_name"] == "刘建华"
+    assert data["typed"]["mobile"] == "13912345678" and data["typed"]["emergency_name"] == "赵建国"
     assert (data["occupation"], data["relationship"], data["delivery"]) == ("employee", "parent", "post")
     assert (data["typed"]["postal_address"], data["typed"]["postcode"]) == ("湖南省长沙市岳麓区麓山南路932号", "410083")
-    assert (data["name"], data["id_number"], data["birth_place"]) == (owner.name, owner.id_number, "湖南省郴州市")
+    assert (data["name"], data["id_number"], data["birth_place"]) == (owner.name, owner.id_number, "湖南省常德市")
     assert pump.touch("submit").state == "photo"
-    pump.touch("photo_receipt", photo_receipt("non_local_hukou"))
+    pump.touch("photo_receipt", photo_receipt("points_near_limit"))
     pump.touch("next")
     take_fingers(pump)
     assert pump.touch("sign", (SIGNED, *PAD)).state == "region"
