@@ -64,6 +64,11 @@ SERVICE_OF_FLOW = {
     "fine_appeal": mo.ServiceKind.TRAFFIC_FINES,  # issue 20: an appeal is reported among the fines
     "progress": mo.ServiceKind.PROGRESS,
     "appointment": mo.ServiceKind.APPOINTMENT,
+    # Issue 20: booking, walk-in tickets and urgent requests are reported with the appointments
+    # (the counter queues' column of the hall dashboard), as an appeal is among the fines.
+    "appointment_booking": mo.ServiceKind.APPOINTMENT,
+    "queue_ticket": mo.ServiceKind.APPOINTMENT,
+    "urgent": mo.ServiceKind.APPOINTMENT,
 }
 # Journal step detail key -> the kind of back-end reference it holds.
 REFERENCE_OF_DETAIL = {

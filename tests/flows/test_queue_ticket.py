@@ -11,10 +11,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from backend_client.models import ServiceKind, TransactionOutcome
 from devices.printer.status import PaperLevel
 from flows.engine import check_transition_table
 from flows.journal import Phase, TxnStatus
 from flows.queue_ticket import QueueState, QueueTicketFlow
+from terminal.fleet import report_for
 from terminal.scenarios import identify
 
 
@@ -42,6 +44,9 @@ def test_a_ticket_without_a_card_says_the_people_ahead_and_the_wait(pump, runtim
     assert txn.status is TxnStatus.COMPLETED and txn.flow == "queue_ticket"
     assert [(s.step, s.phase) for s in txn.steps] == [("issue_ticket", Phase.BEFORE), ("issue_ticket", Phase.AFTER),
                                                       ("print", Phase.BEFORE), ("print", Phase.AFTER)]
+    # The hall hears of it with the appointments (the counter queues), with no personal data.
+    report = report_for(txn)
+    assert (report.service, report.outcome) == (ServiceKind.APPOINTMENT, TransactionOutcome.COMPLETED)
     following = pump.start(QueueTicketFlow)
     assert following.state == "choose"
     second = pump.touch("service", "PASSPORT")
