@@ -44,6 +44,9 @@ SCENARIOS: Mapping[str, str] = {
     "acceptance": "terminal.scenarios_acceptance:acceptance",
     "acceptance_post": "terminal.scenarios_acceptance:acceptance_post",
     "collection": "terminal.scenarios_collection:collection",
+    "collection_left": "terminal.scenarios_collection:collection_left",
+    "collection_nothing_ready": "terminal.scenarios_collection:collection_nothing_ready",
+    "collection_someone_else": "terminal.scenarios_collection:collection_someone_else",
     "appointment_booking": "terminal.scenarios_visit:appointment_booking",
     "queue_ticket": "terminal.scenarios_visit:queue_ticket",
     "urgent": "terminal.scenarios_visit:urgent",
@@ -55,6 +58,8 @@ SCENARIOS: Mapping[str, str] = {
 VARIANTS: Mapping[str, tuple[str, ...]] = {
     "endorsement": ("endorsement_card",),
     "traffic_fines": ("traffic_fines_card",),
+    # issue 13: a document left in the tray, nothing ready (another's receipt), 代领 refused
+    "collection": ("collection_left", "collection_nothing_ready", "collection_someone_else"),
     "acceptance": ("acceptance_post",),  # issue 12: draft, photo now, posted (its own screens)
 }
 
