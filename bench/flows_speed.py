@@ -48,6 +48,7 @@ from typing import Any, Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.config import Config  # noqa: E402
+from devices.base import DeviceError  # noqa: E402
 from devices.permit.records import Destination, Endorsement, EndorsementType, Trips  # noqa: E402
 from flows.demo_cards import card_for  # noqa: E402
 from flows.endorsement import EndorsementFlow  # noqa: E402
@@ -106,6 +107,12 @@ def endorsement_renewal(pump: FlowPump) -> None:
         raise ScenarioFailed("no receipt came out")
 
 
+# Slack on the simulated ID card line, as the flow tests have: on a loaded machine a pause inside
+# the simulator's answer is otherwise read as a garbled frame (only timeouts; the pace is the same).
+ID_CARD_SLACK = {"frame_margin_s": 1.0, "answer_timeout_s": 2.0}
+# ID card reads the anchor tries before giving up (a frame garbled by such a pause is read again).
+ANCHOR_READ_ATTEMPTS = 3
+
 # Record ids the anchor writes: far above the back end's, one per run.
 ANCHOR_RECORD_BASE = 0x7F00_0000
 
@@ -114,10 +121,19 @@ def mechanics_anchor(runtime: Any, run: int) -> dict[str, float]:
     """Each flow's device work alone, run one after another by the drivers (see the docstring)."""
     idcard, permit = runtime.devices.get("idcard"), runtime.devices.get("permit")
     simulators = runtime.simulators
-    simulators["idcard"].insert_card(card_for(scenarios_payments.ENDORSEMENT_CITIZEN))
-    started = time.perf_counter()
-    idcard.read_card()
-    id_read = time.perf_counter() - started
+    for attempt in range(1, ANCHOR_READ_ATTEMPTS + 1):
+        simulators["idcard"].remove_card()
+        simulators["idcard"].insert_card(card_for(scenarios_payments.ENDORSEMENT_CITIZEN))
+        started = time.perf_counter()
+        try:
+            idcard.read_card()
+        except DeviceError as error:
+            if attempt == ANCHOR_READ_ATTEMPTS:
+                raise
+            print(f"(anchor: ID card read failed: {error.message_key}; reading again)", file=sys.stderr)
+            continue
+        id_read = time.perf_counter() - started
+        break
     simulators["idcard"].remove_card()
     simulators["permit"].insert_card(scenarios_payments.ENDORSEMENT_PERMIT)
     today = dt.date.today()
@@ -149,7 +165,8 @@ def bench_config(base: Config, folder: Path) -> Config:
     (folder / "simulators").mkdir()
     (folder / "simulators" / "camera").symlink_to(camera_cache, target_is_directory=True)
     return with_overrides(config, scratch_settings(folder, flows={"journal": str(folder / "journal.sqlite3")},
-                                                   backend={"reference_auto_pay_seconds": 0.0}))
+                                                   backend={"reference_auto_pay_seconds": 0.0},
+                                                   devices={"idcard": ID_CARD_SLACK}))
 
 
 def play(pump: TimedPump, scenario: Callable[..., None], figures: Figures | None, **options: Any) -> None:
