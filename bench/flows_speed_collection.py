@@ -6,7 +6,8 @@ One runtime as the self-test starts it (embedded reference back end over real HT
 device simulated on its real channel, files under data_dir/selftest). Each run plays the
 self-test scenarios once each, alternating: the progress query (identity, then one back-end
 question: the anchor, measured in the same run) and the collection (identity, ListReadyDocuments,
-the confirm touch, one passport dispensed over the simulated RS-485 line and taken from the
+Collect and a signature judged and rendered to PNG, one passport dispensed over the simulated
+RS-485 line, the reader's report checked against the back end's record, taken from the
 tray 50 ms after it arrives, ConfirmCollection, the slip printed). Between runs the bench puts
 the passport back as staff would: the scenario reloads its slot, and the bench marks it READY
 again in the embedded back end. One warm-up of each is not counted.
