@@ -98,11 +98,18 @@ def test_fingerprints_then_the_signature_pad_signed_by_touch(app, citizen, start
     host.touch("submit", None)
     on_screen(app, "photo", "device_action")
     host.touch("photo_receipt", receipt.receipt_number)
-    host.touch("next", None)
-    screen = shows(app, "fingerprint", "device_action")
-    assert "右手食指" in citizen.reads(screen)
-    instructions = follow_the_finger_guide(app, runtime.simulators["fingerprint"], wait_for)
-    assert instructions[:3] == ["请将手指平放在指纹仪上，保持不动", "请抬起手指", "请再次放上同一根手指"]
+    spoken: list[str] = []
+    app.speak = spoken.append  # the voice prompts: each new instruction is spoken (kiosk/ui/flow_host.py)
+    try:
+        host.touch("next", None)
+        screen = shows(app, "fingerprint", "device_action")
+        assert "右手食指" in citizen.reads(screen)
+        instructions = follow_the_finger_guide(app, runtime.simulators["fingerprint"], wait_for)
+    finally:
+        del app.speak  # the App's own method again
+    guide = ["请将手指平放在指纹仪上，保持不动", "请抬起手指", "请再次放上同一根手指"]
+    assert instructions[:3] == guide
+    assert [text for text in spoken if text in guide][:3] == guide
     screen = shows(app, "signature", "signature", seconds=60)
 
     pad = screen.body.ids.pad
