@@ -48,7 +48,7 @@ from flows.common_steps import (
     tr,
 )
 from flows.context import FlowContext
-from flows.endorsement_card import eject_card
+from flows.endorsement_card import CardReturn
 from flows.engine import CardInserted, Event, Flow, Tick
 from flows.journal import TxnStatus
 from flows.permit_holder import holder_mismatches
@@ -145,6 +145,7 @@ class EndorsementEnquiryFlow(GatedIdentity, Flow[EnquiryState]):
         self.usable: list[Endorsement] = []
         self.card_read = False  # a permit was read (and given back) this session
         self.card_returned = False
+        self._returning: CardReturn | None = None  # the eject under way while the answer is made
         self.txn_id: str | None = None
         if self.gate.outcome is GateOutcome.DONE:
             self._ask_permit()
@@ -207,7 +208,16 @@ class EndorsementEnquiryFlow(GatedIdentity, Flow[EnquiryState]):
         return card
 
     def _give_card_back(self) -> None:
-        self.card_returned = eject_card(self.ctx)
+        """The card comes out (0.4 s of the module's motor) while the answer is made and the
+        slip printed (issue 23); the flow waits for it before it ends (see `go`)."""
+        self._returning = CardReturn(self.ctx)
+
+    def go(self, target: EnquiryState, error_key: str | None = None) -> None:
+        """Before an end state: whether the card came out is known (the end screen says so)."""
+        if self._returning is not None and not self.TRANSITIONS.get(target):
+            self.card_returned = self._returning.wait()
+            self._returning = None
+        super().go(target, error_key)
 
     def _answer(self, card: PermitCard) -> None:
         person = self.gate.person
