@@ -27,6 +27,7 @@ from kiosk.idle import IdlePhase, IdleTimer
 from kiosk.kivy_setup import design_size
 from kiosk.ui import theme
 from kiosk.ui.flow_host import FlowHost
+from kiosk.ui.attract import AttractScreen
 from kiosk.ui.home import HomeScreen
 from kiosk.ui.idle_warning import IdleWarning
 from kiosk.ui.maintenance_screen import MaintenanceScreen, ask_pin
@@ -63,7 +64,9 @@ IDLE_RECOVERY_SECONDS = 600.0
 IDLE_RECOVERY_MIN_AGE_SECONDS = 120.0
 # Large-text mode multiplies every font size (UX.md).
 LARGE_TEXT_FACTOR = 1.4
+IDLE_TIMEOUT = "idle timeout"
 HOME = "home"
+ATTRACT = "attract"  # what a passer-by sees when nobody is at the kiosk (kiosk/ui/attract.py)
 MAINTENANCE = "maintenance"
 # One screen per kind of step (kiosk/ui/model.py); built once and reused, never rebuilt
 # (Kivy leaks removed widgets; reusing keeps memory flat over thousands of sessions).
@@ -156,6 +159,7 @@ class KioskApp(App):
         load_kv_files()
         self.screens = KioskScreenManager(transition=NoTransition())
         self.screens.add_widget(HomeScreen(name=HOME))
+        self.screens.add_widget(AttractScreen(name=ATTRACT))
         for name, screen_class in FLOW_SCREENS.items():
             self.screens.add_widget(screen_class(name=name))
         self.screens.add_widget(MaintenanceScreen(name=MAINTENANCE))
@@ -172,7 +176,7 @@ class KioskApp(App):
 
     def recover_if_idle(self, *_args: object) -> bool:
         """Settle open transactions in the background, only while nobody is being served."""
-        if self.screens is None or self.screens.current != HOME or self.session_in_use() \
+        if self.screens is None or not self.at_rest() or self.session_in_use() \
                 or self.flow_host.closing:
             return False
         return self.backstage.recover_in_background(IDLE_RECOVERY_MIN_AGE_SECONDS)
@@ -304,7 +308,7 @@ class KioskApp(App):
         """A session needs the idle warning once the citizen has done anything worth keeping."""
         if self.flow_host.active:
             return True
-        at_home = self.screens is None or self.screens.current == HOME
+        at_home = self.screens is None or self.at_rest()
         defaults = (self.settings["ui"]["default_language"], self.settings["ui"]["large_text"])
         return not (at_home and self.session.is_empty and (self.lang, self.large_text) == defaults)
 
@@ -313,6 +317,8 @@ class KioskApp(App):
         if state.phase is IdlePhase.ACTIVE or not self.session_in_use():
             if state.phase is not IdlePhase.ACTIVE:
                 self.idle.touch()
+                if self.screens is not None and self.screens.current == HOME:
+                    self.screens.current = ATTRACT  # nobody there: the attract screen
             self._hide_idle_warning()
             return
         if state.phase is IdlePhase.WARNING:
@@ -320,7 +326,11 @@ class KioskApp(App):
             if self.idle_warning is not None and self.idle_warning.parent is None:
                 self.idle_warning.open(animation=False)
             return
-        self.end_session("idle timeout")
+        self.end_session(IDLE_TIMEOUT)
+
+    def at_rest(self) -> bool:
+        """Nobody is being served on screen: the home or the attract screen."""
+        return self.screens is not None and self.screens.current in (HOME, ATTRACT)
 
     def _hide_idle_warning(self) -> None:
         if self.idle_warning is not None and self.idle_warning.parent is not None:
@@ -342,6 +352,8 @@ class KioskApp(App):
             self.screens.current = HOME
         self.idle.touch()
         self.flow_host.close(reason, then=lambda: self._wipe(reason))
+        if reason == IDLE_TIMEOUT and self.screens is not None:
+            self.screens.current = ATTRACT  # the citizen walked away: the attract screen
         if self.staff_called:  # the citizen was helped, or left: the call is over
             self.staff_call.answered()
             self.staff_called = False

@@ -56,7 +56,7 @@ class IdleConfigWatch:
     def idle(self) -> bool:
         """Home screen, no flow, nothing of a citizen's in the session, runtime not rebuilding."""
         app = self.app
-        at_home = app.screens is not None and app.screens.current == "home"
+        at_home = app.screens is not None and app.screens.current in ("home", "attract")
         return at_home and not app.flow_host.active and not app.session_in_use() and not app.backstage.rebuilding
 
     def check(self, *_args: object) -> ConfigChange | None:

@@ -183,10 +183,11 @@ class Shooter:
         self.set_mode("normal")
 
     def audit(self, lang: str, mode: str, name: str, about: dict) -> None:
-        from kiosk.ui.audit import audit_tree
+        from kiosk.ui.audit import MIN_CONTRAST, MIN_CONTRAST_HIGH, audit_tree
 
         screen = self.app.screens.current_screen
-        for item in audit_tree(screen, self.app.u):
+        minimum = MIN_CONTRAST_HIGH if self.app.high_contrast else MIN_CONTRAST
+        for item in audit_tree(screen, self.app.u, minimum):
             self.findings.append({"screen": name, **about, "lang": lang, "mode": mode,
                                   **(self.audit_context or {}), **item})
 
@@ -202,6 +203,11 @@ class Shooter:
         def home() -> None:
             self.app.screens.current = "home"
         self.shoot(lang, "00-home", home, service="home", state="home")
+
+        def attract() -> None:
+            self.app.screens.current = "attract"
+        self.shoot(lang, "00-attract", attract, service="attract", state="attract")
+        self.app.screens.current = "home"
         for entry in FLOWS:
             # a service's variants (issue 21: paid by bank card) come with it, or alone by their id
             variants = [dataclasses.replace(entry, service_id=v) for v in VARIANTS.get(entry.service_id, ())]
@@ -214,7 +220,6 @@ class Shooter:
     def capture_flow(self, lang: str, entry: Any) -> None:
         """Run the flow's scenario on a thread; draw and save each new view on this thread."""
         from flows.pump import FlowPump
-        from kiosk.ui.presenters import present
         from terminal.selftest import end_on_evaluation, scenario_for
 
         runtime = self.app.backstage.runtime
@@ -235,7 +240,7 @@ class Shooter:
             left = None if view.deadline is None else view.deadline - pump.clock()
 
             def draw() -> None:
-                model = present(view)
+                model = self.app.flow_host.presented(view)  # a service's end counts down to home
                 if left is not None:
                     model = dataclasses.replace(model, deadline=time.monotonic() + left)
                 self.shoot(lang, name, lambda: self.app.flow_host.display(model, speak=False),

@@ -133,6 +133,18 @@ class SerialIdCardReader:
         log.info("card read: %s", record.kind.value)
         return CardRead(ReadOutcome.CARD, self._decode_photo(record))  # off the line: status() stays cheap
 
+    def card_present(self) -> bool:
+        """A card lies on the reader: the find step alone, nothing read (the attract screen
+        starts a service when one is placed). False while a read runs or the reader fails."""
+        if not self._lock.acquire(blocking=False):
+            return False
+        try:
+            return bool(self._find_card())
+        except IdCardError:
+            return False
+        finally:
+            self._lock.release()
+
     def status(self) -> DeviceStatus:
         """READY when the SAM answers well, BUSY during a read, else ERROR or DISCONNECTED.
 

@@ -138,7 +138,8 @@ class TopBar(BoxLayout):
         self.arrange()
 
     def arrange(self, *_args: object) -> None:
-        name, helps, settings = self.ids.name, self.ids.help_buttons, self.ids.buttons
+        # the widgets themselves, not the ids' weak proxies: a row must hold them strongly
+        name, helps, settings = (self.ids[key].__self__ for key in ("name", "help_buttons", "buttons"))
         room = self.width - self.padding[0] - self.padding[2]
         gap = App.get_running_app().u * 24
         if name.natural_width + helps.width + settings.width + 2 * gap <= room:

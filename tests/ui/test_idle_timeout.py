@@ -2,7 +2,7 @@
 
 GIVEN a citizen who changed something (the session is in use), WHEN nobody touches the
 screen for idle_seconds, THEN the countdown appears; WHEN it runs out, THEN the session is
-wiped and the home screen returns in the terminal's defaults.
+wiped and the attract screen shows, in the terminal's defaults.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def test_countdown_appears_after_idle_time_then_session_is_wiped(kiosk_app, tap,
     assert app.session.data == {}
     assert not temp_dir.exists(), "session files outlived the session"
     assert app.lang == "zh_CN"
-    assert app.screens.current == "home"
+    assert app.screens.current == "attract", "nobody there: the attract screen (issue 14)"
 
 
 def test_more_time_button_keeps_the_session(kiosk_app, tap, frames, fake_time):
