@@ -177,11 +177,11 @@ class ApplicationFormFlow(GatedIdentity, Flow[FormState]):
         elif self.state is S.DOCUMENTS and isinstance(event, Scanned):
             self._load_draft(event.text)
         elif self.state is S.DOCUMENTS and isinstance(event, Tick):
-            text, fault = self._draft_scan.poll()
+            # A scanner fault is only logged here: the draft's number can be typed, and a citizen
+            # without a draft should not read about a scanner on the documents page.
+            text, _ = self._draft_scan.poll()
             if text:
                 self._load_draft(text)
-            elif fault:
-                self.note(fault)
         elif isinstance(event, Touch):
             handler = self._touch_handlers().get((self.state, event.action))
             if handler is not None:

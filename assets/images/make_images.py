@@ -192,6 +192,36 @@ def look_at_camera(draw: Draw) -> None:
         draw.line([s(360), s(y), s(360), s(y + 14)], fill=ARROW, width=s(10))
 
 
+def fingerprint_glass(draw: Draw) -> None:
+    """The fingerprint scanner seen from the side: a grey body, the dark glass on top."""
+    draw.rounded_rectangle(box(190, 380, 530, 490), radius=s(22), fill=GREY, outline=INK, width=s(8))
+    draw.rounded_rectangle(box(250, 362, 470, 392), radius=s(8), fill=INK)
+
+
+def fingertip(draw: Draw, bottom: float) -> None:
+    """A finger coming down from the top edge, its pad (with a few ridge lines) ending at `bottom`."""
+    draw.rounded_rectangle(box(300, 20, 420, bottom), radius=s(58), fill=PALE_BLUE, outline=INK, width=s(8))
+    for i, width in enumerate((70, 56, 40)):
+        top = bottom - 62 + i * 16
+        draw.arc(box(360 - width / 2, top, 360 + width / 2, top + 34), 200, 340, fill=BLUE, width=s(5))
+
+
+def finger_place(draw: Draw) -> None:
+    # The finger flat on the glass, held there: short marks either side of the pad.
+    fingerprint_glass(draw)
+    fingertip(draw, 362)
+    for x0, x1 in ((240, 280), (440, 480)):
+        draw.line([s(x0), s(330), s(x1), s(330)], fill=ARROW, width=s(10))
+    arrow(draw, 200, 150, 280, 300)
+
+
+def finger_lift(draw: Draw) -> None:
+    # The finger raised off the glass, the arrow pointing up.
+    fingerprint_glass(draw)
+    fingertip(draw, 250)
+    arrow(draw, 540, 330, 540, 120)
+
+
 def take_receipt(draw: Draw) -> None:
     # The printer slot, the receipt standing out of it, the arrow to pull it.
     draw.rounded_rectangle(box(130, 330, 590, 500), radius=s(24), fill=(228, 231, 235), outline=INK, width=s(8))
@@ -216,6 +246,8 @@ DRAWINGS: dict[str, Callable[[Draw], None]] = {
     pictures.PAY_WITH_CARD: pay_with_card,
     pictures.LOOK_AT_CAMERA: look_at_camera,
     pictures.TAKE_RECEIPT: take_receipt,
+    pictures.FINGER_PLACE: finger_place,
+    pictures.FINGER_LIFT: finger_lift,
 }
 
 

@@ -72,7 +72,8 @@ def photo(view: FlowView) -> ScreenModel:
 
 def fingerprint(view: FlowView) -> ScreenModel:
     """The finger asked for, the guide's step of the moment (place and hold, lift, place again:
-    the instruction, spoken too, is that step's), the tries left and each finger's result; the
+    the instruction, spoken too, and the picture, the finger on the glass or raised off it, are
+    that step's), the tries left and each finger's result; the
     middle finger of the same hand instead when this one is injured or missing (the reason goes
     with the application)."""
     data = view.data
@@ -89,7 +90,8 @@ def fingerprint(view: FlowView) -> ScreenModel:
     actions = (Action("substitute", Text(MSG_SUBSTITUTE), (substitute, SUBSTITUTE_REASONS["injured"])),
                Action("substitute", Text(MSG_SUBSTITUTE_MISSING), (substitute, SUBSTITUTE_REASONS["missing"]))) \
         if substitute and not data.get("substitute_reason") else ()
-    return p.screen(view, "device_action", rows=tuple(rows), actions=actions)
+    picture = pictures.FINGER_LIFT if data.get("phase") == "lift" else pictures.FINGER_PLACE
+    return p.screen(view, "device_action", picture=picture, rows=tuple(rows), actions=actions)
 
 
 def signature(view: FlowView) -> ScreenModel:

@@ -14,6 +14,8 @@ PAY_WITH_PHONE = "pay_with_phone.png"    # a phone scanning the QR code on the s
 PAY_WITH_CARD = "pay_with_card.png"      # a bank card going into the card terminal with its PIN pad
 LOOK_AT_CAMERA = "look_at_camera.png"    # a face looking into the lens
 TAKE_RECEIPT = "take_receipt.png"        # a receipt coming out of the printer
+FINGER_PLACE = "finger_place.png"        # a fingertip pressed flat on the fingerprint glass
+FINGER_LIFT = "finger_lift.png"          # the fingertip raised off the glass
 
 ALL = (PLACE_ID_CARD, INSERT_PERMIT, TAKE_CARD, SCAN_QR, PAY_WITH_PHONE, PAY_WITH_CARD, LOOK_AT_CAMERA,
-       TAKE_RECEIPT)
+       TAKE_RECEIPT, FINGER_PLACE, FINGER_LIFT)

@@ -16,10 +16,14 @@ QUOTE = {"order_id": "AO-20261206-7KQ3M9XARB", "lines": [("PASSPORT", "120.00"),
          "postage": "20.00", "total": "200.00"}
 DATA = {
     AcceptState.PHOTO: {"photo_receipt_number": "PH-20261206-000001"},
-    AcceptState.FINGERPRINT: {"finger": "LEFT_INDEX", "position": 2, "tries_left": FINGER_TRIES,
+    AcceptState.PHOTO_LIVE: {"attempts": 1, "retakes_left": 2},
+    AcceptState.PHOTO_REVIEW: {"photo_path": "/nonexistent/acceptance-photo.jpg", "attempts": 1, "retakes_left": 2},
+    AcceptState.FINGERPRINT: {"finger": "LEFT_INDEX", "position": 2, "tries_left": FINGER_TRIES, "phase": "place",
                               "substitute_reason": None, "fingers": FINGERS[:1]},
-    AcceptState.REGION: {"fields": [{"name": "province", "value": "湖南省"}, {"name": "city", "value": ""},
-                                    {"name": "district", "value": ""}]},
+    AcceptState.REGION: {"fields": [{"name": "province", "value": "湖南省", "choices": ["湖南省", "北京市"]},
+                                    {"name": "city", "value": "株洲市", "choices": ["长沙市", "株洲市"]},
+                                    {"name": "district", "value": "", "choices": []}],
+                         "street": "某路1号", "postcode": "412000"},
     AcceptState.FEES: QUOTE,
     AcceptState.PAYING: {**QUOTE, "amount": "200.00", "qr": "http://127.0.0.1/pay/PAY-1", "seconds_left": 280,
                          "attempt": 1},
@@ -58,7 +62,26 @@ def test_the_fingerprint_guide_names_the_finger_and_offers_the_other(make_view, 
     text = rendered(model)
     assert "左手食指" in text["zh_CN"] and "left index finger" in text["en"]
     assert "右手食指" in text["zh_CN"] and "已采集" in text["zh_CN"]  # the first finger's result
-    assert [(a.action, a.value) for a in model.actions] == [("substitute", ("LEFT_MIDDLE", "finger injured"))]
+    assert [(a.action, a.value) for a in model.actions] == [("substitute", ("LEFT_MIDDLE", "finger injured")),
+                                                            ("substitute", ("LEFT_MIDDLE", "finger missing"))]
+
+
+def test_each_step_of_the_finger_guide_has_its_words_and_picture(make_view, rendered):
+    pictures = {}
+    for phase in ("place", "lift", "place_again"):
+        model = present(make_view(AcceptanceFlow, AcceptState.FINGERPRINT, {**DATA[AcceptState.FINGERPRINT],
+                                                                           "phase": phase}))
+        pictures[phase] = model.picture
+        assert {"place": "1 按压不动", "lift": "2 抬起", "place_again": "3 再次按压"}[phase] in rendered(model)["zh_CN"]
+    assert pictures == {"place": "finger_place.png", "lift": "finger_lift.png", "place_again": "finger_place.png"}
+
+
+def test_the_region_offers_the_tables_places_as_tiles_and_types_the_others(make_view, rendered):
+    model = present(make_view(AcceptanceFlow, AcceptState.REGION, DATA[AcceptState.REGION]))
+    assert [(o.action, o.value, o.selected) for o in model.options] == [
+        ("province", "湖南省", True), ("province", "北京市", False), ("city", "长沙市", False), ("city", "株洲市", True)]
+    assert [(f.name, f.keypad, f.action) for f in model.fields] == [("district", "pinyin", "field")]
+    assert {"某路1号", "412000"} <= set(rendered(model)["zh_CN"])
 
 
 def test_the_signature_has_the_pads_screen_and_the_result_the_number(make_view, rendered):
