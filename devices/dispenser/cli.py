@@ -1,6 +1,7 @@
 """`python main.py devices dispenser ...`: the technician's dispenser commands.
 
-status, slots, load SLOT ID, unload SLOT, dispense SLOT ID, retract, where ID. Without --port
+status, slots, load SLOT ID, unload SLOT, dispense SLOT ID (stage, check, present), stage SLOT ID
+(to the picker, past the reader, held), present ID (the held document to the tray), retract, where ID. Without --port
 the configured module is used (by default the simulator, started for the command on the
 stock kept under the data folder, so a load here is still there when the kiosk starts).
 Document numbers are masked unless --show-pii. Expected failures (door open, jam, slot
@@ -45,9 +46,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     load.add_argument("document_id", help="the document's number (passport or permit)")
     unload = action("unload", "release a slot's document to the staff", _unload)
     unload.add_argument("slot", type=int)
-    dispense = action("dispense", "bring a slot's document to the tray (the picker checks its number)", _dispense)
+    dispense = action("dispense", "bring a slot's document to the tray: stage, check the number read, present",
+                      _dispense)
     dispense.add_argument("slot", type=int)
     dispense.add_argument("document_id", help="the number the document in the slot must carry")
+    stage = action("stage", "bring a slot's document past the reader into the picker and hold it there", _stage)
+    stage.add_argument("slot", type=int)
+    stage.add_argument("document_id", help="the number the document in the slot must carry")
+    present = action("present", "move the document held in the picker to the tray", _present)
+    present.add_argument("document_id", help="the number of the held document")
     action("retract", "move what is in the tray (or left in the picker) to the reject bin", _retract)
     where = action("where", "where the module last saw a document", _where)
     where.add_argument("document_id")
@@ -119,6 +126,19 @@ def _dispense(driver: SerialDispenserDriver, args: argparse.Namespace) -> dict[s
     read = driver.dispense(args.slot, args.document_id)
     return {"in_tray": _shown(args.document_id, args), "slot": args.slot,
             "read": f"{_shown(read.document_id, args)} ({read.source.value})" if read else "(module has no reader)"}
+
+
+def _stage(driver: SerialDispenserDriver, args: argparse.Namespace) -> dict[str, Any]:
+    read = driver.stage(args.slot, args.document_id)
+    return {"held": _shown(args.document_id, args), "slot": args.slot,
+            "read": f"{_shown(read.document_id, args)} ({read.source.value})" if read else "(module has no reader)",
+            "check": "no reader" if read is None else
+            "match" if read.document_id == args.document_id else "MISMATCH: retract it"}
+
+
+def _present(driver: SerialDispenserDriver, args: argparse.Namespace) -> dict[str, Any]:
+    driver.present(args.document_id)
+    return {"in_tray": _shown(args.document_id, args)}
 
 
 def _retract(driver: SerialDispenserDriver, args: argparse.Namespace) -> dict[str, Any]:

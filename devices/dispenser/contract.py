@@ -43,6 +43,7 @@ class Fault(enum.Enum):
     SLOT_OCCUPIED = "slot_occupied"  # load into a slot that holds a document
     NOTHING_TO_RETRACT = "nothing_to_retract"  # retract with tray and picker empty
     PICKER_OCCUPIED = "picker_occupied"  # a document was left in the picker (power cut): retract it first
+    NOTHING_HELD = "nothing_held"  # PRESENT with no document (or another one) held in the picker
     BAD_PARAMETER = "bad_parameter"  # a slot number out of range, a malformed document id
     BAD_FRAME = "bad_frame"  # a frame that failed its checks (either direction)
     UNKNOWN_COMMAND = "unknown_command"
@@ -55,7 +56,7 @@ class DispenserError(DeviceError):
 
     `message_key` is for the citizen, `detail` for the technician's log (document numbers are
     masked there); `fault` is the catalogue entry; `document_read` is what the picker read
-    when it refused a WRONG_DOCUMENT.
+    when it refused a WRONG_DOCUMENT (or, from `dispense`, the other document it holds).
     """
 
     def __init__(self, message_key: str, detail: str = "", fault: Fault = Fault.BAD_FRAME,
@@ -133,8 +134,9 @@ class ReadSource(enum.Enum):
 
 @dataclass(frozen=True)
 class DocumentRead:
-    """What the module read from the document it brought to the tray (the host checks it
-    against the back end's record: the module's own comparison is not the only check)."""
+    """What the module read from the document it holds in the picker (the host checks it
+    against the back end's record before presenting it: the module's own comparison is not the
+    only check)."""
 
     document_id: str
     source: ReadSource
@@ -168,11 +170,24 @@ class DocumentDispenser(Protocol):
         """Release the slot's document to the staff (door open); return its id."""
         ...
 
+    def stage(self, slot: int, document_id: str) -> DocumentRead | None:
+        """Bring `document_id` from `slot` past the module's reader to the picker and hold it
+        there, behind the tray: nothing reaches the citizen yet. A module that compares puts
+        another document back and refuses it (WRONG_DOCUMENT). Returns what the reader read
+        (None from a module without one), for the host to check against the back end's record
+        before `present` (or `retract`, which takes the held document to the reject bin).
+        Raises DispenserError; after one the document may be anywhere: ask `where_is`."""
+        ...
+
+    def present(self, document_id: str) -> None:
+        """Move the held `document_id` from the picker to the output tray. Raises DispenserError
+        (NOTHING_HELD when the picker does not hold that document: nothing moved)."""
+        ...
+
     def dispense(self, slot: int, document_id: str) -> DocumentRead | None:
-        """Bring `document_id` from `slot` to the tray. The picker reads the document on the
-        way: another document is put back and refused (WRONG_DOCUMENT). Returns what the reader
-        read (None from a module without one). Raises DispenserError; after a DispenserError
-        the document may be anywhere: ask `where_is`."""
+        """`stage`, the check of what was read, then `present` (the technician's and the bench's
+        one step; a flow journals between the steps itself). A document read as another one is
+        left held in the picker and refused (WRONG_DOCUMENT, `document_read` its id): `retract` it."""
         ...
 
     def wait_taken(self, timeout_s: float) -> TakeOutcome:

@@ -1,7 +1,7 @@
 """The document dispenser driver: docs/protocols/dispenser.md over a serial (RS-232/RS-485) port.
 
 Connects lazily; any I/O failure or silence closes the port and reports DISCONNECTED, and the
-next call opens it again. A command that moves a document (LOAD, UNLOAD, DISPENSE, RETRACT) is
+next call opens it again. A command that moves a document (LOAD, UNLOAD, STAGE, PRESENT, RETRACT) is
 never sent twice on the driver's own initiative unless the module said it did not execute it
 (a BAD_FRAME answer): after a garbled answer or silence the caller asks `where_is`, because a
 passport handed out twice cannot be taken back.
@@ -78,7 +78,7 @@ log = logging.getLogger(__name__)
 # "Timing") plus margin.
 STATUS_TIMEOUT = 0.5
 LOAD_TIMEOUT = 2.0  # LOAD, UNLOAD
-DISPENSE_TIMEOUT = 6.0  # pick, read, deliver (or put back)
+DISPENSE_TIMEOUT = 6.0  # STAGE: pick and read (or put back); PRESENT: deliver
 RETRACT_TIMEOUT = 4.0
 # Once a header has arrived: wait for the announced length at the line's speed, twice over, plus this.
 BODY_MARGIN = 0.2
@@ -104,6 +104,7 @@ _ERRORS: dict[ErrorCode, str] = {
     ErrorCode.PICKER_OCCUPIED: MSG_PICKER_OCCUPIED,
     ErrorCode.SLOT_OCCUPIED: MSG_REFUSED,
     ErrorCode.NOTHING_TO_RETRACT: MSG_REFUSED,
+    ErrorCode.NOTHING_HELD: MSG_REFUSED,
     ErrorCode.BAD_PARAMETER: MSG_REFUSED,
     ErrorCode.UNKNOWN_COMMAND: MSG_MODULE_FAULT,
     ErrorCode.BAD_FRAME: MSG_BAD_FRAME,
@@ -116,7 +117,7 @@ class Timeouts:
 
     status: float = STATUS_TIMEOUT
     load: float = LOAD_TIMEOUT
-    dispense: float = DISPENSE_TIMEOUT
+    dispense: float = DISPENSE_TIMEOUT  # STAGE and PRESENT
     retract: float = RETRACT_TIMEOUT
 
 
@@ -161,13 +162,27 @@ class SerialDispenserDriver:
         log.info("dispenser: slot %d unloaded (%s)", slot, mask_document_id(document_id))
         return document_id
 
-    def dispense(self, slot: int, document_id: str) -> DocumentRead | None:
-        log.info("dispenser: dispensing %s from slot %d", mask_document_id(document_id), slot)
-        response = self._command(Command.DISPENSE, encode_slot_and_id(slot, document_id),
+    def stage(self, slot: int, document_id: str) -> DocumentRead | None:
+        log.info("dispenser: staging %s from slot %d", mask_document_id(document_id), slot)
+        response = self._command(Command.STAGE, encode_slot_and_id(slot, document_id),
                                  timeout=self._timeouts.dispense)
-        read = decode_read(self._ok(response, Command.DISPENSE).data)
-        log.info("dispenser: %s is in the tray (read %s)", mask_document_id(document_id),
+        read = decode_read(self._ok(response, Command.STAGE).data)
+        log.info("dispenser: %s held in the picker (read %s)", mask_document_id(document_id),
                  f"{mask_document_id(read.document_id)} by {read.source.value}" if read else "nothing: no reader")
+        return read
+
+    def present(self, document_id: str) -> None:
+        self._ok(self._command(Command.PRESENT, encode_document_id(document_id), timeout=self._timeouts.dispense),
+                 Command.PRESENT)
+        log.info("dispenser: %s is in the tray", mask_document_id(document_id))
+
+    def dispense(self, slot: int, document_id: str) -> DocumentRead | None:
+        read = self.stage(slot, document_id)
+        if read is not None and read.document_id != document_id:
+            raise DispenserError(MSG_WRONG_DOCUMENT, f"the picker holds {mask_document_id(read.document_id)}, "
+                                 f"not {mask_document_id(document_id)}: not presented, retract it",
+                                 Fault.WRONG_DOCUMENT, read.document_id)
+        self.present(document_id)
         return read
 
     def wait_taken(self, timeout_s: float) -> TakeOutcome:

@@ -51,7 +51,8 @@ class Command(enum.IntEnum):
     SLOTS = 0x11
     LOAD = 0x20
     UNLOAD = 0x21
-    DISPENSE = 0x30
+    STAGE = 0x31  # slot -> past the reader -> held in the picker (DISPENSE 0x30 is retired)
+    PRESENT = 0x32  # the held document -> the output tray
     RETRACT = 0x40
     WHERE = 0x50
 
@@ -69,6 +70,7 @@ class ErrorCode(enum.IntEnum):
     BAD_FRAME = 0x0A
     UNKNOWN_COMMAND = 0x0B
     PICKER_OCCUPIED = 0x0C
+    NOTHING_HELD = 0x0D
 
     @property
     def fault(self) -> Fault:
@@ -358,13 +360,13 @@ def decode_slots(data: bytes) -> list[Slot]:
     return slots
 
 
-# READ_SOURCE of a DISPENSE answer: how the picker's reader read the document.
+# READ_SOURCE of a STAGE answer: how the picker's reader read the document.
 READ_SOURCE_CODES: dict[ReadSource, int] = {ReadSource.OPTICAL: 0x01, ReadSource.CHIP: 0x02}
 _READ_SOURCES = {code: source for source, code in READ_SOURCE_CODES.items()}
 
 
 def encode_read(read: DocumentRead | None) -> bytes:
-    """DISPENSE answer data: READ_SOURCE then the id read; nothing from a module without a reader."""
+    """STAGE answer data: READ_SOURCE then the id read; nothing from a module without a reader."""
     if read is None:
         return b""
     return bytes((READ_SOURCE_CODES[read.source],)) + encode_document_id(read.document_id)

@@ -99,6 +99,7 @@ class DispenserSimulator:
         self._powered = True
         self._silent = False
         self._compares = True  # the module refuses a document other than the one asked for
+        self._has_reader = True  # a reader at the picker reports what it read
         self._corrupt_answers = 0
         self._take_after: float | None = None  # a citizen who takes the document this long after it arrives
         self._take_due: float | None = None
@@ -204,6 +205,12 @@ class DispenserSimulator:
         with self._lock:
             self._compares = compares
 
+    def remove_reader(self, removed: bool = True) -> None:
+        """A module without a reader at the picker (STAGE answers no READ, and it cannot compare):
+        until `remove_reader(False)`."""
+        with self._lock:
+            self._has_reader = not removed
+
     def go_silent(self, silent: bool = True) -> None:
         """The module stops answering (firmware hung, RS-485 line cut) until `go_silent(False)`."""
         with self._lock:
@@ -295,7 +302,8 @@ class DispenserSimulator:
             Command.SLOTS: self._slots,
             Command.LOAD: self._load,
             Command.UNLOAD: self._unload,
-            Command.DISPENSE: self._dispense,
+            Command.STAGE: self._stage,
+            Command.PRESENT: self._present,
             Command.RETRACT: self._retract,
             Command.WHERE: self._where,
         }
@@ -343,7 +351,8 @@ class DispenserSimulator:
         log.info("dispenser simulator: slot %d unloaded (loaded as %s)", slot, mask_document_id(loaded))
         return None, encode_document_id(physical)
 
-    def _dispense(self, data: bytes) -> tuple[ErrorCode | None, bytes] | None:
+    def _stage(self, data: bytes) -> tuple[ErrorCode | None, bytes] | None:
+        """Slot -> past the reader -> held in the picker; answers what the reader read."""
         slot, wanted = decode_slot_and_id(data)
         self._check_slot(slot)
         sensors = self.stock.sensors()
@@ -353,7 +362,7 @@ class DispenserSimulator:
             return ErrorCode.JAMMED, b""
         if sensors.picker_occupied:
             return ErrorCode.PICKER_OCCUPIED, b""
-        if sensors.tray_occupied:
+        if sensors.tray_occupied:  # checked before picking: a document that cannot be presented stays put
             return ErrorCode.TRAY_BLOCKED, b""
         if self.stock.physical(slot) is None:
             return ErrorCode.SLOT_EMPTY, b""
@@ -370,20 +379,36 @@ class DispenserSimulator:
         if jam:
             self.stock.set_flag("jammed", True)
             return ErrorCode.JAMMED, b""
-        time.sleep(self._timing.read)
         read = self.stock.picker
         assert read is not None
         with self._lock:
-            compares = self._compares
+            compares, has_reader = self._compares, self._has_reader
+        if not has_reader:
+            return None, encode_read(None)  # no reader: the module cannot compare either
+        time.sleep(self._timing.read)
         if read != wanted and compares:
             time.sleep(self._timing.pick)
             self.stock.put_back()
             return ErrorCode.WRONG_DOCUMENT, encode_document_id(read)
+        return None, encode_read(DocumentRead(read, read_source(read)))
+
+    def _present(self, data: bytes) -> tuple[ErrorCode | None, bytes]:
+        """The held document -> the tray (only the one the host names)."""
+        wanted = decode_document_id(data)
+        sensors = self.stock.sensors()
+        if sensors.door_open:
+            return ErrorCode.DOOR_OPEN, b""
+        if sensors.picker_jammed:
+            return ErrorCode.JAMMED, b""
+        if self.stock.picker != wanted:
+            return ErrorCode.NOTHING_HELD, b""
+        if sensors.tray_occupied:
+            return ErrorCode.TRAY_BLOCKED, b""
         time.sleep(self._timing.deliver)
         self.stock.deliver()
         with self._lock:
             self._take_due = None if self._take_after is None else time.monotonic() + self._take_after
-        return None, encode_read(DocumentRead(read, read_source(read)))
+        return None, b""
 
     def _retract(self, data: bytes) -> tuple[ErrorCode | None, bytes]:
         sensors = self.stock.sensors()

@@ -26,8 +26,8 @@ def test_a_garbled_dispense_answer_is_not_repeated(driver: SerialDispenserDriver
     with pytest.raises(DispenserError) as caught:
         driver.dispense(1, PASSPORT_IN_SLOT_1)
     assert caught.value.fault is Fault.BAD_FRAME
-    assert list(simulator.commands_seen).count(Command.DISPENSE) == 1
-    assert driver.where_is(PASSPORT_IN_SLOT_1).location is Location.TRAY  # it did happen
+    assert list(simulator.commands_seen).count(Command.STAGE) == 1
+    assert driver.where_is(PASSPORT_IN_SLOT_1).location is Location.PICKER  # staged, held: not presented
 
 
 @given(st.binary(max_size=80))

@@ -44,6 +44,21 @@ def test_load_dispense_retract_and_where_across_commands(config_file: Path) -> N
     status = json.loads(dispenser(config_file, "status", "--json").stdout)
     assert status["tray_occupied"] and status["usable"]
     assert json.loads(dispenser(config_file, "retract", "--json", "--show-pii").stdout) == {"retracted": "E70000009"}
+    # the two steps one by one: held in the picker (not in the tray), then presented
+    assert dispenser(config_file, "load", "10", "E70000010").returncode == 0
+    staged = dispenser(config_file, "stage", "10", "E70000010", "--show-pii", "--json")
+    assert staged.returncode == 0, staged.stderr
+    assert json.loads(staged.stdout) == {"held": "E70000010", "slot": 10, "read": "E70000010 (optical)",
+                                         "check": "match"}
+    status = json.loads(dispenser(config_file, "status", "--json").stdout)
+    assert status["picker_occupied"] and not status["tray_occupied"]
+    where = json.loads(dispenser(config_file, "where", "E70000010", "--json").stdout)
+    assert where["location"] == "picker"
+    presented = dispenser(config_file, "present", "E70000010", "--json")
+    assert presented.returncode == 0, presented.stderr
+    assert json.loads(presented.stdout) == {"in_tray": "E******10"}
+    assert json.loads(dispenser(config_file, "status", "--json").stdout)["tray_occupied"]
+    assert json.loads(dispenser(config_file, "retract", "--json", "--show-pii").stdout) == {"retracted": "E70000010"}
     where = json.loads(dispenser(config_file, "where", "E70000009", "--json").stdout)
     assert where == {"document": "E******09", "location": "reject_bin", "slot": None}
 
