@@ -317,8 +317,6 @@ class KioskApp(App):
         if state.phase is IdlePhase.ACTIVE or not self.session_in_use():
             if state.phase is not IdlePhase.ACTIVE:
                 self.idle.touch()
-                if self.screens is not None and self.screens.current == HOME:
-                    self.screens.current = ATTRACT  # nobody there: the attract screen
             self._hide_idle_warning()
             return
         if state.phase is IdlePhase.WARNING:

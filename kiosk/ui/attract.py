@@ -3,7 +3,7 @@ name in full, the date and time, the services with their pictures, and 'place yo
 touch a service'. A card placed on the reader starts the hall's usual service ([ui]
 attract_service); touching a service starts it; touching anywhere else opens the home screen.
 
-Shown after the idle wipe and when the home screen has stood untouched for the idle time.
+Shown after the idle wipe (the citizen walked away), in the terminal's defaults.
 """
 
 from __future__ import annotations

@@ -16,7 +16,10 @@ class PaymentScreen(FlowScreen):
         ids.qr.payload = model.qr_payload
         ids.phone_picture.source = picture_path(model.picture)
         fill_rows(ids.rows, model, lang)
-        card = ids.card
+        # held here: taken out of the row, the kv id's weak proxy alone would let it be freed
+        # (the next card payment screen then failed with ReferenceError)
+        card = getattr(self, "_card_column", None) or ids.card.__self__
+        self._card_column = card
         if model.card is None:
             if card.parent is not None:
                 ids.methods.remove_widget(card)
