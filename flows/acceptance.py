@@ -220,8 +220,8 @@ class AcceptanceFlow(ApplicationFormFlow):
             self._look()
         elif state is A.FINGERPRINT and isinstance(event, (Tick, CardInserted)):
             self._poll_finger()
-        elif state is A.PAYING and isinstance(event, (Tick, PaymentNotice)):
-            self._follow(self._paid.follow(event))
+        elif state is A.PAYING and isinstance(event, (Tick, PaymentNotice, Touch)):
+            self._follow(self._paid.follow(event))  # a Touch: "pay_card" (issue 21); others are None
         elif state is A.PAYMENT_FAILED and isinstance(event, Touch):
             self._follow(self._paid.on_failed(event))
         if isinstance(event, Touch) and not isinstance(state, FormState):
@@ -542,7 +542,10 @@ class AcceptanceFlow(ApplicationFormFlow):
             return
         self.deadline = self._paid.deadline
         if result.outcome is Paid.SHOWN:
-            self.go(A.PAYING)
+            if self.state is not A.PAYING:
+                self.go(A.PAYING)
+            else:  # a card sale started beside the code: the same state, another screen to draw
+                self._notify()
         elif result.outcome is Paid.PAID:
             self._submit_acceptance()
         elif result.outcome is Paid.FAILED:
@@ -598,6 +601,8 @@ class AcceptanceFlow(ApplicationFormFlow):
             receipt.add(ChineseText(tr(self.ctx, next(c.label_key for c in ff.DOCUMENTS if c.value == document))))
         receipt.add(KeyValue(tr(self.ctx, N_("acceptance.receipt.paid")), f"{accepted.amount_paid} 元"),
                     KeyValue(tr(self.ctx, N_("form.receipt.expected_ready_on")), accepted.expected_ready_on.isoformat()))
+        # Paid by bank card: the masked number, authorisation code and reference (issue 21).
+        receipt.add(*(KeyValue(tr(self.ctx, key), value) for key, value in self._paid.receipt_lines()))
         for code in accepted.next_step.split():
             receipt.add(ChineseText(tr(self.ctx, _next_step_key(code))))
         receipt.add(QrCode(accepted.application_number),
@@ -634,6 +639,8 @@ class AcceptanceFlow(ApplicationFormFlow):
             return super().actions()
         if state is A.PAYMENT_FAILED:
             return self._paid.failed_actions()
+        if state is A.PAYING:
+            return self._paid.paying_actions()  # the bank card beside the code, and leaving
         own = tuple(action for (s, action) in self._accept_handlers() if s is state
                     and not (action in ("retake", "take_photo") and self.photo.retakes_left <= 0))
         return own if state in _AFTER_PAYMENT or self.finished else (*own, "cancel")

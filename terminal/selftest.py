@@ -60,7 +60,7 @@ VARIANTS: Mapping[str, tuple[str, ...]] = {
     "traffic_fines": ("traffic_fines_card",),
     # issue 13: a document left in the tray, nothing ready (another's receipt), 代领 refused
     "collection": ("collection_left", "collection_nothing_ready", "collection_someone_else"),
-    "acceptance": ("acceptance_post",),  # issue 12: draft, photo now, posted (its own screens)
+    "acceptance": ("acceptance_post", "acceptance_card"),  # issue 12: draft, photo now, posted; issue 21: by card
 }
 
 
