@@ -9,22 +9,25 @@ person's documents ready in THIS terminal's dispenser (none: the applications st
 plain words, with the tracking number of a posted one) -> the list -> the citizen signs on
 screen to confirm they collect their own documents (the acceptance service's signature pad,
 flows/signature.py; kept in memory only, never journalled) -> for each
-document: the dispenser brings it from its slot to the tray ("take your passport"), the tray
+document: the dispenser stages it (slot -> past its reader -> held in the picker, behind the
+tray), the kiosk checks what was read, then presents it to the tray ("take your passport"); the tray
 sensor says it was taken; not taken in `[flows] collection_take_seconds` -> retracted to the
 reject bin, reported NOT_COLLECTED (it stays ready at the back end) -> each outcome reported at
 once with ConfirmCollection (never waiting for a touch: a citizen who walks off with the
 passport has collected it) -> a collection slip.
 
-Checked before handing over, twice: the dispenser's reader at the picker reads each document on
-its way out (a permit card by its chip, a passport by its MRZ) and refuses one that is not the
-number asked for, the back end's record (WRONG_DOCUMENT: not dispensed); and the module reports
-what it read with every document it delivers, which the kiosk compares with the back end's
-record itself (collection_rules.check_read: a module whose adapter does not compare is caught
-too; the document is retracted at once). Either way the slot is flagged for staff in the
-journal and the citizen is sent to a counter. The kiosk's own permit reader is not on the
-document's path in this module design: the module's reader is.
+Checked before handing over, twice, while the document is still held in the picker: the
+dispenser's reader reads each document on its way out of the slot (a permit card by its chip, a
+passport by its MRZ) and refuses one that is not the number asked for, the back end's record
+(WRONG_DOCUMENT: put back, not dispensed); and the STAGE answer reports what it read, which the
+kiosk compares with the back end's record itself (collection_rules.check_read: a module whose
+adapter does not compare is caught too) before it sends PRESENT. A mismatch is retracted from
+the picker to the reject bin: it never reaches the tray. Either way the slot is flagged for
+staff in the journal and the citizen is sent to a counter. A module without a reader: the
+check is skipped and the journal records it (check "no_reader"). The kiosk's own permit reader
+is not on the document's path in this module design: the module's reader is.
 
-A dispenser fault mid-dispense: the module is asked where the document is and
+A dispenser fault mid-stage or mid-present: the module is asked where the document is and
 flows/collection_rules.py `settle` decides (the same rules recovery uses after a crash).
 
 Journal: one transaction per visit from the first dispense; steps in collection_rules.py.
@@ -319,44 +322,59 @@ class CollectionFlow(GatedIdentity, Flow[CollectionState]):
         self.go(S.DISPENSING)
 
     def _dispense(self) -> None:
-        """Bring the current document to the tray, journalled before and after."""
+        """Stage the current document (held in the picker), check what was read, then present it
+        to the tray; each step journalled before and after."""
         assert self.txn_id is not None
         n, document = self.current + 1, self.handouts[self.current].document
-        self.ctx.journal.before(self.txn_id, rules.dispense_step(n),
+        self.ctx.journal.before(self.txn_id, rules.stage_step(n),
                                 {"slot": document.slot, "document": document.document_number,
                                  "kind": document.kind.value})
         try:
-            read = rules.dispenser(self.ctx).dispense(document.slot, document.document_number)
+            device = rules.dispenser(self.ctx)
+            read = device.stage(document.slot, document.document_number)
         except DispenserError as error:
-            self._dispense_failed(n, error)
+            self._step_failed(rules.stage_step(n), error)
             return
         except DeviceError as error:  # no dispenser at all: nothing moved
-            self.ctx.journal.failed(self.txn_id, rules.dispense_step(n), {"fault": error.message_key})
+            self.ctx.journal.failed(self.txn_id, rules.stage_step(n), {"fault": error.message_key})
             self._not_handed_out(rules.REASON_NOT_DISPENSED, MSG_FAULT, error.message_key)
             return
         check = rules.check_read(read, document.document_number)
-        self.ctx.journal.after(self.txn_id, rules.dispense_step(n), check)
+        self.ctx.journal.after(self.txn_id, rules.stage_step(n), check)
         if check["check"] == rules.CHECK_MISMATCH:
             self._mismatch(document, check)
             return
+        if check["check"] == rules.CHECK_NO_READER:
+            log.info("collection: the module has no reader: %s presented on its own comparison",
+                     mask_document_id(document.document_number))
+        self.ctx.journal.before(self.txn_id, rules.present_step(n))
+        try:
+            device.present(document.document_number)
+        except DispenserError as error:
+            self._step_failed(rules.present_step(n), error)
+            return
+        self.ctx.journal.after(self.txn_id, rules.present_step(n))
         self.deadline = self.now() + self.take_seconds
         self.go(S.TAKE)
 
     def _mismatch(self, document: ReadyDocument, check: Mapping[str, str]) -> None:
-        """The reader read another document than the back end's record on its way to the tray
-        (a module that did not compare): taken back at once, the slot flagged for staff, the
-        citizen sent to a counter; the back end keeps the one asked for READY."""
+        """The reader read another document than the back end's record (a module that did not
+        compare): it is held in the picker, never presented; retracted from there to the reject
+        bin, the slot flagged for staff, the citizen sent to a counter; the back end keeps the
+        one asked for READY."""
         self.flags.append(NOTE_FLAGGED.format(slot=document.slot, read=check["read"]))
-        log.warning("collection: the reader read %s (%s) for %s from slot %d: retracting, slot flagged",
-                    check["read"], check["source"], mask_document_id(document.document_number), document.slot)
+        log.warning("collection: the reader read %s (%s) for %s from slot %d: retracting from the picker, "
+                    "slot flagged", check["read"], check["source"], mask_document_id(document.document_number),
+                    document.slot)
         self._retract(rules.REASON_MISMATCH, MSG_WRONG_DOCUMENT, its_own=False)
 
-    def _dispense_failed(self, n: int, error: DispenserError) -> None:
+    def _step_failed(self, step: str, error: DispenserError) -> None:
+        """STAGE or PRESENT refused or unanswered: where the document is decides (`settle`)."""
         assert self.txn_id is not None
         document = self.handouts[self.current].document
         if error.fault is Fault.WRONG_DOCUMENT:  # the picker put it back: nothing left the slot
             read = mask_document_id(error.document_read)
-            self.ctx.journal.failed(self.txn_id, rules.dispense_step(n), {"fault": "wrong_document", "read": read})
+            self.ctx.journal.failed(self.txn_id, step, {"fault": "wrong_document", "read": read})
             self.flags.append(NOTE_FLAGGED.format(slot=document.slot, read=read))
             log.warning("collection: slot %d holds another document (%s): flagged for staff", document.slot, read)
             self._not_handed_out(rules.REASON_WRONG_DOCUMENT, MSG_WRONG_DOCUMENT)
@@ -364,16 +382,15 @@ class CollectionFlow(GatedIdentity, Flow[CollectionState]):
         try:
             location = rules.dispenser(self.ctx).where_is(document.document_number).location
         except DeviceError as where_error:
-            log.error("collection: dispense failed (%s) and the module cannot say where %s is (%s)",
+            log.error("collection: %s failed (%s) and the module cannot say where %s is (%s)", step,
                       error.fault.value, mask_document_id(document.document_number), where_error.message_key)
-            self.ctx.journal.failed(self.txn_id, rules.dispense_step(n), {"fault": error.fault.value})
+            self.ctx.journal.failed(self.txn_id, step, {"fault": error.fault.value})
             self._stuck(document, f"{error.fault.value}, module not answering")
             return
-        self.ctx.journal.failed(self.txn_id, rules.dispense_step(n),
-                                {"fault": error.fault.value, "location": location.value})
+        self.ctx.journal.failed(self.txn_id, step, {"fault": error.fault.value, "location": location.value})
         action = rules.settle(location, citizen_present=True)
-        log.warning("collection: dispense failed (%s); the document is at %s -> %s",
-                    error.fault.value, location.value, action.value)
+        log.warning("collection: %s failed (%s); the document is at %s -> %s",
+                    step, error.fault.value, location.value, action.value)
         if action is Settle.WAIT:  # it reached the tray after all
             self.deadline = self.now() + self.take_seconds
             self.go(S.TAKE)
@@ -407,8 +424,8 @@ class CollectionFlow(GatedIdentity, Flow[CollectionState]):
 
     def _retract(self, reason: str, outcome_key: str, error_key: str | None = None, then_next: bool = True,
                  its_own: bool = True) -> None:
-        """Tray (or picker) -> reject bin, then reported NOT_COLLECTED. `its_own`: the document
-        itself must come back (False: another one the reader found, a mismatch)."""
+        """Tray (or picker: a held document) -> reject bin, then reported NOT_COLLECTED. `its_own`:
+        the document itself must come back (False: another one the reader found, a mismatch)."""
         assert self.txn_id is not None
         n, document = self.current + 1, self.handouts[self.current].document
         self.ctx.journal.before(self.txn_id, rules.retract_step(n))

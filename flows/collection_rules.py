@@ -1,16 +1,20 @@
 """Where a document is decides what is reported: the self-service collection's rules, in one
 place, for the flow after a dispenser fault and for recovery after a crash (issue 13).
 
-Two invariants hold whatever happened: a document is reported COLLECTED only when the module
-says the tray sensor saw it taken (`Location.TAKEN`), and a document is never dispensed twice
-(nothing here dispenses; a document found in the picker or the tray with nobody to take it is
-retracted to the reject bin and stays ready at the back end for staff to hand over).
+Three invariants hold whatever happened: a document is reported COLLECTED only when the module
+says the tray sensor saw it taken (`Location.TAKEN`); a document is never dispensed twice
+(nothing here stages or presents; a document found in the picker or the tray with nobody to take
+it is retracted to the reject bin and stays ready at the back end for staff to hand over); and
+a document held in the picker is never presented after an interruption (its READ may not have
+been checked): it is retracted, never reported collected.
 
 The journal (flows/journal.py) of one collection: a transaction per visit, and per document
-`n` (1-based) the steps `dispense_n` (BEFORE carries the slot and the document number: the
-module's own record, needed to ask `where_is` and to report it; no name, no ID number),
-`take_n`, `retract_n` and `report_n` (BEFORE carries the outcome and the reason sent with
-ConfirmCollection, so a repeat after a crash is the same request with the same request id).
+`n` (1-based) the steps `stage_n` (BEFORE carries the slot and the document number: the
+module's own record, needed to ask `where_is` and to report it; no name, no ID number; AFTER
+carries the check of what the module's reader read, `check_read`), `present_n` (the held
+document to the tray, only after a match or a module without a reader), `take_n`, `retract_n`
+and `report_n` (BEFORE carries the outcome and the reason sent with ConfirmCollection, so a
+repeat after a crash is the same request with the same request id).
 """
 
 from __future__ import annotations
@@ -43,9 +47,9 @@ REASON_RETRACTED = "dispenser fault: retracted to the reject bin"
 REASON_INTERRUPTED = "interrupted: retracted to the reject bin"
 REASON_INTERRUPTED_NOT_DISPENSED = "interrupted before it left its slot"
 REASON_CANCELLED = "session ended with the document in the tray: retracted"
-REASON_MISMATCH = "the reader read another document on its way out: retracted"
+REASON_MISMATCH = "the reader read another document on its way out: retracted from the picker, never presented"
 
-# What the dispense_n AFTER detail says of the reader's check (check_read).
+# What the stage_n AFTER detail says of the reader's check (check_read).
 CHECK_MATCH = "match"
 CHECK_MISMATCH = "mismatch"
 CHECK_NO_READER = "no_reader"  # a module without a reader at the picker: its own comparison only
@@ -54,8 +58,12 @@ NOTE_RECOVERED = "recovered after an interruption"
 NOTE_REPRINT = "collection slip not printed"
 
 
-def dispense_step(n: int) -> str:
-    return f"dispense_{n}"
+def stage_step(n: int) -> str:
+    return f"stage_{n}"
+
+
+def present_step(n: int) -> str:
+    return f"present_{n}"
 
 
 def take_step(n: int) -> str:
@@ -73,7 +81,7 @@ def report_step(n: int) -> str:
 class Settle(enum.Enum):
     COLLECTED = "collected"                # the tray sensor saw it taken
     WAIT = "wait"                          # in the tray, the citizen still there: wait for the hand
-    RETRACT = "retract"                    # in the tray or picker, nobody to take it: reject bin, not collected
+    RETRACT = "retract"                    # in the tray, or held in the picker: reject bin, not collected
     NOT_COLLECTED = "not_collected"        # never left its slot, or already in the reject bin
     ATTENTION = "attention"                # the module does not know it: staff must look
 
@@ -84,7 +92,7 @@ def settle(location: Location, citizen_present: bool) -> Settle:
         return Settle.COLLECTED
     if location is Location.TRAY:
         return Settle.WAIT if citizen_present else Settle.RETRACT
-    if location is Location.PICKER:
+    if location is Location.PICKER:  # held (its READ perhaps unchecked) or cut short: never presented
         return Settle.RETRACT
     if location in (Location.SLOT, Location.REJECT_BIN):
         return Settle.NOT_COLLECTED
@@ -151,14 +159,27 @@ def _journalled(txn: Transaction, n: int) -> str:
     take = txn.last(take_step(n))
     if take is not None:
         return "taken from the tray" if take.detail.get("outcome") == "taken" else "not taken in time"
-    dispense = txn.last(dispense_step(n))
-    assert dispense is not None
-    if dispense.phase is Phase.BEFORE:
-        return "dispense sent, its answer not journalled: ask the module"
-    if dispense.phase is Phase.AFTER:
-        return "in the tray, the hand not yet seen"
-    where = dispense.detail.get("location")
-    return f"dispense failed ({dispense.detail.get('fault', '?')})" + (f", found in the {where}" if where else "")
+    present = txn.last(present_step(n))
+    if present is not None:
+        if present.phase is Phase.BEFORE:
+            return "present sent, its answer not journalled: ask the module"
+        if present.phase is Phase.AFTER:
+            return "in the tray, the hand not yet seen"
+        return _failed("present", present.detail)
+    stage = txn.last(stage_step(n))
+    assert stage is not None
+    if stage.phase is Phase.BEFORE:
+        return "stage sent, its answer not journalled: ask the module"
+    if stage.phase is Phase.AFTER:
+        if stage.detail.get("check") == CHECK_MISMATCH:
+            return "held in the picker, read as another document: to the reject bin"
+        return "held in the picker, not presented"
+    return _failed("stage", stage.detail)
+
+
+def _failed(step: str, detail: dict) -> str:
+    where = detail.get("location")
+    return f"{step} failed ({detail.get('fault', '?')})" + (f", found in the {where}" if where else "")
 
 
 def _reported(txn: Transaction, n: int) -> str:
@@ -179,10 +200,10 @@ class Settled:
 
 
 def _documents(txn: Transaction) -> dict[int, dict]:
-    """n -> the BEFORE detail of `dispense_n` (slot, document number)."""
+    """n -> the BEFORE detail of `stage_n` (slot, document number)."""
     found: dict[int, dict] = {}
     for record in txn.steps:
-        if record.step.startswith("dispense_") and record.phase is Phase.BEFORE:
+        if record.step.startswith("stage_") and record.phase is Phase.BEFORE:
             found[int(record.step.split("_")[1])] = dict(record.detail)
     return found
 
@@ -217,7 +238,7 @@ def settle_transaction(ctx: FlowContext, txn: Transaction) -> Settled:
                     continue
             report(ctx, txn.id, n, document, outcome, reason)
             notes.append(f"{mask_document_id(document)} {outcome.value.lower()}")
-            failed = txn.last(dispense_step(n))
+            failed = txn.last(stage_step(n))
             if failed is not None and (failed.phase is Phase.FAILED and failed.detail.get("fault") == "wrong_document"
                                        or failed.detail.get("check") == CHECK_MISMATCH):
                 attention = True
@@ -239,12 +260,14 @@ def settle_transaction(ctx: FlowContext, txn: Transaction) -> Settled:
 def _decide_now(ctx: FlowContext, device: DocumentDispenser, txn: Transaction, n: int,
                 document: str) -> tuple[CollectionOutcome, str | None, str | None]:
     """(outcome, reason, None), or a problem for staff: ask the module where the document is."""
-    dispensed = txn.last(dispense_step(n))
-    if dispensed is not None and dispensed.detail.get("check") == CHECK_MISMATCH and not txn.done(retract_step(n)):
-        # Another document went to the tray: take back whatever lies there; the one asked for stays ready.
-        ctx.journal.before(txn.id, retract_step(n), {"by": "recovery"})
-        retracted = device.retract()
-        ctx.journal.after(txn.id, retract_step(n), {"retracted": mask_document_id(retracted)})
+    staged = txn.last(stage_step(n))
+    if staged is not None and staged.detail.get("check") == CHECK_MISMATCH:
+        # Another document was staged: it is held in the picker (never presented) unless the flow's
+        # retract got there first. Back to the reject bin; the one asked for stays ready.
+        if not txn.done(retract_step(n)) and device.module_status().sensors.picker_occupied:
+            ctx.journal.before(txn.id, retract_step(n), {"by": "recovery"})
+            retracted = device.retract()
+            ctx.journal.after(txn.id, retract_step(n), {"retracted": mask_document_id(retracted)})
         return CollectionOutcome.NOT_COLLECTED, REASON_MISMATCH, None
     where = device.where_is(document)
     action = settle(where.location, citizen_present=False)

@@ -12,7 +12,7 @@ restart is a fresh process that pays no import time:
   {"cmd": "run", "flow": "collection", "crash_at": "step:phase", "takes": bool}
       the citizen of COLLECTION_PERSON collects what the test loaded for them (the simulated
       dispenser's stock persists in the data folder); `takes`: the hand takes each document
-      from the tray, else it is left there. `crash_at` "dispense_N:picker" kills the kiosk once
+      from the tray, else it is left there. `crash_at` "stage_N:picker" kills the kiosk once
       the module has moved document N into its picker (a power cut mid-dispense).
   {"cmd": "cli", "argv": [...]}
       the child runs `python main.py -c kiosk.toml ARGV...`; answer {"exit": code, "stdout": text}.

@@ -18,9 +18,10 @@ import pytest
 from backend import seed
 from backend.timeutil import iso
 from devices.dispenser.contract import Location
+from devices.dispenser.protocol import Command
 from devices.dispenser.stock import DEMO_STOCK
 from flows.collection import CollectionFlow, CollectionState
-from flows.collection_rules import dispense_step, report_step, retract_step, take_step
+from flows.collection_rules import present_step, report_step, retract_step, stage_step, take_step
 from flows.demo_cards import card_for
 from flows.engine import check_transition_table
 from flows.journal import Phase, TxnStatus
@@ -106,9 +107,11 @@ def test_two_documents_are_handed_out_reported_and_on_the_slip(pump, runtime, di
     txn = pump.ctx.journal.get(view.data["transaction"])
     assert txn.status is TxnStatus.COMPLETED
     assert steps(pump, txn.id) == [
-        (dispense_step(1), Phase.BEFORE), (dispense_step(1), Phase.AFTER), (take_step(1), Phase.AFTER),
+        (stage_step(1), Phase.BEFORE), (stage_step(1), Phase.AFTER),
+        (present_step(1), Phase.BEFORE), (present_step(1), Phase.AFTER), (take_step(1), Phase.AFTER),
         (report_step(1), Phase.BEFORE), (report_step(1), Phase.AFTER),
-        (dispense_step(2), Phase.BEFORE), (dispense_step(2), Phase.AFTER), (take_step(2), Phase.AFTER),
+        (stage_step(2), Phase.BEFORE), (stage_step(2), Phase.AFTER),
+        (present_step(2), Phase.BEFORE), (present_step(2), Phase.AFTER), (take_step(2), Phase.AFTER),
         (report_step(2), Phase.BEFORE), (report_step(2), Phase.AFTER), ("print", Phase.BEFORE), ("print", Phase.AFTER)]
     slip = receipt()
     assert "E******03" in slip and "C******13" in slip
@@ -150,17 +153,28 @@ def test_a_slot_holding_another_document_is_refused_and_flagged(pump, runtime, d
     assert ready_row(runtime, "E61234504")["status"] == "READY"
     txn = pump.ctx.journal.get(view.data["transaction"])
     assert txn.status is TxnStatus.NEEDS_ATTENTION and "slot 4 holds another document" in txn.note
-    assert txn.last(dispense_step(1)).phase is Phase.FAILED
-    assert txn.last(dispense_step(1)).detail == {"fault": "wrong_document", "read": "E******05"}
+    assert txn.last(stage_step(1)).phase is Phase.FAILED
+    assert txn.last(stage_step(1)).detail == {"fault": "wrong_document", "read": "E******05"}
+    assert txn.last(present_step(1)) is None
 
 
 def test_the_kiosk_checks_what_the_reader_read_against_the_back_ends_record(pump, runtime, dispenser):
     """GIVEN a module that reports what its reader read but does not compare it (its adapter
     trusts the host), and slot 4 holding 赵磊's passport where 刘洋's was loaded
-    WHEN 刘洋 collects THEN the kiosk sees the mismatch itself: the passport that reached the tray
-    is taken back at once, 刘洋's stays READY at the back end, the slot is flagged for staff and
-    the citizen is sent to a counter."""
+    WHEN 刘洋 collects THEN the kiosk sees the mismatch itself while the passport is held in the
+    picker: it is retracted from there to the reject bin and never reaches the tray (no PRESENT
+    is sent, the tray sensor never sees it), 刘洋's stays READY at the back end, the slot is
+    flagged for staff and the citizen is sent to a counter."""
     counted = ready_row(runtime, "E61234504")["not_collected_count"]
+    delivered: list[str | None] = []
+    deliver = dispenser.stock.deliver
+
+    def watched_deliver() -> None:  # picker -> tray, as the module's mechanism does it
+        delivered.append(dispenser.stock.picker)
+        deliver()
+
+    dispenser.stock.deliver = watched_deliver
+    dispenser.commands_seen.clear()
     dispenser.stop_comparing()
     try:
         identify(pump, "non_local_hukou")
@@ -168,6 +182,9 @@ def test_the_kiosk_checks_what_the_reader_read_against_the_back_ends_record(pump
         view = pump.tick_until_state("partly", limit_seconds=TAKE_LIMIT)
     finally:
         dispenser.stop_comparing(True)
+        del dispenser.stock.deliver
+    assert delivered == [] and Command.PRESENT not in dispenser.commands_seen
+    assert Command.STAGE in dispenser.commands_seen and Command.RETRACT in dispenser.commands_seen
     [document] = view.data["documents"]
     assert document["outcome_key"] == "collection.outcome.wrong_document" and not document["collected"]
     assert "counter_hint" in view.data
@@ -176,8 +193,31 @@ def test_the_kiosk_checks_what_the_reader_read_against_the_back_ends_record(pump
     assert (row["status"], row["not_collected_count"]) == ("READY", counted + 1)
     txn = pump.ctx.journal.get(view.data["transaction"])
     assert txn.status is TxnStatus.NEEDS_ATTENTION and "slot 4 holds another document" in txn.note
-    assert txn.last(dispense_step(1)).detail == {"check": "mismatch", "read": "E******05", "source": "optical"}
-    assert txn.done(retract_step(1))
+    assert txn.last(stage_step(1)).detail == {"check": "mismatch", "read": "E******05", "source": "optical"}
+    assert txn.done(retract_step(1)) and txn.last(present_step(1)) is None
+
+
+def test_a_module_without_a_reader_hands_out_and_records_the_check_skipped(pump, runtime, dispenser):
+    """GIVEN a module without a reader at the picker WHEN 张伟 collects THEN the passport is
+    presented on the module's own comparison, collected, and the journal says the kiosk's check
+    was skipped ("no_reader")."""
+    dispenser.remove_reader()
+    dispenser.take_after(0.01)
+    try:
+        identify(pump, "local_adult")
+        collect_and_sign(pump)
+        view = pump.tick_until_state("done", limit_seconds=TAKE_LIMIT)
+    finally:
+        dispenser.remove_reader(False)
+    try:
+        txn = pump.ctx.journal.get(view.data["transaction"])
+        assert txn.last(stage_step(1)).detail == {"check": "no_reader"}
+        assert txn.done(present_step(1))
+        assert ready_row(runtime, "E61234501")["status"] == "COLLECTED"
+    finally:
+        with store(runtime).write() as db:
+            db.execute("UPDATE ready_documents SET status = 'READY', collected_at = NULL "
+                       "WHERE document_number = 'E61234501'")
 
 
 def test_a_permit_card_is_read_by_its_chip_and_matches(pump, runtime, dispenser):
@@ -187,7 +227,7 @@ def test_a_permit_card_is_read_by_its_chip_and_matches(pump, runtime, dispenser)
     try:
         view = pump.tick_until_state("done", limit_seconds=TAKE_LIMIT)
         txn = pump.ctx.journal.get(view.data["transaction"])
-        assert txn.last(dispense_step(1)).detail == {"check": "match", "read": "C******02", "source": "chip"}
+        assert txn.last(stage_step(1)).detail == {"check": "match", "read": "C******02", "source": "chip"}
         assert ready_row(runtime, "C30000002")["status"] == "COLLECTED"
     finally:  # the permit ready again for the module's other tests (the fixture restocks the slot)
         with store(runtime).write() as db:
@@ -208,7 +248,7 @@ def test_a_jam_leaves_the_document_in_the_picker_for_staff(pump, runtime, dispen
         assert (row["status"], row["collected_at"]) == ("READY", None)
         txn = pump.ctx.journal.get(view.data["transaction"])
         assert txn.status is TxnStatus.NEEDS_ATTENTION and "staff to check" in txn.note
-        assert txn.last(dispense_step(1)).detail == {"fault": "jammed", "location": "picker"}
+        assert txn.last(stage_step(1)).detail == {"fault": "jammed", "location": "picker"}
     finally:
         dispenser.clear_jam()
         runtime.devices.get("dispenser").retract()

@@ -1,13 +1,15 @@
 """The kiosk process is killed (SIGKILL) at every journalled point of a self-service collection's
-dispense, and once with a passport in the dispenser's picker (a power cut mid-dispense); a new
+dispense (stage into the picker, present to the tray, take, retract, report, print), and once
+with a passport picked but not yet answered (a power cut mid-stage); a new
 process restarts it (`journal reconcile`, which asks the dispenser where each document is).
 
 Asserted every time (issue 13, "nothing lost, nothing handed out twice"): the back end's
 COLLECTED records are exactly the documents the module's tray sensor saw taken (its
 non-volatile taken log, which the simulated module keeps on disk across the killed and the
 restarted processes, as a real one would); a document not taken is retracted to the reject
-bin or still in its slot and stays READY at the back end; nothing is left in the tray or the
-picker; no document is dispensed twice; and nothing stays OPEN.
+bin or still in its slot and stays READY at the back end; a passport held in the picker when the
+kiosk died is retracted, never presented, even with the citizen's hand at the tray; nothing is
+left in the tray or the picker; no document is staged or presented twice; and nothing stays OPEN.
 
 The machinery is tests/flows/test_crash_recovery.py's: the reference back end in its own
 process, the kiosk in tests/flows/crash_kiosk.py (each run and each restart a fresh forked
@@ -29,7 +31,7 @@ from backend.timeutil import iso
 from devices.dispenser.contract import Location, mask_document_id
 from devices.dispenser.simulator import STATE_FILE
 from devices.dispenser.stock import DispenserStock
-from flows.collection_rules import dispense_step
+from flows.collection_rules import present_step, stage_step
 from flows.journal import Phase, Transaction, TxnStatus
 from tests.flows.test_crash_recovery import TERMINAL, CrashBench
 from tests.flows.test_crash_recovery import bench as crash_bench  # noqa: F401 - the fixture, under this name
@@ -41,19 +43,26 @@ _numbers = itertools.count(1)
 S, R, T = Location.SLOT, Location.REJECT_BIN, Location.TAKEN
 # (kill point, the citizen takes what reaches the tray, where each document must end). A kill
 # with a document in the tray and the hand there: the citizen takes it while the kiosk is down.
+# "stage_N:picker": killed once the module has picked document N, before its STAGE answer.
+# Killed after stage_N:after or at present_N:before, the document is held in the picker: the
+# hand at the tray finds nothing, and recovery retracts it (R), never presents it.
 TAKEN_POINTS = [
-    ("dispense_1:before", [S, S]), ("dispense_1:picker", [R, S]), ("dispense_1:after", [T, S]),
+    ("stage_1:before", [S, S]), ("stage_1:picker", [R, S]), ("stage_1:after", [R, S]),
+    ("present_1:before", [R, S]), ("present_1:after", [T, S]),
     ("take_1:after", [T, S]), ("report_1:before", [T, S]), ("report_1:after", [T, S]),
-    ("dispense_2:before", [T, S]), ("dispense_2:picker", [T, R]), ("dispense_2:after", [T, T]),
+    ("stage_2:before", [T, S]), ("stage_2:picker", [T, R]), ("stage_2:after", [T, R]),
+    ("present_2:before", [T, R]), ("present_2:after", [T, T]),
     ("take_2:after", [T, T]), ("report_2:before", [T, T]), ("report_2:after", [T, T]),
     ("print:before", [T, T]), ("print:after", [T, T]),
 ]
 # Nobody takes anything: each document is retracted (by the flow, or by recovery).
 LEFT_POINTS = [
-    ("dispense_1:after", [R, S]), ("take_1:after", [R, S]), ("retract_1:before", [R, S]),
-    ("retract_1:after", [R, S]), ("report_1:before", [R, S]), ("report_1:after", [R, S]),
-    ("dispense_2:after", [R, R]), ("retract_2:after", [R, R]),
+    ("stage_1:after", [R, S]), ("present_1:after", [R, S]), ("take_1:after", [R, S]),
+    ("retract_1:before", [R, S]), ("retract_1:after", [R, S]), ("report_1:before", [R, S]),
+    ("report_1:after", [R, S]), ("present_2:after", [R, R]), ("retract_2:after", [R, R]),
 ]
+HELD_POINTS = {f"{step}_{n}:{phase}" for n in (1, 2)
+               for step, phase in (("stage", "picker"), ("stage", "after"), ("present", "before"))}
 CASES = [(point, True, where) for point, where in TAKEN_POINTS] + \
         [(point, False, where) for point, where in LEFT_POINTS]
 
@@ -150,8 +159,12 @@ def test_collection_killed_at(crash_bench, point, takes, where):  # noqa: F811 -
         if location is Location.SLOT:  # never left its slot: still ready, nothing to count
             assert records[number]["status"] == "READY"
     for n in (1, 2):
-        sent = [s for s in txn.steps if s.step == dispense_step(n) and s.phase is Phase.BEFORE]
-        assert len(sent) <= 1, f"document {n} dispensed twice"
+        for step in (stage_step(n), present_step(n)):
+            sent = [s for s in txn.steps if s.step == step and s.phase is Phase.BEFORE]
+            assert len(sent) <= 1, f"document {n}: {step} sent twice"
+    if point in HELD_POINTS:  # killed with the document held in the picker: recovery never presented it
+        n = int(point.split(":")[0].split("_")[1])
+        assert not txn.done(present_step(n)) and found[n - 1] is Location.REJECT_BIN
 
 
 @pytest.mark.slow
@@ -163,7 +176,7 @@ def test_journal_list_shows_the_open_dispense_and_reconcile_settles_it(crash_ben
     bench = crash_bench
     numbers = load_two_passports(bench)
     known = known_transactions(bench)
-    kill(bench, "dispense_1:after", takes=False)
+    kill(bench, "present_1:after", takes=False)
 
     before = bench.ask({"cmd": "cli", "argv": ["journal", "list"]})
     settled = bench.ask({"cmd": "cli", "argv": ["journal", "reconcile"]})

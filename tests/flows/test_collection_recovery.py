@@ -20,7 +20,7 @@ from backend import seed
 from backend.timeutil import iso
 from devices.dispenser.contract import Location
 from flows.collection import CollectionFlow
-from flows.collection_rules import Settle, dispense_step, report_step, retract_step, settle, take_step
+from flows.collection_rules import Settle, present_step, report_step, retract_step, settle, stage_step, take_step
 from flows.demo_cards import card_for
 from flows.journal import Phase, TxnStatus
 from flows.recovery import recover_all
@@ -37,11 +37,16 @@ class PowerCut(BaseException):
 
 
 # (point, the citizen takes the document from the tray, where it ends, reported collected)
-TAKEN_POINTS = [(dispense_step(1), Phase.BEFORE), (dispense_step(1), Phase.AFTER), (take_step(1), Phase.AFTER),
+TAKEN_POINTS = [(stage_step(1), Phase.BEFORE), (stage_step(1), Phase.AFTER), (present_step(1), Phase.BEFORE),
+                (present_step(1), Phase.AFTER), (take_step(1), Phase.AFTER),
                 (report_step(1), Phase.BEFORE), (report_step(1), Phase.AFTER), ("print", Phase.BEFORE),
                 ("print", Phase.AFTER)]
-NOT_TAKEN_POINTS = [(dispense_step(1), Phase.AFTER), (take_step(1), Phase.AFTER), (retract_step(1), Phase.BEFORE),
+NOT_TAKEN_POINTS = [(stage_step(1), Phase.AFTER), (present_step(1), Phase.BEFORE), (present_step(1), Phase.AFTER),
+                    (take_step(1), Phase.AFTER), (retract_step(1), Phase.BEFORE),
                     (retract_step(1), Phase.AFTER), (report_step(1), Phase.BEFORE)]
+# Cut off while the document is held in the picker (staged, not presented): even with the citizen's
+# hand at the tray it is retracted, never presented by recovery, never reported collected.
+HELD_POINTS = [(stage_step(1), Phase.AFTER), (present_step(1), Phase.BEFORE)]
 CASES = [(step, phase, True) for step, phase in TAKEN_POINTS] + [(step, phase, False) for step, phase in NOT_TAKEN_POINTS]
 
 
@@ -106,12 +111,15 @@ def test_cut_off_at_every_journalled_point(pump, runtime, document, step, phase,
     assert not [t for t in journal.unfinished() if t.flow == "collection"]
     where = runtime.devices.get("dispenser").where_is(document).location
     assert collected_at_back_end(runtime, document) == (where is Location.TAKEN)
-    if step == dispense_step(1) and phase is Phase.BEFORE:
+    if step == stage_step(1) and phase is Phase.BEFORE:
         assert where is Location.SLOT  # never dispensed, and recovery did not dispense it
+    elif (step, phase) in HELD_POINTS:
+        assert where is Location.REJECT_BIN  # held in the picker: retracted, whoever waited at the tray
     else:
         assert where is (Location.TAKEN if takes else Location.REJECT_BIN)
     txn = journal.get(settled.txn_id)
-    assert sum(1 for s in txn.steps if s.step == dispense_step(1) and s.phase is Phase.BEFORE) == 1
+    assert sum(1 for s in txn.steps if s.step == stage_step(1) and s.phase is Phase.BEFORE) == 1
+    assert sum(1 for s in txn.steps if s.step == present_step(1) and s.phase is Phase.BEFORE) <= 1
 
 
 @pytest.mark.parametrize(("location", "present", "expected"), [
@@ -122,3 +130,52 @@ def test_cut_off_at_every_journalled_point(pump, runtime, document, step, phase,
     (Location.UNKNOWN, False, Settle.ATTENTION)])
 def test_the_rules_report_collected_only_what_was_taken(location, present, expected):
     assert settle(location, citizen_present=present) is expected
+
+
+MISMATCH_POINTS = [(stage_step(1), Phase.AFTER), (retract_step(1), Phase.BEFORE), (retract_step(1), Phase.AFTER),
+                   (report_step(1), Phase.BEFORE)]
+
+
+@pytest.mark.parametrize(("step", "phase"), MISMATCH_POINTS, ids=[f"{s}-{p.value}" for s, p in MISMATCH_POINTS])
+def test_cut_off_with_another_document_held_in_the_picker(pump, runtime, document, step, phase):
+    """GIVEN slot 9 holding another passport and a module that does not compare, so STAGE holds
+    the other passport and the kiosk's check finds the mismatch WHEN the kiosk is cut off at a
+    point of that settling THEN recovery retracts the held passport (once) to the reject bin: it
+    never reaches the tray, the one asked for stays READY, staff are told about the slot."""
+    simulator = runtime.simulators["dispenser"]
+    other = f"E7{next(_numbers):07d}"
+    simulator.put_wrong_document(SLOT, other)
+    simulator.stop_comparing()
+    journal = pump.ctx.journal
+
+    def cut(txn_id: str, at_step: str, at_phase: Phase) -> None:
+        if (at_step, at_phase) == (step, phase):
+            raise PowerCut(f"{at_step} {at_phase.value}")
+
+    try:
+        pump.start(CollectionFlow)
+        pump.simulators["idcard"].insert_card(card_for(PERSON.key))
+        pump.tick_until_state("ready")
+        journal.add_observer(cut)
+        try:
+            with pytest.raises(PowerCut):
+                collect_and_sign(pump)
+                pump.tick_until_state("done", "partly", limit_seconds=LIMIT)
+        finally:
+            journal.remove_observer(cut)
+    finally:
+        simulator.stop_comparing(True)
+    assert simulator.stock.tray is None  # at no point did the other passport reach the tray
+    pump.ctx.session.wipe("the kiosk restarts")
+
+    run = recover_all(runtime.flow_context())
+
+    assert run.error is None and not run.left_open
+    [settled] = [s for s in run.settled if s.flow == "collection"]
+    txn = journal.get(settled.txn_id)
+    assert settled.status is TxnStatus.NEEDS_ATTENTION and "holds another document" in txn.note
+    assert simulator.stock.picker is None and simulator.stock.tray is None
+    assert simulator.stock.where_is(other).location is Location.REJECT_BIN
+    assert simulator.stock.reject_bin.count(other) == 1
+    assert not collected_at_back_end(runtime, document)
+    assert txn.last(present_step(1)) is None
