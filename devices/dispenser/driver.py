@@ -139,6 +139,9 @@ class SerialDispenserDriver:
         self._status_log = StatusLog("dispenser", log)
         self.last_detail = ""  # why the module is not usable (doctor shows it)
         self.last_sensors: Sensors | None = None  # the sensor byte of the latest answer
+        # The document this driver staged and holds in the picker (until PRESENT or RETRACT): a
+        # status poll between the two steps says BUSY, not "document left in the picker".
+        self._holding: str | None = None
 
     # --- verbs -------------------------------------------------------------------------------
 
@@ -167,6 +170,7 @@ class SerialDispenserDriver:
         response = self._command(Command.STAGE, encode_slot_and_id(slot, document_id),
                                  timeout=self._timeouts.dispense)
         read = decode_read(self._ok(response, Command.STAGE).data)
+        self._holding = document_id
         log.info("dispenser: %s held in the picker (read %s)", mask_document_id(document_id),
                  f"{mask_document_id(read.document_id)} by {read.source.value}" if read else "nothing: no reader")
         return read
@@ -174,6 +178,7 @@ class SerialDispenserDriver:
     def present(self, document_id: str) -> None:
         self._ok(self._command(Command.PRESENT, encode_document_id(document_id), timeout=self._timeouts.dispense),
                  Command.PRESENT)
+        self._holding = None
         log.info("dispenser: %s is in the tray", mask_document_id(document_id))
 
     def dispense(self, slot: int, document_id: str) -> DocumentRead | None:
@@ -201,6 +206,7 @@ class SerialDispenserDriver:
 
     def retract(self) -> str | None:
         response = self._ok(self._command(Command.RETRACT, timeout=self._timeouts.retract), Command.RETRACT)
+        self._holding = None
         document_id, end = take_document_id(response.data, allow_empty=True)
         if end != len(response.data):
             raise DispenserError(MSG_BAD_FRAME, "bytes after the retracted document's id")
@@ -217,8 +223,12 @@ class SerialDispenserDriver:
             return DeviceStatus.BUSY
         try:
             response = self._exchange(Command.STATUS, b"", self._timeouts.status)
-            status = response.sensors.device_status()
-            self.last_detail = response.sensors.problem()
+            sensors = response.sensors
+            if self._holding is not None and sensors.picker_occupied and not (
+                    sensors.door_open or sensors.picker_jammed or sensors.reject_bin_full):
+                status, self.last_detail = DeviceStatus.BUSY, ""  # held between STAGE and PRESENT
+            else:
+                status, self.last_detail = sensors.device_status(), sensors.problem()
         except DispenserError as exc:
             status = DeviceStatus.DISCONNECTED if exc.fault in (Fault.SILENT, Fault.DISCONNECTED) \
                 else DeviceStatus.ERROR

@@ -256,3 +256,12 @@ def test_wait_taken_reads_the_taken_bit() -> None:
     finally:
         driver.close()
         module.finish()
+
+
+def test_the_retired_one_step_dispense_moves_nothing(simulator: DispenserSimulator) -> None:
+    """DISPENSE (0x30, slot straight to the tray before the host's check) is retired: the module
+    answers UNKNOWN_COMMAND and the document stays in its slot."""
+    retired = bytes.fromhex("f2 00 00 0e 43 30 05 01 09 45 36 31 32 33 34 35 30 31 03 c2")
+    unknown = bytes.fromhex("f2 00 00 05 4e 30 05 00 0b 03 84")
+    assert _exchange_raw(simulator.port, retired, len(unknown)) == unknown
+    assert simulator.stock.physical(1) == "E61234501" and simulator.stock.tray is None

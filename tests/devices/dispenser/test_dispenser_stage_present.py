@@ -11,7 +11,7 @@ from devices.dispenser.contract import DispenserError, DocumentRead, Fault, Loca
 from devices.dispenser.driver import SerialDispenserDriver
 from devices.dispenser.protocol import Command
 from devices.dispenser.simulator import DispenserSimulator
-from tests.devices.dispenser.conftest import LOADED_IN_SLOT_4, PASSPORT_IN_SLOT_1, REALLY_IN_SLOT_4
+from tests.devices.dispenser.conftest import BAUD, FAST_TIMEOUTS, LOADED_IN_SLOT_4, PASSPORT_IN_SLOT_1, REALLY_IN_SLOT_4
 
 PERMIT_IN_SLOT_2 = "C30000002"
 
@@ -104,3 +104,18 @@ def test_an_open_door_stops_present_with_the_document_still_held(driver: SerialD
     assert driver.status() is DeviceStatus.COVER_OPEN
     simulator.set_door_open(False)
     assert driver.where_is(PASSPORT_IN_SLOT_1).location is Location.PICKER
+
+
+def test_a_document_this_kiosk_holds_is_busy_not_a_fault(driver: SerialDispenserDriver,
+                                                         simulator: DispenserSimulator, state_file) -> None:
+    """GIVEN a document staged by this driver WHEN the device manager asks status THEN BUSY (the
+    check runs); a fresh driver (the kiosk restarted) sees the same picker as a fault to settle."""
+    driver.stage(1, PASSPORT_IN_SLOT_1)
+    assert driver.status() is DeviceStatus.BUSY
+    restarted = SerialDispenserDriver(simulator.port, BAUD, timeouts=FAST_TIMEOUTS)
+    try:
+        assert restarted.status() is DeviceStatus.ERROR and "picker" in restarted.last_detail
+    finally:
+        restarted.close()
+    driver.present(PASSPORT_IN_SLOT_1)
+    assert driver.status() is DeviceStatus.READY
