@@ -9,11 +9,12 @@ restart is a fresh process that pays no import time:
       reference back end), plays a citizen through the flow and, right after the journal
       durably records `step` `phase`, kills itself with SIGKILL. Answer:
       {"signal": 9} (killed as planned) or {"exit": code, "detail": ...}.
-  {"cmd": "run", "flow": "collection", "crash_at": "step:phase", "takes": bool}
+  {"cmd": "run", "flow": "collection", "crash_at": "step:phase", "takes": bool, "compares": bool}
       the citizen of COLLECTION_PERSON collects what the test loaded for them (the simulated
       dispenser's stock persists in the data folder); `takes`: the hand takes each document
       from the tray, else it is left there. `crash_at` "stage_N:picker" kills the kiosk once
-      the module has moved document N into its picker (a power cut mid-dispense).
+      the module has moved document N into its picker (a power cut mid-dispense). `compares`
+      false: the module's adapter does not compare what its reader read (the kiosk's check only).
   {"cmd": "cli", "argv": [...]}
       the child runs `python main.py -c kiosk.toml ARGV...`; answer {"exit": code, "stdout": text}.
   {"cmd": "recover"}
@@ -95,7 +96,7 @@ def kill_in_picker(runtime: Runtime, crash_at: str) -> None:
     stock.pick = pick_then_die
 
 
-def run_collection(runtime: Runtime, crash_at: str, takes: bool) -> int:
+def run_collection(runtime: Runtime, crash_at: str, takes: bool, compares: bool = True) -> int:
     if crash_at.endswith(":picker"):
         kill_in_picker(runtime, crash_at)
     else:
@@ -103,6 +104,7 @@ def run_collection(runtime: Runtime, crash_at: str, takes: bool) -> int:
     pump = FlowPump(runtime.flow_context())
     simulator = runtime.simulators["dispenser"]
     simulator.take_after(COLLECTION_TAKE_AFTER if takes else None)
+    simulator.stop_comparing(compares)
     pump.start(CollectionFlow)
     runtime.simulators["idcard"].insert_card(card_for(COLLECTION_PERSON))
     pump.tick_until_state("ready")
@@ -112,10 +114,10 @@ def run_collection(runtime: Runtime, crash_at: str, takes: bool) -> int:
     return EXIT_POINT_NOT_REACHED
 
 
-def run_flow(flow: str, crash_at: str, fail_write: bool, takes: bool = False) -> int:
+def run_flow(flow: str, crash_at: str, fail_write: bool, takes: bool = False, compares: bool = True) -> int:
     runtime = start_runtime(load_config([CONFIG_FILE]))
     if flow == "collection":
-        return run_collection(runtime, crash_at, takes)
+        return run_collection(runtime, crash_at, takes, compares)
     devices = QuickPermit(runtime, CARDS_FILE)
     pump = QuickPermitPump(runtime, devices)
     kill_at(runtime.journal, crash_at)
@@ -182,7 +184,7 @@ def in_child(command: dict[str, Any]) -> dict[str, Any]:
         try:
             if command["cmd"] == "run":
                 code = run_flow(command["flow"], command["crash_at"], command.get("fail_write", False),
-                                command.get("takes", False))
+                                command.get("takes", False), command.get("compares", True))
             elif command["cmd"] == "cli":
                 code = run_cli(command["argv"])
             else:

@@ -102,8 +102,9 @@ def back_end_records(bench: CrashBench, numbers: list[str]) -> dict[str, sqlite3
                 for n in numbers}
 
 
-def kill(bench: CrashBench, point: str, takes: bool) -> None:
-    answer = bench.ask({"cmd": "run", "flow": "collection", "crash_at": point, "takes": takes})
+def kill(bench: CrashBench, point: str, takes: bool, compares: bool = True) -> None:
+    answer = bench.ask({"cmd": "run", "flow": "collection", "crash_at": point, "takes": takes,
+                        "compares": compares})
     assert answer.get("signal") == signal.SIGKILL, f"the kiosk was not killed at {point}: {answer}"
 
 
@@ -191,3 +192,38 @@ def test_journal_list_shows_the_open_dispense_and_reconcile_settles_it(crash_ben
     assert settled["exit"] == 0 and txn.id in settled["stdout"] and "not_collected" in settled["stdout"]
     assert txn.id not in after["stdout"]
     assert stock(bench).where_is(numbers[0]).location is Location.REJECT_BIN
+
+
+MISMATCH_KILLS = ["stage_1:after", "retract_1:before", "retract_1:after", "report_1:before"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", MISMATCH_KILLS, ids=[p.replace(":", "-") for p in MISMATCH_KILLS])
+def test_killed_with_another_passport_held_in_the_picker(crash_bench, point):  # noqa: F811
+    """GIVEN slot 8 holding another passport than it was loaded with, and a module whose adapter
+    does not compare (the kiosk's check of the STAGE answer is the only one) WHEN the kiosk is
+    killed at a point of settling the mismatch THEN the other passport never reached the tray:
+    `journal list` says where the journal left it, reconcile retracts it from the picker once (if
+    the flow had not), both documents stay READY and nothing was reported collected."""
+    bench = crash_bench
+    numbers = load_two_passports(bench)
+    other = f"E8{next(_numbers):07d}"
+    stock(bench).set_physical(SLOTS[0], other)
+    known = known_transactions(bench)
+    kill(bench, point, takes=True, compares=False)
+    assert stock(bench).tray is None  # the hand at the tray never saw the other passport
+
+    listed = bench.ask({"cmd": "cli", "argv": ["journal", "list"]})
+    reconcile(bench)
+
+    txn = the_new_collection(bench, known)
+    if point == "stage_1:after":
+        assert f"document 1: slot 8 {mask_document_id(numbers[0])}, held in the picker, read as another " \
+               "document: to the reject bin; reported: no" in listed["stdout"]
+    assert txn.status is TxnStatus.NEEDS_ATTENTION and "holds another document" in (txn.note or "")
+    module = stock(bench)
+    assert module.tray is None and module.picker is None
+    assert module.reject_bin.count(other) == 1 and other not in module.taken
+    records = back_end_records(bench, numbers)
+    assert records[numbers[0]]["status"] == "READY" and records[numbers[1]]["status"] == "READY"
+    assert txn.last(present_step(1)) is None
