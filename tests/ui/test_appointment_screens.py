@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.ui.evaluation_step import skip_evaluation_then_home
+
 RECEIPT_SECONDS = 5.0
 
 
@@ -29,7 +31,7 @@ def finish_with_ticket(app, screen, tap, find, wait_for, printed_before: int, nu
     receipts = app.backstage.runtime.simulators["printer"].wait_for_receipts(printed_before + 1, RECEIPT_SECONDS)
     assert number and number in receipts[printed_before].text, "the printed ticket has the number on screen"
     tap(find.action(screen, "__finish__"))
-    wait_for(lambda: app.screens.current == "home" and not app.flow_host.active, "home after Finish", app)
+    skip_evaluation_then_home(app, tap, find, wait_for)  # issue 20: every finished service asks, one touch skips
 
 
 def test_scanned_code_gives_the_queue_number_in_chinese(app, start_service, on_screen, tap, find, wait_for):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 
 from flows.demo_cards import card_for
+from tests.ui.evaluation_step import skip_evaluation_then_home
 
 # Guidance wants the pose steady for a second, then counts down three (photo/guidance.py,
 # config [photo.guidance]); the flow ticks twice a second.
@@ -68,7 +69,7 @@ def accept_and_finish(app, screen, tap, find, on_screen, wait_for):
     receipts = app.backstage.runtime.simulators["printer"].wait_for_receipts(printed + 1, RECEIPT_SECONDS)
     assert f"[QR] {number}" in receipts[printed].text, "the receipt's QR code carries the number"
     tap(find.action(screen, "__finish__"))
-    wait_for(lambda: app.screens.current == "home" and not app.flow_host.active, "home after Finish", app)
+    skip_evaluation_then_home(app, tap, find, wait_for)  # issue 20: every finished service asks, one touch skips
 
 
 def test_retake_once_then_use_the_photo_in_chinese(app, start_service, on_screen, tap, find, wait_for):
