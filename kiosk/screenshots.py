@@ -122,8 +122,10 @@ def capture_one_size(args: argparse.Namespace, config: Config) -> int:
     from terminal.scratch import scratch_settings, with_overrides
 
     with tempfile.TemporaryDirectory(prefix="kiosk-screens-") as scratch:
+        # The scenarios pay explicitly: no demo auto-payment racing a card sale (see selftest_config).
         config = with_overrides(config, scratch_settings(Path(scratch),
-                                                         terminal=size_overrides(args.one_size, args.scale)))
+                                                         terminal=size_overrides(args.one_size, args.scale),
+                                                         backend={"reference_auto_pay_seconds": 0.0}))
         try:
             kiosk = HeadlessKiosk(config).open(start_runtime=True)
         except HarnessTimeout as exc:

@@ -54,6 +54,9 @@ def selftest_config(config: Config) -> Config:
         "terminal": {"data_dir": str(folder)},
         "flows": {"journal": str(folder / "journal.sqlite3")},
         "devices": {kind: {"driver": SIMULATOR_DRIVER} for kind in config["devices"]},
+        # Every scenario pays explicitly (code or card): a demo back end paying a shown code by itself
+        # could win over a card sale on a slow machine, and the card row would find no card payment.
+        "backend": {"reference_auto_pay_seconds": 0.0},
     })
 
 
