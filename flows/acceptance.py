@@ -12,6 +12,12 @@ money, state employees and an application already in progress) -> QR payment
 (flows/paid_service.py, as the endorsement) -> SubmitAcceptance -> receipt with a QR code of the
 application number.
 
+Text-message notices (issue 20, flows/notices.py): the fees page (the acceptance's review before
+paying) carries the consent tick, off by default, with the form's mobile number filled in; when
+ticked, once SubmitAcceptance has answered the kiosk asks SubscribeNotices for the application
+(the reference back end records the ACCEPTED text at once). Texts that cannot be arranged never
+undo the acceptance: the done screen says so; with no tick nothing is asked or shown.
+
 Journalled like the endorsement: the quote, each payment attempt, the submission, refund and print
 under one transaction with the request ids the back end sees. Fingerprint images and the
 signature stay in memory only (never on the kiosk's disk, never in the journal), so a crash after
@@ -21,7 +27,7 @@ transaction is then completed.
 
 Touch actions beyond the form's (value): photo_receipt (number), next, substitute ((finger,
 reason)), sign ((strokes, pad width, pad height)), field ((province|city|district, text)),
-pay, retry, refund.
+pay, retry, refund, notices_consent, notices_mobile (number).
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ from flows.common_steps import FAULT_RETRY_SECONDS, ScanWatcher, counter_hint, r
 from flows.context import FlowContext
 from flows.engine import CardInserted, Event, FlowView, PaymentNotice, Scanned, Tick, Touch
 from flows.journal import TxnStatus
+from flows.notices import NoticeConsent, NoticeOutcome, subscribe
 from flows.paid_service import Paid, PaidResult, PaidService
 from flows.payment import fen
 from flows.signature import SignaturePad, SignatureRefused
@@ -198,6 +205,8 @@ class AcceptanceFlow(ApplicationFormFlow):
         self.quote: mo.ApplicationFeeQuote | None = None
         self.paid: PaidService | None = None
         self.accepted: mo.AcceptanceReceipt | None = None
+        self.notices = NoticeConsent()  # the text-message tick, off by default
+        self.notice_outcome = NoticeOutcome(asked=False)
         self._finger_not_before = 0.0
         self._scan = ScanWatcher(ctx)
         self.photo = PhotoTaker(ctx)
@@ -252,6 +261,8 @@ class AcceptanceFlow(ApplicationFormFlow):
             (A.REGION, "next"): lambda _: self._region_next(),
             (A.REGION, "back"): lambda _: self.go(A.SIGNATURE),
             (A.FEES, "pay"): lambda _: self._pay(),
+            (A.FEES, "notices_consent"): lambda _: self._toggle_notices(),
+            (A.FEES, "notices_mobile"): lambda v: self._stay(self.notices.set_mobile(v)),
             (A.SUBMIT_FAILED, "retry"): lambda _: self._submit_acceptance(),
             (A.SUBMIT_FAILED, "refund"): lambda _: self._refund_and_end("citizen chose a refund after the back "
                                                                          "end did not answer", None),
@@ -528,10 +539,18 @@ class AcceptanceFlow(ApplicationFormFlow):
         self.quote = quote
         self.ctx.journal.set_refs(paid.txn_id, order_id=quote.order_id, amount_fen=fen(quote.total))
         self.ctx.journal.after(paid.txn_id, QUOTE_STEP, {"order_id": quote.order_id, "amount_fen": fen(quote.total)})
+        self.notices.prefill(self._form.typed.get("mobile", ""))
         self.go(A.FEES)
+
+    def _toggle_notices(self) -> None:
+        self.notices.toggle()
+        self._stay(None)
 
     def _pay(self) -> None:
         assert self.quote is not None
+        if self.notices.ticked and not self.notices.ready:  # ticked without a usable number
+            self._stay(self.notices.set_mobile(self.notices.mobile))
+            return
         self._follow(self._paid.start(self.quote.order_id, NOTE_NO_CODE))
 
     def _follow(self, result: PaidResult | None) -> None:
@@ -579,6 +598,9 @@ class AcceptanceFlow(ApplicationFormFlow):
         self.go(A.PRINTING)
         problem = self._paid.print_receipt(self._receipt())
         self._paid.close(TxnStatus.COMPLETED)
+        # After the acceptance is complete: a failure here only loses the texts (the done screen says so).
+        self.notice_outcome = subscribe(self.ctx, self.notices, person.id_number,
+                                        application_number=accepted.application_number)
         self.go(A.DONE if problem is None else A.DONE_NOT_PRINTED, problem)
 
     def _refund_and_end(self, reason: str, error_key: str | None) -> None:
@@ -673,13 +695,16 @@ class AcceptanceFlow(ApplicationFormFlow):
             data.update({"street": self._street(), "postcode": self._form.typed.get("postcode", "")})
         elif state in (A.FEES, A.PAYING, A.PAYMENT_FAILED) and self.quote is not None:
             data.update(_quote_data(self.quote))
+            if state is A.FEES:
+                data["notices"] = self.notices.view_data()
             if state is A.PAYING and self.paid is not None:
                 data.update(self.paid.view_data())
         elif state in (A.DONE, A.DONE_NOT_PRINTED) and self.accepted is not None:
             data.update({"application_number": self.accepted.application_number,
                          "expected_ready_on": self.accepted.expected_ready_on.isoformat(),
                          "next_step": [_next_step_key(c) for c in self.accepted.next_step.split()],
-                         "amount": str(self.accepted.amount_paid), "fingers": [_finger_data(f) for f in self.fingers]})
+                         "amount": str(self.accepted.amount_paid), "fingers": [_finger_data(f) for f in self.fingers],
+                         "notices": self.notice_outcome.view_data()})
         if state in (A.UNAVAILABLE, A.REFUNDED, A.REFUND_PENDING, A.SUBMIT_FAILED):
             data["counter_hint"] = counter_hint(self.ctx)
         if state is A.REFUNDED and self.paid is not None:

@@ -17,7 +17,7 @@ from core.i18n import N_
 from flows import form_fields as ff
 from flows.engine import FlowView
 from kiosk.ui.model import Action, InputField, Option, Row, ScreenModel, Text
-from kiosk.ui.presenters import application_form, id_photo, pictures
+from kiosk.ui.presenters import application_form, id_photo, notices, pictures
 from kiosk.ui.presenters import parts as p
 from kiosk.ui.presenters.common import counter_hint_row, literal, money
 from kiosk.ui.presenters.payment import paying_screen, payment_failed_screen
@@ -129,7 +129,12 @@ def fee_rows(data: Mapping[str, Any]) -> tuple[Row, ...]:
 
 
 def fees(view: FlowView) -> ScreenModel:
-    return p.screen(view, "review", rows=fee_rows(view.data), actions=(Action("pay", Text(MSG_PAY), primary=True),))
+    """The fees line by line, and the text-message tick (off by default; the number once ticked)."""
+    consent = view.data.get("notices")
+    options = (notices.consent_option(consent),) if consent else ()
+    fields = notices.mobile_field(consent) if consent else ()
+    return p.screen(view, "review", rows=fee_rows(view.data), options=options, fields=fields,
+                    actions=(Action("pay", Text(MSG_PAY), primary=True),))
 
 
 def paying(view: FlowView) -> ScreenModel:
@@ -158,6 +163,7 @@ def _result_rows(data: Mapping[str, Any]) -> tuple[Row, ...]:
             Row(Text(MSG_EXPECTED_READY_ON), literal(data.get("expected_ready_on")))]
     rows += [Row(Text(MSG_TOTAL), money(data.get("amount", "")))]
     rows += [Row(Text(key), literal("")) for key in data.get("next_step", ())]
+    rows += notices.outcome_row(data.get("notices") or {})
     return tuple(rows)
 
 

@@ -91,3 +91,20 @@ def test_the_signature_has_the_pads_screen_and_the_result_the_number(make_view, 
     text = rendered(model)
     assert "AP-20261206-000001" in text["en"]
     assert "有指纹未能采集，请到窗口补采" in text["zh_CN"]
+
+
+def test_the_fees_carry_the_text_message_tick_and_the_result_says_what_became_of_it(make_view, rendered):
+    consent = {"ticked": False, "mobile": "13800138000", "label_key": "notices.consent", "mobile_key": "notices.mobile"}
+    model = present(make_view(AcceptanceFlow, AcceptState.FEES, {**QUOTE, "notices": consent},
+                              actions=("pay", "notices_consent", "notices_mobile", "cancel")))
+    assert [(o.action, o.selected) for o in model.options] == [("notices_consent", False)] and model.fields == ()
+    ticked = present(make_view(AcceptanceFlow, AcceptState.FEES, {**QUOTE, "notices": {**consent, "ticked": True}},
+                               actions=("pay", "notices_consent", "notices_mobile", "cancel")))
+    assert ticked.options[0].selected and [(f.action, f.value) for f in ticked.fields] == [
+        ("notices_mobile", "13800138000")]
+    failed = {"subscribed": False, "masked_mobile": "138****8000", "milestones": [],
+              "message_key": "notices.not_subscribed", "error_key": "backend.unavailable"}
+    done = present(make_view(AcceptanceFlow, AcceptState.DONE, {**DATA[AcceptState.DONE], "notices": failed}))
+    plain = present(make_view(AcceptanceFlow, AcceptState.DONE, DATA[AcceptState.DONE]))
+    assert len(done.rows) == len(plain.rows) + 1 and done.rows[-1].value.key == "notices.not_subscribed"
+    assert "Text messages could not be set up: ask at a counter" in rendered(done)["en"]
