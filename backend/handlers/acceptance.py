@@ -21,7 +21,7 @@ from spyne.util.xml import get_object_as_xml
 
 from backend import messages as m
 from backend.faults import InvalidInput, NotEligible, NotFound
-from backend.handlers import drafts, notices, proofs
+from backend.handlers import drafts, proofs
 from backend.handlers.applications import _refuse_if_in_progress
 from backend.handlers.common import CallEnv, find_person, money, require_valid_id_number, same_name
 from backend.handlers.identity import binary
@@ -110,11 +110,9 @@ def submit_acceptance(env: CallEnv, req: Any) -> m.AcceptanceReceipt:
     for position, (finger, image, substitute, not_captured) in enumerate(fingerprints):
         env.db.execute("INSERT INTO acceptance_fingerprints VALUES (?, ?, ?, ?, ?, ?)",
                        (number, position, finger, image, substitute, not_captured))
-    # A would-be text only with the citizen's consent (issue 20): a subscription that already
-    # names this application (the form service's) hears of the acceptance; the kiosk subscribes
-    # after this answer otherwise, and the subscription records the ACCEPTED text then.
-    notices.record_milestone(env, env.db.execute("SELECT * FROM applications WHERE application_number = ?",
-                                                 (number,)).fetchone(), "ACCEPTED")
+    # No text here (issue 20): a would-be text is recorded only for a citizen who consented, by
+    # SubscribeNotices after this answer (the form service's application is ACCEPTED already, so a
+    # subscription made there has its ACCEPTED text and gets no second one).
     return m.AcceptanceReceipt(applicationNumber=number, status="ACCEPTED", submittedAt=env.now,
                                expectedReadyOn=ready_on, nextStep=_next_step(form.delivery.method, fingerprints),
                                amountPaid=money(order["amount"]))

@@ -48,10 +48,14 @@ def test_an_unknown_number_or_a_counter_application_is_not_a_draft(client):
         client.get_draft_application("AP-DEMO-0001", seed.person("local_adult").id_number)
 
 
-def test_a_form_service_application_is_completed_by_the_acceptance_under_its_number(client, demo, photo_of):
+def test_a_form_service_application_is_completed_by_the_acceptance_under_its_number(client, server, demo, photo_of):
     person = seed.person("minority_name")
     form = form_of(demo, person, photo_of(person), mo.DocumentType.PASSPORT)
     filed = client.submit_application(form, new_request_id())  # at the form service
+    # Texts asked for at the form service (issue 20): its ACCEPTED text at once, no second one at the acceptance.
+    notices = client.subscribe_notices(person.id_number, "13700000021", new_request_id(),
+                                       application_number=filed.application_number)
+    assert notices.messages_now == 1
     draft = client.get_draft_application(filed.application_number, person.id_number)
     assert draft.source is mo.DraftSource.FORM_SERVICE and draft.form.mobile == form.mobile
     with pytest.raises(e.NotEligibleError) as error:  # without naming the draft: a second application
@@ -66,6 +70,10 @@ def test_a_form_service_application_is_completed_by_the_acceptance_under_its_num
     assert receipt.application_number == filed.application_number  # the number on the citizen's summary
     progress = client.get_application_progress(filed.application_number, person.id_number)
     assert progress.status is mo.ApplicationStatus.ACCEPTED and len(progress.steps) == 1
+    texts = server.backend.store.connection().execute(
+        "SELECT milestone, text FROM notice_messages WHERE subscription_number = ?",
+        (notices.subscription_number,)).fetchall()
+    assert [t["milestone"] for t in texts] == ["ACCEPTED"] and filed.application_number in texts[0]["text"]
     with pytest.raises(e.NotFoundError):  # completed: no longer a draft
         client.get_draft_application(filed.application_number, person.id_number)
 
