@@ -15,11 +15,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from backend.seed import PEOPLE
 from core.config import PROJECT_ROOT
 from terminal.scratch import write_scratch_file
 
-SELFTEST_SECONDS = 180
+# Every self-test row, three acceptances among them (two fingerprint images each at 57600 baud).
+SELFTEST_SECONDS = 300
 SIMULATED_WORLD = ("simulators", "printer/receipts")
 JPEG_MAGIC = b"\xff\xd8\xff"
 # How the demo people's data could sit in a file: as text, as the printer's and card's encodings.
@@ -42,12 +45,13 @@ def in_simulated_world(path: Path, data: Path) -> bool:
     return any(f"/{part}/" in f"/{relative}" for part in SIMULATED_WORLD)
 
 
+@pytest.mark.timeout(SELFTEST_SECONDS + 60)
 def test_after_a_full_selftest_no_id_number_name_or_jpeg_is_left(tmp_path):
     data = tmp_path / "data"
     override = write_scratch_file(data, logging={"level": "DEBUG"})
     env = {k: v for k, v in os.environ.items() if k != "KIOSK_CONFIG"}
     done = subprocess.run([sys.executable, "main.py", "-c", str(override), "selftest"], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, timeout=SELFTEST_SECONDS)
+                          capture_output=True, timeout=SELFTEST_SECONDS, check=False)
     assert done.returncode == 0, done.stdout.decode(errors="replace") + done.stderr.decode(errors="replace")
 
     files = [p for p in data.rglob("*") if p.is_file()]
