@@ -21,29 +21,19 @@ machine time with both taken off.
 from __future__ import annotations
 
 import argparse
-import logging
-import statistics
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.scenario_timing import print_table, time_scenarios
 from devices.dispenser.simulator import SimulatorTiming
-from terminal.config import load_config
-from terminal.runtime import start_runtime
 from terminal.scenarios_collection import COLLECTION_DOCUMENT, TAKE_AFTER_SECONDS
-from terminal.selftest import run_scenario
-from terminal.selftest_cli import selftest_config
 
 SERVICES = ("progress", "collection")  # the anchor first
 DEFAULT_RUNS = 10
 _TIMING = SimulatorTiming()
 MECHANICS_SECONDS = _TIMING.pick + _TIMING.read + _TIMING.deliver
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def ready_again(runtime) -> None:
@@ -57,29 +47,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help=f"runs per service (default {DEFAULT_RUNS})")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.ERROR)
-    runtime = start_runtime(selftest_config(load_config()))
-    seconds: dict[str, list[float]] = {s: [] for s in SERVICES}
-    try:
-        for run in range(args.runs + 1):  # the first is the warm-up
-            for service in SERVICES:
-                ready_again(runtime)
-                result = run_scenario(runtime, service)
-                if not result.passed:
-                    print(f"run {run}: {service} failed: {result.detail}", file=sys.stderr)
-                    return 1
-                if run:
-                    seconds[service].append(result.seconds)
-    finally:
-        runtime.close()
-    print(f"machine time per flow, zero think time, {args.runs} runs on one runtime")
-    print(f"{'service':<28} {'median ms':>10} {'p95 ms':>8} {'min ms':>8} {'max ms':>8}")
-    rows = {**seconds, "collection - mechanics": [s - MECHANICS_SECONDS - TAKE_AFTER_SECONDS
-                                                  for s in seconds["collection"]]}
-    for name, values_s in rows.items():
-        values = [s * 1000 for s in values_s]
-        print(f"{name:<28} {statistics.median(values):>10.0f} {percentile(values, 0.95):>8.0f} "
-              f"{min(values):>8.0f} {max(values):>8.0f}")
+    timed = time_scenarios(SERVICES, args.runs, before_each=ready_again)
+    if timed is None:
+        return 1
+    seconds, _ = timed
+    print_table(args.runs, {**seconds, "collection - mechanics": [s - MECHANICS_SECONDS - TAKE_AFTER_SECONDS
+                                                                  for s in seconds["collection"]]})
     print(f"(mechanics modelled by the simulator: {MECHANICS_SECONDS * 1000:.0f} ms pick+read+deliver, "
           f"the hand {TAKE_AFTER_SECONDS * 1000:.0f} ms)")
     return 0
