@@ -391,14 +391,7 @@ class CardTerminalSimulator:
         if sale is None or reference in voided:
             self._answer(master, encode_reply(Command.VOID, Answer.NOT_FOUND))
             return
-        time.sleep(self._timing.acquirer)
-        pan = next((c.pan for c in DEMO_CARDS.values() if mask_card_number(c.pan) == sale.masked_pan), None)
-        if pan is not None:
-            with self._lock:
-                self._balances[pan] += sale.amount_fen
-        txn = self._record(TransactionKind.VOID, APPROVED_CODE, reference, sale.amount_fen,
-                           masked_pan=sale.masked_pan)
-        self._answer(master, encode_reply(Command.VOID, Answer.DONE, *transaction_fields(txn)))
+        self._give_back(master, Command.VOID, TransactionKind.VOID, sale)
 
     def _refund(self, master: int, message: Message) -> None:
         """Give back a sale of a settled batch, in full; asked again, answer the same refund."""
@@ -418,14 +411,18 @@ class CardTerminalSimulator:
         if sale is None:
             self._answer(master, encode_reply(Command.REFUND, Answer.NOT_FOUND))
             return
+        self._give_back(master, Command.REFUND, TransactionKind.REFUND, sale)
+
+    def _give_back(self, master: int, command: Command, kind: TransactionKind, sale: CardTransaction) -> None:
+        """A void or a refund of `sale`, approved by the acquirer: the card credited, the
+        transaction recorded and answered."""
         time.sleep(self._timing.acquirer)
         pan = next((c.pan for c in DEMO_CARDS.values() if mask_card_number(c.pan) == sale.masked_pan), None)
         if pan is not None:
             with self._lock:
                 self._balances[pan] += sale.amount_fen
-        txn = self._record(TransactionKind.REFUND, APPROVED_CODE, reference, sale.amount_fen,
-                           masked_pan=sale.masked_pan)
-        self._answer(master, encode_reply(Command.REFUND, Answer.DONE, *transaction_fields(txn)))
+        txn = self._record(kind, APPROVED_CODE, sale.reference, sale.amount_fen, masked_pan=sale.masked_pan)
+        self._answer(master, encode_reply(command, Answer.DONE, *transaction_fields(txn)))
 
     def _record(self, kind: TransactionKind, code: str, reference: str, amount: int,
                 card: DemoCard | None = None, masked_pan: str = "") -> CardTransaction:
