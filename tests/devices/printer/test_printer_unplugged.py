@@ -25,6 +25,9 @@ def test_unplugged_printer_is_disconnected_and_the_print_refused(printer, virtua
 
 def test_plugged_back_in_the_next_call_reconnects_and_prints(printer, virtual_printer):
     printer.print_receipt(Receipt().add(Text("before")))
+    # The driver returns once the bytes are in the pty; pulling the cable before the printer
+    # has drawn them would lose the first receipt, which a real printer would have printed.
+    assert [r.text for r in virtual_printer.wait_for_receipts(1, DRAW_TIMEOUT)] == ["before"]
     virtual_printer.unplug()
     assert printer.status() is DeviceStatus.DISCONNECTED
 
