@@ -6,8 +6,11 @@ import argparse
 import dataclasses
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from core.config import Config
+if TYPE_CHECKING:  # annotations only: `main.py --help` imports no configuration
+    from core.config import Config
+
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080

@@ -12,8 +12,11 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from core.config import Config
+if TYPE_CHECKING:  # annotations only: `main.py --help` imports no configuration
+    from core.config import Config
+
 
 
 def add_terminal_commands(backend_parser: argparse.ArgumentParser, default_db: str) -> None:

@@ -8,21 +8,15 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from serial.tools import list_ports
+if TYPE_CHECKING:  # annotations only: `main.py --help` imports no configuration
+    from core.config import Config
+    from devices.usb_ports import PortLister
 
-from core.config import Config
-from devices.udev_rules import DEFAULT_GROUP, udev_rules
-from devices.usb_ports import (
-    PortLister,
-    UsbPortError,
-    configured_ports,
-    describe_port,
-    resolve_port,
-    usb_serial_ports,
-    users_of,
-)
+# devices.udev_rules.DEFAULT_GROUP, written out so `--help` imports neither pyserial nor the port modules
+# (tests/foundation/test_help_imports.py checks that the two agree).
+DEFAULT_GROUP = "kiosk"
 
 # Cards `devices simulate --id-card` can lay on the simulated reader (simulator.SAMPLE_CARDS;
 # written out so `--help` does not import the driver modules).
@@ -75,9 +69,12 @@ def serial_ports() -> list[str]:
 
 
 def usb_serial_devices(devices: Mapping[str, Mapping[str, Any]],
-                       comports: PortLister = list_ports.comports) -> list[str]:
+                       comports: PortLister | None = None) -> list[str]:
     """Each USB-serial device with what a port setting can name it by, and which configured
     device opens it: the technician sees at once which reader is which."""
+    from devices.usb_ports import configured_ports, describe_port, usb_serial_ports, users_of
+
+    comports = comports or _comports()
     configured = configured_ports(devices)
     lines = []
     for port in usb_serial_ports(comports):
@@ -87,8 +84,11 @@ def usb_serial_devices(devices: Mapping[str, Mapping[str, Any]],
 
 
 def configured_serial_ports(devices: Mapping[str, Mapping[str, Any]],
-                            comports: PortLister = list_ports.comports) -> list[str]:
+                            comports: PortLister | None = None) -> list[str]:
     """Each port the configuration opens and the device path it comes to now, or why none."""
+    from devices.usb_ports import UsbPortError, configured_ports, resolve_port
+
+    comports = comports or _comports()
     lines = []
     for configured in configured_ports(devices):
         try:
@@ -117,7 +117,15 @@ def keyboard_input_devices(devices: Mapping[str, Mapping[str, Any]],
             for device in sorted(found, key=lambda d: d.path) if device.types_letters]
 
 
+def _comports() -> PortLister:
+    from serial.tools import list_ports
+
+    return list_ports.comports
+
+
 def write_udev_rules(args: argparse.Namespace, config: Config) -> int:
+    from devices.udev_rules import udev_rules
+
     text = udev_rules(config["devices"], args.group)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")

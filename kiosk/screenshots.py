@@ -25,9 +25,11 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from core.config import Config
+if TYPE_CHECKING:  # annotations only: `main.py --help` imports no configuration
+    from core.config import Config
+
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,13 @@ SCENARIO_LIMIT_SECONDS = 60.0
 MODES = {"normal": (False, False), "large": (True, False), "contrast": (True, True)}
 AUDIT_MODES = "normal,large,contrast"
 AUDIT_FILE = "audit.json"
+# Slack on the simulated ID card line, as the flow tests and benches have (tests/flows/conftest.py,
+# bench/flows_speed.py): the simulator answers from a thread of this process, which also draws,
+# saves and audits each screen; a pause of more than the driver's 50 ms frame margin inside its
+# answer was read as a cut frame, so a run stopped at the ID step (idcard.bad_frame, or
+# card_removed once the chip was read and halted) and its set of pictures was short.
+# Only timeouts: the pace on the line is the same.
+SIMULATED_ID_CARD_SLACK = {"frame_margin_s": 1.0, "answer_timeout_s": 2.0}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -125,7 +134,8 @@ def capture_one_size(args: argparse.Namespace, config: Config) -> int:
         # The scenarios pay explicitly: no demo auto-payment racing a card sale (see selftest_config).
         config = with_overrides(config, scratch_settings(Path(scratch),
                                                          terminal=size_overrides(args.one_size, args.scale),
-                                                         backend={"reference_auto_pay_seconds": 0.0}))
+                                                         backend={"reference_auto_pay_seconds": 0.0},
+                                                         devices={"idcard": SIMULATED_ID_CARD_SLACK}))
         try:
             kiosk = HeadlessKiosk(config).open(start_runtime=True)
         except HarnessTimeout as exc:

@@ -16,9 +16,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from core.config import Config
+if TYPE_CHECKING:  # annotations only: `main.py --help` imports no configuration
+    from core.config import Config
+
 
 EXIT_ALL_PASSED = 0
 EXIT_USAGE = 2

@@ -6,11 +6,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import tomli_w
-
-from core.config import Config
-from core.schema import ConfigError
+if TYPE_CHECKING:  # annotations only: `main.py --help` imports no configuration
+    from core.config import Config
+    from core.schema import ConfigError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -48,6 +48,8 @@ def check_config(args: argparse.Namespace, config: Config) -> int:
         return EXIT_BAD_RULES
     print("# configuration OK; merged from: " + ", ".join(str(p) for p in config.sources))
     print(f"# rules OK: {RULES_DIR}")
+    import tomli_w  # here, not at the top: `main.py --help` is built from argparse alone
+
     print(tomli_w.dumps(config.redacted()))
     return 0
 

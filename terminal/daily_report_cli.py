@@ -12,8 +12,11 @@ import argparse
 import datetime as dt
 import json
 import sys
+from typing import TYPE_CHECKING
 
-from core.config import Config
+if TYPE_CHECKING:  # annotations only: `main.py --help` imports no configuration
+    from core.config import Config
+
 
 EXIT_BALANCED, EXIT_DIFFERENCES, EXIT_USAGE = 0, 1, 2
 # How long --print waits for the virtual printer to draw the report (simulated printers only).

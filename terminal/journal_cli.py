@@ -17,9 +17,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from core.config import Config
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: `main.py --help` imports no configuration
+    from core.config import Config
     from flows.journal import Transaction
     from flows.recovery import RecoveryRun
     from terminal.card_close import CardOpen

@@ -13,7 +13,9 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from core.config import Config
+if TYPE_CHECKING:  # annotations only: `main.py --help` imports no configuration
+    from core.config import Config
+
 
 if TYPE_CHECKING:
     from devices.camera.driver import OpenCvCamera

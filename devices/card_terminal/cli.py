@@ -17,7 +17,9 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from core.config import Config
+if TYPE_CHECKING:  # annotations only: `main.py --help` imports no configuration
+    from core.config import Config
+
 
 if TYPE_CHECKING:
     from devices.card_terminal.contract import CardTransaction

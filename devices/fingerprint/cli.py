@@ -13,9 +13,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from core.config import Config
+if TYPE_CHECKING:  # annotations only: `main.py --help` imports no configuration
+    from core.config import Config
+
 
 EXIT_OK = 0
 EXIT_FAILED = 1

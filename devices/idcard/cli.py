@@ -9,8 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
-from core.config import Config
+if TYPE_CHECKING:  # annotations only: `main.py --help` imports no configuration
+    from core.config import Config
+
 
 EXIT_OK = 0
 EXIT_READER_FAILED = 1  # port missing, no answer, garbled answer, reader fault, unreadable card

@@ -12,7 +12,9 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from core.config import Config
+if TYPE_CHECKING:  # annotations only: `main.py --help` imports no configuration
+    from core.config import Config
+
 
 if TYPE_CHECKING:
     from devices.permit.records import PermitCard

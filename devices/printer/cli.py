@@ -12,9 +12,11 @@ import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from core.config import Config
+if TYPE_CHECKING:  # annotations only: `main.py --help` imports no configuration
+    from core.config import Config
+
 
 EXIT_OK = 0
 EXIT_PRINTER_FAILED = 1  # not answering, out of paper, cover open, printer error
