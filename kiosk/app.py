@@ -64,6 +64,10 @@ IDLE_RECOVERY_SECONDS = 600.0
 IDLE_RECOVERY_MIN_AGE_SECONDS = 120.0
 # Large-text mode multiplies every font size (UX.md).
 LARGE_TEXT_FACTOR = 1.4
+# Wheelchair arrangement (portrait): every screen is laid out in this lower part of the window,
+# so every button and tile is within reach from a wheelchair (GB/T 37668: controls no higher than
+# about 1.2 m on a floor-standing kiosk); the part above shows the hall's name only.
+WHEELCHAIR_REACH = 0.6
 IDLE_TIMEOUT = "idle timeout"
 HOME = "home"
 ATTRACT = "attract"  # what a passer-by sees when nobody is at the kiosk (kiosk/ui/attract.py)
@@ -118,6 +122,9 @@ class KioskApp(App):
     # the Simulate button: devices simulated and the configuration offers it (never in a hall)
     show_simulate = BooleanProperty(False)
     staff_called = BooleanProperty(False)  # 'call staff' pressed in this session
+    # Wheelchair arrangement: [ui] arrangement, or the citizen's top-bar button for the session.
+    wheelchair = BooleanProperty(False)
+    portrait = BooleanProperty(True)  # the window is taller than wide (the arrangement applies)
 
     def __init__(self, settings: Config, translator: Translator, services: ServiceBoard,
                  backstage: BackgroundRuntime, **kwargs: object) -> None:
@@ -163,6 +170,7 @@ class KioskApp(App):
         for name, screen_class in FLOW_SCREENS.items():
             self.screens.add_widget(screen_class(name=name))
         self.screens.add_widget(MaintenanceScreen(name=MAINTENANCE))
+        self.bind(wheelchair=self._arrange_screens, portrait=self._arrange_screens)
         self.idle_warning = IdleWarning()
         Window.bind(size=self._update_units, on_touch_down=self._on_any_touch)
         self._update_units()
@@ -214,6 +222,18 @@ class KioskApp(App):
 
     def on_high_contrast(self, *_args: object) -> None:
         self.palette = theme.HIGH_CONTRAST if self.high_contrast else theme.NORMAL
+        self.portrait = Window.height >= Window.width
+        self._arrange_screens()
+
+    def _arrange_screens(self, *_args: object) -> None:
+        """The wheelchair arrangement is a size hint: every screen (the same screens, their own
+        layouts) takes the lower WHEELCHAIR_REACH of a portrait window; nothing is duplicated."""
+        if self.screens is None:
+            return
+        reach = WHEELCHAIR_REACH if self.wheelchair and self.portrait else 1.0
+        for screen in self.screens.screens:
+            screen.size_hint_y = reach
+            screen.pos_hint = {"x": 0, "y": 0}
 
     def on_lang(self, *_args: object) -> None:
         self.translator.set_language(self.lang)
@@ -236,6 +256,7 @@ class KioskApp(App):
     def toggle_language(self) -> None:
         self.lang = "en" if self.lang == "zh_CN" else "zh_CN"
 
+        self.wheelchair = self.settings["ui"]["arrangement"] == "wheelchair"
     def secret_tap(self) -> None:
         if self._secret_taps.tap():
             ask_pin()
@@ -297,6 +318,11 @@ class KioskApp(App):
             log.info("service %s refused on touch: %s", service_id, reason)
             self.speak(self.t(reason))
             return
+    def toggle_wheelchair(self) -> None:
+        """The top bar's wheelchair button: this session only (the wipe restores [ui] arrangement)."""
+        self.wheelchair = not self.wheelchair
+        log.info("wheelchair arrangement %s", "on" if self.wheelchair else "off")
+
         self.flow_host.start(service_id)
 
     # ----- idle rule -----

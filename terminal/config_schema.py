@@ -39,6 +39,12 @@ UI_SCHEMA: Schema = {
                                      "simulated (false in a hall's production file)."),
     "attract_service": Field(str, "Service a card placed on the attract screen starts (the one most citizens "
                                   "choose here; '' = none: the card waits for a touch)."),
+    "arrangement": Field(str, "Portrait layout: 'standard', or 'wheelchair' (everything touchable in the lower "
+                              "part of the screen, within reach from a wheelchair; citizens may also switch it "
+                              "for their session with the top bar's button).",
+                         choices=("standard", "wheelchair")),
+    "touch_map_file": Field(str, "Test only, never in a hall: write what can be touched on screen to this JSON "
+                                 "file (kiosk/ui/touch_map.py; '' = off)."),
     "maintenance_pin_hash": Field(str, "scrypt hash of the maintenance PIN ('' = maintenance locked).",
                                   secret=True),
 }
