@@ -324,6 +324,8 @@ class EndorsementFlow(EndorsementDelivery):
                               "permit": mask_permit_number(self.card.permit_number)}
         if state is S.PAYING and self.paid is not None:
             data.update(self.paid.view_data())
+        if state in (S.WRITING, S.REINSERT_CARD):
+            data.update(self.write_progress)  # records written of the order's records
         if state in (S.DONE, S.REFUNDED, S.REFUND_PENDING) and self.order is not None:
             data.update(self._order_data(self.order))
         if self.card is not None and self.finished:

@@ -72,9 +72,11 @@ class ChipWriter:
         self.written: set[int] = set()
         self.attempts_left = WRITE_ATTEMPTS_PER_SESSION
 
-    def write_remaining(self, on_retry: Callable[[], None]) -> ChipResult:
+    def write_remaining(self, on_retry: Callable[[], None],
+                        on_written: Callable[[], None] | None = None) -> ChipResult:
         """Write every record not yet on the chip; `on_retry` is called before each new try after
-        a failed one, so the screen can say the kiosk is trying again."""
+        a failed one, so the screen can say the kiosk is trying again; `on_written` after each
+        record the chip took, so the screen can count them (issue 14: honest progress)."""
         for position, record in enumerate(self.records):
             while position not in self.written:
                 if self.attempts_left <= 0:
@@ -87,6 +89,8 @@ class ChipWriter:
                     return ChipResult(Chip.REFUND, REASON_PERMANENT)
                 if outcome is _Try.RETRY and self.attempts_left > 0:
                     on_retry()
+                if outcome is _Try.WRITTEN and on_written is not None:
+                    on_written()
         return ChipResult(Chip.WRITTEN)
 
     def _write_once(self, position: int, record: Endorsement) -> _Try:

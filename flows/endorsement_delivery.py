@@ -81,6 +81,15 @@ class EndorsementDelivery(PaidFlow[State]):
         """Positions of the order items on the chip (none before the write began)."""
         return frozenset(self.chip.written) if self.chip is not None else frozenset()
 
+    @property
+    def write_progress(self) -> dict[str, int]:
+        """What the write step has done of what it knows (issue 14: progress on screen that is
+        counted, not timed): records on the chip, records of the order; empty before the
+        paid order's records are known."""
+        if self.chip is None:
+            return {}
+        return {"records_written": len(self.chip.written), "records_total": len(self.chip.records)}
+
     # ----- the permit slot -----
     def _card_poll_due(self, event: Event, kind: str) -> bool:
         """A card event looks at once; a Tick only every CARD_POLL_INTERVAL_SECONDS."""
@@ -130,13 +139,15 @@ class EndorsementDelivery(PaidFlow[State]):
         self.order = order
         office = self.ctx.settings["issuing_office"]
         self.chip = ChipWriter(self.ctx, self._paid.txn_id, [record_for(item, office) for item in order.items])
+        self._stay(self.error_key)  # the records are known: the screen counts them
         self._write_remaining()
 
     def _write_remaining(self) -> None:
         """Write what is not on the chip yet (flows/endorsement_card.py), then confirm; or wait
         for a card pulled out mid-write; or refund."""
         assert self.chip is not None
-        result = self.chip.write_remaining(on_retry=lambda: self.note(MSG_WRITE_RETRY))
+        result = self.chip.write_remaining(on_retry=lambda: self.note(MSG_WRITE_RETRY),
+                                           on_written=lambda: self._stay(self.error_key))
         if result.outcome is Chip.WRITTEN:
             self._confirm()
         elif result.outcome is Chip.REINSERT:

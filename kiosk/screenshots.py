@@ -165,6 +165,8 @@ class Shooter:
                  audit_context: dict | None = None) -> None:
         self.kiosk = kiosk
         self.app = kiosk.app
+        # screenshot mode: pictograms and spinners at a fixed frame, the same pictures every run
+        self.app.still = True
         self.folder = folder
         self.count = 0
         self.modes = modes or ["normal"]

@@ -18,18 +18,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
 from flows.registry import FLOWS
-from kiosk.ui.presenters import pictures
 from terminal.card_watch import CardWatch
 
-# The picture of what each service starts with (no service goes without one).
-SERVICE_PICTURES = {
-    "application_form": pictures.PLACE_ID_CARD, "id_photo": pictures.LOOK_AT_CAMERA,
-    "endorsement": pictures.INSERT_PERMIT, "traffic_fines": pictures.PAY_WITH_PHONE,
-    "fine_appeal": pictures.PLACE_ID_CARD, "progress": pictures.SCAN_QR, "appointment": pictures.SCAN_QR,
-    "endorsement_enquiry": pictures.INSERT_PERMIT, "acceptance": pictures.LOOK_AT_CAMERA,
-    "collection": pictures.TAKE_CARD, "appointment_booking": pictures.PLACE_ID_CARD,
-    "queue_ticket": pictures.TAKE_RECEIPT, "urgent": pictures.PLACE_ID_CARD,
-}
 WEEKDAYS = {"zh_CN": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 
 
@@ -43,7 +33,6 @@ def clock_text(now: dt.datetime, lang: str) -> str:
 class AttractTile(ButtonBehavior, BoxLayout):
     service_id = StringProperty("")
     title_key = StringProperty("")
-    picture = StringProperty("")
 
     def on_release(self) -> None:
         App.get_running_app().start_service(self.service_id)
@@ -54,12 +43,9 @@ class AttractScreen(Screen):
     usual_service_key = StringProperty("")  # the service a card starts: its title key, "" when none
 
     def on_kv_post(self, base_widget: object) -> None:
-        from kiosk.ui.screens.device_action import picture_path
-
         for service in FLOWS:
-            self.ids.tiles.add_widget(AttractTile(
-                service_id=service.service_id, title_key=service.title_key,
-                picture=picture_path(SERVICE_PICTURES.get(service.service_id, pictures.PLACE_ID_CARD))))
+            # each tile leads with the service's own pictogram (issue 14; attract.kv)
+            self.ids.tiles.add_widget(AttractTile(service_id=service.service_id, title_key=service.title_key))
         self._tick = None
         self._watch: CardWatch | None = None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import ColorProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
@@ -19,6 +19,8 @@ class ServiceTile(ButtonBehavior, BoxLayout):
     reason_key = StringProperty("")
     # The height its texts need at its width (home.kv); the rows are at least this tall.
     needed_height = NumericProperty(0)
+    # the service's accent in the palette of the moment (theme.SERVICE_ACCENTS; home.kv)
+    accent = ColorProperty((0, 0, 0, 1))
 
     def on_release(self) -> None:
         App.get_running_app().start_service(self.service_id)

@@ -5,8 +5,16 @@ from __future__ import annotations
 import io
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.core.image import Image as CoreImage
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ColorProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
@@ -17,8 +25,79 @@ from kivy.uix.widget import Widget
 
 
 class StepBar(BoxLayout):
+    """'Step 3 of 5: Choose' and a segment per step, named when the names fit (widgets.kv).
+
+    The names (message keys, kiosk/ui/presenters/steps.py) and the accent follow the service
+    on screen: each new screen model (`screen_model`, set by flow_screen.kv) looks them up."""
+
     step = NumericProperty(0)
     steps = NumericProperty(0)
+    names = ListProperty([])
+    service = StringProperty("")
+    accent = ColorProperty((0, 0, 0, 1))
+    screen_model = ObjectProperty(None, allownone=True)
+
+    def on_kv_post(self, base_widget: object) -> None:
+        self._fit = Clock.create_trigger(self.fit_names, -1)
+        self.bind(step=self._fit, steps=self._fit, names=self._fit, width=self._fit, accent=self._fit)
+        app = App.get_running_app()
+        app.bind(lang=self._fit, fu=self._fit)
+        self.fit_names()
+
+    def on_screen_model(self, *_args: object) -> None:
+        from kiosk.ui.presenters.steps import step_names
+
+        host = getattr(App.get_running_app(), "flow_host", None)
+        self.service = getattr(host, "service_id", "") or ""
+        names = list(step_names(self.service))
+        # names only when they are this flow's steps (the evaluation step after a service has none)
+        self.names = names if len(names) == int(self.steps) else []
+
+    def on_steps(self, *_args: object) -> None:
+        if self.screen_model is not None:
+            self.on_screen_model()
+
+    def fit_names(self, *_args: object) -> None:
+        """One segment per step; each named when every name fits its segment on one line."""
+        from kivy.core.text import Label as CoreLabel
+
+        app = App.get_running_app()
+        box = self.ids.segments
+        count = int(self.steps)
+        while len(box.children) > count:
+            box.remove_widget(box.children[0])
+        while len(box.children) < count:
+            segment = StepSegment()
+            segment.bind(height=self._size_segments)
+            box.add_widget(segment)
+        inner = self.width - self.padding[0] - self.padding[2]
+        each = (inner - box.spacing * max(0, count - 1)) / max(1, count)
+        names = [app.t(key, app.lang) for key in self.names] if len(self.names) == count else []
+        font = app.fu * 24
+        fits = bool(names) and all(
+            CoreLabel(text=n, font_size=font, bold=True, font_name=self.ids.step_label.font_name).get_extents(n)[0]
+            <= each - 4 for n in names)
+        for index, segment in enumerate(reversed(box.children)):  # children are last-first
+            number = index + 1
+            segment.name = self.names[index] if names else ""
+            segment.show_name = fits
+            segment.current = number == int(self.step)
+            segment.bar_colour = self.accent if number <= int(self.step) else (0, 0, 0, 0)
+        self._size_segments()
+
+    def _size_segments(self, *_args: object) -> None:
+        """The row as tall as its tallest segment (a named one: bar and name)."""
+        box = self.ids.segments
+        box.height = max([c.height for c in box.children] or [App.get_running_app().u * 16])
+
+
+class StepSegment(BoxLayout):
+    """One step of the step bar: a bar (filled when done or current) and, when it fits, its name."""
+
+    name = StringProperty("")
+    show_name = BooleanProperty(False)
+    current = BooleanProperty(False)
+    bar_colour = ColorProperty((0, 0, 0, 0))  # transparent: the palette's empty colour (widgets.kv)
 
 
 class ErrorBanner(BoxLayout):
@@ -89,7 +168,8 @@ class BusySpinner(Widget):
 
     def on_parent(self, *_args: object) -> None:
         from kivy.clock import Clock
-        if self.parent is not None:
+        if self.parent is not None and not getattr(App.get_running_app(), "still", False):
+            # (still in screenshots: the same picture on every run)
             self._turn = Clock.schedule_interval(self._advance, 1 / 30)
         elif getattr(self, "_turn", None) is not None:
             self._turn.cancel()

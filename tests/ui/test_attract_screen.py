@@ -39,7 +39,9 @@ def test_after_the_idle_wipe_the_attract_screen_shows_and_a_touch_opens_home(kio
     assert attract.ids.instruction.text == "请将身份证放在读卡区，或点击要办理的业务"
     assert attract.ids.usual.text == "放置身份证即开始办理：港澳签注续签"
     tiles = [w for w in attract.walk() if type(w).__name__ == "AttractTile"]
-    assert tiles and all(t.picture.endswith(".png") for t in tiles), "every service with its picture"
+    pictograms = [next(w for w in t.walk() if type(w).__name__ == "Pictogram") for t in tiles]
+    assert tiles and [p.name for p in pictograms] == [t.service_id for t in tiles], "every service with its picture"
+    assert all(len(p.canvas.children) > 5 for p in pictograms), "each one drawn"
 
     tap(attract.ids.clock)  # not a service
     frames(2)

@@ -102,7 +102,7 @@ def test_services_grey_while_the_back_end_is_away_and_come_back_by_themselves(of
     assert health.check_now() is False  # what the health thread does every PING_INTERVAL_SECONDS
     wait_for(lambda: set(reasons(app).values()) == {REASON_BACKEND_DOWN}, "every service greyed", app, WAIT_SECONDS)
     frames(2)
-    shown = app.screens.get_screen("home").tile("progress").children[0].text
+    shown = app.screens.get_screen("home").tile("progress").ids.reason.text
     assert shown == app.t(REASON_BACKEND_DOWN) and "暂" in shown  # the reason as the citizen reads it
     assert app.t(REASON_BACKEND_DOWN, "en").startswith("Temporarily unavailable")
     app.start_service("progress")

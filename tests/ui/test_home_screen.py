@@ -60,7 +60,7 @@ def test_language_button_switches_every_visible_string(kiosk_app, tap, frames):
     assert app.lang == "en"
     frames(2)
     assert home.ids.instruction.text == "Please touch the service you need"
-    reason_label = home.tile("progress").children[0]
+    reason_label = home.tile("progress").ids.reason
     assert reason_label.text == "Starting, please wait"
 
 

@@ -82,8 +82,9 @@ def _insert_permit(view: FlowView) -> ScreenModel:
 
 
 def _reinsert_card(view: FlowView) -> ScreenModel:
-    """The card left during the write: put it back before the countdown ends (else refund)."""
-    return frame(view, "device_action", picture=pictures.INSERT_PERMIT)
+    """The card left during the write: put it back before the countdown ends (else refund);
+    what is on the chip already stays counted."""
+    return frame(view, "device_action", picture=pictures.INSERT_PERMIT, rows=write_progress_rows(view.data))
 
 
 # ----- choosing -----
@@ -160,9 +161,35 @@ def _payment_failed(view: FlowView) -> ScreenModel:
 
 
 # ----- after payment -----
+MSG_RECORDS_LABEL = N_("screen.working.records_label")
+MSG_RECORDS_WRITTEN = N_("screen.working.records_written")
+MSG_RECEIPT_LABEL = N_("screen.working.receipt_label")
+MSG_RECEIPT_PRINTING = N_("screen.working.receipt_printing")
+
+
 def _working(view: FlowView) -> ScreenModel:
-    """Writing the card, refunding, printing: a spinner, and no cancel (the flow lists none)."""
-    return frame(view, "working")
+    """Writing the card, refunding: the card held in the slot ('do not take it out') and, once
+    the flow knows the records, how many are on the chip (counted by the flow, never timed);
+    no cancel (the flow lists none)."""
+    return frame(view, "working", picture=pictures.CARD_IN_SLOT, rows=write_progress_rows(view.data))
+
+
+def _printing(view: FlowView) -> ScreenModel:
+    return printing_screen(view)
+
+
+def printing_screen(view: FlowView) -> ScreenModel:
+    """The receipt coming out, and what is under way: the receipt printing."""
+    return frame(view, "working", picture=pictures.PRINTING,
+                 rows=(Row(Text(MSG_RECEIPT_LABEL), Text(MSG_RECEIPT_PRINTING)),))
+
+
+def write_progress_rows(data: Mapping[str, Any]) -> tuple[Row, ...]:
+    """'Endorsements written: 1 of 2' from the flow's count; nothing before it has one."""
+    if "records_total" not in data:
+        return ()
+    return (Row(Text(MSG_RECORDS_LABEL), Text(MSG_RECORDS_WRITTEN, {"written": data.get("records_written", 0),
+                                                                    "total": data["records_total"]})),)
 
 
 def _done(view: FlowView) -> ScreenModel:
@@ -202,7 +229,7 @@ _BY_STATE: Mapping[str, Callable[[FlowView], ScreenModel]] = {
     "insert_permit": _insert_permit, "offer": _offer,
     "choose_destination": _choose, "choose_type": _choose, "choose_trips": _choose, "choose_validity": _choose,
     "review": _review, "paying": _paying, "payment_failed": _payment_failed,
-    "writing": _working, "reinsert_card": _reinsert_card, "refunding": _working, "printing": _working,
+    "writing": _working, "reinsert_card": _reinsert_card, "refunding": _working, "printing": _printing,
     "done": _done, "refunded": _refunded, "refund_pending": _refund_pending,
     "cancelled": _cancelled, "unavailable": _unavailable,
 }

@@ -44,7 +44,7 @@ def _insert_permit(view: FlowView) -> ScreenModel:
 
 
 def _printing(view: FlowView) -> ScreenModel:
-    return frame(view, "working")
+    return frame(view, "working", picture=pictures.PRINTING)  # the receipt coming out (issue 14)
 
 
 def _list(view: FlowView) -> ScreenModel:

@@ -145,7 +145,7 @@ def _payment_failed(view: FlowView) -> ScreenModel:
 
 
 def _printing(view: FlowView) -> ScreenModel:
-    return frame(view, "working")
+    return frame(view, "working", picture=pictures.PRINTING)  # the receipt coming out (issue 14)
 
 
 # ----- settled, done -----

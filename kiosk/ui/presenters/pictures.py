@@ -19,3 +19,7 @@ FINGER_LIFT = "finger_lift.png"          # the fingertip raised off the glass
 
 ALL = (PLACE_ID_CARD, INSERT_PERMIT, TAKE_CARD, SCAN_QR, PAY_WITH_PHONE, PAY_WITH_CARD, LOOK_AT_CAMERA,
        TAKE_RECEIPT, FINGER_PLACE, FINGER_LIFT)
+
+# Drawn only as pictograms (kiosk/ui/pictograms.py), no file: the write and print steps (issue 14).
+CARD_IN_SLOT = "card_in_slot"            # the card held in the slot, "do not pull it out"
+PRINTING = "printing"                    # the receipt coming out of the printer

@@ -4,6 +4,7 @@ picture offers the other way, when there is one (type the code instead of scanni
 
 from core.config import PROJECT_ROOT
 from kiosk.ui.model import ScreenModel
+from kiosk.ui.pictograms import pictogram_for
 from kiosk.ui.screens.flow_screen import FlowScreen, render_text
 from kiosk.ui.screens.sections import fill_fields
 from kiosk.ui.widgets import InfoRow
@@ -23,10 +24,32 @@ class DeviceActionScreen(FlowScreen):
     BODY = "DeviceActionBody"
 
     def draw_content(self, model: ScreenModel, lang: str) -> None:
-        self.body.picture = picture_path(model.picture)
+        # the step's pictogram (issue 14), in the service's accent; a photo file as an image
+        self.body.service = service_of_screen()
+        self.body.pictogram = pictogram_for(model.picture)
+        self.body.picture = picture_path(model.picture) if not self.body.pictogram else ""
+        if self.manager is not None and self.manager.current == self.name and not self.body.ids.pictogram.animating:
+            self.body.ids.pictogram.start()  # a new step on the screen already up
         fill_rows(self.body.ids.rows, model, lang)
         self.body.ids.fields.clear_widgets()
         fill_fields(self.body.ids.fields, model.fields, lang)
+
+
+    def on_enter(self, *args: object) -> None:
+        super().on_enter(*args)
+        self.body.ids.pictogram.start()
+
+    def on_leave(self, *args: object) -> None:
+        super().on_leave(*args)
+        self.body.ids.pictogram.stop()  # nothing moves on a hidden screen
+
+
+def service_of_screen() -> str:
+    """The service on screen (its accent colours the pictogram and the step bar)."""
+    from kivy.app import App
+
+    host = getattr(App.get_running_app(), "flow_host", None)
+    return getattr(host, "service_id", "") or ""
 
 
 def fill_rows(container, model: ScreenModel, lang: str) -> None:

@@ -1,7 +1,9 @@
-"""'Writing your card, please wait': a spinner and the one instruction; no button to press."""
+"""'Writing your card, please wait': the step's picture (or a spinner) and the one instruction,
+with what is done of what is known when the flow counts it; no button to press."""
 
 from kiosk.ui.model import ScreenModel
-from kiosk.ui.screens.device_action import fill_rows
+from kiosk.ui.pictograms import pictogram_for
+from kiosk.ui.screens.device_action import fill_rows, service_of_screen
 from kiosk.ui.screens.flow_screen import FlowScreen
 
 
@@ -9,4 +11,16 @@ class WorkingScreen(FlowScreen):
     BODY = "WorkingBody"
 
     def draw_content(self, model: ScreenModel, lang: str) -> None:
+        self.body.service = service_of_screen()
+        self.body.pictogram = pictogram_for(model.picture)
         fill_rows(self.body.ids.rows, model, lang)
+        if self.manager is not None and self.manager.current == self.name and not self.body.ids.pictogram.animating:
+            self.body.ids.pictogram.start()  # a new step on the screen already up
+
+    def on_enter(self, *args: object) -> None:
+        super().on_enter(*args)
+        self.body.ids.pictogram.start()
+
+    def on_leave(self, *args: object) -> None:
+        super().on_leave(*args)
+        self.body.ids.pictogram.stop()  # nothing moves on a hidden screen
