@@ -89,6 +89,9 @@ class FlowPump:
         self.touches = 0
         self.ticks = 0
         self._listeners: list[ViewListener] = []
+        # Real seconds the flow spent in its listeners (the screenshots draw and audit each view
+        # there): not the devices' time, so waits for a device do not count them.
+        self.listening_seconds = 0.0
 
     @property
     def simulators(self) -> dict[str, Any]:
@@ -97,9 +100,16 @@ class FlowPump:
 
     def listen(self, listener: ViewListener) -> None:
         """`listener(view)` hears every new view of this flow and of the flows started after."""
-        self._listeners.append(listener)
+        def timed(view: FlowView) -> None:
+            started = time.monotonic()
+            try:
+                listener(view)
+            finally:
+                self.listening_seconds += time.monotonic() - started
+
+        self._listeners.append(timed)
         if self.flow is not None:
-            self.flow.subscribe(listener)
+            self.flow.subscribe(timed)
 
     def start(self, flow_class: type[Flow[Any]], **options: Any) -> FlowView:
         """A new flow of `flow_class` on this pump's context; counts start from zero; the
@@ -169,13 +179,16 @@ class FlowPump:
 
     def tick_until(self, condition: Callable[[FlowView], bool], what: str,
                    limit_seconds: float = DEVICE_WAIT_LIMIT_SECONDS) -> FlowView:
-        """Tick until `condition(view)` holds; ScenarioFailed if the flow ends or time runs out."""
+        """Tick until `condition(view)` holds; ScenarioFailed if the flow ends or time runs out.
+        The limit is real time less the time the listeners took (a view drawn three times and
+        audited on a loaded machine is not a slow device)."""
         deadline = time.monotonic() + limit_seconds
+        listened = self.listening_seconds
         view = self.view
         while not condition(view):
             if view.finished:
                 raise ScenarioFailed(f"{view.flow} ended in {view.state} ({view.error_key}) waiting for {what}")
-            if time.monotonic() > deadline:
+            if time.monotonic() - (self.listening_seconds - listened) > deadline:
                 raise ScenarioFailed(f"{view.flow} still in {view.state} ({view.error_key}) after "
                                      f"{limit_seconds:g} s waiting for {what}")
             before = (view.state, view.error_key)

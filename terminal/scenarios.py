@@ -10,6 +10,7 @@ from __future__ import annotations
 from flows.demo_cards import card_for
 from flows.engine import FlowView
 from flows.pump import FlowPump, ScenarioFailed
+from terminal.simulation import printed_since
 
 # Who plays each scenario: adults with a resident card whose face the stand-in matcher
 # accepts. The form's citizen has no application in progress for a passport.
@@ -35,11 +36,9 @@ def _receipt_count(pump: FlowPump) -> int:
 
 def _expect_printed(pump: FlowPump, count_before: int, text: str) -> None:
     """The next receipt came out and shows `text` (a reference number)."""
-    receipts = pump.simulators["printer"].wait_for_receipts(count_before + 1, RECEIPT_WAIT_SECONDS)
-    if len(receipts) <= count_before:
-        raise ScenarioFailed("no receipt came out of the printer")
-    if text not in receipts[count_before].text:
-        raise ScenarioFailed(f"the receipt does not show {text}")
+    if printed_since(pump.simulators["printer"], count_before, text, RECEIPT_WAIT_SECONDS) is None:
+        came = len(pump.simulators["printer"].receipts) - count_before
+        raise ScenarioFailed(f"no receipt showing {text} came out of the printer ({came} receipts since)")
 
 
 def identify(pump: FlowPump, person: str, next_state: str) -> FlowView:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flows.pump import FlowPump, ScenarioFailed
 from terminal.scenarios import RECEIPT_WAIT_SECONDS, identify
+from terminal.simulation import printed_since
 
 APPEAL_CITIZEN = "minority_name"
 CLONED_PLATE_CASES = ("WF-DEMO-0011", "WF-DEMO-0012")
@@ -32,8 +33,7 @@ def fine_appeal(pump: FlowPump) -> None:
         if view.state != "appealed" or view.error_key:
             raise ScenarioFailed(f"the appeal ended in {view.state} ({view.error_key})")
         appeal = view.data["appeals"][-1]
-        receipts = pump.simulators["printer"].wait_for_receipts(printed + 1, RECEIPT_WAIT_SECONDS)
-        if len(receipts) <= printed or appeal["appeal_number"] not in receipts[printed].text:
+        if printed_since(pump.simulators["printer"], printed, appeal["appeal_number"], RECEIPT_WAIT_SECONDS) is None:
             raise ScenarioFailed("no appeal receipt with its number came out of the printer")
         pump.touch("finish")
     finally:

@@ -23,6 +23,7 @@ from flows.pump import FlowPump, ScenarioFailed
 from terminal.scenarios import RECEIPT_WAIT_SECONDS, identify
 from terminal.scenarios_acceptance import SIGNATURE_PAD, SIGNATURE_STROKES
 from terminal.scratch import with_overrides
+from terminal.simulation import printed_since
 
 COLLECTION_CITIZEN = "local_adult"
 COLLECTION_DOCUMENT = "E61234501"  # backend/seed.py READY_DOCUMENTS, devices/dispenser/stock.py DEMO_STOCK
@@ -50,8 +51,7 @@ def collection(pump: FlowPump) -> None:
                                limit_seconds=DISPENSE_LIMIT_SECONDS)
         if view.state != "done" or view.error_key:
             raise ScenarioFailed(f"collection ended in {view.state} ({view.error_key})")
-        receipts = pump.simulators["printer"].wait_for_receipts(printed + 1, RECEIPT_WAIT_SECONDS)
-        if len(receipts) <= printed or MASKED not in receipts[printed].text:
+        if printed_since(pump.simulators["printer"], printed, MASKED, RECEIPT_WAIT_SECONDS) is None:
             raise ScenarioFailed("no collection slip naming the passport came out of the printer")
     finally:
         simulator.leave_document()

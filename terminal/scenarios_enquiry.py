@@ -15,6 +15,7 @@ import datetime as dt
 
 from flows.pump import FlowPump, ScenarioFailed
 from terminal.scenarios import RECEIPT_WAIT_SECONDS, identify
+from terminal.simulation import printed_since
 
 ENQUIRY_CITIZEN = "long_term_id"
 ENQUIRY_PERMIT = "C12345678"
@@ -39,8 +40,7 @@ def endorsement_enquiry(pump: FlowPump) -> None:
             raise ScenarioFailed(f"the valid Macau endorsement is not listed: {sorted(listed)}")
         if not view.data.get("take_card") or pump.simulators["permit"].store.inserted() is not None:
             raise ScenarioFailed("the permit was not given back")
-        receipts = pump.simulators["printer"].wait_for_receipts(printed + 1, RECEIPT_WAIT_SECONDS)
-        if len(receipts) <= printed or EXPECTED_END not in receipts[printed].text:
+        if printed_since(pump.simulators["printer"], printed, EXPECTED_END, RECEIPT_WAIT_SECONDS) is None:
             raise ScenarioFailed("no slip with the endorsement's end date came out of the printer")
     finally:
         pump.simulators["idcard"].remove_card()

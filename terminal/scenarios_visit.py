@@ -14,6 +14,7 @@ from flows.demo_cards import card_for
 from flows.engine import FlowView
 from flows.pump import FlowPump, ScenarioFailed
 from terminal.scenarios import RECEIPT_WAIT_SECONDS, identify
+from terminal.simulation import printed_since
 
 BOOKING_CITIZEN = "non_local_hukou"
 BOOKING_SERVICE = "HK_MACAU_PERMIT"
@@ -23,8 +24,7 @@ URGENT_CITIZEN = "points_near_limit"
 
 
 def _printed(pump: FlowPump, count_before: int, text: str) -> None:
-    receipts = pump.simulators["printer"].wait_for_receipts(count_before + 1, RECEIPT_WAIT_SECONDS)
-    if not any(text in r.text for r in receipts[count_before:]):
+    if printed_since(pump.simulators["printer"], count_before, text, RECEIPT_WAIT_SECONDS) is None:
         raise ScenarioFailed(f"no slip showing {text} came out of the printer")
 
 

@@ -46,6 +46,20 @@ RECEIPT_WAIT_SECONDS = 5.0
 RECEIPT_POLL_SECONDS = 0.02
 
 
+def printed_since(printer: Any, count_before: int, text: str, timeout: float = RECEIPT_WAIT_SECONDS) -> str | None:
+    """The transcript of a receipt drawn after the first `count_before` that shows `text`,
+    waiting for it; None if none came out in time. Not "the receipt at position
+    `count_before`": the printer draws asynchronously, so when the count was taken an earlier
+    service's receipt could still be arriving and take that place (the screenshots run the
+    services back to back: the collection scenario then judged the previous slip)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = next((r.text for r in list(printer.receipts)[count_before:] if text in r.text), None)
+        if found is not None or time.monotonic() > deadline:
+            return found
+        time.sleep(RECEIPT_POLL_SECONDS)
+
+
 def receipt_showing(printer: Any, text: str, timeout: float = RECEIPT_WAIT_SECONDS) -> str | None:
     """The transcript of a receipt the virtual printer drew that shows `text`, waiting for it
     to come out; None if none did in time. Searched by content, not position: the printer
