@@ -16,23 +16,20 @@ on stdin, each run in a FORKED child), for the acceptance flow:
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from crash_kiosk import CONFIG_FILE, EXIT_FAILED, EXIT_POINT_NOT_REACHED, RESULT_FILE, kill_at, recover
+from crash_kiosk import CONFIG_FILE, EXIT_POINT_NOT_REACHED, _write_result, answer_in_child, kill_at, recover, serve
 
 from backend import seed
 from backend_client import new_request_id
 from flows.acceptance import AcceptanceFlow
 from flows.pump import FlowPump
-from terminal.cli import build_parser
 from terminal.config import load_config
 from terminal.runtime import Runtime, start_runtime
 from terminal.scenarios import FORM_DETAILS, identify
@@ -88,39 +85,14 @@ def run_acceptance(person: str, document: str, crash_at: str) -> int:
     return EXIT_POINT_NOT_REACHED
 
 
-def _write_result(result: dict[str, Any]) -> None:
-    RESULT_FILE.write_text(json.dumps(result), encoding="utf-8")
-
-
 def in_child(command: dict[str, Any]) -> dict[str, Any]:
-    RESULT_FILE.unlink(missing_ok=True)
-    pid = os.fork()
-    if pid == 0:
-        code = EXIT_FAILED
-        try:
-            if command["cmd"] == "run":
-                code = run_acceptance(command["person"], command["document"], command["crash_at"])
-            else:
-                code = recover()
-        except BaseException:  # noqa: BLE001 - whatever went wrong goes back to the test
-            _write_result({"detail": traceback.format_exc()})
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    answer: dict[str, Any] = json.loads(RESULT_FILE.read_text()) if RESULT_FILE.exists() else {}
-    if os.WIFSIGNALED(status):
-        answer["signal"] = os.WTERMSIG(status)
-    else:
-        answer["exit"] = os.WEXITSTATUS(status)
-    return answer
+    if command["cmd"] == "run":
+        return answer_in_child(lambda: run_acceptance(command["person"], command["document"], command["crash_at"]))
+    return answer_in_child(recover)
 
 
 def main() -> None:
-    build_parser()
-    print(json.dumps({"ready": True}), flush=True)
-    for line in sys.stdin:
-        if line.strip():
-            print(json.dumps(in_child(json.loads(line))), flush=True)
+    serve(in_child)
 
 
 if __name__ == "__main__":

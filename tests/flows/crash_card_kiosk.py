@@ -16,21 +16,23 @@ command:
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import sys
-import traceback
 from typing import Any
 
 import crash_kiosk
-from crash_kiosk import CARDS_FILE, CONFIG_FILE, EXIT_FAILED, EXIT_POINT_NOT_REACHED, in_child, kill_at
+from crash_kiosk import (
+    CARDS_FILE,
+    CONFIG_FILE,
+    EXIT_POINT_NOT_REACHED,
+    answer_in_child,
+    choose_a_fine,
+    choose_endorsement,
+    in_child,
+    kill_at,
+    serve,
+)
 
-from devices.permit.protocol import Status
-from flows.demo_cards import card_for
-from flows.endorsement import EndorsementFlow
-from flows.engine import CardInserted
-from flows.fines import FinesFlow
 from terminal.config import load_config
 from terminal.runtime import start_runtime
 from terminal.simulation import QuickPermit, QuickPermitPump
@@ -75,23 +77,9 @@ def run_card(flow: str, crash_at: str, fail_write: bool, settle: bool = False) -
     else:
         kill_at(runtime.journal, crash_at)
     if flow == "endorsement":
-        pump.start(EndorsementFlow)
-        runtime.simulators["idcard"].insert_card(card_for("long_term_id"))
-        pump.tick_until_state("insert_permit")
-        devices.simulator.insert_card("C12345678")
-        pump.send(CardInserted("permit"))
-        pump.touch("same")
-        pump.touch("pay")
-        if fail_write:
-            devices.simulator.fail_next_write(Status.AUTH_FAILED)
+        choose_endorsement(pump, runtime, devices, fail_write)
     else:
-        pump.start(FinesFlow)
-        runtime.simulators["idcard"].insert_card(card_for("local_adult"))
-        view = pump.tick_until_state("list")
-        payable = min((v for v in view.data["settleable"] if v["amount_due"] != "0.00"),
-                      key=lambda v: v["handling"] != "ACCEPT_AND_PAY")  # one to accept, if any
-        pump.touch("select", payable["number"])
-        pump.touch("accept" if payable["handling"] == "ACCEPT_AND_PAY" else "pay")
+        choose_a_fine(pump, runtime)
     terminal.present_card(BANK_CARD)
     pump.touch("pay_card")
     pump.tick_until(lambda v: v.state != "paying" or v.finished, "the card sale", CARD_SALE_LIMIT)
@@ -107,33 +95,12 @@ def run_card(flow: str, crash_at: str, fail_write: bool, settle: bool = False) -
 def in_card_child(command: dict[str, Any]) -> dict[str, Any]:
     if command["cmd"] != "run_card":
         return in_child(command)
-    crash_kiosk.RESULT_FILE.unlink(missing_ok=True)
-    pid = os.fork()
-    if pid == 0:
-        code = EXIT_FAILED
-        try:
-            code = run_card(command["flow"], command["crash_at"], command.get("fail_write", False),
-                            command.get("settle_before_write", False))
-        except BaseException:  # noqa: BLE001 - whatever failed is the answer, not a dead helper
-            crash_kiosk._write_result({"detail": traceback.format_exc()})
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    answer: dict[str, Any] = (json.loads(crash_kiosk.RESULT_FILE.read_text())
-                              if crash_kiosk.RESULT_FILE.exists() else {})
-    if os.WIFSIGNALED(status):
-        answer["signal"] = os.WTERMSIG(status)
-    else:
-        answer["exit"] = os.WEXITSTATUS(status)
-    return answer
+    return answer_in_child(lambda: run_card(command["flow"], command["crash_at"], command.get("fail_write", False),
+                                            command.get("settle_before_write", False)))
 
 
 def main() -> None:
-    crash_kiosk.build_parser()
-    print(json.dumps({"ready": True}), flush=True)
-    for line in sys.stdin:
-        if line.strip():
-            print(json.dumps(in_card_child(json.loads(line))), flush=True)
+    serve(in_card_child)
 
 
 if __name__ == "__main__":

@@ -35,27 +35,28 @@ import os
 import signal
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from devices.permit.protocol import Status  # noqa: E402
-from devices.permit.simulator import STATE_FILE  # noqa: E402
-from flows.collection import CollectionFlow  # noqa: E402
-from flows.demo_cards import card_for  # noqa: E402
-from flows.endorsement import EndorsementFlow  # noqa: E402
-from flows.engine import CardInserted  # noqa: E402
-from flows.fines import FinesFlow  # noqa: E402
-from flows.journal import Phase  # noqa: E402
-from flows.pump import FlowPump  # noqa: E402
-from terminal.cli import build_parser  # noqa: E402
-from terminal.cli import main as kiosk_main  # noqa: E402
-from terminal.config import load_config  # noqa: E402
-from terminal.runtime import Runtime, start_runtime  # noqa: E402
-from terminal.scenarios_collection import collect_and_sign  # noqa: E402
-from terminal.simulation import QuickPermit, QuickPermitPump, pay_shown_code  # noqa: E402
+from devices.permit.protocol import Status
+from devices.permit.simulator import STATE_FILE
+from flows.collection import CollectionFlow
+from flows.demo_cards import card_for
+from flows.endorsement import EndorsementFlow
+from flows.engine import CardInserted
+from flows.fines import FinesFlow
+from flows.journal import Phase
+from flows.pump import FlowPump
+from terminal.cli import build_parser
+from terminal.cli import main as kiosk_main
+from terminal.config import load_config
+from terminal.runtime import Runtime, start_runtime
+from terminal.scenarios_collection import collect_and_sign
+from terminal.simulation import QuickPermit, QuickPermitPump, pay_shown_code
 
 CRASH_DIR = Path(os.environ["CRASH_DIR"])
 CONFIG_FILE = CRASH_DIR / "kiosk.toml"
@@ -122,27 +123,39 @@ def run_flow(flow: str, crash_at: str, fail_write: bool, takes: bool = False, co
     pump = QuickPermitPump(runtime, devices)
     kill_at(runtime.journal, crash_at)
     if flow == "endorsement":
-        pump.start(EndorsementFlow)
-        runtime.simulators["idcard"].insert_card(card_for("long_term_id"))
-        pump.tick_until_state("insert_permit")
-        devices.simulator.insert_card("C12345678")
-        pump.send(CardInserted("permit"))
-        pump.touch("same")
-        pump.touch("pay")
-        if fail_write:
-            devices.simulator.fail_next_write(Status.AUTH_FAILED)
+        choose_endorsement(pump, runtime, devices, fail_write)
     else:
-        pump.start(FinesFlow)
-        runtime.simulators["idcard"].insert_card(card_for("local_adult"))
-        view = pump.tick_until_state("list")
-        payable = sorted((v for v in view.data["settleable"] if v["amount_due"] != "0.00"),
-                         key=lambda v: v["handling"] != "ACCEPT_AND_PAY")[0]  # one to accept, if any
-        pump.touch("select", payable["number"])
-        pump.touch("accept" if payable["handling"] == "ACCEPT_AND_PAY" else "pay")
+        choose_a_fine(pump, runtime)
     pay_shown_code(pump)
     pump.tick()
     _write_result({"detail": f"flow ended in {pump.view.state} without reaching {crash_at}"})
     return EXIT_POINT_NOT_REACHED
+
+
+def choose_endorsement(pump: QuickPermitPump, runtime: Runtime, devices: QuickPermit, fail_write: bool) -> None:
+    """The demo citizen's repeat endorsement up to its payment screen; `fail_write`: the chip
+    will refuse the write (the refund path)."""
+    pump.start(EndorsementFlow)
+    runtime.simulators["idcard"].insert_card(card_for("long_term_id"))
+    pump.tick_until_state("insert_permit")
+    devices.simulator.insert_card("C12345678")
+    pump.send(CardInserted("permit"))
+    pump.touch("same")
+    pump.touch("pay")
+    if fail_write:
+        devices.simulator.fail_next_write(Status.AUTH_FAILED)
+
+
+def choose_a_fine(pump: QuickPermitPump, runtime: Runtime) -> None:
+    """The demo driver's fines up to the payment screen of one that costs money (one to accept
+    first, when there is one)."""
+    pump.start(FinesFlow)
+    runtime.simulators["idcard"].insert_card(card_for("local_adult"))
+    view = pump.tick_until_state("list")
+    payable = min((v for v in view.data["settleable"] if v["amount_due"] != "0.00"),
+                  key=lambda v: v["handling"] != "ACCEPT_AND_PAY")
+    pump.touch("select", payable["number"])
+    pump.touch("accept" if payable["handling"] == "ACCEPT_AND_PAY" else "pay")
 
 
 def recover() -> int:
@@ -177,24 +190,29 @@ def _write_result(result: dict[str, Any]) -> None:
 
 
 def in_child(command: dict[str, Any]) -> dict[str, Any]:
+    if command["cmd"] == "run":
+        return answer_in_child(lambda: run_flow(command["flow"], command["crash_at"], command.get("fail_write", False),
+                                                command.get("takes", False), command.get("compares", True)))
+    if command["cmd"] == "cli":
+        return answer_in_child(lambda: run_cli(command["argv"]))
+    return answer_in_child(recover)
+
+
+def answer_in_child(run: Callable[[], int]) -> dict[str, Any]:
+    """`run` in a forked child (a fresh process that pays no import time); the answer is what it
+    wrote to RESULT_FILE and how it ended: {"signal": 9} when it was killed, else {"exit": code}."""
     RESULT_FILE.unlink(missing_ok=True)
     pid = os.fork()
     if pid == 0:
         code = EXIT_FAILED
         try:
-            if command["cmd"] == "run":
-                code = run_flow(command["flow"], command["crash_at"], command.get("fail_write", False),
-                                command.get("takes", False), command.get("compares", True))
-            elif command["cmd"] == "cli":
-                code = run_cli(command["argv"])
-            else:
-                code = recover()
-        except BaseException:
+            code = run()
+        except BaseException:  # noqa: BLE001 - whatever went wrong goes back to the test
             _write_result({"detail": traceback.format_exc()})
         finally:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
-    answer: dict[str, Any] = json.loads(RESULT_FILE.read_text()) if RESULT_FILE.exists() else {}
+    answer = _read_result()
     if os.WIFSIGNALED(status):
         answer["signal"] = os.WTERMSIG(status)
     else:
@@ -202,12 +220,29 @@ def in_child(command: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-def main() -> None:
-    build_parser()  # imports every command module once, here, instead of in each restart
+def _read_result() -> dict[str, Any]:
+    """What the child wrote; a result that is not JSON (a command that failed before printing
+    its answer leaves the file empty) comes back as text, so the test sees why, not a dead helper."""
+    if not RESULT_FILE.exists():
+        return {}
+    text = RESULT_FILE.read_text(encoding="utf-8")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return {"detail": f"the child's result is not JSON: {text[:500]!r}"}
+
+
+def serve(handle: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """Import every command module once, say ready, then answer one JSON command per stdin line."""
+    build_parser()
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         if line.strip():
-            print(json.dumps(in_child(json.loads(line))), flush=True)
+            print(json.dumps(handle(json.loads(line))), flush=True)
+
+
+def main() -> None:
+    serve(in_child)
 
 
 if __name__ == "__main__":

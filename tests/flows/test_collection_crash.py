@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import signal
 import sqlite3
 from contextlib import closing
 
@@ -32,8 +31,9 @@ from devices.dispenser.contract import Location, mask_document_id
 from devices.dispenser.simulator import STATE_FILE
 from devices.dispenser.stock import DispenserStock
 from flows.collection_rules import present_step, stage_step
-from flows.journal import Phase, Transaction, TxnStatus
-from tests.flows.test_crash_recovery import TERMINAL, CrashBench
+from flows.journal import Phase, TxnStatus
+from tests.flows.crash_bench import CrashBench
+from tests.flows.test_crash_recovery import TERMINAL
 from tests.flows.test_crash_recovery import bench as crash_bench  # noqa: F401 - the fixture, under this name
 
 PERSON = seed.person("points_near_limit")  # tests/flows/crash_kiosk.py COLLECTION_PERSON
@@ -103,33 +103,7 @@ def back_end_records(bench: CrashBench, numbers: list[str]) -> dict[str, sqlite3
 
 
 def kill(bench: CrashBench, point: str, takes: bool, compares: bool = True) -> None:
-    answer = bench.ask({"cmd": "run", "flow": "collection", "crash_at": point, "takes": takes,
-                        "compares": compares})
-    assert answer.get("signal") == signal.SIGKILL, f"the kiosk was not killed at {point}: {answer}"
-
-
-def reconcile(bench: CrashBench) -> dict:
-    restart = bench.ask({"cmd": "recover"})
-    assert restart.get("exit") == 0 and restart.get("error") is None, restart
-    return restart
-
-
-def the_new_collection(bench: CrashBench, known: set[str]) -> Transaction:
-    journal = bench.journal()
-    try:
-        new = [t for t in journal.transactions() if t.id not in known and t.flow == "collection"]
-        assert len(new) == 1, f"one transaction per run, found {len(new)}"
-        return new[0]
-    finally:
-        journal.close()
-
-
-def known_transactions(bench: CrashBench) -> set[str]:
-    journal = bench.journal()
-    try:
-        return {t.id for t in journal.transactions()}
-    finally:
-        journal.close()
+    bench.crash({"cmd": "run", "flow": "collection", "crash_at": point, "takes": takes, "compares": compares})
 
 
 @pytest.mark.slow
@@ -138,14 +112,14 @@ def known_transactions(bench: CrashBench) -> set[str]:
 def test_collection_killed_at(crash_bench, point, takes, where):  # noqa: F811 - the fixture
     bench = crash_bench
     numbers = load_two_passports(bench)
-    known = known_transactions(bench)
+    known = bench.transaction_ids()
     kill(bench, point, takes)
     if takes and stock(bench).tray is not None:
         stock(bench).take_from_tray()  # the citizen takes the passport lying in the tray while the kiosk is down
 
-    reconcile(bench)
+    bench.restart()
 
-    txn = the_new_collection(bench, known)
+    txn = bench.new_transaction(known, "collection")
     assert txn.status in (TxnStatus.COMPLETED, TxnStatus.NEEDS_ATTENTION), f"{txn.status.value}: {txn.note}"
     module = stock(bench)
     assert module.tray is None and module.picker is None, "recovery left a document in the tray or the picker"
@@ -176,14 +150,14 @@ def test_journal_list_shows_the_open_dispense_and_reconcile_settles_it(crash_ben
     where the journal last saw it; reconcile retracts it; the second list no longer shows it."""
     bench = crash_bench
     numbers = load_two_passports(bench)
-    known = known_transactions(bench)
+    known = bench.transaction_ids()
     kill(bench, "present_1:after", takes=False)
 
     before = bench.ask({"cmd": "cli", "argv": ["journal", "list"]})
     settled = bench.ask({"cmd": "cli", "argv": ["journal", "reconcile"]})
     after = bench.ask({"cmd": "cli", "argv": ["journal", "list"]})
 
-    txn = the_new_collection(bench, known)
+    txn = bench.new_transaction(known, "collection")
     [line] = [row for row in before["stdout"].splitlines() if txn.id in row]
     assert "collection" in line and "open" in line
     masked = mask_document_id(numbers[0])
@@ -209,14 +183,14 @@ def test_killed_with_another_passport_held_in_the_picker(crash_bench, point):  #
     numbers = load_two_passports(bench)
     other = f"E8{next(_numbers):07d}"
     stock(bench).set_physical(SLOTS[0], other)
-    known = known_transactions(bench)
+    known = bench.transaction_ids()
     kill(bench, point, takes=True, compares=False)
     assert stock(bench).tray is None  # the hand at the tray never saw the other passport
 
     listed = bench.ask({"cmd": "cli", "argv": ["journal", "list"]})
-    reconcile(bench)
+    bench.restart()
 
-    txn = the_new_collection(bench, known)
+    txn = bench.new_transaction(known, "collection")
     if point == "stage_1:after":
         assert f"document 1: slot 8 {mask_document_id(numbers[0])}, held in the picker, read as another " \
                "document: to the reject bin; reported: no" in listed["stdout"]

@@ -15,27 +15,21 @@ accepted at one point does not refuse the next as "in progress".
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import tomli_w
 
 from backend import seed
 from backend_client import errors as e
 from backend_client import models as mo
-from backend_client.client import BackendClient, new_request_id
+from backend_client.client import new_request_id
 from backend_client.models import PaymentStatus
-from backend_client.settings import ClientSettings
 from flows.journal import Transaction, TxnStatus
 
-from .test_crash_recovery import CrashBench, _start_backend, assert_money_settled
+from .crash_bench import CrashBench, open_crash_bench
+from .test_crash_recovery import assert_money_settled
 
 TERMINAL = "CRASH-ACCEPT-01"
 DOCUMENT = "taiwan_permit"
@@ -54,47 +48,13 @@ POINTS = [
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory: pytest.TempPathFactory, simulator_cache: Path) -> Iterator[CrashBench]:
     folder = tmp_path_factory.mktemp("crash-acceptance")
-    (folder / "simulators").mkdir()
-    (simulator_cache / "camera").mkdir(exist_ok=True)
-    (folder / "simulators" / "camera").symlink_to(simulator_cache / "camera", target_is_directory=True)
-    backend_process, url = _start_backend(folder)
-    (folder / "kiosk.toml").write_text(tomli_w.dumps({
-        "terminal": {"id": TERMINAL, "data_dir": str(folder)},
-        "flows": {"journal": str(folder / "journal.sqlite3")},
-        "backend": {"mode": "remote", "url": url, "retries": 0, "connect_timeout_seconds": 2.0},
-        "devices": {"idcard": {"frame_margin_s": 1.0, "answer_timeout_s": 2.0}},
-    }), encoding="utf-8")
-    helper = subprocess.Popen([sys.executable, str(Path(__file__).with_name("crash_acceptance.py"))],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                              text=True, cwd=Path(__file__).parent, env={**os.environ, "CRASH_DIR": str(folder)})
-    assert helper.stdout is not None and json.loads(helper.stdout.readline()) == {"ready": True}
-    client = BackendClient(ClientSettings(endpoint=url, terminal_id=TERMINAL, retries=0))
-    try:
-        yield CrashBench(folder, helper, client)
-    finally:
-        client.close()
-        assert helper.stdin is not None
-        helper.stdin.close()
-        helper.wait(10)
-        backend_process.terminate()
-        backend_process.wait(10)
+    with open_crash_bench(folder, simulator_cache, TERMINAL, "crash_acceptance.py") as bench:
+        yield bench
 
 
 def crash_and_restart(bench: CrashBench, person: str, point: str) -> tuple[Transaction, dict[str, Any]]:
-    journal = bench.journal()
-    known = {t.id for t in journal.transactions()}
-    journal.close()
-    answer = bench.ask({"cmd": "run", "person": person, "document": DOCUMENT, "crash_at": point})
-    assert answer.get("signal") == signal.SIGKILL, f"the kiosk was not killed at {point}: {answer}"
-    restart = bench.ask({"cmd": "recover"})
-    assert restart.get("exit") == 0 and restart.get("error") is None, restart
-    journal = bench.journal()
-    try:
-        new = [t for t in journal.transactions() if t.id not in known and t.flow == "acceptance"]
-        assert len(new) == 1, f"one transaction per run, found {len(new)}"
-        return new[0], restart
-    finally:
-        journal.close()
+    command = {"cmd": "run", "person": person, "document": DOCUMENT, "crash_at": point}
+    return bench.crash_and_restart(command, "acceptance")
 
 
 def an_application_is_in_progress(bench: CrashBench, person: str) -> bool:

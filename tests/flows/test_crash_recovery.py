@@ -14,32 +14,19 @@ The points run in order on one back end: the fines points consume the demo drive
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-import tomli_w
 
-from backend.timeutil import hall_day, utc_now
-from backend_client.client import BackendClient
 from backend_client.models import OrderStatus, PaymentStatus
-from backend_client.settings import ClientSettings
-from core.config import PROJECT_ROOT
-from devices.permit.card_store import CardStore
-from devices.permit.simulator import STATE_FILE
 from flows.endorsement import record_id_for
-from flows.journal import Journal, Transaction, TxnStatus
+from flows.journal import Transaction, TxnStatus
+
+from .crash_bench import CrashBench, open_crash_bench
 
 TERMINAL = "CRASH-TEST-01"
-PERMIT = "C12345678"
-HELPER_ANSWER_TIMEOUT = 60  # seconds; a hung child fails the test instead of the whole run
-BACKEND_START_TIMEOUT = 30
 
 # (step, phase) after which the kiosk dies, and how the transaction must end after the restart.
 ENDORSEMENT_POINTS = [
@@ -63,90 +50,15 @@ FINES_POINTS = [
 ]
 
 
-@dataclass
-class CrashBench:
-    folder: Path
-    helper: subprocess.Popen
-    backend: BackendClient
-
-    def ask(self, command: dict[str, Any]) -> dict[str, Any]:
-        assert self.helper.stdin is not None and self.helper.stdout is not None
-        self.helper.stdin.write(json.dumps(command) + "\n")
-        self.helper.stdin.flush()
-        line = self.helper.stdout.readline()
-        assert line, "the crash helper died"
-        return json.loads(line)
-
-    def journal(self) -> Journal:
-        return Journal(self.folder / "journal.sqlite3")
-
-    def card_records(self) -> set[int]:
-        card = next(c for c in CardStore(self.folder / STATE_FILE).cards() if c.permit_number == PERMIT)
-        return {e.record_id for e in card.endorsements}
-
-    def payments_of(self, order_id: str) -> list[Any]:
-        records = self.backend.list_transaction_records(hall_day(utc_now()))
-        return [p for p in records.payments if p.order_id == order_id]
-
-
-def _start_backend(folder: Path) -> tuple[subprocess.Popen, str]:
-    config = folder / "backend.toml"
-    config.write_text(tomli_w.dumps({"terminal": {"data_dir": str(folder)}}), encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, str(PROJECT_ROOT / "main.py"), "-c", str(config), "backend", "--port", "0",
-         "--db", str(folder / "backend.sqlite3"), "--reseed", "--auto-pay", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=PROJECT_ROOT)
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    assert line.startswith("reference back end: "), f"back end did not start: {line!r}"
-    return process, line.split()[3]
-
-
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory: pytest.TempPathFactory, simulator_cache: Path) -> Iterator[CrashBench]:
-    folder = tmp_path_factory.mktemp("crash")
-    (folder / "simulators").mkdir()
-    (simulator_cache / "camera").mkdir(exist_ok=True)
-    (folder / "simulators" / "camera").symlink_to(simulator_cache / "camera", target_is_directory=True)
-    backend_process, url = _start_backend(folder)
-    (folder / "kiosk.toml").write_text(tomli_w.dumps({
-        "terminal": {"id": TERMINAL, "data_dir": str(folder)},
-        "flows": {"journal": str(folder / "journal.sqlite3")},
-        "backend": {"mode": "remote", "url": url, "retries": 0, "connect_timeout_seconds": 2.0},
-        # slack on the simulated ID card line for a loaded test machine (see conftest MONEY_BACKEND)
-        "devices": {"idcard": {"frame_margin_s": 1.0, "answer_timeout_s": 2.0}},
-    }), encoding="utf-8")
-    helper = subprocess.Popen([sys.executable, str(Path(__file__).with_name("crash_kiosk.py"))],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                              text=True, cwd=PROJECT_ROOT, env={**os.environ, "CRASH_DIR": str(folder)})
-    assert helper.stdout is not None and json.loads(helper.stdout.readline()) == {"ready": True}
-    client = BackendClient(ClientSettings(endpoint=url, terminal_id=TERMINAL, retries=0))
-    try:
-        yield CrashBench(folder, helper, client)
-    finally:
-        client.close()
-        assert helper.stdin is not None
-        helper.stdin.close()
-        helper.wait(10)
-        backend_process.terminate()
-        backend_process.wait(10)
+    with open_crash_bench(tmp_path_factory.mktemp("crash"), simulator_cache, TERMINAL, "crash_kiosk.py") as bench:
+        yield bench
 
 
 def crash_and_restart(bench: CrashBench, flow: str, point: str, fail_write: bool = False) -> Transaction:
-    journal = bench.journal()
-    known = {t.id for t in journal.transactions()}
-    journal.close()
-    answer = bench.ask({"cmd": "run", "flow": flow, "crash_at": point, "fail_write": fail_write})
-    assert answer.get("signal") == signal.SIGKILL, f"the kiosk was not killed at {point}: {answer}"
-    restart = bench.ask({"cmd": "recover"})
-    assert restart.get("exit") == 0 and restart.get("error") is None, restart
-    journal = bench.journal()
-    try:
-        new = [t for t in journal.transactions() if t.id not in known and t.flow == flow]
-        assert len(new) == 1, f"one transaction per run, found {len(new)}"
-        return new[0]
-    finally:
-        journal.close()
+    txn, _ = bench.crash_and_restart({"cmd": "run", "flow": flow, "crash_at": point, "fail_write": fail_write}, flow)
+    return txn
 
 
 def assert_money_settled(bench: CrashBench, txn: Transaction, expected: TxnStatus) -> list[Any]:

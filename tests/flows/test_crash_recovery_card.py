@@ -13,30 +13,17 @@ the back end and the measures of tests/flows/test_crash_recovery.py are reused.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import tomli_w
 
-from backend_client.client import BackendClient
 from backend_client.models import PaymentStatus
-from backend_client.settings import ClientSettings
-from core.config import PROJECT_ROOT
 from devices.card_terminal.simulator import STATE_FILE as TERMINAL_STATE_FILE
 from flows.journal import Transaction, TxnStatus
-from tests.flows.test_crash_recovery import (
-    TERMINAL,
-    CrashBench,
-    _start_backend,
-    assert_card_matches_back_end,
-    assert_money_settled,
-)
+from tests.flows.crash_bench import CrashBench, open_crash_bench
+from tests.flows.test_crash_recovery import TERMINAL, assert_card_matches_back_end, assert_money_settled
 
 APPROVED = "terminal:approved"  # killed once the terminal approved, before its answer left it
 
@@ -71,49 +58,15 @@ FINES_CARD_POINTS = [
 @pytest.fixture(scope="module")
 def card_bench(tmp_path_factory: pytest.TempPathFactory, simulator_cache: Path) -> Iterator[CrashBench]:
     folder = tmp_path_factory.mktemp("crash-card")
-    (folder / "simulators").mkdir()
-    (simulator_cache / "camera").mkdir(exist_ok=True)
-    (folder / "simulators" / "camera").symlink_to(simulator_cache / "camera", target_is_directory=True)
-    backend_process, url = _start_backend(folder)
-    (folder / "kiosk.toml").write_text(tomli_w.dumps({
-        "terminal": {"id": TERMINAL, "data_dir": str(folder)},
-        "flows": {"journal": str(folder / "journal.sqlite3")},
-        "backend": {"mode": "remote", "url": url, "retries": 0, "connect_timeout_seconds": 2.0},
-        "devices": {"idcard": {"frame_margin_s": 1.0, "answer_timeout_s": 2.0}},
-    }), encoding="utf-8")
-    helper = subprocess.Popen([sys.executable, str(Path(__file__).with_name("crash_card_kiosk.py"))],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                              text=True, cwd=PROJECT_ROOT, env={**os.environ, "CRASH_DIR": str(folder)})
-    assert helper.stdout is not None and json.loads(helper.stdout.readline()) == {"ready": True}
-    client = BackendClient(ClientSettings(endpoint=url, terminal_id=TERMINAL, retries=0))
-    try:
-        yield CrashBench(folder, helper, client)
-    finally:
-        client.close()
-        assert helper.stdin is not None
-        helper.stdin.close()
-        helper.wait(10)
-        backend_process.terminate()
-        backend_process.wait(10)
+    with open_crash_bench(folder, simulator_cache, TERMINAL, "crash_card_kiosk.py") as bench:
+        yield bench
 
 
 def crash_card_and_restart(bench: CrashBench, flow: str, point: str, fail_write: bool = False,
                            settle_before_write: bool = False) -> Transaction:
-    journal = bench.journal()
-    known = {t.id for t in journal.transactions()}
-    journal.close()
-    answer = bench.ask({"cmd": "run_card", "flow": flow, "crash_at": point, "fail_write": fail_write,
-                        "settle_before_write": settle_before_write})
-    assert answer.get("signal") == signal.SIGKILL, f"the kiosk was not killed at {point}: {answer}"
-    restart = bench.ask({"cmd": "recover"})
-    assert restart.get("exit") == 0 and restart.get("error") is None, restart
-    journal = bench.journal()
-    try:
-        new = [t for t in journal.transactions() if t.id not in known and t.flow == flow]
-        assert len(new) == 1, f"one transaction per run, found {len(new)}"
-        return new[0]
-    finally:
-        journal.close()
+    txn, _ = bench.crash_and_restart({"cmd": "run_card", "flow": flow, "crash_at": point, "fail_write": fail_write,
+                                      "settle_before_write": settle_before_write}, flow)
+    return txn
 
 
 def terminal_record(bench: CrashBench, txn: Transaction) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
