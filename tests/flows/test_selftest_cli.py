@@ -17,8 +17,8 @@ from terminal.cli import main
 from terminal.selftest import SelftestResult, all_passed, format_table, run_all, selftest_services
 from terminal.selftest_cli import SELFTEST_FOLDER
 
-# The whole self-test: every row, three acceptances each sending two fingerprint images at the
-# module's 57600 baud (about 14 s of wire each); a loaded CI machine needs the margin.
+# The whole self-test: every row, three acceptances each sending two fingerprint images (the simulated
+# module at 115200 baud in the self-test: about 7 s of wire each); a loaded CI machine needs the margin.
 SUBPROCESS_TIMEOUT_SECONDS = 300
 
 

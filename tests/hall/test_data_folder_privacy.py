@@ -21,7 +21,7 @@ from backend.seed import PEOPLE
 from core.config import PROJECT_ROOT
 from terminal.scratch import write_scratch_file
 
-# Every self-test row, three acceptances among them (two fingerprint images each at 57600 baud).
+# Every self-test row, three acceptances among them (two fingerprint images each, at 115200 baud).
 SELFTEST_SECONDS = 300
 SIMULATED_WORLD = ("simulators", "printer/receipts")
 JPEG_MAGIC = b"\xff\xd8\xff"
