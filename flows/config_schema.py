@@ -18,6 +18,10 @@ FLOWS_SCHEMA: Schema = {
                                      minimum=1, maximum=10),
     "acceptance_first_finger": Field(str, "Self-service acceptance: the first finger taken.", choices=FINGER_NAMES),
     "acceptance_second_finger": Field(str, "Self-service acceptance: the second finger taken.", choices=FINGER_NAMES),
+    "take_alert_seconds": Field(float, "Seconds the permit card may wait untaken (in the slot or at its opening) "
+                                       "after a service ends before the hall is alerted and the card retracted "
+                                       "(when the module can); the kiosk does not go home before it is taken.",
+                                minimum=10.0, maximum=1800.0),
     "issuing_office": Field(str, "GB/T 2260 code (6 digits) of the issuing exit-entry office written into "
                                  "each endorsement record on the permit chip, e.g. '430100'."),
 }

@@ -109,6 +109,7 @@ class Flow(Generic[S]):
         self.deadline: float | None = None
         self.data: dict[str, Any] = {}
         self._listeners: list[Callable[[FlowView], None]] = []
+        self._take_watch: Any = None  # flows/take_watch.py, once a permit service has ended
 
     # ----- transitions -----
     def go(self, target: S, error_key: str | None = None) -> None:
@@ -118,7 +119,27 @@ class Flow(Generic[S]):
                  f" ({error_key})" if error_key else "")
         self.state = target
         self.error_key = error_key
+        if self.finished:
+            self._watch_take()
         self._notify()
+
+    # ----- the end: the permit card still to be taken (issue 14) -----
+    def _watch_take(self) -> bool:
+        """At the end of a service that took the permit card, and on each tick after it: is the
+        card still in the slot or at its opening? True when the answer changed."""
+        if self._take_watch is None:
+            from flows.take_watch import TAKE_ALERT_SECONDS, TakeWatch, uses_permit
+
+            ctx = getattr(self, "ctx", None)
+            if ctx is None or not uses_permit(self):
+                return False
+            self._take_watch = TakeWatch(ctx, ctx.settings.get("take_alert_seconds", TAKE_ALERT_SECONDS))
+        return self._take_watch.check(self.now())
+
+    @property
+    def awaiting_take(self) -> tuple[str, ...]:
+        """What the citizen still has to take now the service has ended ("card"), or ()."""
+        return self._take_watch.untaken if self._take_watch is not None else ()
 
     def _stay(self, error_key: str | None) -> None:
         """Redraw the same state, with or without an error line (also when only data changed)."""
@@ -148,6 +169,8 @@ class Flow(Generic[S]):
         session ends) or the citizen's own "cancel" touch goes to `on_cancel`; a device fault
         redraws the current step with its message; every other event goes to `on_event`."""
         if self.finished:
+            if isinstance(event, Tick) and self.awaiting_take and self._watch_take():
+                self._notify()
             return
         if isinstance(event, Cancel):
             self.on_cancel(event.reason)
@@ -182,8 +205,13 @@ class Flow(Generic[S]):
 
     def view(self) -> FlowView:
         step, key = self.VIEWS[self.state]
+        data = self.view_data()
+        watch = self._take_watch
+        if self.finished and watch is not None and (watch.untaken or watch.overdue):
+            data = {**data, "awaiting_take": watch.untaken, "take_overdue": watch.overdue,
+                    "card_retracted": watch.retracted}
         return FlowView(flow=self.name, state=self.state.name.lower(), message_key=key, step=step,
-                        steps=self.STEPS, actions=self.actions(), data=self.view_data(),
+                        steps=self.STEPS, actions=self.actions(), data=data,
                         error_key=self.error_key, deadline=self.deadline, finished=self.finished)
 
 

@@ -312,5 +312,8 @@ class PumpThread:
     def _tick(self) -> None:
         interval = self.pump.tick_seconds
         while not self._stopped.wait(interval):
-            if not self.pump._flow.finished:  # the evaluation step may follow a finished service
+            flow = self.pump._flow
+            # the evaluation step may follow a finished service; a finished one whose permit
+            # card is still to be taken asks the module on each tick (flows/take_watch.py)
+            if not flow.finished or flow.awaiting_take:
                 self._events.put(Tick())

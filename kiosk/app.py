@@ -216,12 +216,6 @@ class KioskApp(App):
         design_w, design_h = design_size(self.settings)
         self.u = min(Window.width / design_w, Window.height / design_h)
         self.fu = self.u * (LARGE_TEXT_FACTOR if self.large_text else 1.0)
-
-    def on_large_text(self, *_args: object) -> None:
-        self._update_units()
-
-    def on_high_contrast(self, *_args: object) -> None:
-        self.palette = theme.HIGH_CONTRAST if self.high_contrast else theme.NORMAL
         self.portrait = Window.height >= Window.width
         self._arrange_screens()
 
@@ -234,6 +228,12 @@ class KioskApp(App):
         for screen in self.screens.screens:
             screen.size_hint_y = reach
             screen.pos_hint = {"x": 0, "y": 0}
+
+    def on_large_text(self, *_args: object) -> None:
+        self._update_units()
+
+    def on_high_contrast(self, *_args: object) -> None:
+        self.palette = theme.HIGH_CONTRAST if self.high_contrast else theme.NORMAL
 
     def on_lang(self, *_args: object) -> None:
         self.translator.set_language(self.lang)
@@ -250,13 +250,13 @@ class KioskApp(App):
         self.large_text = self.session.large_text
         self.high_contrast = self.session.high_contrast
         self.on_high_contrast()
+        self.wheelchair = self.settings["ui"]["arrangement"] == "wheelchair"
         self._update_hall_name()
 
     # ----- citizen actions -----
     def toggle_language(self) -> None:
         self.lang = "en" if self.lang == "zh_CN" else "zh_CN"
 
-        self.wheelchair = self.settings["ui"]["arrangement"] == "wheelchair"
     def secret_tap(self) -> None:
         if self._secret_taps.tap():
             ask_pin()
@@ -312,17 +312,17 @@ class KioskApp(App):
         self.session.large_text = self.large_text
         self.session.high_contrast = self.high_contrast
 
+    def toggle_wheelchair(self) -> None:
+        """The top bar's wheelchair button: this session only (the wipe restores [ui] arrangement)."""
+        self.wheelchair = not self.wheelchair
+        log.info("wheelchair arrangement %s", "on" if self.wheelchair else "off")
+
     def start_service(self, service_id: str) -> None:
         reason = self.services.unavailable_reason(service_id)
         if reason is not None:
             log.info("service %s refused on touch: %s", service_id, reason)
             self.speak(self.t(reason))
             return
-    def toggle_wheelchair(self) -> None:
-        """The top bar's wheelchair button: this session only (the wipe restores [ui] arrangement)."""
-        self.wheelchair = not self.wheelchair
-        log.info("wheelchair arrangement %s", "on" if self.wheelchair else "off")
-
         self.flow_host.start(service_id)
 
     # ----- idle rule -----
@@ -340,6 +340,10 @@ class KioskApp(App):
 
     def _poll_idle(self, *_args: object) -> None:
         state = self.idle.poll()
+        if self.flow_host.awaiting_take:  # no wipe while the permit card lies at the slot (issue 14)
+            self.idle.touch()
+            self._hide_idle_warning()
+            return
         if state.phase is IdlePhase.ACTIVE or not self.session_in_use():
             if state.phase is not IdlePhase.ACTIVE:
                 self.idle.touch()

@@ -37,11 +37,13 @@ from devices.permit.protocol import (
     STX,
     Command,
     Response,
+    SlotState,
     Status,
     decode_card,
     decode_frame,
     decode_record,
     decode_response,
+    decode_slot_state,
     decode_status_data,
     encode_record_id,
     encode_request,
@@ -145,6 +147,35 @@ class SerialPermitDriver:
 
     def eject(self) -> None:
         self._raise_unless_ok(self._command(Command.EJECT, timeout=self._timeouts.read))
+
+    def slot_state(self) -> SlotState | None:
+        """The slot as STATUS reports it (a card inside; a card waiting at the opening, when the
+        module has that sensor), or None when the module cannot be asked now (busy, line down)."""
+        if not self._lock.acquire(timeout=STATUS_LOCK_WAIT):
+            return None
+        try:
+            return decode_slot_state(self._exchange(Command.STATUS, b"", self._timeouts.status).data)
+        except PermitError as exc:
+            log.info("permit: slot state not known: %s", exc.detail)
+            return None
+        finally:
+            self._lock.release()
+
+    def retract(self) -> bool:
+        """Pull a card left at the opening back in (the module's capture bin). False when the
+        module has no such mechanism (UNKNOWN_COMMAND) or nothing was at the opening."""
+        try:
+            response = self._command(Command.RETRACT, timeout=self._timeouts.read)
+        except PermitError as exc:
+            if exc.status_code == Status.UNKNOWN_COMMAND:
+                log.info("permit: the module cannot retract a card")
+                return False
+            raise
+        if response.status is Status.NO_CARD:
+            return False
+        self._raise_unless_ok(response)
+        log.warning("permit: a card left at the opening was retracted into the module")
+        return True
 
     def status(self) -> DeviceStatus:
         if not self._lock.acquire(timeout=STATUS_LOCK_WAIT):

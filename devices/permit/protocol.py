@@ -39,6 +39,9 @@ class Command(enum.IntEnum):
     READ_RECORD = 0x11
     WRITE_ENDORSEMENT = 0x20
     EJECT = 0x30
+    # Optional (issue 14): pull a card left at the slot's opening back in, to the capture bin.
+    # A module without the mechanism answers UNKNOWN_COMMAND.
+    RETRACT = 0x31
 
 
 class Status(enum.IntEnum):
@@ -311,17 +314,34 @@ def decode_write(body: bytes) -> tuple[Endorsement, bool]:
     return decode_record(body[1:]), bool(body[0] & FLAG_PRINT_ON_FACE)
 
 
-def encode_status_data(card_present: bool) -> bytes:
-    return bytes((PROTOCOL_VERSION, 1 if card_present else 0))
+def encode_status_data(card_present: bool, at_opening: bool | None = None) -> bytes:
+    """STATUS data; `at_opening` None: a module without the opening sensor (two bytes, as before)."""
+    sensor = b"" if at_opening is None else bytes((1 if at_opening else 0,))
+    return bytes((PROTOCOL_VERSION, 1 if card_present else 0)) + sensor
+
+
+@dataclass(frozen=True)
+class SlotState:
+    """What STATUS says about the slot: a card inside, and (modules with the opening sensor,
+    issue 14) a card ejected to the opening and not yet taken; None when the module cannot tell."""
+
+    card_present: bool
+    at_opening: bool | None = None
+
+
+def decode_slot_state(data: bytes) -> SlotState:
+    """STATUS data -> the slot. Two bytes (VERSION, CARD_PRESENT) or three (and CARD_AT_OPENING);
+    a module speaking another protocol version is refused."""
+    if len(data) not in (2, 3) or any(flag not in (0, 1) for flag in data[1:]):
+        raise PermitError(MSG_BAD_FRAME, f"STATUS data {data.hex()} is not VERSION, CARD_PRESENT[, CARD_AT_OPENING]")
+    if data[0] != PROTOCOL_VERSION:
+        raise PermitError(MSG_BAD_FRAME, f"module speaks protocol version {data[0]}, not {PROTOCOL_VERSION}")
+    return SlotState(data[1] == 1, data[2] == 1 if len(data) == 3 else None)
 
 
 def decode_status_data(data: bytes) -> bool:
-    """STATUS data -> card present. A module speaking another protocol version is refused."""
-    if len(data) != 2 or data[1] not in (0, 1):
-        raise PermitError(MSG_BAD_FRAME, f"STATUS data {data.hex()} is not VERSION, CARD_PRESENT")
-    if data[0] != PROTOCOL_VERSION:
-        raise PermitError(MSG_BAD_FRAME, f"module speaks protocol version {data[0]}, not {PROTOCOL_VERSION}")
-    return data[1] == 1
+    """STATUS data -> card present."""
+    return decode_slot_state(data).card_present
 
 
 def encode_card(card: PermitCard) -> bytes:

@@ -4,7 +4,9 @@ It speaks docs/protocols/permit-card.md byte for byte, keeps its cards on disk (
 takes as long as a module would (wire time at the configured baud plus chip and print
 time), and has the controls a technician panel and the tests need: insert a demo card,
 take it out, pull it out in the middle of the next write, fail the next write, fill the
-chip, garble the next answers.
+chip, garble the next answers; leave ejected cards at the opening until taken (issue 14: by
+default the simulated citizen takes an ejected card at once), and be a module without the
+opening sensor or without the retract mechanism.
 """
 
 from __future__ import annotations
@@ -90,6 +92,12 @@ class PermitCardSimulator:
         self._write_fault: _WriteFault | None = None
         self._corrupt_answers = 0
         self._take_after_write = False
+        # Issue 14: the card pushed out to the opening and not yet taken (its permit number).
+        self._at_opening: str | None = None
+        self._hold_ejected = False  # True: an ejected card waits at the opening until taken
+        self.opening_sensor = True  # False: STATUS has no CARD_AT_OPENING byte (an older module)
+        self.can_retract = True  # False: RETRACT is UNKNOWN_COMMAND (a module without the mechanism)
+        self.captured: list[str] = []  # cards retracted into the capture bin, oldest first
         self._pty: PtyPair | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
@@ -132,10 +140,31 @@ class PermitCardSimulator:
     # --- controls (technician panel, tests) --------------------------------------------------
 
     def insert_card(self, permit_number: str) -> None:
+        with self._lock:
+            self._at_opening = None  # a card at the opening was taken to insert this one
         self.store.insert(permit_number)
 
     def remove_card(self) -> None:
+        """Take the card out: from the slot, or from the opening after an eject."""
+        with self._lock:
+            self._at_opening = None
         self.store.remove()
+
+    def hold_ejected_cards(self, hold: bool = True) -> None:
+        """Ejected cards stay at the opening (STATUS CARD_AT_OPENING = 1) until `take_card`."""
+        with self._lock:
+            self._hold_ejected = hold
+
+    def take_card(self) -> bool:
+        """The citizen takes the card waiting at the opening; False when none was there."""
+        with self._lock:
+            taken, self._at_opening = self._at_opening is not None, None
+        return taken
+
+    @property
+    def card_at_opening(self) -> str | None:
+        with self._lock:
+            return self._at_opening
 
     def pull_card_during_next_write(self, committed: bool = False) -> None:
         """The citizen pulls the card out while the next write runs. `committed`: the chip
@@ -212,6 +241,7 @@ class PermitCardSimulator:
             Command.READ_RECORD: self._read_record,
             Command.WRITE_ENDORSEMENT: self._write,
             Command.EJECT: self._eject,
+            Command.RETRACT: self._retract,
         }
         handler = handlers.get(command) if isinstance(command, Command) else None
         if handler is None:
@@ -224,7 +254,9 @@ class PermitCardSimulator:
 
     def _status(self, body: bytes) -> tuple[Status, bytes]:
         time.sleep(self._timing.status)
-        return Status.OK, encode_status_data(self.store.inserted() is not None)
+        with self._lock:
+            at_opening = (self._at_opening is not None) if self.opening_sensor else None
+        return Status.OK, encode_status_data(self.store.inserted() is not None, at_opening)
 
     def _read_card(self, body: bytes) -> tuple[Status, bytes]:
         card = self.store.inserted()
@@ -281,7 +313,22 @@ class PermitCardSimulator:
         if self.store.inserted() is None:
             return Status.NO_CARD, b""
         time.sleep(self._timing.eject)
+        card = self.store.inserted()
         self.store.remove()
+        with self._lock:
+            self._at_opening = card.permit_number if self._hold_ejected and card is not None else None
+        return Status.OK, b""
+
+    def _retract(self, body: bytes) -> tuple[Status, bytes]:
+        if not self.can_retract:
+            return Status.UNKNOWN_COMMAND, b""
+        with self._lock:
+            card, self._at_opening = self._at_opening, None
+        if card is None:
+            return Status.NO_CARD, b""
+        time.sleep(self._timing.eject)
+        self.captured.append(card)
+        log.info("permit simulator: card %s retracted into the capture bin", card[:2] + "***")
         return Status.OK, b""
 
     def _send(self, master: int, frame: bytes) -> None:

@@ -17,6 +17,8 @@ from flows.engine import Cancel, FlowView, Touch
 from flows.pump import FlowPump, PumpThread, RealClock
 from kiosk.ui.model import ScreenModel, Text
 from kiosk.ui.presenters import FINISH, finish_action, present
+from kiosk.ui.presenters.pictures import TAKE_CARD
+from terminal.take_alert import TakeAlert
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
@@ -27,6 +29,10 @@ log = logging.getLogger(__name__)
 # by itself (the citizen may walk off with the receipt without touching anything).
 RESULT_SECONDS = 30
 MSG_UNEXPECTED = N_("flow.unexpected_error")
+# Issue 14: no return home while the permit card is still to be taken (flows/take_watch.py).
+MSG_TAKE_CARD = N_("take.card_waiting")
+MSG_TAKE_OVERDUE = N_("take.card_overdue")
+MSG_CARD_RETRACTED = N_("take.card_retracted")
 
 
 class FlowHost:
@@ -39,10 +45,18 @@ class FlowHost:
         self._home_at: float | None = None  # when a finished service's screen goes home
         self.service_id = ""
         self._closing = False
+        self._awaiting_take = False  # the finished service waits for its card to be taken
+        self.take_alert = TakeAlert(app.backstage.alerts)
 
     @property
     def active(self) -> bool:
         return self.runner is not None
+
+    @property
+    def awaiting_take(self) -> bool:
+        """The service has ended with the permit card still to be taken: no countdown home and
+        no idle wipe until it is (or the flow's long limit has alerted the hall)."""
+        return self.runner is not None and self._awaiting_take
 
     @property
     def closing(self) -> bool:
@@ -94,6 +108,8 @@ class FlowHost:
             self._auto_finish = None
         self.model = None
         self._spoken = ""
+        self._awaiting_take = False
+        self.take_alert.clear()  # the session ends: the hall's line about the card ends with it
         runner, self.runner = self.runner, None
         if runner is None:
             then()
@@ -114,9 +130,14 @@ class FlowHost:
     def _show(self, view: FlowView) -> None:
         if self.runner is None:
             return
-        first_end = view.finished and self._auto_finish is None
+        self._awaiting_take = bool(view.finished and view.data.get("awaiting_take"))
+        first_end = view.finished and self._auto_finish is None and not self._awaiting_take
         self.model = self.presented(view, restart=first_end)
         self.display(self.model)
+        if view.data.get("take_overdue") and not self.take_alert.raised:
+            log.warning("permit card not taken at the end of %s: hall alerted", self.service_id)
+            self.take_alert.raise_for(self.service_id, self.app.settings["flows"]["take_alert_seconds"],
+                                      bool(view.data.get("card_retracted")))
         if first_end:
             self._auto_finish = Clock.schedule_once(lambda _dt: self.app.end_session("result shown"),
                                                     max(0.0, self._home_at - time.monotonic()))
@@ -126,6 +147,12 @@ class FlowHost:
         tap meant for 'Finish' landed on the home screen when it came back unannounced); the
         evaluation's end says how soon home comes (at once when skipped or timed out)."""
         model = present(view)
+        if view.finished and view.data.get("awaiting_take"):
+            # the card lies at the slot: say so and wait for it, no countdown home (issue 14)
+            return replace(model, deadline=None, picture=model.picture or TAKE_CARD,
+                           error=Text(MSG_TAKE_OVERDUE if view.data.get("take_overdue") else MSG_TAKE_CARD))
+        if view.finished and view.data.get("card_retracted"):
+            model = replace(model, error=Text(MSG_CARD_RETRACTED))
         if not view.finished or model.deadline is not None:
             return model
         if restart or self._home_at is None:

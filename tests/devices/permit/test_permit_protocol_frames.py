@@ -11,6 +11,7 @@ from devices.permit.protocol import (
     Command,
     Frame,
     FrameSplitter,
+    SlotState,
     Status,
     bad_frame_response,
     crc16,
@@ -18,6 +19,7 @@ from devices.permit.protocol import (
     decode_frame,
     decode_record,
     decode_response,
+    decode_slot_state,
     decode_status_data,
     decode_write,
     encode_card,
@@ -133,3 +135,22 @@ def test_splitter_drops_a_stalled_partial_frame() -> None:
     assert splitter.feed(encode_request(1, Command.STATUS)[:5]) == []
     assert isinstance(splitter.discard_partial(), PermitError)
     assert splitter.feed(encode_request(2, Command.STATUS)) == [Frame(2, Command.STATUS)]
+
+
+def test_status_answer_with_a_card_at_the_opening_matches_the_documented_example() -> None:
+    """Issue 14: a module with the opening sensor adds CARD_AT_OPENING (docs/protocols/permit-card.md)."""
+    frame = encode_response(1, Command.STATUS, Status.OK, encode_status_data(card_present=False, at_opening=True))
+    assert frame == bytes.fromhex("02 0006 01 81 00 01 00 01 7A2B 03")
+    assert decode_slot_state(decode_frame(frame).body[1:]) == SlotState(card_present=False, at_opening=True)
+
+
+def test_status_answer_without_the_opening_sensor_says_it_cannot_tell() -> None:
+    assert decode_slot_state(b"\x01\x01") == SlotState(card_present=True, at_opening=None)
+    with pytest.raises(PermitError):
+        decode_slot_state(b"\x01\x00\x02")  # a flag is 0 or 1
+    with pytest.raises(PermitError):
+        decode_slot_state(b"\x01\x00\x01\x00")
+
+
+def test_retract_request_is_byte_exact() -> None:
+    assert encode_request(2, Command.RETRACT) == bytes.fromhex("02 0002 02 31 AAB0 03")
