@@ -15,7 +15,10 @@ list of findings (plain dicts, ready for JSON). Kinds:
 - ``small_target``: a button a citizen can touch is under the minimum touch size
   (UX.md / GB/T 37668: 90 design pixels each way);
 - ``low_contrast``: text against the colour behind it under 4.5:1 (WCAG AA), under 7:1 in
-  the high-contrast mode.
+  the high-contrast mode;
+- ``below_fold``: a widget marked ``must_show`` (a review's fee, total and "other place" rows:
+  a citizen pays only after seeing them) not wholly in sight as the screen is drawn: under a
+  scroll view's fold, or past the screen's edge.
 
 Every finding names the widget by its class and the classes above it, gives its text masked
 like the logs mask it (ID, permit, card, plate and phone numbers), and the numbers it was
@@ -43,7 +46,7 @@ TOLERANCE_PX = 2.0
 TEXT_SHOWN = 60  # characters of a widget's text kept in a finding
 
 KINDS = ("clipped", "shortened", "word_split", "button_wraps", "overlap", "off_screen", "small_target",
-         "low_contrast")
+         "low_contrast", "below_fold")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]")
 
 
@@ -303,6 +306,25 @@ def check_on_screen(widget: Any, screen: tuple, u: float) -> list[dict]:
     return []
 
 
+def check_must_show(root: Any, screen: tuple, u: float) -> list[dict]:
+    """Widgets marked `must_show` that are drawn (opacity all the way up) but not wholly in sight."""
+    found: list[dict] = []
+    for widget in root.walk(restrict=True):
+        if not getattr(widget, "must_show", False) or widget.height <= 0:
+            continue
+        if any(w.opacity <= 0 for w in (widget, *ancestors(widget))):
+            continue
+        box = raw_box(widget, widget.x, widget.y, widget.width, widget.height)
+        seen = intersect(intersect(box, viewport(widget)), screen)
+        hidden = (box[3] - box[1]) - (0.0 if seen is None else seen[3] - seen[1])
+        if hidden > TOLERANCE_PX:
+            item = finding("below_fold", widget, u, hidden_px=hidden, height_px=box[3] - box[1])
+            if not item["text"] and hasattr(widget, "label"):
+                item["text"] = masked(f"{widget.label}: {getattr(widget, 'value', '')}")
+            found.append(item)
+    return found
+
+
 def audit_tree(root: Any, u: float, min_contrast: float = MIN_CONTRAST) -> list[dict]:
     """Every finding on the widgets under `root`, as laid out now (`u`: window pixels per
     design pixel); `root`'s own box is the screen. `min_contrast`: 4.5:1, or 7:1 when
@@ -319,4 +341,5 @@ def audit_tree(root: Any, u: float, min_contrast: float = MIN_CONTRAST) -> list[
         if is_button(widget):
             found += check_target(widget, u)
     found += check_overlaps(shown, u)
+    found += check_must_show(root, screen, u)
     return found

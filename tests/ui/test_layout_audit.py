@@ -225,3 +225,38 @@ def test_personal_numbers_are_masked_in_findings(window):
     found = audit_tree(root, 1.0)
     assert kinds(found) == ["low_contrast"]
     assert "110101199003078515" not in found[0]["text"]
+
+
+def scrolled_rows(view_height, marked):
+    """Five 100 px rows in a scroll view `view_height` tall, at its top; rows `marked` must show."""
+    from kivy.uix.boxlayout import BoxLayout
+    from kivy.uix.scrollview import ScrollView
+
+    root = dark_box(orientation="vertical")
+    scroller = ScrollView(do_scroll_x=False, size_hint_y=None, height=view_height)
+    rows = BoxLayout(orientation="vertical", size_hint_y=None, height=500)
+    for n in range(5):
+        row = dark_box(size_hint_y=None, height=100)
+        row.add_widget(label(f"Row {n}"))
+        row.must_show = n in marked
+        rows.add_widget(row)
+    scroller.add_widget(rows)
+    root.add_widget(scroller)
+    root.add_widget(BoxLayout())
+    return root
+
+
+def test_a_fee_row_under_the_scroll_fold_is_below_the_fold(window):
+    from kiosk.ui.audit import audit_tree
+
+    root = lay_out(scrolled_rows(250, {0, 4}), window, (600, 600))
+    found = audit_tree(root, 1.0)
+    assert kinds(found) == ["below_fold"]  # row 0 is in sight; row 4 is 200 px under the fold
+    assert found[0]["numbers"]["hidden_px"] == pytest.approx(100, abs=1)
+
+
+def test_fee_rows_in_sight_give_no_finding(window):
+    from kiosk.ui.audit import audit_tree
+
+    root = lay_out(scrolled_rows(500, {0, 4}), window, (600, 600))
+    assert audit_tree(root, 1.0) == []

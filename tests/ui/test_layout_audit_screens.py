@@ -87,3 +87,97 @@ def test_no_bottom_bar_action_wraps_or_leaves_the_screen(audit):
                and f["kind"] in ("button_wraps", "word_split", "off_screen")]
     assert screens_of(actions) == []
 
+
+
+def fingerprint_view():
+    from flows.acceptance import AcceptanceFlow, AcceptState
+    from flows.engine import FlowView
+
+    step, key = AcceptanceFlow.VIEWS[AcceptState.FINGERPRINT]
+    return FlowView(AcceptanceFlow.name, "fingerprint", key, step, AcceptanceFlow.STEPS, ("substitute",),
+                    {"finger": "RIGHT_INDEX", "phase": "place", "tries_left": 3, "fingers": []}, None, None, False)
+
+
+@pytest.mark.parametrize("mode", ["normal", "large"])
+def test_the_fingerprint_guide_s_long_actions_do_not_wrap_in_english(kiosk_app, frames, mode):
+    """Portrait, English: the two substitute-finger actions wrapped inside their buttons side by
+    side (65 button_wraps); when they cannot share the width on one line each (large text),
+    each gets a row of its own."""
+    from kiosk.ui.audit import audit_tree
+    from kiosk.ui.presenters import present
+
+    app = kiosk_app
+    app.lang, app.large_text = "en", mode == "large"
+    model = present(fingerprint_view())
+    screen = app.screens.get_screen(model.kind)
+    screen.show(model)
+    app.screens.current = model.kind
+    frames(4)
+    actions = list(screen.ids.actions.children)
+    assert len(actions) == 2
+    if mode == "large":
+        assert screen.ids.actions.orientation == "vertical"
+    found = [f for f in audit_tree(screen, app.u) if "TopBar" not in f["widget"] + f.get("other", "")]
+    assert [f for f in found if f["widget"].endswith("FlowActionButton")] == []
+    assert [f for f in found if f["kind"] in ("overlap", "off_screen", "clipped")] == []
+
+
+def endorsement_review_view():
+    from flows.endorsement import EndorsementFlow
+    from flows.engine import FlowView
+
+    item = {"destination": "MO", "destination_label": "澳门", "type": "L", "type_label": "团队旅游",
+            "trips": "ONCE", "trips_label": "一次", "validity_months": 3, "max_stay_days": 7, "fee": "15.00"}
+    data = {"items": [item], "total": "15.00", "holder": {"name_zh": "欧阳秀英", "name_pinyin": "OUYANG XIUYING",
+                                                         "permit": "C******78"}}
+    state = next(s for s in EndorsementFlow.VIEWS if s.name.lower() == "review")
+    step, key = EndorsementFlow.VIEWS[state]
+    return FlowView(EndorsementFlow.name, "review", key, step, EndorsementFlow.STEPS,
+                    ("pay", "change", "add_destination"), data, None, None, False)
+
+
+def test_the_endorsement_review_keeps_its_money_rows_out_of_the_scroll(kiosk_app, frames):
+    """The fee, the total and "other place" are drawn apart from the scrolled details and marked
+    for the audit's below_fold check (in landscape they were under the fold)."""
+    from kiosk.ui.audit import audit_tree
+    from kiosk.ui.presenters import present
+
+    app = kiosk_app
+    app.lang, app.large_text = "en", True
+    model = present(endorsement_review_view())
+    screen = app.screens.get_screen(model.kind)
+    screen.show(model)
+    app.screens.current = model.kind
+    frames(4)
+    pinned = [(row.label, row.value) for row in reversed(screen.body.ids.fees.children)]
+    assert [label for label, _ in pinned] == ["Fee", "Total", "Other place"]
+    assert all(row.must_show for row in screen.body.ids.fees.children)
+    details = [row.label for row in reversed(screen.body.ids.rows.children)]
+    assert "Fee" not in details and "Destination" in details
+    assert [f for f in audit_tree(screen, app.u) if f["kind"] == "below_fold"] == []
+
+
+@pytest.fixture(scope="module")
+def landscape_screens(tmp_path_factory):
+    out = tmp_path_factory.mktemp("audit-landscape-screens")
+    subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "main.py"), "screenshots", "-o", str(out), "--audit",
+         "--size", "1920x1080", "--scale", "0.5", "--lang", "en", "--only-flow", "endorsement,fine_appeal,id_photo",
+         "--modes", "normal,large"],
+        capture_output=True, text=True, timeout=900, cwd=PROJECT_ROOT, check=False)
+    return json.loads((out / "audit.json").read_text(encoding="utf-8")), out / "1920x1080"
+
+
+def test_landscape_screens_keep_their_rows_in_view(landscape_screens):
+    """Landscape, English, normal and large text: the fine appeal's seven rows no longer run up
+    over the instruction (they stand beside the reasons), the photo review's "Photo" is not
+    split ("Pho/to"), and the endorsement review shows its fee, total and "other place" rows
+    without scrolling (below_fold). (The top bar has its own test above.)"""
+    report, pictures = landscape_screens
+    assert report["missing"] == []
+    names = {p.stem for p in (pictures / "en-large").glob("*.png")}
+    for wanted in ("fine_appeal-", "id_photo-", "endorsement-"):
+        assert any(n.startswith(wanted) for n in names), sorted(names)
+    assert any(n.startswith("endorsement-") and n.endswith("review") for n in names)
+    own = [f for f in report["findings"] if "TopBar" not in f["widget"] + f.get("other", "")]
+    assert screens_of(own) == []

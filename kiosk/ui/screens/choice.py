@@ -23,3 +23,4 @@ class ChoiceScreen(FlowScreen):
         self.body.ids.fields.clear_widgets()
         fill_fields(self.body.ids.fields, model.fields, lang)
         scroll_to_top_on_new_page(self, self.body.ids.scroller, model)
+        self.body.ids.rows_scroller.scroll_y = 1  # beside the tiles (wide screen), from the first row

@@ -20,6 +20,8 @@ COUNTDOWN_REFRESH_SECONDS = 0.25
 # Bottom bar in design px (flow_screen.kv): its usual height and the padding above and below buttons.
 BOTTOM_BAR_HEIGHT = 150
 BOTTOM_BAR_PADDING = 20
+# Back or Cancel shrunk to its words (FlowScreen._fit_bottom_bar) is never narrower than this.
+EXIT_MIN_WIDTH = 240
 
 
 def render_text(text: Text | None, lang: str) -> str:
@@ -102,8 +104,10 @@ class FlowScreen(Screen):
 
     def _fit_bottom_bar(self, *_args: object) -> None:
         """Back and Cancel take a quarter of the bar each (nothing when hidden), the actions the
-        rest; when an action's label would wrap there, the actions get the whole width on a row
-        below Back and Cancel. The bar grows with its tallest button (a label wrapping even so)."""
+        rest; when an action's label would wrap there, Back and Cancel shrink to their words
+        (a wide screen: the bar stays one row, the content keeps its height), and when even that
+        is not enough, the actions get the whole width on a row below Back and Cancel. The bar
+        grows with its tallest button (a label wrapping even so)."""
         app = App.get_running_app()
         u = app.u
         bar, exits, actions = self.ids.bottom_bar, self.ids.exits, self.ids.actions
@@ -113,12 +117,28 @@ class FlowScreen(Screen):
         inner = bar.width - bar.padding[0] - bar.padding[2]
         side = inner - bar.spacing if shown_exits else inner
         beside = side * 0.5 / (0.5 + 0.25 * shown_exits)
-        stacked = shown_exits > 0 and bool(buttons) and any(
-            one_line_width(b) > button_width(beside, len(buttons), actions.spacing) - 20 * u for b in buttons)
+        def wrap_at(room: float) -> bool:
+            return any(one_line_width(b) > button_width(room, len(buttons), actions.spacing) - 20 * u for b in buttons)
+
+        exit_buttons = [b for b, shown in ((self.ids.back_button, has_back), (self.ids.cancel_button, self.can_cancel))
+                        if shown]
+        compact_exits = shown_exits * max((max(EXIT_MIN_WIDTH * u, one_line_width(b) + 60 * u) for b in exit_buttons),
+                                          default=0) + exits.spacing * max(0, shown_exits - 1)
+        compact = shown_exits > 0 and bool(buttons) and wrap_at(beside) and not wrap_at(side - compact_exits)
+        stacked = shown_exits > 0 and bool(buttons) and wrap_at(beside) and not compact
         bar.orientation = "vertical" if stacked else "horizontal"
+        # Actions too long to share even the whole width (the fingerprint guide's "Injured: use
+        # the middle finger" beside "Missing: use the middle finger" in large text on a tall
+        # screen) each take a row of their own rather than wrapping inside their buttons.
+        column = stacked and len(buttons) > 1 and any(
+            one_line_width(b) > button_width(inner, len(buttons), actions.spacing) - 20 * u for b in buttons)
+        actions.orientation = "vertical" if column else "horizontal"
         exits.opacity = 1 if shown_exits else 0
         if stacked:
             exits.size_hint_x = actions.size_hint_x = 1
+        elif compact:
+            exits.size_hint_x, exits.width = None, compact_exits
+            actions.size_hint_x = 1
         else:
             exits.size_hint_x = 0.25 * shown_exits if shown_exits else None
             if not shown_exits:
@@ -129,8 +149,9 @@ class FlowScreen(Screen):
         tallest = max((button.height for button in buttons), default=0)
         pad = BOTTOM_BAR_PADDING * 2 * u
         if stacked:
-            actions.size_hint_y, actions.height = None, tallest
-            bar.height = exits.height + bar.spacing + tallest + pad
+            rows = (sum(b.height for b in buttons) + actions.spacing * (len(buttons) - 1)) if column else tallest
+            actions.size_hint_y, actions.height = None, rows
+            bar.height = exits.height + bar.spacing + rows + pad
         else:
             actions.size_hint_y = 1
             bar.height = max(BOTTOM_BAR_HEIGHT * u, tallest + pad)
