@@ -1,5 +1,5 @@
-"""Cold start: process start to an interactive home screen (first frame drawn), and to all
-services offered (runtime up: embedded back end, simulators, journal). Target: < 1.5 s.
+"""Cold start: process start to an interactive home screen (first frame drawn), to the services
+offered, and to the back end answering. Target: services offered < 1.5 s.
 
     .venv/bin/python bench/cold_start.py [--runs 5]
 
@@ -7,6 +7,20 @@ Each run is a fresh process (SDL offscreen); figures are medians over the runs. 
 run alternately with the kiosk in the same run, is a bare Kivy app of three screens (a
 ScreenManager with a button on each), from process start to its first frame: what any Kivy
 program pays before it draws. Scratch folders are removed afterwards.
+
+What the marks mean (issue 23), each from process start:
+- home drawn: the first frame with the home screen on the glass.
+- services offered: the runtime counts as ready (every device built and asked its status once,
+  the journal open, what a crash left unfinished settled) and a service's tile takes a touch that
+  starts it (terminal.availability gives no reason). The back-end link may still be opening: the
+  service's first step is a card read on a device, and its first back-end call waits for the link
+  (terminal.backend_link.OpeningBackendLink). This is the target's mark.
+- back end answered: the first ping answered (with the shipped configuration the embedded
+  reference back end imported and started in this process; in a hall it is a remote server).
+Both the kiosk and the anchor run with their bytecode cached (a scratch PYTHONPYCACHEPREFIX,
+warmed by the first runs), as an installed kiosk has it (deploy/kiosk.service gives it a
+writable bytecode folder): with PYTHONDONTWRITEBYTECODE set every start would compile each
+project module again, while the libraries' bytecode (written by pip) is used.
 """
 
 from __future__ import annotations
@@ -46,9 +60,15 @@ def first_frame(*_):
     if "home_drawn" not in marks and app.screens is not None and app.screens.current == "home":
         marks["home_drawn"] = since_start()
 Window.bind(on_flip=first_frame)
+from flows import registry
+service = registry.built_services()[0]
 def wait_ready(_dt):
-    if app.backstage.ready() and app.backstage.backend_up():
+    if "services_ready" not in marks and app.backstage.ready() \
+            and app.services.unavailable_reason(service) is None:
         marks["services_ready"] = since_start()
+    if "backend_answered" not in marks and app.backstage.backend_up():
+        marks["backend_answered"] = since_start()
+    if len(marks) == 3:
         app.stop()
 Clock.schedule_interval(wait_ready, 0.01)
 app.run()
@@ -100,7 +120,8 @@ RUN_ATTEMPTS = 3
 
 
 def one_run(code: str, env: dict[str, str]) -> dict[str, float]:
-    env = dict(os.environ, KIOSK_ROOT=str(ROOT), SDL_VIDEODRIVER="offscreen", KIVY_NO_ARGS="1", **env)
+    env = dict({k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+               KIOSK_ROOT=str(ROOT), SDL_VIDEODRIVER="offscreen", KIVY_NO_ARGS="1", **env)
     for attempt in range(1, RUN_ATTEMPTS + 1):
         result = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True,
                                 env=env, timeout=RUN_TIMEOUT_SECONDS)
@@ -125,8 +146,9 @@ def main() -> None:
     from terminal.scratch import write_scratch_file
 
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as scratch:
-        kiosk_env = {"KIOSK_BENCH_CONFIG": str(write_scratch_file(Path(scratch)))}
-        anchor_env = {"KIVY_HOME": str(Path(scratch) / "anchor-kivy"), "KIVY_NO_FILELOG": "1"}
+        bytecode = {"PYTHONPYCACHEPREFIX": str(Path(scratch) / "pycache")}
+        kiosk_env = {"KIOSK_BENCH_CONFIG": str(write_scratch_file(Path(scratch))), **bytecode}
+        anchor_env = {"KIVY_HOME": str(Path(scratch) / "anchor-kivy"), "KIVY_NO_FILELOG": "1", **bytecode}
         # Warm the OS file cache (and render the camera scenes once), as a booted kiosk has.
         one_run(CHILD, kiosk_env)
         one_run(ANCHOR, anchor_env)
@@ -137,13 +159,15 @@ def main() -> None:
     anchor = statistics.median(anchors)
     print(f"cold start, {args.runs} runs each, alternately; load average {os.getloadavg()[0]:.1f}")
     print(describe("kiosk: home screen drawn", [r["home_drawn"] for r in runs]))
-    print(describe("kiosk: services ready", [r["services_ready"] for r in runs]))
+    print(describe("kiosk: services offered", [r["services_ready"] for r in runs]))
+    print(describe("kiosk: back end answered", [r["backend_answered"] for r in runs]))
     print(describe("anchor: bare 3-screen Kivy app drawn", anchors))
-    for mark, label in (("home_drawn", "home drawn"), ("services_ready", "services ready")):
+    for mark, label in (("home_drawn", "home drawn"), ("services_ready", "services offered"),
+                        ("backend_answered", "back end answered")):
         value = statistics.median(r[mark] for r in runs)
         print(f"ratio {label} / anchor: {value / anchor:.2f}")
     ready = statistics.median(r["services_ready"] for r in runs)
-    print(f"target: services ready under 1.5 s: {ready:.2f} s ({'met' if ready < 1.5 else 'NOT met'})")
+    print(f"target: services offered under 1.5 s: {ready:.2f} s ({'met' if ready < 1.5 else 'NOT met'})")
 
 
 if __name__ == "__main__":

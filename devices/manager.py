@@ -55,6 +55,11 @@ class DeviceManager:
         return cls(config["devices"], DeviceContext(config.data_dir), poll_interval_s)
 
     @property
+    def kinds(self) -> tuple[str, ...]:
+        """Every configured device kind, built or not."""
+        return tuple(self._config)
+
+    @property
     def context(self) -> DeviceContext:
         """The simulators' control handles live here (`context.simulators[kind]`)."""
         return self._context

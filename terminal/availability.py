@@ -1,7 +1,8 @@
 """Why a service cannot start right now, from the flow registry, device states and the back end.
 
-One rule for every tile: not built -> "not offered here"; kiosk still starting -> "starting";
-back end down -> "service temporarily unavailable"; a device it needs down -> which device.
+One rule for every tile: not built -> "not offered here"; kiosk still starting (devices, journal)
+-> "starting"; back end down -> "service temporarily unavailable"; a device it needs down -> which
+device. A back end not asked yet does not hold a service back (its calls wait for the link).
 The other services keep working.
 """
 
@@ -54,9 +55,12 @@ def reason_for(service_id: str, ready: bool, backend_up: bool | None,
                device_states: Mapping[str, DeviceStatus]) -> str | None:
     if service_id not in registry.built_services():
         return REASON_NOT_BUILT
-    if not ready or backend_up is None:
+    if not ready:
         return REASON_STARTING
-    if not backend_up:
+    # backend_up None: the back end has not answered yet (its link may still be opening). The service
+    # is offered all the same (issue 23): it begins with a card read on a device, and its first
+    # back-end call waits for the link; only a back end that did not answer greys it.
+    if backend_up is False:
         return REASON_BACKEND_DOWN
     down = registry.unusable_devices(service_id, device_states)
     if down:

@@ -12,10 +12,13 @@ the back end through this one link.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from backend_client.client import BackendClient
+from backend_client.errors import BackendUnreachableError
 from backend_client.outbox import Outbox
 from backend_client.settings import ClientSettings
 from core.config import Config
@@ -87,6 +90,82 @@ def open_backend_link(config: Config) -> BackendLink:
         raise
     log.info("back end (%s) at %s", config["backend"]["mode"], endpoint)
     return BackendLink(config, client, embedded)
+
+
+# How long a back-end call made while the link is still opening waits for it (issue 23). The
+# embedded reference back end takes about a second to import and start on a loaded kiosk; a
+# hall's client builds in a fraction of that. Longer than any start seen, shorter than a citizen's patience.
+OPENING_WAIT_SECONDS = 30.0
+
+
+class OpeningBackendLink:
+    """A BackendLink opening on its own thread (issue 23: the kiosk's services are offered before
+    the back end answers). The first thing a citizen does in every service is read a card on a
+    device, so the devices and the journal come first and the link opens meanwhile.
+
+    `client` is usable at once: each call made before the link is open waits for it (at most
+    OPENING_WAIT_SECONDS) on the caller's thread, the flow's worker, which shows it is working;
+    a link that failed to open answers every call with BackendUnreachableError, as a back end
+    that does not answer would. `embedded`, `url` and `outbox()` wait the same way."""
+
+    def __init__(self, config: Config, opener: Callable[[Config], BackendLink] | None = None,
+                 wait_seconds: float = OPENING_WAIT_SECONDS) -> None:
+        self.config = config
+        self._opener = opener or open_backend_link
+        self._wait_seconds = wait_seconds
+        self._link: BackendLink | None = None
+        self._error: BaseException | None = None
+        self._opened = threading.Event()
+        self.client = _WaitingClient(self)
+        self._thread = threading.Thread(target=self._open, name="backend-link-open", daemon=True)
+        self._thread.start()
+
+    def _open(self) -> None:
+        try:
+            self._link = self._opener(self.config)
+        except BaseException as exc:  # every call reports it (BackendUnreachableError)
+            log.exception("the back-end link failed to open")
+            self._error = exc
+        finally:
+            self._opened.set()
+
+    def is_open(self) -> bool:
+        return self._link is not None
+
+    def link(self, operation: str = "") -> BackendLink:
+        """The open link, waiting for it; BackendUnreachableError when it did not open in time or failed."""
+        if not self._opened.wait(self._wait_seconds):
+            raise BackendUnreachableError(f"the back-end link is still opening after {self._wait_seconds:.0f} s",
+                                          operation)
+        if self._link is None:
+            raise BackendUnreachableError(f"the back-end link failed to open: {self._error!r}", operation)
+        return self._link
+
+    @property
+    def embedded(self) -> EmbeddedBackend | None:
+        return self.link().embedded
+
+    @property
+    def url(self) -> str:
+        return self.link().url
+
+    def outbox(self) -> Outbox:
+        return self.link().outbox()
+
+    def close(self) -> None:
+        self._thread.join()  # a link half opened is closed once it is whole
+        if self._link is not None:
+            self._link.close()
+
+
+class _WaitingClient:
+    """The BackendClient of an OpeningBackendLink: an attribute asked for waits for the link."""
+
+    def __init__(self, opening: OpeningBackendLink) -> None:
+        self._opening = opening
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._opening.link(name).client, name)
 
 
 def outbox_path(config: Config) -> Path:

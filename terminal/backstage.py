@@ -47,20 +47,27 @@ class BackgroundRuntime:
         from terminal.backend_health import BackendHealth
 
         try:
-            from terminal.runtime import start_runtime
+            from terminal.runtime import start_fleet_link, start_runtime
 
-            runtime = start_runtime(self.config, session=self.session)
+            # The devices and the journal first; the back-end link opens on its own thread meanwhile.
+            runtime = start_runtime(self.config, session=self.session, link_in_background=True)
         except BaseException as exc:  # shown as "starting" forever would hide it: log and keep it
             log.exception("kiosk runtime failed to start")
             self.failure = exc
             return
-        if runtime.fleet is not None:
-            runtime.fleet.use_alerts(self.alerts)
-        self.health = BackendHealth(runtime.backend.ping)
-        self.health.check_now()  # services are offered as soon as the runtime counts as ready
-        self.health.start()
+        self.health = BackendHealth(lambda: runtime.backend.ping())
+        # Services are offered now, before the back end has answered (issue 23): every service begins
+        # with a card read on a device, and a back-end call made while the link is still opening waits
+        # for it. A back end found down then greys the tiles as it always did.
         self.runtime = runtime
-        if runtime.link.embedded is not None:  # after the services are offered, not before
+        self.health.check_now()  # waits for the link to open, then asks
+        try:
+            start_fleet_link(runtime)
+            runtime.fleet.use_alerts(self.alerts)
+        except Exception:  # the heartbeats are missing, the kiosk still serves
+            log.exception("the fleet link (registration, heartbeats, reports) failed to start")
+        self.health.start()
+        if runtime.link.is_open() and runtime.link.embedded is not None:  # after the services are offered
             runtime.link.embedded.warm_up()
 
     def wait(self, timeout: float) -> bool:

@@ -20,7 +20,7 @@ from devices.factory import DeviceContext
 from devices.manager import DeviceManager
 from flows.context import FlowContext
 from flows.journal import Journal
-from terminal.backend_link import BackendLink, open_backend_link
+from terminal.backend_link import BackendLink, OpeningBackendLink, open_backend_link
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class Runtime:
     config: Config
-    link: BackendLink  # the client, the embedded reference back end, the outbox
+    link: BackendLink | OpeningBackendLink  # the client, the embedded reference back end, the outbox
     devices: DeviceManager
     journal: Journal
     session: Session
@@ -61,14 +61,21 @@ class Runtime:
 
 def start_runtime(config: Config, start_device_polling: bool = True, session: Session | None = None,
                   start_fleet: bool = True, device_kinds: Iterable[str] | None = None,
-                  recover_at_start: bool = True) -> Runtime:
+                  recover_at_start: bool = True, link_in_background: bool = False) -> Runtime:
     """The one way to put the kiosk's parts together (the app, selftest, doctor's tools, journal
     reconcile): the back-end link, the devices (`device_kinds`, or every configured one), the
     journal and a session; then what a crash left unfinished is settled (`recover_at_start`) and
-    (`start_fleet`) the fleet link starts: registration, heartbeats and transaction reports."""
+    (`start_fleet`) the fleet link starts: registration, heartbeats and transaction reports.
+
+    `link_in_background` (the kiosk app, issue 23): the devices and the journal first, then the
+    back-end link opens on its own thread (OpeningBackendLink: a call made meanwhile waits for it)
+    and this returns without waiting for it; start the fleet with `start_fleet_link` once the
+    link is wanted (it waits for the link)."""
     wanted = config["devices"] if device_kinds is None else \
         {kind: settings for kind, settings in config["devices"].items() if kind in set(device_kinds)}
     devices = DeviceManager(wanted, DeviceContext(config.data_dir))
+    if link_in_background:
+        return _start_devices_first(config, devices, start_device_polling, session, recover_at_start)
     # The devices are built (drivers imported, simulators started, each asked its status once)
     # while the back-end link opens: each spends time waiting on lines and files that the other
     # can use (issue 23: services ready sooner after a cold start).
@@ -92,19 +99,45 @@ def start_runtime(config: Config, start_device_polling: bool = True, session: Se
     if recover_at_start:
         _recover_unfinished(runtime)
     if start_fleet:
-        from terminal.fleet import FleetLink
-
         try:
-            runtime.fleet = FleetLink(config, link.client, link.outbox(), journal, devices.states)
-            if "dispenser" in wanted:  # its stock and retracted documents ride with every heartbeat
-                from terminal.dispenser_watch import heartbeat_entries
-
-                runtime.fleet.extra_entries = lambda: heartbeat_entries(devices.get("dispenser"))
-            runtime.fleet.start()
+            start_fleet_link(runtime)
         except BaseException:
             runtime.close()
             raise
     return runtime
+
+
+def _start_devices_first(config: Config, devices: DeviceManager, start_device_polling: bool,
+                         session: Session | None, recover_at_start: bool) -> Runtime:
+    """What every service's first step needs (its devices, the journal), then the back-end link
+    opening on its own thread. The link's import and start (the embedded reference back end's
+    spyne models, zeep's reading of the WSDL) take the CPU after the devices, not beside them."""
+    try:
+        if start_device_polling:
+            devices.start()
+        journal = Journal(config.journal_path)
+    except BaseException:
+        devices.close()
+        raise
+    link = OpeningBackendLink(config)
+    runtime = Runtime(config, link, devices, journal, session or Session.from_config(config))
+    if recover_at_start:  # its back-end calls, when something is left to settle, wait for the link
+        _recover_unfinished(runtime)
+    return runtime
+
+
+def start_fleet_link(runtime: Runtime) -> None:
+    """Registration, heartbeats and transaction reports (terminal.fleet), for the runtime's devices."""
+    from terminal.fleet import FleetLink
+
+    devices = runtime.devices
+    runtime.fleet = FleetLink(runtime.config, runtime.link.client, runtime.link.outbox(), runtime.journal,
+                              devices.states)
+    if "dispenser" in devices.kinds:  # its stock and retracted documents ride with every heartbeat
+        from terminal.dispenser_watch import heartbeat_entries
+
+        runtime.fleet.extra_entries = lambda: heartbeat_entries(devices.get("dispenser"))
+    runtime.fleet.start()
 
 
 class _Started:

@@ -18,8 +18,16 @@ def test_unbuilt_service_says_so():
 
 def test_starting_and_backend_down():
     assert reason_for(built(), False, True, READY) == REASON_STARTING
-    assert reason_for(built(), True, None, READY) == REASON_STARTING
+    assert reason_for(built(), False, None, READY) == REASON_STARTING
     assert reason_for(built(), True, False, READY) == REASON_BACKEND_DOWN
+
+
+def test_a_back_end_not_asked_yet_does_not_hold_a_service_back():
+    """Issue 23: devices and journal up, the back-end link still opening: the service is offered
+    (its first back-end call waits for the link); a device it needs down still greys it."""
+    assert reason_for(built(), True, None, READY) is None
+    down = dict(READY, **{kind: DeviceStatus.ERROR for kind in registry.entry(built()).devices})
+    assert reason_for(built(), True, None, down) is not None
 
 
 def test_a_down_device_greys_only_the_services_needing_it():
