@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGES = ("zh_CN", "en")
 DEFAULT_SIZES = ("1080x1920", "1920x1080")
-# A scenario that stops making progress is abandoned after this long (its pictures so far stay).
+# A scenario that stops making progress (no new view this long) is abandoned (its pictures so far
+# stay), and the run waits as long again for its thread to end before the next service starts.
 SCENARIO_LIMIT_SECONDS = 60.0
 # Display modes: (large text, high contrast). The kiosk's one button cycles through them in this order.
 MODES = {"normal": (False, False), "large": (True, False), "contrast": (True, True)}
@@ -129,13 +130,16 @@ def size_overrides(size: str, scale: float) -> dict:
 def capture_one_size(args: argparse.Namespace, config: Config) -> int:
     from kiosk.headless import HarnessTimeout, HeadlessKiosk
     from terminal.scratch import scratch_settings, with_overrides
+    from terminal.selftest_cli import SELFTEST_DEVICE_SETTINGS
 
     with tempfile.TemporaryDirectory(prefix="kiosk-screens-") as scratch:
         # The scenarios pay explicitly: no demo auto-payment racing a card sale (see selftest_config).
         config = with_overrides(config, scratch_settings(Path(scratch),
                                                          terminal=size_overrides(args.one_size, args.scale),
                                                          backend={"reference_auto_pay_seconds": 0.0},
-                                                         devices={"idcard": SIMULATED_ID_CARD_SLACK}))
+                                                         # the fingerprint module at the self-test's rate
+                                                         devices={**SELFTEST_DEVICE_SETTINGS,
+                                                                  "idcard": SIMULATED_ID_CARD_SLACK}))
         try:
             kiosk = HeadlessKiosk(config).open(start_runtime=True)
         except HarnessTimeout as exc:
@@ -275,11 +279,20 @@ class Shooter:
 
         worker = threading.Thread(target=scenario, name=f"screens-{entry.service_id}", daemon=True)
         worker.start()
-        deadline = time.monotonic() + SCENARIO_LIMIT_SECONDS
-        while (worker.is_alive() or self._requests) and time.monotonic() < deadline:
+        # The limit is on progress, not on the whole scenario: an acceptance (two fingerprint
+        # images on the wire, each view drawn and audited in three modes) took more than a minute
+        # on a loaded machine and was cut off at its signature, its thread still running into
+        # the next service's (so that one failed too, and each run's set of pictures differed).
+        progress = time.monotonic()
+        abandoned: float | None = None  # when it was given up
+        while worker.is_alive() or self._requests:
             with self._lock:
                 pending, self._requests = self._requests, []
             for draw, done in pending:
+                if abandoned is not None:
+                    done.set()  # no more pictures of it: let its thread run to its end
+                    continue
+                progress = time.monotonic()
                 try:
                     draw()
                 except Exception as exc:  # one screen that cannot be drawn does not hide the others
@@ -292,7 +305,20 @@ class Shooter:
                                               "widget": "", "text": "", "numbers": {}, "error": repr(exc)[:200]})
                 finally:
                     done.set()
+                    progress = time.monotonic()
+            now = time.monotonic()
+            if abandoned is None and now - progress > SCENARIO_LIMIT_SECONDS:
+                abandoned = now
+                failure.append(TimeoutError(f"no new view for {SCENARIO_LIMIT_SECONDS:g} s"))
+            if abandoned is not None and now - abandoned > SCENARIO_LIMIT_SECONDS:
+                print(f"screenshots: {entry.service_id}: its scenario still runs after being abandoned",
+                      file=sys.stderr)
+                break
             self.kiosk.frames(1)
         if failure:
             log.warning("screenshots: scenario %s failed: %s", entry.service_id, failure[0])
             print(f"screenshots: {entry.service_id}: scenario stopped early: {failure[0]}", file=sys.stderr)
+            if self.audit_context is not None:  # a short set of pictures is a finding too
+                self.findings.append({"screen": entry.service_id, "service": entry.service_id, "lang": lang,
+                                      "mode": "", **self.audit_context, "kind": "scenario_stopped",
+                                      "widget": "", "text": "", "numbers": {}, "error": str(failure[0])[:200]})
