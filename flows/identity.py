@@ -13,8 +13,6 @@ import enum
 import logging
 from dataclasses import dataclass
 
-import cv2
-
 from backend_client import errors as backend_errors
 from backend_client.models import Identity
 from core.i18n import N_
@@ -137,6 +135,8 @@ class IdentityCheck:
         frame = self.ctx.camera().latest_frame()
         if frame is None:
             return IdentityResult(Step.DEVICE_FAULT, MSG_NO_CAMERA_PICTURE)
+        import cv2  # here, not at the top: the kiosk's screens import this module before the first frame
+
         ok, jpeg = cv2.imencode(".jpg", frame.image, [cv2.IMWRITE_JPEG_QUALITY, FACE_JPEG_QUALITY])
         if not ok:
             return IdentityResult(Step.DEVICE_FAULT, MSG_NO_CAMERA_PICTURE)

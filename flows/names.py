@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import product
 
-from pypinyin import Style, pinyin
-
 # Surnames whose reading differs from the everyday reading pypinyin picks first.
 SURNAME_READINGS: dict[str, str] = {
     "单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "朴": "piao", "区": "ou", "查": "zha",
@@ -56,6 +54,10 @@ def split_surname(name: str) -> tuple[str, str]:
 
 def syllables(text: str) -> list[list[str]]:
     """Each character's possible readings (toneless, ü as yu), the everyday one first."""
+    # pypinyin loads its phrase dictionary at import (about half a second): imported here, when a
+    # name is first read, not with the screens before the kiosk's first frame (issue 23).
+    from pypinyin import Style, pinyin
+
     readings = pinyin(text, style=Style.NORMAL, heteronym=True, v_to_u=False, errors="ignore")
     return [[_passport_spelling(r) for r in _unique(options)] for options in readings]
 

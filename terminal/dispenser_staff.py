@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from backend_client.client import new_request_id
 from backend_client.errors import BackendError
 from devices.base import DeviceError
 from devices.dispenser.contract import mask_document_id
@@ -86,14 +85,14 @@ class DispenserStaff:
             return "load refused: no free slot (unload overdue documents first)"
         slot = free[0]
         try:
-            record = self.runtime.backend.load_document(number, slot, new_request_id())  # type: ignore[union-attr]
+            record = self.runtime.backend.load_document(number, slot, _request_id())  # type: ignore[union-attr]
         except BackendError as exc:
             return f"load refused by the back end: {exc.message_key} ({mask_document_id(number)})"
         try:
             self._dispenser().load(slot, number)
         except DeviceError as exc:
             try:
-                self.runtime.backend.unload_document(number, new_request_id(), "the module refused the slot")  # type: ignore[union-attr]
+                self.runtime.backend.unload_document(number, _request_id(), "the module refused the slot")  # type: ignore[union-attr]
             except BackendError as undo:
                 log.error("dispenser load: module refused slot %d and the back end was not told (%s)",
                           slot, undo.message_key)
@@ -117,7 +116,7 @@ class DispenserStaff:
                 lines.append(f"slot {document.slot}: not released ({exc.message_key})")
                 continue
             try:
-                self.runtime.backend.unload_document(document.document_number, new_request_id(),  # type: ignore[union-attr]
+                self.runtime.backend.unload_document(document.document_number, _request_id(),  # type: ignore[union-attr]
                                                      UNLOAD_REASON)
             except BackendError as exc:
                 lines.append(f"slot {document.slot}: released, back end not told ({exc.message_key})")
@@ -126,3 +125,10 @@ class DispenserStaff:
                 f" - the slot held {mask_document_id(released)}: check it"
             lines.append(f"slot {document.slot}: {document.masked_number} unloaded for a counter{note}")
         return lines
+
+
+def _request_id() -> str:
+    # backend_client.client imports zeep: not with the maintenance screen, before the first frame (issue 23)
+    from backend_client.client import new_request_id
+
+    return new_request_id()

@@ -13,8 +13,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pypinyin import Style, pinyin
-
 from core.i18n import N_
 from kiosk.ui.model import Text
 from kiosk.ui.presenters.common import literal
@@ -59,6 +57,8 @@ def place(name: Any) -> Text:
 
 def place_pinyin(name: str) -> str:
     """'长沙市开福区湘江中路' -> 'Changsha Shi Kaifu Qu Xiangjiangzhong Lu'; letters and digits kept."""
+    from pypinyin import Style, pinyin  # its phrase dictionary loads in ~0.5 s: not before the first frame
+
     words: list[str] = []
     current = ""
 
