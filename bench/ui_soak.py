@@ -4,9 +4,9 @@ screens are built once and reused; this checks that nothing else grows either.
 
     .venv/bin/python bench/ui_soak.py [--sessions 200]
 
-Each session: touch a service tile (rotating through the built services), wait for its first
-screen, switch language, insert the demo ID card and wait for the next screen where the
-service reads one, then Cancel -> Leave (which wipes the session) and back home.
+Each session: touch a service tile (rotating through the built services), Start on its "what
+to bring" screen, wait for its first screen, switch language, insert the demo ID card and wait
+for the next screen where the service reads one, then Cancel -> Leave (which wipes the session) and back home.
 """
 
 from __future__ import annotations
@@ -65,7 +65,10 @@ def main() -> None:
         wait_for(lambda: not app.flow_host.closing and home.tile(service).reason_key == "",
                  f"{service} to be offered again (reason {home.tile(service).reason_key!r})")
         tap(home.tile(service))
-        wait_for(lambda: app.screens.current != "home", f"{service} to start (session {session})")
+        # issue 14: what to bring and how long first, then Start (kiosk/ui/prepare.py)
+        wait_for(lambda: app.screens.current == "prepare", f"what to bring for {service} (session {session})")
+        tap(app.screens.get_screen("prepare").ids.start)
+        wait_for(lambda: app.screens.current not in ("home", "prepare"), f"{service} to start (session {session})")
         first = app.screens.current
         tap(next(w for w in app.screens.current_screen.walk() if getattr(w, "text", "") in ("English", "中文")))
         simulators["idcard"].insert_card(card_for("local_adult"))

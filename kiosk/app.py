@@ -31,6 +31,7 @@ from kiosk.ui.attract import AttractScreen
 from kiosk.ui.home import HomeScreen
 from kiosk.ui.idle_warning import IdleWarning
 from kiosk.ui.maintenance_screen import MaintenanceScreen, ask_pin
+from kiosk.ui.prepare import PREPARE, PrepareScreen
 from kiosk.ui.screens.camera import CameraScreen
 from kiosk.ui.screens.choice import ChoiceScreen
 from kiosk.ui.screens.device_action import DeviceActionScreen
@@ -170,6 +171,7 @@ class KioskApp(App):
         for name, screen_class in FLOW_SCREENS.items():
             self.screens.add_widget(screen_class(name=name))
         self.screens.add_widget(MaintenanceScreen(name=MAINTENANCE))
+        self.screens.add_widget(PrepareScreen(name=PREPARE))
         self.bind(wheelchair=self._arrange_screens, portrait=self._arrange_screens)
         self.idle_warning = IdleWarning()
         Window.bind(size=self._update_units, on_touch_down=self._on_any_touch)
@@ -317,11 +319,20 @@ class KioskApp(App):
         self.wheelchair = not self.wheelchair
         log.info("wheelchair arrangement %s", "on" if self.wheelchair else "off")
 
-    def start_service(self, service_id: str) -> None:
+    def start_service(self, service_id: str, prepare: bool = True) -> None:
+        """A service's tile was touched: first what to bring and how long (kiosk/ui/prepare.py),
+        whose Start comes back here with `prepare` False; a card placed on the attract screen
+        starts at once (the citizen has already begun)."""
         reason = self.services.unavailable_reason(service_id)
         if reason is not None:
             log.info("service %s refused on touch: %s", service_id, reason)
             self.speak(self.t(reason))
+            return
+        if prepare and self.screens is not None:
+            screen = self.screens.get_screen(PREPARE)
+            screen.show(service_id)
+            self.screens.current = PREPARE
+            self.speak(screen.instruction)
             return
         self.flow_host.start(service_id)
 

@@ -7,6 +7,7 @@ advance the event loop frame by frame and, after closing, check that no app obje
 
     kiosk = HeadlessKiosk(config).open(start_runtime=True)
     kiosk.tap(kiosk.app.screens.get_screen("home").tile("progress"))
+    kiosk.tap(kiosk.app.screens.get_screen("prepare").ids.start)  # after "what to bring"
     kiosk.wait_for(lambda: kiosk.app.flow_host.active, "the service to start")
     kiosk.save_frame(Path("progress.png"))
     kiosk.close()

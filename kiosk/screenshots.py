@@ -229,11 +229,24 @@ class Shooter:
         for entry in FLOWS:
             # a service's variants (issue 21: paid by bank card) come with it, or alone by their id
             variants = [dataclasses.replace(entry, service_id=v) for v in VARIANTS.get(entry.service_id, ())]
+            if not wanted or entry.service_id in wanted:
+                self.capture_preparation(lang, entry.service_id)  # issue 14: before the flow, once
             for service in (entry, *variants):
                 if not wanted or service.service_id in wanted or entry.service_id in wanted:
                     self.capture_flow(lang, service)
                     self.app.end_session("screenshots")
                     self.app.lang = lang
+
+    def capture_preparation(self, lang: str, service_id: str) -> None:
+        """What to bring and how long (kiosk/ui/prepare.py): the screen a service's tile opens
+        before its flow starts, one picture per service (its variants share it)."""
+        screen = self.app.screens.get_screen("prepare")
+
+        def show() -> None:
+            screen.show(service_id)
+            self.app.screens.current = "prepare"
+        self.shoot(lang, f"{service_id}-00-prepare", show, service=service_id, state="prepare")
+        self.app.screens.current = "home"
 
     def capture_flow(self, lang: str, entry: Any) -> None:
         """Run the flow's scenario on a thread; draw and save each new view on this thread."""
@@ -243,6 +256,9 @@ class Shooter:
         runtime = self.app.backstage.runtime
         runtime.session.wipe("screenshots")
         pump = FlowPump(runtime.flow_context())
+        # the step bar names the service's steps in its accent (a variant's are its base's)
+        from flows.registry import FLOWS
+        self.app.flow_host.service_id = next((e.service_id for e in FLOWS if e.flow == entry.flow), entry.service_id)
         seen: list[tuple[str, str | None, Any]] = []
 
         def on_view(view: Any) -> None:

@@ -80,7 +80,7 @@ class AttractScreen(Screen):
         service = self.usual_service()
         if app.screens.current == self.name and service:
             app.screens.current = "home"
-            app.start_service(service)
+            app.start_service(service, prepare=False)  # begun by the card: no "what to bring" first
 
     def on_touch_down(self, touch):
         if not self.collide_point(*touch.pos):

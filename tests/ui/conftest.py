@@ -160,6 +160,9 @@ def start_service(wait_for, tap):
             return home.tile(service_id).reason_key == ""
         wait_for(offered, f"{service_id} to be offered", app, RUNTIME_START_SECONDS)
         tap(home.tile(service_id))
+        # issue 14: what to bring and how long, then Start (kiosk/ui/prepare.py)
+        wait_for(lambda: app.screens.current == "prepare", f"what to bring for {service_id}", app)
+        tap(app.screens.get_screen("prepare").ids.start)
         wait_for(lambda: app.flow_host.active, f"{service_id} to start", app)
     return start
 
