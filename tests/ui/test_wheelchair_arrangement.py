@@ -75,6 +75,27 @@ def test_home_and_a_flow_screen_keep_every_button_within_reach(kiosk_app, frames
     assert not too_high(screen)
 
 
+@pytest.mark.parametrize("mode", ["normal", "large"])
+def test_the_lower_part_passes_the_layout_audit(kiosk_app, frames, mode):
+    """Nothing clipped, overlapping or too small when the screens have 60 % of the height."""
+    from kiosk.ui.audit import audit_tree
+
+    app = kiosk_app
+    app.wheelchair, app.large_text = True, mode == "large"
+    found = []
+    for lang in ("zh_CN", "en"):
+        app.lang = lang
+        app.screens.current = "home"
+        frames(4)
+        found += [f"{lang} home: {f['kind']} {f.get('text', '')!r}" for f in audit_tree(app.screens.current_screen, app.u)]
+        model = choice_model()
+        app.screens.get_screen(model.kind).show(model)
+        app.screens.current = model.kind
+        frames(4)
+        found += [f"{lang} choice: {f['kind']} {f.get('text', '')!r}" for f in audit_tree(app.screens.current_screen, app.u)]
+    assert not found, "\n".join(found)
+
+
 def test_the_standard_arrangement_uses_the_whole_height(kiosk_app, frames):
     """The check above can fail: in the standard arrangement the top bar's buttons are high up."""
     app = kiosk_app
