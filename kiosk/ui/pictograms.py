@@ -26,8 +26,11 @@ from kivy.uix.widget import Widget
 from kiosk.ui import theme
 from kiosk.ui.presenters import pictures
 
-# The frame shown when nothing moves (still pictograms, screenshots): the action done.
+# The frame shown when nothing moves (still pictograms, screenshots): the action done, or
+# for a movement whose end hides what moved (the permit all the way in), the frame that says
+# it best.
 STILL_PHASE = 1.0
+STILL_PHASES = {"permit": 0.3, "card_in_slot": 0.7, "take_receipt": 0.7}
 # One movement, then a pause on the done frame, then again.
 MOVE_SECONDS = 1.2
 HOLD_SECONDS = 0.8
@@ -248,9 +251,9 @@ def draw_card_in_slot(pen: Pen, phase: float) -> None:
     _permit_slide(pen, 80)
     for k in range(3):  # writing: the dots light one after another
         pen.disc("accent" if phase * 3 >= k + 0.5 else "soft", 40 + k * 10, 80, 3.2)
-    pen.arrow("muted", 82, 44, 82, 12)
-    pen.ring("warning", 82, 28, 13, 3)
-    pen.line("warning", [73, 19, 91, 37], 3)
+    pen.arrow("muted", 86, 40, 86, 12)
+    pen.ring("warning", 86, 26, 11, 3)
+    pen.line("warning", [78, 18, 94, 34], 3)
 
 
 def draw_take_receipt(pen: Pen, phase: float) -> None:
@@ -480,6 +483,10 @@ def pictogram_for(picture: str) -> str:
     return FOR_PICTURE.get(picture, picture if picture in DRAWINGS else "")
 
 
+def still_phase(name: str) -> float:
+    return STILL_PHASES.get(name, STILL_PHASE)
+
+
 def still_mode() -> bool:
     """Screenshots: every pictogram at its still frame, so pictures are the same on every run."""
     app = App.get_running_app()
@@ -499,20 +506,27 @@ class Pictogram(Widget):
     phase = NumericProperty(STILL_PHASE)
     palette = ObjectProperty(None, allownone=True)  # app.palette (pictograms.kv)
     animating = BooleanProperty(False)
+    max_side = NumericProperty(0)  # the drawing's largest side in pixels; 0: as large as the widget
 
     def __init__(self, **kwargs: object) -> None:
         self._anim: Animation | None = None
         super().__init__(**kwargs)
-        for prop in ("name", "service", "phase", "palette", "pos", "size"):
+        for prop in ("name", "service", "phase", "palette", "pos", "size", "max_side"):
             self.fbind(prop, self._redraw)
+        self.fbind("name", self._still_frame)
+        self._still_frame()
         self._redraw()
+
+    def _still_frame(self, *_args: object) -> None:
+        if not self.animating:
+            self.phase = still_phase(self.name)
 
     def _redraw(self, *_args: object) -> None:
         self.canvas.clear()
         drawing = DRAWINGS.get(self.name)
         if drawing is None or self.palette is None or self.width < 2 or self.height < 2:
             return
-        side = min(self.width, self.height)
+        side = min(self.width, self.height, self.max_side or self.width)
         pen = Pen(self.canvas, self.center_x - side / 2, self.center_y - side / 2, side,
                   colours(self.palette, theme.service_accent(self.service, self.palette)))
         drawing(pen, self.phase)
@@ -537,4 +551,4 @@ class Pictogram(Widget):
             self._anim = None
         Animation.cancel_all(self)
         self.animating = False
-        self.phase = STILL_PHASE
+        self.phase = still_phase(self.name)
