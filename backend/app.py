@@ -106,7 +106,7 @@ class BackendApp:
             else:
                 stored_response = etree.tostring(model_as_xml(result, op.response), encoding="unicode")
                 stored_fault = None
-            db.execute("RELEASE handler")
+            # No RELEASE: COMMIT ends the savepoint too, one statement fewer.
             db.execute("INSERT INTO idempotency VALUES (?, ?, ?, ?, ?, ?, ?)",
                        (request.terminalId, request.requestId, op.name, digest, stored_response, stored_fault,
                         iso(env.now)))

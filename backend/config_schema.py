@@ -93,6 +93,11 @@ BACKEND_SCHEMA: Schema = {
     "reference_heartbeat_history_days": Field(float, "Reference back end: terminals' device-state changes "
                                                      "(heartbeat history) kept this many days; the latest state "
                                                      "of every terminal is always kept.", minimum=1, maximum=3650),
+    "reference_request_id_retention_days": Field(float, "Reference back end: how long the answer to a request id is "
+                                                        "kept, so a kiosk's retry gets the same answer and never a "
+                                                        "second effect; longer than any kiosk may hold a request in "
+                                                        "its outbox (heartbeats' records are kept one day).",
+                                                 minimum=1, maximum=3650),
     "reference_workers": Field(int, "Served reference back end (`python main.py backend`): gunicorn worker "
                                     "processes; 0 = waitress in one process (docs/hall.md).", minimum=0, maximum=64),
     "reference_worker_timeout_seconds": Field(float, "Served with gunicorn: a worker silent this long (stuck on one "

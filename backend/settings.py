@@ -16,6 +16,8 @@ class ServerSettings:
     auto_pay_seconds: float = 0.0  # > 0: a pending payment pays itself after this long (demos)
     heartbeat_interval_seconds: int = 60  # told to terminals when they register
     heartbeat_history_days: float = 30.0  # device-state changes kept this long (backend/handlers/terminals.py)
+    # Request-id records (one answer per request id) of every operation kept this long (heartbeats' one day).
+    request_id_retention_days: float = 30.0
     public_url: str = ""  # base of payment-page URLs; "" = the address the request came to
     wsse_username: str = ""  # non-empty: every request must carry this UsernameToken (one for all terminals)
     wsse_password: str = ""
@@ -45,6 +47,7 @@ class ServerSettings:
             auto_pay_seconds=float(backend["reference_auto_pay_seconds"]),
             heartbeat_interval_seconds=int(backend["heartbeat_interval_seconds"]),
             heartbeat_history_days=float(backend["reference_heartbeat_history_days"]),
+            request_id_retention_days=float(backend["reference_request_id_retention_days"]),
             public_url=backend["reference_public_url"],
             wsse_username=backend["wsse_username"],
             wsse_password=backend["wsse_password"],

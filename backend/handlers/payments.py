@@ -160,14 +160,14 @@ def refresh(db: sqlite3.Connection, row: sqlite3.Row, now: dt.datetime, settings
 def mark_paid(db: sqlite3.Connection, payment_id: str, at: dt.datetime) -> None:
     """The provider confirmed the money: the payment and its order are paid, and fulfilled where
     paying is all there is (fines), or issued for writing (endorsements)."""
-    payment = find_payment(db, payment_id)
-    db.execute("UPDATE payments SET status = ?, paid_at = ? WHERE payment_id = ?", (PAID, iso(at), payment_id))
-    db.execute("UPDATE orders SET status = 'PAID', updated_at = ? WHERE order_id = ?", (iso(at), payment["order_id"]))
-    order = db.execute("SELECT kind FROM orders WHERE order_id = ?", (payment["order_id"],)).fetchone()
+    order_id = db.execute("UPDATE payments SET status = ?, paid_at = ? WHERE payment_id = ? RETURNING order_id",
+                          (PAID, iso(at), payment_id)).fetchone()["order_id"]
+    order = db.execute("UPDATE orders SET status = 'PAID', updated_at = ? WHERE order_id = ? RETURNING kind",
+                       (iso(at), order_id)).fetchone()
     if order["kind"] == endorsements.ORDER_KIND:
-        endorsements.issue_endorsements(db, payment["order_id"], hall_day(at))
+        endorsements.issue_endorsements(db, order_id, hall_day(at))
     else:
-        fines.settle_fine_order(db, payment["order_id"], at)
+        fines.settle_fine_order(db, order_id, at)
 
 
 def mark_declined(db: sqlite3.Connection, payment_id: str) -> None:

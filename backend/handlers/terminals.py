@@ -43,45 +43,56 @@ def heartbeat(env: CallEnv, req: Any) -> m.HeartbeatAck:
     env.db.execute("INSERT INTO terminals (terminal_id, last_heartbeat_at) VALUES (?, ?) "
                    "ON CONFLICT(terminal_id) DO UPDATE SET last_heartbeat_at = excluded.last_heartbeat_at",
                    (req.terminalId, iso(env.now)))
-    before = env.db.execute("SELECT sent_at, devices FROM terminal_status WHERE terminal_id = ?",
-                            (req.terminalId,)).fetchone()
-    if before is not None and before["sent_at"] > iso(req.sentAt):  # ISO UTC text sorts as time
-        return m.HeartbeatAck(receivedAt=env.now)  # an older beat arriving late changes nothing
-    if before is None or before["devices"] != devices:
-        env.db.execute("INSERT INTO heartbeats (terminal_id, sent_at, received_at, devices) VALUES (?, ?, ?, ?)",
-                       (req.terminalId, iso(req.sentAt), iso(env.now), devices))
+    # History first, while terminal_status still holds the beat before: a row only when the devices
+    # changed, never for an older beat arriving late (ISO UTC text sorts as time). No statement reads
+    # a result, so on PostgreSQL the whole beat goes in one round trip (backend/storage/postgres.py).
+    sent = iso(req.sentAt)
+    env.db.execute("INSERT INTO heartbeats (terminal_id, sent_at, received_at, devices) SELECT ?, ?, ?, ? "
+                   "WHERE NOT EXISTS (SELECT 1 FROM terminal_status WHERE terminal_id = ? "
+                   "AND (sent_at > ? OR devices = ?))",
+                   (req.terminalId, sent, iso(env.now), devices, req.terminalId, sent, devices))
     _remember_status(env, req, devices)
     _prune_history(env)
     return m.HeartbeatAck(receivedAt=env.now)
 
 
 def _remember_status(env: CallEnv, req: Any, devices: str) -> None:
-    """The latest heartbeat of each terminal, as the hall dashboard shows it (backend/dashboard.py)."""
+    """The latest heartbeat of each terminal, as the hall dashboard shows it (backend/dashboard.py);
+    an older beat arriving late changes nothing."""
     env.db.execute(
         "INSERT INTO terminal_status (terminal_id, sent_at, received_at, devices, paper_low, software_version, "
         "config_version, last_transaction_at, outbox_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(terminal_id) DO UPDATE SET sent_at = excluded.sent_at, received_at = excluded.received_at, "
         "devices = excluded.devices, paper_low = excluded.paper_low, software_version = excluded.software_version, "
         "config_version = excluded.config_version, last_transaction_at = excluded.last_transaction_at, "
-        "outbox_length = excluded.outbox_length",
+        "outbox_length = excluded.outbox_length WHERE terminal_status.sent_at <= excluded.sent_at",
         (req.terminalId, iso(req.sentAt), iso(env.now), devices,
          None if req.paperLow is None else int(req.paperLow), req.softwareVersion, req.configVersion,
          iso(req.lastTransactionAt) if req.lastTransactionAt is not None else None, req.outboxLength))
 
 
-PRUNE_EVERY_SECONDS = 600.0  # how often (per server process) a heartbeat also prunes old history
+PRUNE_EVERY_SECONDS = 600.0  # how often (per server process) a heartbeat also prunes old records
+# A heartbeat's request-id record is kept this long at most: at a province's scale heartbeats are
+# nearly all the records (14.4 million a day at 5,000 terminals), and a beat repeated after its
+# record is gone changes nothing (older than the state kept, it is ignored but for "heard from").
+HEARTBEAT_REQUEST_IDS_KEPT_DAYS = 1.0
 _pruned = {"at": 0.0}
 
 
 def _prune_history(env: CallEnv) -> None:
-    """Heartbeat history, and heartbeats' request-id records, older than the retention."""
+    """Heartbeat history older than its retention, and the request-id records of every operation
+    older than [backend] reference_request_id_retention_days (heartbeats' after a day at most)."""
     now = time.monotonic()
     if now - _pruned["at"] < PRUNE_EVERY_SECONDS:
         return
     _pruned["at"] = now
-    cutoff = iso(env.now - dt.timedelta(days=env.settings.heartbeat_history_days))
-    env.db.execute("DELETE FROM heartbeats WHERE received_at < ?", (cutoff,))
-    env.db.execute("DELETE FROM idempotency WHERE operation = 'Heartbeat' AND created_at < ?", (cutoff,))
+    history = iso(env.now - dt.timedelta(days=env.settings.heartbeat_history_days))
+    env.db.execute("DELETE FROM heartbeats WHERE received_at < ?", (history,))
+    beats = min(env.settings.request_id_retention_days, HEARTBEAT_REQUEST_IDS_KEPT_DAYS)
+    env.db.execute("DELETE FROM idempotency WHERE operation = 'Heartbeat' AND created_at < ?",
+                   (iso(env.now - dt.timedelta(days=beats)),))
+    env.db.execute("DELETE FROM idempotency WHERE created_at < ?",
+                   (iso(env.now - dt.timedelta(days=env.settings.request_id_retention_days)),))
 
 
 def report_transaction(env: CallEnv, req: Any) -> m.ReportAck:

@@ -3,8 +3,8 @@
 Every worker process of a served back end, and every node behind a province's load balancer,
 sees the same table: a nonce is accepted once across all of them (a replay is refused wherever
 it lands). The first use is an insert; two requests carrying one nonce at the same moment are
-serialised by the database (SQLite's one writer; PostgreSQL's serialisable transaction, the
-loser run again finds the row). Used when the store is PostgreSQL or the back end is served by
+serialised by the database (SQLite's one writer; on PostgreSQL the second insert of a key waits
+for the first and then finds the row, so READ COMMITTED suffices). Used when the store is PostgreSQL or the back end is served by
 several workers (backend/soap.py request_guard).
 """
 
@@ -37,12 +37,11 @@ class StoreNonceCache:
         def work(db: Any) -> bool:
             if prune:
                 db.execute("DELETE FROM wsse_nonces WHERE keep_until <= ?", (iso(now),))
-            row = db.execute("SELECT keep_until FROM wsse_nonces WHERE username = ? AND nonce = ?",
-                             (username, key)).fetchone()
-            if row is not None and row["keep_until"] > iso(now):
-                return False
-            db.execute("INSERT INTO wsse_nonces VALUES (?, ?, ?) ON CONFLICT(username, nonce) "
-                       "DO UPDATE SET keep_until = excluded.keep_until", (username, key, iso(now + self._keep)))
-            return True
+            # One statement: a new nonce is inserted, an expired one taken again; a live one
+            # leaves the row alone and returns nothing. Two at once meet on the primary key: the
+            # second waits for the first and then finds it live (atomic at READ COMMITTED too).
+            return db.execute("INSERT INTO wsse_nonces VALUES (?, ?, ?) ON CONFLICT(username, nonce) "
+                              "DO UPDATE SET keep_until = excluded.keep_until WHERE wsse_nonces.keep_until <= ? "
+                              "RETURNING 1", (username, key, iso(now + self._keep), iso(now))).fetchone() is not None
 
-        return self._store.transaction(work, write=True)
+        return self._store.transaction(work, write=True, keyed=True)

@@ -41,6 +41,7 @@ RETRY_PAUSE_SECONDS = 0.002  # a random pause before attempt n of up to this tim
 RETRY_PAUSE_MAX_SECONDS = 0.5  # ... and at most this
 DEFAULT_POOL_SIZE = 8  # connections per process: a waitress thread or a gunicorn worker's threads each take one
 POOL_TIMEOUT_SECONDS = 30.0
+PIPELINE = True  # transactions in pipeline mode (see _begin); bench/hall_statements.py compares
 TRANSLATIONS_KEPT = 10_000  # statements remembered in PostgreSQL's words (ours are a few hundred constants)
 
 
@@ -72,23 +73,40 @@ def configure(conn: psycopg.Connection) -> None:
 
 
 class PgConnection:
-    """One pooled connection in a transaction, spoken to in the handlers' SQLite dialect."""
+    """One pooled connection in a transaction, spoken to in the handlers' SQLite dialect.
 
-    def __init__(self, conn: psycopg.Connection, translate: Callable[[str, bool, psycopg.Connection], str]) -> None:
+    `begin`: the BEGIN this transaction starts with, sent just before its first statement (a
+    transaction that runs no statement, such as Ping's, costs no round trip at all)."""
+
+    def __init__(self, conn: psycopg.Connection, translate: Callable[[str, bool, psycopg.Connection], str],
+                 begin: str | None = None, on_begin: Callable[[], object] | None = None) -> None:
         self.raw = conn
         self._translate = translate
+        self._begin = begin
+        self._on_begin = on_begin
+        self.begun = begin is None
+
+    def _start(self) -> None:
+        if not self.begun:
+            self.begun = True
+            if self._on_begin is not None:
+                self._on_begin()
+            self.raw.execute(self._begin)  # type: ignore[arg-type]
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> psycopg.Cursor:
+        self._start()
         with_params = params is not None
         return self.raw.execute(self._translate(sql, with_params, self.raw),  # type: ignore[arg-type]
                                 tuple(params) if with_params else None)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> psycopg.Cursor:
+        self._start()
         cursor = self.raw.cursor()
         cursor.executemany(self._translate(sql, True, self.raw), rows)  # type: ignore[arg-type]
         return cursor
 
     def executescript(self, script: str) -> None:
+        self._start()
         for statement in dialect.split_script(script):
             self.raw.execute(self._translate(statement, False, self.raw))  # type: ignore[arg-type]
 
@@ -172,16 +190,32 @@ class PostgresStore:
 
     @contextlib.contextmanager
     def _begin(self, write: bool, keyed: bool = False) -> Iterator[PgConnection]:
+        """One transaction on one pooled connection, in pipeline mode: a statement whose result
+        is not read (BEGIN, an UPDATE, the idempotency record, COMMIT) is sent with the next one
+        whose result is, so a transaction costs one round trip per result it reads plus one
+        (bench/hall_statements.py counts them). A failed statement raises at the next read or at
+        the end, and the transaction is rolled back and, if retryable, run again as before."""
         level = "READ COMMITTED" if keyed else "SERIALIZABLE" if write else "REPEATABLE READ"
         with self.pool.connection() as conn:
-            conn.execute(f"BEGIN ISOLATION LEVEL {level}")
+            pipeline = contextlib.ExitStack()  # entered with the first statement
+            db = PgConnection(conn, self.translate, begin=f"BEGIN ISOLATION LEVEL {level}",
+                              on_begin=(lambda: pipeline.enter_context(conn.pipeline())) if PIPELINE else None)
             try:
-                yield PgConnection(conn, self.translate)
-            except BaseException:
-                if not conn.broken:
+                with pipeline:
+                    yield db
+                    if db.begun:
+                        conn.execute("COMMIT")
+            except BaseException as exc:
+                status = conn.info.transaction_status
+                if PIPELINE and (isinstance(exc, psycopg.Error) or status == psycopg.pq.TransactionStatus.INERROR):
+                    # A statement failed inside the pipeline: the statements queued behind it were
+                    # skipped, and psycopg may count one of them as prepared on the server when it
+                    # is not ("prepared statement _pg3_N does not exist" later). The pool replaces
+                    # the connection; such failures are the rare retries, not the common path.
+                    conn.close()
+                elif not conn.broken and status != psycopg.pq.TransactionStatus.IDLE:
                     conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
 
     def write(self) -> contextlib.AbstractContextManager[PgConnection]:
         return self._begin(True)

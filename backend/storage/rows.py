@@ -17,10 +17,13 @@ class Row(tuple):
 
     def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
         if isinstance(key, str):
-            try:
-                return tuple.__getitem__(self, self._index[key.lower()])
+            try:  # the name as the query spelt it (the common case), else without case
+                return tuple.__getitem__(self, self._index[key])
             except KeyError:
-                raise IndexError(f"no column named {key!r}") from None
+                try:
+                    return tuple.__getitem__(self, self._index[key.lower()])
+                except KeyError:
+                    raise IndexError(f"no column named {key!r}") from None
         return tuple.__getitem__(self, key)
 
     def keys(self) -> list[str]:
@@ -42,6 +45,8 @@ def row_class(names: Sequence[str]) -> type[Row]:
     index: dict[str, int] = {}
     for position, name in enumerate(names):
         index.setdefault(name.lower(), position)
+    for position, name in enumerate(names):
+        index.setdefault(name, position)
     made = type("Row", (Row,), {"__slots__": (), "_index": index, "_names": key})
     if len(_classes) < MAX_CLASSES:
         _classes[key] = made
