@@ -1,9 +1,14 @@
 """A throwaway PostgreSQL cluster from Debian's packages, for the tests and bench/hall_load.py.
 
-initdb and pg_ctl in a temporary folder, listening on a Unix socket in that folder only (no TCP
-port to collide with, nobody else's to reach), stopped and deleted afterwards. PostgreSQL refuses
-to run as root: as root the cluster runs as an unprivileged user (KIOSK_PG_USER, else the
-`postgres` user Debian's package creates), started through runuser.
+initdb in a temporary folder, then the postmaster as a child of this process, listening on a Unix
+socket in that folder only (no TCP port to collide with, nobody else's to reach), stopped and
+deleted afterwards. PostgreSQL refuses to run as root: as root the cluster runs as an
+unprivileged user (KIOSK_PG_USER, else the `postgres` user Debian's package creates).
+
+A test session or bench that is killed (SIGKILL, a CI timeout) cannot stop its cluster, and a
+cluster started by `pg_ctl start` (which daemonises) would keep running: the postmaster is
+therefore started directly, with the kernel's parent-death signal (prctl PR_SET_PDEATHSIG) set
+to SIGQUIT, PostgreSQL's immediate shutdown, so it ends with the thread that started it.
 """
 
 from __future__ import annotations
@@ -13,8 +18,10 @@ import os
 import pwd
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Self
 from urllib.parse import quote
@@ -22,6 +29,7 @@ from urllib.parse import quote
 USER_ENV = "KIOSK_PG_USER"
 SUPERUSER = "kiosk"
 START_TIMEOUT_SECONDS = 60
+STOP_TIMEOUT_SECONDS = 30
 # For the tests: durability off (a crash loses the throwaway cluster anyway).
 FAST = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_connections": "400"}
 # For measuring: crash-safe like SQLite's WAL + synchronous=NORMAL (consistent, may lose the last commits).
@@ -44,12 +52,20 @@ def postgres_bin() -> Path:
     return Path(versions[-1]).parent
 
 
+# util-linux's setpriv arms the parent-death signal (after Popen changed the user, which would
+# clear it) and becomes postgres; a small program rather than Popen's preexec_fn, which is unsafe
+# in a process with threads.
+PDEATHSIG = ["setpriv", "--pdeathsig", "SIGQUIT", "--"]
+
+
 class ThrowawayCluster:
     def __init__(self, settings: dict[str, str] | None = None) -> None:
         self.settings = dict(FAST if settings is None else settings)
         self.bin = postgres_bin()
         self.folder: Path | None = None
+        self.postmaster: subprocess.Popen[bytes] | None = None
         self._as: list[str] = []
+        self._account: pwd.struct_passwd | None = None
 
     @property
     def data(self) -> Path:
@@ -58,33 +74,67 @@ class ThrowawayCluster:
 
     def url(self, database: str = "postgres") -> str:
         assert self.folder is not None
-        return f"postgresql://{SUPERUSER}@/{database}?host={quote(str(self.folder), safe='')}"
+        return self.url_in(self.folder, database)
+
+    @staticmethod
+    def url_in(folder: Path, database: str = "postgres") -> str:
+        """The URL of a database of the cluster whose socket is in `folder`."""
+        return f"postgresql://{SUPERUSER}@/{database}?host={quote(str(folder), safe='')}"
 
     def _run(self, *command: str) -> None:
         done = subprocess.run([*self._as, *command], capture_output=True, text=True, check=False)
         if done.returncode != 0:
-            log = self.folder / "server.log" if self.folder else None
-            tail = log.read_text(errors="replace")[-2000:] if log and log.exists() else ""
-            raise ClusterError(f"{' '.join(command[:2])} failed ({done.returncode}): {done.stderr.strip()}\n{tail}")
+            raise ClusterError(f"{' '.join(command[:2])} failed ({done.returncode}): {done.stderr.strip()}\n"
+                               f"{self._log_tail()}")
+
+    def _log_tail(self) -> str:
+        log = self.folder / "server.log" if self.folder else None
+        return log.read_text(errors="replace")[-2000:] if log and log.exists() else ""
 
     def start(self) -> ThrowawayCluster:
         self.folder = Path(tempfile.mkdtemp(prefix="kpg-"))  # short: a socket path has at most 107 bytes
         if os.geteuid() == 0:
             user = os.environ.get(USER_ENV, "postgres")
             try:
-                account = pwd.getpwnam(user)
+                self._account = pwd.getpwnam(user)
             except KeyError:
                 raise ClusterError(f"running as root, and there is no user {user!r} to run PostgreSQL as "
                                    f"(set {USER_ENV} to an unprivileged user)") from None
-            os.chown(self.folder, account.pw_uid, account.pw_gid)
+            os.chown(self.folder, self._account.pw_uid, self._account.pw_gid)
             self._as = ["runuser", "-u", user, "--"]
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "-A", "trust",
                   "-E", "UTF8", "--locale=C", "--no-sync")
-        options = " ".join([f"-k {self.folder}", "-c listen_addresses=''",
-                            *(f"-c {k}={v}" for k, v in self.settings.items())])
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l",
-                  str(self.folder / "server.log"), "-w", "-t", str(START_TIMEOUT_SECONDS), "start")
+        options = ["-D", str(self.data), "-k", str(self.folder), "-c", "listen_addresses="]
+        for key, value in self.settings.items():
+            options += ["-c", f"{key}={value}"]
+        account = self._account
+        with open(self.folder / "server.log", "ab") as log:
+            self.postmaster = subprocess.Popen(
+                [*PDEATHSIG, str(self.bin / "postgres"), *options],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=self.folder,
+                user=account.pw_uid if account else None, group=account.pw_gid if account else None,
+                extra_groups=[] if account else None)
+        self._wait_ready()
         return self
+
+    def _wait_ready(self) -> None:
+        """Until the postmaster says it accepts connections (postmaster.pid's status line), or it
+        ended, or the timeout."""
+        assert self.postmaster is not None
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while True:
+            if self.postmaster.poll() is not None:
+                raise ClusterError(f"postgres ended at start ({self.postmaster.returncode}):\n{self._log_tail()}")
+            try:
+                lines = (self.data / "postmaster.pid").read_text().splitlines()
+            except OSError:
+                lines = []
+            if len(lines) >= 8 and lines[7].strip() == "ready":
+                return
+            if time.monotonic() > deadline:
+                self.stop()
+                raise ClusterError(f"postgres did not accept connections in {START_TIMEOUT_SECONDS} s")
+            time.sleep(0.05)
 
     def create_database(self, name: str) -> str:
         """A new, empty database; its URL."""
@@ -98,9 +148,15 @@ class ThrowawayCluster:
         if self.folder is None:
             return
         try:
-            if (self.data / "postmaster.pid").exists():
-                self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            if self.postmaster is not None and self.postmaster.poll() is None:
+                self.postmaster.send_signal(signal.SIGQUIT)  # immediate shutdown: nothing in it is kept
+                try:
+                    self.postmaster.wait(STOP_TIMEOUT_SECONDS)
+                except subprocess.TimeoutExpired:
+                    self.postmaster.kill()
+                    self.postmaster.wait()
         finally:
+            self.postmaster = None
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
 
