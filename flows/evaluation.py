@@ -107,6 +107,11 @@ class EvaluationFlow(Flow[EvalState]):
         self.receipt_number: str | None = None
         self._restart_countdown()
 
+    @property
+    def evaluated_service(self) -> str:
+        """The service this step follows: flows/take_watch.py waits for its permit card here too."""
+        return self.service
+
     # ----- events -----
     def on_event(self, event: Event) -> None:
         if isinstance(event, Tick):

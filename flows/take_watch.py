@@ -29,11 +29,14 @@ TAKE_ALERT_SECONDS = 120.0
 
 
 def uses_permit(flow: Any) -> bool:
-    """The flow is a service that takes the permit card (its registry entry needs the module)."""
+    """The flow is a service that takes the permit card (its registry entry needs the module),
+    or the evaluation step that follows one (the citizen touched Finish before taking the card)."""
     from flows.registry import FLOWS
 
     reference = f"{type(flow).__module__}:{type(flow).__qualname__}"
-    return any(entry.flow == reference and "permit" in entry.devices for entry in FLOWS)
+    evaluated = getattr(flow, "evaluated_service", None)  # flows/evaluation.py
+    return any("permit" in entry.devices and (entry.flow == reference or entry.service_id == evaluated)
+               for entry in FLOWS)
 
 
 class TakeWatch:

@@ -84,3 +84,15 @@ def test_a_card_the_module_cannot_retract_is_waited_for_past_the_limit(pump, per
     assert view.data["awaiting_take"] == ("card",) and permit.captured == []
     permit.take_card()
     assert "awaiting_take" in pump.tick().data and pump.flow.awaiting_take == ()  # overdue stays said
+
+
+def test_the_evaluation_after_finish_waits_for_the_card_too(pump, permit):
+    """The citizen touched Finish with the card still at the opening: the evaluation step's end
+    (skipped here) does not let the kiosk go home either, until the card is taken."""
+    enquire(pump, permit)
+    view = pump.finish()
+    assert view is not None and view.flow == "evaluation" and not view.finished
+    view = pump.touch("skip")
+    assert view.finished and view.data["awaiting_take"] == ("card",)
+    permit.take_card()
+    assert "awaiting_take" not in pump.tick().data
