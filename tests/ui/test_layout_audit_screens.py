@@ -181,3 +181,33 @@ def test_landscape_screens_keep_their_rows_in_view(landscape_screens):
     assert any(n.startswith("endorsement-") and n.endswith("review") for n in names)
     own = [f for f in report["findings"] if "TopBar" not in f["widget"] + f.get("other", "")]
     assert screens_of(own) == []
+
+
+def test_a_wide_review_gives_its_money_rows_room_after_a_tall_one(kiosk_app, frames):
+    """A wide review with money rows after one without (the acceptance's application review,
+    then its fees page): the filler below the rows of the tall layout kept its width and the
+    money column was squeezed to nothing ("T/o/t/a/l" one letter a line)."""
+    from kivy.core.window import Window
+    from kivy.factory import Factory
+
+    from kiosk.ui.model import Row, ScreenModel, Text
+    from kiosk.ui.presenters import endorsement
+    from kiosk.ui.screens.device_action import fill_rows
+
+    app = kiosk_app
+    body = Factory.ReviewBody(size_hint=(None, None), size=(1840 * app.u, 420 * app.u))
+    Window.add_widget(body)
+    try:
+        details = ScreenModel("review", Text("k"), rows=tuple(Row(Text("screen.endorsement.destination"),
+                                                                 Text(literal="Macau")) for _ in range(3)))
+        fill_rows(body.ids.rows, details, "en")
+        frames(3)
+        assert body.orientation == "horizontal" or not body.ids.fees.children
+        fill_rows(body.ids.fees, ScreenModel("review", Text("k"), rows=(Row(Text(endorsement.MSG_TOTAL),
+                                                                            Text(literal="¥15.00")),)), "en")
+        frames(3)
+        assert body.orientation == "horizontal"
+        assert body.ids.fees.width > body.width * 0.3
+        assert body.ids.scroller.width > body.width * 0.4
+    finally:
+        Window.remove_widget(body)
