@@ -109,7 +109,8 @@ class OpeningBackendLink:
     that does not answer would. `embedded`, `url` and `outbox()` wait the same way."""
 
     def __init__(self, config: Config, opener: Callable[[Config], BackendLink] | None = None,
-                 wait_seconds: float = OPENING_WAIT_SECONDS) -> None:
+                 wait_seconds: float = OPENING_WAIT_SECONDS, begin: bool = True) -> None:
+        """`begin=False`: the opening starts at `begin()` or at the first call, whichever comes first."""
         self.config = config
         self._opener = opener or open_backend_link
         self._wait_seconds = wait_seconds
@@ -118,7 +119,17 @@ class OpeningBackendLink:
         self._opened = threading.Event()
         self.client = _WaitingClient(self)
         self._thread = threading.Thread(target=self._open, name="backend-link-open", daemon=True)
-        self._thread.start()
+        self._begun = threading.Lock()
+        self._started = False
+        if begin:
+            self.begin()
+
+    def begin(self) -> None:
+        """Start opening the link (once)."""
+        with self._begun:
+            if not self._started:
+                self._started = True
+                self._thread.start()
 
     def _open(self) -> None:
         try:
@@ -134,6 +145,7 @@ class OpeningBackendLink:
 
     def link(self, operation: str = "") -> BackendLink:
         """The open link, waiting for it; BackendUnreachableError when it did not open in time or failed."""
+        self.begin()
         if not self._opened.wait(self._wait_seconds):
             raise BackendUnreachableError(f"the back-end link is still opening after {self._wait_seconds:.0f} s",
                                           operation)
@@ -153,7 +165,10 @@ class OpeningBackendLink:
         return self.link().outbox()
 
     def close(self) -> None:
-        self._thread.join()  # a link half opened is closed once it is whole
+        with self._begun:
+            self._started = True  # never begun: nothing to close, and no opening after the close
+        if self._thread.is_alive():
+            self._thread.join()  # a link half opened is closed once it is whole
         if self._link is not None:
             self._link.close()
 

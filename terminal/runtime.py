@@ -119,10 +119,13 @@ def _start_devices_first(config: Config, devices: DeviceManager, start_device_po
     except BaseException:
         devices.close()
         raise
-    link = OpeningBackendLink(config)
+    # Opened after the recovery below: usually nothing is left to settle, and the link's imports
+    # would only take the CPU from it; a recovery that calls the back end begins the opening itself.
+    link = OpeningBackendLink(config, begin=False)
     runtime = Runtime(config, link, devices, journal, session or Session.from_config(config))
     if recover_at_start:  # its back-end calls, when something is left to settle, wait for the link
         _recover_unfinished(runtime)
+    link.begin()
     return runtime
 
 

@@ -104,6 +104,27 @@ def test_a_call_waits_no_longer_than_the_opening_wait(config):
         link.close()
 
 
+def test_a_link_not_begun_opens_at_the_first_call(config):
+    """The runtime begins the opening after settling what a crash left (usually nothing): a
+    recovery that does call the back end begins it itself and gets the real answer."""
+    opened = []
+
+    def counting(config_):
+        opened.append(True)
+        return backend_link.open_backend_link(config_)
+
+    link = OpeningBackendLink(config, opener=counting, wait_seconds=WAIT_SECONDS, begin=False)
+    try:
+        time.sleep(0.2)
+        assert opened == [] and not link.is_open()
+        assert link.client.ping().contract_version
+        assert opened == [True]
+        link.begin()  # the runtime's own begin afterwards changes nothing
+        assert opened == [True]
+    finally:
+        link.close()
+
+
 def test_the_app_runtime_offers_services_before_the_back_end_answers(config, monkeypatch):
     """BackgroundRuntime (what the app starts after its first frame): ready with the devices and
     the journal while the link is held back; a service is offered; the back end's first call
