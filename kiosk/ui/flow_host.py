@@ -148,9 +148,10 @@ class FlowHost:
         evaluation's end says how soon home comes (at once when skipped or timed out)."""
         model = present(view)
         if view.finished and view.data.get("awaiting_take"):
-            # the card lies at the slot: say so and wait for it, no countdown home (issue 14)
-            return replace(model, deadline=None, picture=model.picture or TAKE_CARD,
-                           error=Text(MSG_TAKE_OVERDUE if view.data.get("take_overdue") else MSG_TAKE_CARD))
+            # the card lies at the slot: say so and wait for it, no countdown home (issue 14);
+            # the flow's own problem (a card stuck in the slot, a receipt not printed) comes first
+            take = Text(MSG_TAKE_OVERDUE if view.data.get("take_overdue") else MSG_TAKE_CARD)
+            return replace(model, deadline=None, picture=model.picture or TAKE_CARD, error=model.error or take)
         if view.finished and view.data.get("card_retracted"):
             model = replace(model, error=Text(MSG_CARD_RETRACTED))
         if not view.finished or model.deadline is not None:

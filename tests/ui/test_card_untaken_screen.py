@@ -36,7 +36,7 @@ def enquire_to_the_end(app, held, citizen, start_service, on_screen):
     start_service(app, "endorsement_enquiry")
     on_screen(app, "card", "device_action")
     app.backstage.runtime.simulators["idcard"].insert_card(card_for("long_term_id"))
-    on_screen(app, "insert_permit", "device_action")
+    on_screen(app, "insert_permit", "device_action", seconds=30)  # a loaded machine reads slowly
     held.store.restore_demo_card(CARD)
     held.insert_card(CARD)
 
