@@ -87,7 +87,13 @@ class SimulationPanel:
         # ID card is on the reader (the slot is empty until then: no card passes the step unasked).
         cards = [PanelAction("permit", f"通行证 permit {c.permit_number} {c.name_zh}",
                              lambda n=c.permit_number: sim.insert_card(n)) for c in sim.store.cards()]
-        return [*cards, PanelAction("permit", "取走通行证 remove permit", sim.remove_card)]
+        # Issue 14: the simulated citizen takes an ejected card at once unless told to leave it at
+        # the slot's opening; "remove" then takes it from there (the kiosk waits for that).
+        return [*cards, PanelAction("permit", "取走通行证 remove permit", sim.remove_card),
+                PanelAction("permit", "弹出后留在卡口 leave ejected card at the slot",
+                            lambda: sim.hold_ejected_cards(True)),
+                PanelAction("permit", "弹出后立即取走 take ejected card at once",
+                            lambda: sim.hold_ejected_cards(False))]
 
     def _scanner(self, sim: Any) -> list[PanelAction]:
         codes = [PanelAction("scanner", f"预约码 appointment {a.code}", lambda c=a.code: sim.scan(c))

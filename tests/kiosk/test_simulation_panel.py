@@ -76,3 +76,18 @@ def test_the_last_booking_slip_is_scanned_and_a_missing_one_is_a_message(runtime
     assert panel.run(scan_slip) is None
     scan = scanner.read_scan(timeout=2)
     assert scan is not None and scan.text == code
+
+
+def test_an_ejected_card_left_at_the_slot_is_seen_by_the_driver_until_removed(runtime):
+    """Issue 14: the panel leaves the card at the opening after an eject; 'remove' takes it."""
+    from devices.permit.protocol import SlotState
+
+    panel = SimulationPanel(runtime.simulators, lambda: None)
+    permit = runtime.devices.get("permit")
+    panel.run(action(panel, "leave ejected card at the slot"))
+    panel.run(action(panel, "permit C12345678"))
+    permit.eject()
+    assert permit.slot_state() == SlotState(card_present=False, at_opening=True)
+    panel.run(action(panel, "remove permit"))
+    assert permit.slot_state() == SlotState(card_present=False, at_opening=False)
+    panel.run(action(panel, "take ejected card at once"))
