@@ -178,8 +178,13 @@ def test_landscape_screens_keep_their_rows_in_view(landscape_screens):
     names = {p.stem for p in (pictures / "en-large").glob("*.png")}
     for wanted in ("fine_appeal-", "id_photo-", "endorsement-"):
         assert any(n.startswith(wanted) for n in names), sorted(names)
-    assert any(n.startswith("endorsement-") and n.endswith("review") for n in names)
-    own = [f for f in report["findings"] if "TopBar" not in f["widget"] + f.get("other", "")]
+    for screen in ("endorsement-06-review", "fine_appeal-04-appeal", "id_photo-05-review"):
+        assert screen in names, sorted(names)
+    # layout findings only: a scenario the loaded machine did not finish (scenario_stopped:
+    # a permit card eject timing out, "card_stuck") is the run's, not the screens' (the
+    # pictures this test judges are asserted above)
+    own = [f for f in report["findings"] if "TopBar" not in f["widget"] + f.get("other", "")
+           and f["kind"] != "scenario_stopped"]
     assert screens_of(own) == []
 
 
