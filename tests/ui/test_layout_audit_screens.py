@@ -216,3 +216,26 @@ def test_a_wide_review_gives_its_money_rows_room_after_a_tall_one(kiosk_app, fra
         assert body.ids.scroller.width > body.width * 0.4
     finally:
         Window.remove_widget(body)
+
+
+def test_the_screenshot_driver_keeps_the_idle_rule_from_acting(kiosk_app, tmp_path):
+    """A service the loaded machine took long over had the idle warning drawn over its pictures,
+    then its session wiped under its scenario ("compare_face before the card was verified"): the
+    driver is the citizen at the kiosk, so each picture and each wait counts as presence."""
+    from types import SimpleNamespace
+
+    from kiosk.idle import IdlePhase, IdleTimer
+    from kiosk.screenshots import Shooter
+
+    app = kiosk_app
+    now = [1000.0]
+    real_idle = app.idle
+    app.idle = IdleTimer(90, 30, now=lambda: now[0])
+    try:
+        shooter = Shooter(SimpleNamespace(app=app), tmp_path)
+        now[0] += 100  # the scenario worked on for 100 s without a touch on the screen
+        assert app.idle.poll().phase is IdlePhase.WARNING
+        shooter.present()
+        assert app.idle.poll().phase is IdlePhase.ACTIVE
+    finally:
+        app.idle = real_idle
