@@ -93,6 +93,15 @@ class ThrowawayCluster:
 
     def start(self) -> ThrowawayCluster:
         self.folder = Path(tempfile.mkdtemp(prefix="kpg-"))  # short: a socket path has at most 107 bytes
+        try:
+            self._start()
+        except BaseException:
+            self.stop()  # nothing of a cluster that did not start is left behind
+            raise
+        return self
+
+    def _start(self) -> None:
+        assert self.folder is not None
         if os.geteuid() == 0:
             user = os.environ.get(USER_ENV, "postgres")
             try:
@@ -115,7 +124,6 @@ class ThrowawayCluster:
                 user=account.pw_uid if account else None, group=account.pw_gid if account else None,
                 extra_groups=[] if account else None)
         self._wait_ready()
-        return self
 
     def _wait_ready(self) -> None:
         """Until the postmaster says it accepts connections (postmaster.pid's status line), or it
@@ -132,7 +140,6 @@ class ThrowawayCluster:
             if len(lines) >= 8 and lines[7].strip() == "ready":
                 return
             if time.monotonic() > deadline:
-                self.stop()
                 raise ClusterError(f"postgres did not accept connections in {START_TIMEOUT_SECONDS} s")
             time.sleep(0.05)
 

@@ -7,13 +7,15 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
 
 import psycopg
+import pytest
 
-from backend.storage.throwaway import ThrowawayCluster
+from backend.storage.throwaway import ClusterError, ThrowawayCluster
 
 ROOT = Path(__file__).resolve().parents[3]
 GONE_WITHIN_SECONDS = 30.0
@@ -21,7 +23,7 @@ GONE_WITHIN_SECONDS = 30.0
 STARTER = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, sys.argv[1])
-    from backend.storage.throwaway import ThrowawayCluster
+    from backend.storage.throwaway import ClusterError, ThrowawayCluster
     cluster = ThrowawayCluster().start()
     print(cluster.postmaster.pid, cluster.folder, flush=True)
     time.sleep(600)
@@ -67,3 +69,18 @@ def test_a_cluster_stopped_normally_is_gone_with_its_folder():
     cluster.stop()
     assert not alive(postmaster) and not folder.exists()
     cluster.stop()  # twice is harmless
+
+
+def test_a_cluster_that_cannot_start_leaves_nothing_behind(monkeypatch):
+    made: list[Path] = []
+    real_mkdtemp = tempfile.mkdtemp
+
+    def recording_mkdtemp(*args, **kwargs):
+        made.append(Path(real_mkdtemp(*args, **kwargs)))
+        return str(made[-1])
+
+    monkeypatch.setattr(tempfile, "mkdtemp", recording_mkdtemp)
+    cluster = ThrowawayCluster({"no_such_setting": "1"})  # postgres refuses to start with it
+    with pytest.raises(ClusterError, match="no_such_setting"):
+        cluster.start()
+    assert len(made) == 1 and not made[0].exists() and cluster.folder is None
