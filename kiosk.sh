@@ -12,7 +12,7 @@ PYTHON_BIN=${PYTHON:-python3}
 # What Kivy needs to render (Mesa GL/EGL, the X libraries SDL loads), Xvfb for a virtual
 # screen, a CJK font Kivy draws Chinese with, espeak-ng for voice prompts.
 DEBIAN_PACKAGES=(
-  xvfb xauth
+  xvfb xauth xdotool
   libgl1 libglx-mesa0 libgl1-mesa-dri libegl1 libegl-mesa0
   libxcursor1 libxi6 libxrandr2 libxss1 libxxf86vm1 libmtdev1
   fonts-wqy-microhei espeak-ng

@@ -61,6 +61,17 @@ def start_runtime_after_first_frame(app) -> None:
     Window.bind(on_flip=on_flip)
 
 
+def start_touch_map(app, config: Config) -> None:
+    """Test only ([ui] touch_map_file, off by default and never in a hall): what can be touched on
+    the glass, with window positions, for a click tool outside the process (kiosk/ui/touch_map.py)."""
+    if config["ui"]["touch_map_file"]:
+        from kiosk.ui.touch_map import TouchMap
+
+        # Held by the app: Kivy's clock holds a bound method weakly, and the map would stop with a collection.
+        app.touch_map = TouchMap(app, config.path(config["ui"]["touch_map_file"]))
+        app.bind(on_start=lambda *_args: app.touch_map.start())  # Kivy's clock runs from the app's start
+
+
 def launch(config: Config) -> int:
     try:
         prepare(config)
@@ -71,6 +82,7 @@ def launch(config: Config) -> int:
     remove_leftover_sessions(config.data_dir / SESSIONS_FOLDER)
     app = build_app(config)
     start_runtime_after_first_frame(app)
+    start_touch_map(app, config)
     try:
         app.run()
     finally:
