@@ -73,7 +73,7 @@ class StepBar(BoxLayout):
         inner = self.width - self.padding[0] - self.padding[2]
         each = (inner - box.spacing * max(0, count - 1)) / max(1, count)
         names = [app.t(key, app.lang) for key in self.names] if len(self.names) == count else []
-        font = app.fu * 24
+        font = app.fu * 32  # as the names are drawn (widgets.kv)
         fits = bool(names) and all(
             CoreLabel(text=n, font_size=font, bold=True, font_name=self.ids.step_label.font_name).get_extents(n)[0]
             <= each - 4 for n in names)

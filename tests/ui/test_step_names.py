@@ -47,13 +47,15 @@ def test_the_bar_names_the_current_step_and_fits_portrait_english(kiosk_app, fra
         bar = next(w for w in screen.walk() if isinstance(w, StepBar))
         assert bar.ids.step_label.text == "Step 3 of 5: Choose"
         assert bar.ids.step_label.texture_size[0] <= bar.ids.step_label.width + 1
-        assert visible_names(bar) == ["Identity", "Permit", "Choose", "Pay", "Write card"]
         segments = list(reversed(bar.ids.segments.children))
         assert [s.current for s in segments] == [False, False, True, False, False]
-        for segment in segments:  # every name on one line inside its segment
+        if not large:  # large text: the names do not fit at 45 px; the line above names the step
+            assert visible_names(bar) == ["Identity", "Permit", "Choose", "Pay", "Write card"]
+        assert visible_names(bar) in (["Identity", "Permit", "Choose", "Pay", "Write card"], [""] * 5)
+        for segment in segments:  # a name shown is on one line inside its segment
             label = segment.ids.name_label
             assert label.texture_size[0] <= segment.width + 1, (label.text, label.texture_size, segment.width)
-            assert label.texture_size[1] < label.font_size * 2, f"{label.text!r} wrapped"
+            assert not label.text or label.texture_size[1] < label.font_size * 2, f"{label.text!r} wrapped"
         # nine steps: the names do not fit under the segments; the current one is named in full
         app.flow_host.service_id = "acceptance"
         app.flow_host.display(ScreenModel("choice", Text("acceptance.fingerprint"), 7, 9), speak=False)

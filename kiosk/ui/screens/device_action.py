@@ -27,7 +27,7 @@ class DeviceActionScreen(FlowScreen):
         # the step's pictogram (issue 14), in the service's accent; a photo file as an image
         self.body.service = service_of_screen()
         self.body.pictogram = pictogram_for(model.picture)
-        self.body.picture = picture_path(model.picture) if not self.body.pictogram else ""
+        self.body.picture = picture_path(model.picture)  # the file, shown only without a pictogram
         if self.manager is not None and self.manager.current == self.name and not self.body.ids.pictogram.animating:
             self.body.ids.pictogram.start()  # a new step on the screen already up
         fill_rows(self.body.ids.rows, model, lang)
