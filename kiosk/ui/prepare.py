@@ -24,6 +24,10 @@ PREPARE = "prepare"
 class PrepareThing(BoxLayout):
     key = StringProperty("")
     picture = StringProperty("")  # a full path, "" when the thing has no picture
+    # Set by its own words label: the row's height rule must not read the label through a kv id,
+    # a weak reference that a row cleared away by show() no longer holds when the palette or the
+    # text size changes (ReferenceError on a large-text or contrast touch).
+    words_height = NumericProperty(0)
 
 
 class PrepareScreen(Screen):
