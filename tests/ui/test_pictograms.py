@@ -165,3 +165,22 @@ def test_the_write_step_shows_the_card_in_the_slot_and_the_count(kiosk_app, fram
         frames(2)
         app.lang = "zh_CN"
     assert not screen.body.ids.pictogram.animating
+
+
+def test_the_payment_screen_shows_the_phone_and_the_card_moving_and_stops_when_it_leaves(kiosk_app, frames):
+    from kiosk.ui.model import Action
+
+    app = kiosk_app
+    app.flow_host.display(ScreenModel("payment", Text("screen.amount_due", {"amount": "15.00"}), 3, 5,
+                                      picture=pictures.PAY_WITH_PHONE, amount="15.00", qr_payload="demo://pay/1",
+                                      card=Action("pay_card", Text("payment.pay_by_card"), primary=True),
+                                      card_picture=pictures.PAY_WITH_CARD), speak=False)
+    frames(3)
+    body = app.screens.get_screen("payment").body
+    phone, card = body.ids.phone_picture, body.ids.card_picture
+    assert (phone.name, card.name) == ("pay_phone", "bank_card")
+    assert phone.animating and card.animating and animations_on(phone) and animations_on(card)
+    app.screens.current = "home"
+    frames(2)
+    assert not phone.animating and not card.animating, "nothing moves on a hidden screen"
+    assert not animations_on(phone) and not animations_on(card)
