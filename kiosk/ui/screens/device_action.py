@@ -28,20 +28,12 @@ class DeviceActionScreen(FlowScreen):
         self.body.service = service_of_screen()
         self.body.pictogram = pictogram_for(model.picture)
         self.body.picture = picture_path(model.picture)  # the file, shown only without a pictogram
-        if self.manager is not None and self.manager.current == self.name and not self.body.ids.pictogram.animating:
-            self.body.ids.pictogram.start()  # a new step on the screen already up
         fill_rows(self.body.ids.rows, model, lang)
         self.body.ids.fields.clear_widgets()
         fill_fields(self.body.ids.fields, model.fields, lang)
 
-
-    def on_enter(self, *args: object) -> None:
-        super().on_enter(*args)
-        self.body.ids.pictogram.start()
-
-    def on_leave(self, *args: object) -> None:
-        super().on_leave(*args)
-        self.body.ids.pictogram.stop()  # nothing moves on a hidden screen
+    def pictograms(self) -> tuple:
+        return (self.body.ids.pictogram,)
 
 
 def service_of_screen() -> str:

@@ -74,9 +74,20 @@ class FlowScreen(Screen):
         self.error_text = render_text(self.model.error, lang)
         self._fill_bottom_bar(lang)
         self.draw_content(self.model, lang)
+        if self.manager is not None and self.manager.current == self.name:
+            self._move_pictograms()  # a step drawn on the screen already up (on_enter has passed)
 
     def draw_content(self, model: ScreenModel, lang: str) -> None:
         """Subclasses draw their part of `model` into self.body."""
+
+    def pictograms(self) -> tuple:
+        """The pictograms (kiosk/ui/pictograms.py) this screen shows: they move while it is up."""
+        return ()
+
+    def _move_pictograms(self) -> None:
+        for pictogram in self.pictograms():
+            if not pictogram.animating:
+                pictogram.start()
 
     # ----- bottom bar -----
     def _fill_bottom_bar(self, lang: str) -> None:
@@ -169,11 +180,14 @@ class FlowScreen(Screen):
     # ----- countdown -----
     def on_enter(self, *_args: object) -> None:
         self._countdown = Clock.schedule_interval(self._update_countdown, COUNTDOWN_REFRESH_SECONDS)
+        self._move_pictograms()
 
     def on_leave(self, *_args: object) -> None:
         event = getattr(self, "_countdown", None)
         if event is not None:
             event.cancel()
+        for pictogram in self.pictograms():
+            pictogram.stop()  # nothing moves on a hidden screen
         # The next citizen's first page starts at its top, even when it is the page the last
         # one left scrolled down (scroll_to_top_on_new_page keeps the place of a page redrawn).
         self._scrolled_page = None

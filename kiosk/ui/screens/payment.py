@@ -10,6 +10,7 @@ from kiosk.ui.screens.flow_screen import FlowScreen, render_text
 
 class PaymentScreen(FlowScreen):
     BODY = "PaymentBody"
+    _card_column = None  # the bank card's column, held while out of the row
 
     def draw_content(self, model: ScreenModel, lang: str) -> None:
         ids = self.body.ids
@@ -20,12 +21,11 @@ class PaymentScreen(FlowScreen):
         fill_rows(ids.rows, model, lang)
         # held here: taken out of the row, the kv id's weak proxy alone would let it be freed
         # (the next card payment screen then failed with ReferenceError)
-        card = getattr(self, "_card_column", None) or ids.card.__self__
-        self._card_column = card
+        card = self._card_column = self._card_column or ids.card.__self__
         if model.card is None:
             if card.parent is not None:
                 ids.methods.remove_widget(card)
-            self._move_if_shown()
+                ids.card_picture.stop()  # out of sight: nothing moves
             return
         if card.parent is None:
             ids.methods.add_widget(card)
@@ -33,24 +33,8 @@ class PaymentScreen(FlowScreen):
         ids.card_button.action_model = model.card
         ids.card_button.primary = model.card.primary
         ids.card_button.text = render_text(model.card.label, lang)
-        self._move_if_shown()
 
-    def _move_if_shown(self) -> None:
-        """A picture named while the screen is already up starts moving now (on_enter has passed)."""
-        if self.manager is not None and self.manager.current == self.name:
-            for pictogram in self._pictograms():
-                if not pictogram.animating:
-                    pictogram.start()
-
-    def on_enter(self, *args: object) -> None:
-        super().on_enter(*args)
-        for pictogram in self._pictograms():
-            pictogram.start()
-
-    def on_leave(self, *args: object) -> None:
-        super().on_leave(*args)
-        for pictogram in self._pictograms():
-            pictogram.stop()  # nothing moves on a hidden screen
-
-    def _pictograms(self) -> tuple:
-        return self.body.ids.phone_picture, self.body.ids.card_picture
+    def pictograms(self) -> tuple:
+        ids = self.body.ids
+        column = self._card_column or ids.card
+        return (ids.phone_picture, ids.card_picture) if column.parent is not None else (ids.phone_picture,)

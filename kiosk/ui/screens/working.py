@@ -14,13 +14,6 @@ class WorkingScreen(FlowScreen):
         self.body.service = service_of_screen()
         self.body.pictogram = pictogram_for(model.picture)
         fill_rows(self.body.ids.rows, model, lang)
-        if self.manager is not None and self.manager.current == self.name and not self.body.ids.pictogram.animating:
-            self.body.ids.pictogram.start()  # a new step on the screen already up
 
-    def on_enter(self, *args: object) -> None:
-        super().on_enter(*args)
-        self.body.ids.pictogram.start()
-
-    def on_leave(self, *args: object) -> None:
-        super().on_leave(*args)
-        self.body.ids.pictogram.stop()  # nothing moves on a hidden screen
+    def pictograms(self) -> tuple:
+        return (self.body.ids.pictogram,)
