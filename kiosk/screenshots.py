@@ -49,6 +49,10 @@ AUDIT_FILE = "audit.json"
 # card_removed once the chip was read and halted) and its set of pictures was short.
 # Only timeouts: the pace on the line is the same.
 SIMULATED_ID_CARD_SLACK = {"frame_margin_s": 1.0, "answer_timeout_s": 2.0}
+# The same for the simulated permit module: its answers came later than the driver's 0.5 s status
+# and 2 s read/eject timeouts on a loaded machine ("card_stuck", "writer_down", the card "not given
+# back"), and the scenario stopped.
+SIMULATED_PERMIT_SLACK = {"status_timeout_s": 3.0, "read_timeout_s": 6.0, "write_timeout_s": 15.0}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -139,7 +143,8 @@ def capture_one_size(args: argparse.Namespace, config: Config) -> int:
                                                          backend={"reference_auto_pay_seconds": 0.0},
                                                          # the fingerprint module at the self-test's rate
                                                          devices={**SELFTEST_DEVICE_SETTINGS,
-                                                                  "idcard": SIMULATED_ID_CARD_SLACK}))
+                                                                  "idcard": SIMULATED_ID_CARD_SLACK,
+                                                                  "permit": SIMULATED_PERMIT_SLACK}))
         try:
             kiosk = HeadlessKiosk(config).open(start_runtime=True)
         except HarnessTimeout as exc:

@@ -325,6 +325,14 @@ class SerialPermitDriver:
         raise PermitError(key, f"module answered {response.status.reason}", response.status)
 
 
+def timeouts_from(settings: Mapping[str, Any]) -> Timeouts:
+    """The [devices.permit] answer timeouts (a slow vendor adapter may need more); settings made
+    without them (a technician's command, a test) get the driver's own."""
+    return Timeouts(status=settings.get("status_timeout_s", STATUS_TIMEOUT),
+                    read=settings.get("read_timeout_s", READ_TIMEOUT),
+                    write=settings.get("write_timeout_s", WRITE_TIMEOUT))
+
+
 def build(settings: Mapping[str, Any], context: DeviceContext) -> SerialPermitDriver:
     """`driver = "serial"`: the module (or a vendor adapter) on `port`."""
-    return SerialPermitDriver(settings["port"], settings["baud"])
+    return SerialPermitDriver(settings["port"], settings["baud"], timeouts_from(settings))

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from devices.channels import PtyPair, line_time, open_pty
 from devices.permit.card_store import CardStore
 from devices.permit.contract import PermitError
-from devices.permit.driver import SerialPermitDriver
+from devices.permit.driver import SerialPermitDriver, timeouts_from
 from devices.permit.protocol import (
     FRAME_OVERHEAD,
     Command,
@@ -352,4 +352,4 @@ def build(settings: Mapping[str, Any], context: DeviceContext) -> SerialPermitDr
     port = simulator.start()
     context.simulators["permit"] = simulator
     context.closers.append(simulator.stop)
-    return SerialPermitDriver(port, settings["baud"])
+    return SerialPermitDriver(port, settings["baud"], timeouts_from(settings))

@@ -103,3 +103,12 @@ def test_a_demo_card_can_be_put_back_as_issued(tmp_path: Path, endorsement) -> N
     reopened = {card.permit_number: card for card in CardStore(tmp_path / "cards.json").cards()}
     assert reopened["CA1234567"] == issued["CA1234567"]
     assert reopened["C12345678"] != issued["C12345678"]  # the other card keeps what was written
+
+
+def test_the_configured_answer_timeouts_reach_the_driver(tmp_path):
+    """A slow vendor adapter (or a loaded machine's simulator) gets more time from the config."""
+    from devices.permit.driver import STATUS_TIMEOUT, Timeouts, timeouts_from
+
+    assert timeouts_from({"status_timeout_s": 3.0, "read_timeout_s": 6.0, "write_timeout_s": 15.0}) == \
+        Timeouts(status=3.0, read=6.0, write=15.0)
+    assert timeouts_from({}).status == STATUS_TIMEOUT
