@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -327,7 +328,9 @@ class Shooter:
                     draw()
                 except Exception as exc:  # one screen that cannot be drawn does not hide the others
                     log.exception("screenshots: %s: a screen could not be drawn", entry.service_id)
-                    print(f"screenshots: {entry.service_id}: a screen could not be drawn: {exc!r}", file=sys.stderr)
+                    # the scratch folder with the log goes at the end: where it failed is printed here
+                    print(f"screenshots: {entry.service_id}: a screen could not be drawn: {exc!r}\n"
+                          f"{traceback.format_exc(limit=-8)}", file=sys.stderr)
                     self.drawing_failures += 1
                     if self.audit_context is not None:
                         self.findings.append({"screen": entry.service_id, "service": entry.service_id, "lang": lang,

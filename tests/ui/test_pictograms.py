@@ -185,16 +185,3 @@ def test_the_payment_screen_shows_the_phone_and_the_card_moving_and_stops_when_i
     assert not phone.animating and not card.animating, "nothing moves on a hidden screen"
     assert not animations_on(phone) and not animations_on(card)
 
-
-@pytest.mark.parametrize(("kind", "picture", "name"), [("result", pictures.TAKE_CARD, "take_card"),
-                                                        ("problem", pictures.TAKE_RECEIPT, "take_receipt")])
-def test_the_end_screens_show_what_to_take_moving_until_they_leave(kiosk_app, frames, kind, picture, name):
-    app = kiosk_app
-    app.flow_host.display(ScreenModel(kind, Text("endorsement.done"), 5, 5, picture=picture), speak=False)
-    frames(3)
-    pictogram = app.screens.get_screen(kind).body.ids.pictogram
-    assert pictogram.name == name and pictogram.animating and animations_on(pictogram)
-    assert pictogram.width > 0 and pictogram.height > 0, "drawn in the space the rows leave"
-    app.screens.current = "home"
-    frames(2)
-    assert not pictogram.animating and not animations_on(pictogram), "nothing moves on a hidden screen"

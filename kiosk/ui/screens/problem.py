@@ -2,8 +2,7 @@
 happened and what to do next, in plain words, with where to go when the kiosk cannot help."""
 
 from kiosk.ui.model import ScreenModel
-from kiosk.ui.pictograms import pictogram_for
-from kiosk.ui.screens.device_action import fill_rows, picture_path, service_of_screen
+from kiosk.ui.screens.device_action import fill_rows, picture_path
 from kiosk.ui.screens.flow_screen import FlowScreen
 
 
@@ -11,10 +10,5 @@ class ProblemScreen(FlowScreen):
     BODY = "ProblemBody"
 
     def draw_content(self, model: ScreenModel, lang: str) -> None:
-        self.body.service = service_of_screen()
-        self.body.pictogram = pictogram_for(model.picture)
-        self.body.picture = picture_path(model.picture)  # the file, shown only without a pictogram
+        self.body.picture = picture_path(model.picture)
         fill_rows(self.body.ids.rows, model, lang)
-
-    def pictograms(self) -> tuple:
-        return (self.body.ids.pictogram,)

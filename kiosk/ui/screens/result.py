@@ -1,8 +1,7 @@
 """What was done: the numbers the citizen needs (also printed), and one button to finish."""
 
 from kiosk.ui.model import ScreenModel
-from kiosk.ui.pictograms import pictogram_for
-from kiosk.ui.screens.device_action import fill_rows, picture_path, service_of_screen
+from kiosk.ui.screens.device_action import fill_rows, picture_path
 from kiosk.ui.screens.flow_screen import FlowScreen
 
 
@@ -10,10 +9,5 @@ class ResultScreen(FlowScreen):
     BODY = "ResultBody"
 
     def draw_content(self, model: ScreenModel, lang: str) -> None:
-        self.body.service = service_of_screen()
-        self.body.pictogram = pictogram_for(model.picture)
-        self.body.picture = picture_path(model.picture)  # the file, shown only without a pictogram
+        self.body.picture = picture_path(model.picture)
         fill_rows(self.body.ids.rows, model, lang)
-
-    def pictograms(self) -> tuple:
-        return (self.body.ids.pictogram,)
