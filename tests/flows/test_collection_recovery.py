@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -70,6 +71,27 @@ def document(runtime) -> Iterator[str]:
     simulator.empty_reject_bin()  # capacity 20: the cases' retracts must not fill it
 
 
+def start_collection(pump) -> None:
+    """The demo person's ID card on the reader, up to the list of what is ready."""
+    pump.start(CollectionFlow)
+    pump.simulators["idcard"].insert_card(card_for(PERSON.key))
+    pump.tick_until_state("ready")
+
+
+@contextmanager
+def power_cut_at(journal, step: str, phase: Phase) -> Iterator[None]:
+    """The power goes (PowerCut raised) right after the journal records `step` `phase`."""
+    def cut(txn_id: str, at_step: str, at_phase: Phase) -> None:
+        if (at_step, at_phase) == (step, phase):
+            raise PowerCut(f"{at_step} {at_phase.value}")
+
+    journal.add_observer(cut)
+    try:
+        yield
+    finally:
+        journal.remove_observer(cut)
+
+
 def collected_at_back_end(runtime, number: str) -> bool:
     row = runtime.link.embedded.server.backend.store.connection().execute(
         "SELECT status FROM ready_documents WHERE document_number = ?", (number,)).fetchone()
@@ -82,23 +104,13 @@ def test_cut_off_at_every_journalled_point(pump, runtime, document, step, phase,
     simulator = runtime.simulators["dispenser"]
     journal = pump.ctx.journal
 
-    def cut(txn_id: str, at_step: str, at_phase: Phase) -> None:
-        if (at_step, at_phase) == (step, phase):
-            raise PowerCut(f"{at_step} {at_phase.value}")
-
-    pump.start(CollectionFlow)
-    pump.simulators["idcard"].insert_card(card_for(PERSON.key))
-    pump.tick_until_state("ready")
-    journal.add_observer(cut)
-    try:
-        with pytest.raises(PowerCut):
-            collect_and_sign(pump)
-            pump.tick_until_state("take", limit_seconds=LIMIT)
-            if takes:
-                simulator.take_document()
-            pump.tick_until_state("done", "partly", limit_seconds=LIMIT)
-    finally:
-        journal.remove_observer(cut)
+    start_collection(pump)
+    with power_cut_at(journal, step, phase), pytest.raises(PowerCut):
+        collect_and_sign(pump)
+        pump.tick_until_state("take", limit_seconds=LIMIT)
+        if takes:
+            simulator.take_document()
+        pump.tick_until_state("done", "partly", limit_seconds=LIMIT)
     if takes and simulator.stock.tray == document:  # cut off before the hand reached it: it does now
         simulator.take_document()
     pump.ctx.session.wipe("the kiosk restarts")
@@ -148,21 +160,11 @@ def test_cut_off_with_another_document_held_in_the_picker(pump, runtime, documen
     simulator.stop_comparing()
     journal = pump.ctx.journal
 
-    def cut(txn_id: str, at_step: str, at_phase: Phase) -> None:
-        if (at_step, at_phase) == (step, phase):
-            raise PowerCut(f"{at_step} {at_phase.value}")
-
     try:
-        pump.start(CollectionFlow)
-        pump.simulators["idcard"].insert_card(card_for(PERSON.key))
-        pump.tick_until_state("ready")
-        journal.add_observer(cut)
-        try:
-            with pytest.raises(PowerCut):
-                collect_and_sign(pump)
-                pump.tick_until_state("done", "partly", limit_seconds=LIMIT)
-        finally:
-            journal.remove_observer(cut)
+        start_collection(pump)
+        with power_cut_at(journal, step, phase), pytest.raises(PowerCut):
+            collect_and_sign(pump)
+            pump.tick_until_state("done", "partly", limit_seconds=LIMIT)
     finally:
         simulator.stop_comparing(True)
     assert simulator.stock.tray is None  # at no point did the other passport reach the tray
