@@ -139,16 +139,57 @@ def main_loop_frames(count: int = 1) -> None:
                 raise
 
 
+# Frames a tap waits at most for its widget to stop moving (a relayout after a language or text
+# size change moves the home tiles a frame or two later).
+SETTLE_LIMIT_FRAMES = 30
+
+
 def tap(widget: Any) -> None:
-    """Press and release `widget` with a real touch event at its centre, through the window."""
+    """Press and release `widget` with a real touch event at its centre, through the window,
+    once it is scrolled into view and has stopped moving: a touch at a place the layout has
+    not reached yet lands on whatever was there before (a neighbouring tile)."""
     from kivy.tests.common import UnitTestTouch
 
-    x, y = widget.to_window(*widget.center)
+    x, y = settled_centre(widget)
     touch = UnitTestTouch(x, y)
     touch.touch_down()
     frames(1)
     touch.touch_up()
     frames(1)
+
+
+def settled_centre(widget: Any) -> tuple[float, float]:
+    """The widget's centre in window coordinates once it has stopped moving and, when inside a
+    ScrollView, is scrolled into view (as a citizen scrolls to a tile before touching it)."""
+    from kivy.uix.scrollview import ScrollView
+
+    place = settled(widget)
+    view = next((w for w in ancestors(widget) if isinstance(w, ScrollView)), None)
+    if view is not None:
+        view.scroll_to(widget, padding=0, animate=False)
+        place = settled(widget)
+    return place
+
+
+def settled(widget: Any) -> tuple[float, float]:
+    """Pump frames until two in a row draw the widget's centre at the same window place."""
+    place = widget.to_window(*widget.center)
+    for _ in range(SETTLE_LIMIT_FRAMES):
+        frames(1)
+        now = widget.to_window(*widget.center)
+        if now == place:
+            break
+        place = now
+    return place
+
+
+def ancestors(widget: Any) -> list[Any]:
+    found = []
+    parent = widget.parent
+    while parent is not None and parent is not parent.parent:
+        found.append(parent)
+        parent = parent.parent
+    return found
 
 
 def wait_for(condition: Callable[[], bool], what: str, seconds: float = WAIT_SECONDS,

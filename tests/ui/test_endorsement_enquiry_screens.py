@@ -17,6 +17,7 @@ import pytest
 
 from flows.demo_cards import card_for
 from kiosk.ui.presenters import pictures
+from tests.ui.demo_permits import insert_as_issued
 from tests.ui.evaluation_step import finish_then_skip_evaluation
 
 pytestmark = pytest.mark.ui
@@ -33,14 +34,6 @@ def ask_permit(app, citizen, start_service, shows, person: str, lang: str):
     screen = shows(app, "insert_permit", "device_action")
     assert screen.body.picture.endswith(pictures.INSERT_PERMIT) and screen.can_cancel
     return screen
-
-
-def insert_as_issued(app, permit_number: str) -> None:
-    """The demo card as seeded: the simulated card store is shared by the whole test session, and
-    other tests write endorsements onto these very cards."""
-    simulator = app.backstage.runtime.simulators["permit"]
-    simulator.store.restore_demo_card(permit_number)
-    simulator.insert_card(permit_number)
 
 
 def test_valid_endorsement_listed_in_chinese(money_kiosk, citizen, start_service, shows):

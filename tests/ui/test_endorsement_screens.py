@@ -18,6 +18,7 @@ import pytest
 from flows.demo_cards import card_for
 from kiosk.ui.presenters import pictures
 from terminal.simulation import pay_on_phone
+from tests.ui.demo_permits import insert_as_issued
 from tests.ui.evaluation_step import finish_then_skip_evaluation
 
 pytestmark = pytest.mark.ui
@@ -49,7 +50,7 @@ def test_chosen_level_by_level_and_paid_in_chinese(money_kiosk, citizen, start_s
     assert "face" in seen, "the live face check came between the card and the permit"
     assert screen.body.picture.endswith(pictures.INSERT_PERMIT)
 
-    simulators["permit"].insert_card("CA1234567")
+    insert_as_issued(app, "CA1234567")
     screen = shows(app, "choose_destination", "choice")
     assert "香港" in citizen.reads(screen) and "澳门" in citizen.reads(screen)
     assert any(text.startswith("费用 ￥") for text in citizen.reads(screen)), "the fee is on the tiles"
@@ -106,7 +107,7 @@ def test_last_endorsement_offered_first_and_paid_again_after_a_decline_in_englis
     simulators["idcard"].insert_card(card_for("long_term_id"))
     screen = shows(app, "insert_permit", "device_action")
     assert screen.instruction == "Please insert your Hong Kong and Macau travel permit into the card slot"
-    simulators["permit"].insert_card("C12345678")
+    insert_as_issued(app, "C12345678")
 
     screen = shows(app, "offer", "choice")
     same = citizen.tile(screen, None, action="same")
@@ -146,7 +147,7 @@ def test_an_expired_permit_is_refused_with_where_to_go(money_kiosk, citizen, sta
     start_service(app, "endorsement")
     simulators["idcard"].insert_card(card_for("expired_permit"))
     shows(app, "insert_permit", "device_action")
-    simulators["permit"].insert_card("CC3456789")
+    insert_as_issued(app, "CC3456789")
 
     screen = shows(app, "refused", "problem")
     assert screen.error_text == app.t("endorsement.permit_expired", lang)
