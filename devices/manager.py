@@ -69,7 +69,7 @@ class DeviceManager:
         in the background. `doctor` asks once and stops."""
         for kind, settings in self._config.items():
             self._build(kind, settings)
-        self.poll_once()
+        self.poll_once(concurrently=True)
         if not poll_in_background:
             return
         self._thread = threading.Thread(target=self._poll_forever, name="device-health", daemon=True)
@@ -88,16 +88,31 @@ class DeviceManager:
         """The device of `kind`, or None when it could not be built (see `state(kind).reason`)."""
         return self._devices.get(kind)
 
-    def poll_once(self) -> None:
-        """Ask every built device for its status now (the background thread calls this)."""
-        for kind, device in list(self._devices.items()):
-            try:
-                status = device.status()
-                # Drivers that keep why they are not usable (last_detail) have doctor say it.
-                state = DeviceState(status, "" if status.usable else str(getattr(device, "last_detail", "")))
-            except Exception as exc:  # status() must not raise; a driver bug shows as ERROR
-                state = DeviceState(DeviceStatus.ERROR, f"status check raised {exc!r}")
-            self._set(kind, state)
+    def poll_once(self, concurrently: bool = False) -> None:
+        """Ask every built device for its status now (the background thread calls this).
+        `concurrently` (the first ask, at start): each device on its own thread, so the lines'
+        answers are awaited side by side and the services are offered sooner (issue 23); a
+        device that hangs holds back only the start, as it would one after another."""
+        devices = list(self._devices.items())
+        if not concurrently or len(devices) < 2:
+            for kind, device in devices:
+                self._poll(kind, device)
+            return
+        asks = [threading.Thread(target=self._poll, args=(kind, device), name=f"first-status-{kind}", daemon=True)
+                for kind, device in devices]
+        for ask in asks:
+            ask.start()
+        for ask in asks:
+            ask.join()
+
+    def _poll(self, kind: str, device: Device) -> None:
+        try:
+            status = device.status()
+            # Drivers that keep why they are not usable (last_detail) have doctor say it.
+            state = DeviceState(status, "" if status.usable else str(getattr(device, "last_detail", "")))
+        except Exception as exc:  # status() must not raise; a driver bug shows as ERROR
+            state = DeviceState(DeviceStatus.ERROR, f"status check raised {exc!r}")
+        self._set(kind, state)
 
     def close(self) -> None:
         """Stop polling, close every device and stop every simulator."""

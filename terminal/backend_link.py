@@ -17,14 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from backend_client.client import BackendClient
 from backend_client.errors import BackendUnreachableError
-from backend_client.outbox import Outbox
-from backend_client.settings import ClientSettings
 from core.config import Config
 
 if TYPE_CHECKING:
     from backend.embedded import EmbeddedBackend
+    from backend_client.client import BackendClient
+    from backend_client.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +46,8 @@ class BackendLink:
     def outbox(self) -> Outbox:
         """The terminal's outbox (heartbeats, transaction reports), started on first use."""
         if self._outbox is None:
+            from backend_client.outbox import Outbox
+
             backend = self.config["backend"]
             self._outbox = Outbox(outbox_path(self.config), self.client, backend["outbox_backoff_seconds"],
                                   backend["outbox_backoff_max_seconds"]).start()
@@ -73,7 +74,12 @@ class BackendLink:
 
 def open_backend_link(config: Config) -> BackendLink:
     """The client for the configured back end. With [backend] mode = "embedded" the reference
-    back end is started first on a loopback port (it is not imported at all in a hall)."""
+    back end is started first on a loopback port (it is not imported at all in a hall). zeep
+    and the client are imported here, where the link opens (on its own thread in the kiosk app:
+    issue 23), not with this module."""
+    from backend_client.client import BackendClient
+    from backend_client.settings import ClientSettings
+
     embedded = None
     endpoint = config["backend"]["url"]
     if config["backend"]["mode"] == "embedded":

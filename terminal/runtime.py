@@ -11,9 +11,8 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from backend_client.client import BackendClient
 from core.config import Config
 from core.session import Session
 from devices.factory import DeviceContext
@@ -21,6 +20,9 @@ from devices.manager import DeviceManager
 from flows.context import FlowContext
 from flows.journal import Journal
 from terminal.backend_link import BackendLink, OpeningBackendLink, open_backend_link
+
+if TYPE_CHECKING:
+    from backend_client.client import BackendClient
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,13 @@ exception, `CameraError`, with a message key the screen can translate.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
-
-import numpy as np
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from core.i18n import N_
 from devices.base import DeviceError, DeviceStatus
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Message keys a camera may hand to a screen (translations in assets/locale/*/kiosk.po).
 MSG_UNAVAILABLE = N_("camera.unavailable")

@@ -17,14 +17,14 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import cv2
-import numpy as np
-
 from devices.base import DeviceStatus, StatusLog
 from devices.camera.contract import MSG_NO_PICTURE, MSG_UNAVAILABLE, CameraError, Frame
 from devices.camera.source import CameraSource, SourceKind
 
 if TYPE_CHECKING:
+    import cv2
+    import numpy as np
+
     from devices.factory import DeviceContext
 
 __all__ = ["CameraError", "Frame", "OpenCvCamera", "build"]
@@ -175,6 +175,8 @@ class OpenCvCamera:
             backoff = min(backoff * 2, RECONNECT_BACKOFF_MAX)
 
     def _open(self) -> cv2.VideoCapture | None:
+        import cv2  # here, on the capture thread: OpenCV's import is not the kiosk's start's to pay
+
         path = self._source.watched_path
         if path is not None and not os.path.exists(path):
             return None  # OpenCV would only print a warning for a missing path
@@ -190,6 +192,8 @@ class OpenCvCamera:
         return capture
 
     def _new_capture(self) -> cv2.VideoCapture:
+        import cv2
+
         kind, value = self._source.kind, self._source.value
         if kind is SourceKind.STREAM:
             return cv2.VideoCapture(value, cv2.CAP_FFMPEG, [

@@ -4,7 +4,8 @@ Each scene is a seamless loop of a real face (scikit-image's astronaut portrait,
 its busy studio backdrop by photo.samples) on a plain near-white backdrop, with the small
 sway, breathing and flicker of a person standing at a kiosk and the noise of a sensor. The
 files are what the real OpenCV driver plays, so the simulator exercises the same decode and
-capture path as a USB camera. Renders are cached by size, rate and RENDER_VERSION.
+capture path as a USB camera. Renders are cached by size, rate and RENDER_VERSION
+(devices/camera/scene_files.py).
 """
 
 from __future__ import annotations
@@ -19,16 +20,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from devices.camera.scene_files import NO_FACE, NORMAL, TOO_DARK, TWO_FACES, missing_scenes, scene_files
+
 log = logging.getLogger(__name__)
 
-NORMAL = "normal"
-NO_FACE = "no_face"
-TWO_FACES = "two_faces"
-TOO_DARK = "too_dark"
-SCENES = (NORMAL, NO_FACE, TWO_FACES, TOO_DARK)
-
-# Bump when the look of a scene changes, so cached renders are made again.
-RENDER_VERSION = 2  # 2: the astronaut's lips closed (photo.samples.lips_closed)
 # One loop of motion; the clip is exactly one period so it repeats without a jump.
 CLIP_SECONDS = 2.0
 # A photo booth's backdrop: plain, near white (DOMAIN.md section 1: even white background).
@@ -52,16 +47,11 @@ DARK_GAIN = 0.12
 MJPG_QUALITY = 90
 
 
-def scene_file(folder: Path, scene: str, width: int, height: int, fps: float) -> Path:
-    return folder / f"v{RENDER_VERSION}-{width}x{height}-{fps:g}fps" / f"{scene}.avi"
-
-
 def render_scenes(folder: Path, width: int, height: int, fps: float) -> dict[str, Path]:
     """Every scene as a looping video file under `folder`; renders only what is missing."""
-    files = {scene: scene_file(folder, scene, width, height, fps) for scene in SCENES}
-    for scene, path in files.items():
-        if not path.exists():
-            _write_clip(path, _painter(scene), width, height, fps)
+    files = scene_files(folder, width, height, fps)
+    for scene in missing_scenes(files):
+        _write_clip(files[scene], _painter(scene), width, height, fps)
     return files
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from core.schema import Field, Schema
 
-SCENE_CHOICES = ("normal", "no_face", "two_faces", "too_dark")  # devices.camera.scenes.SCENES
+SCENE_CHOICES = ("normal", "no_face", "two_faces", "too_dark")  # devices.camera.scene_files.SCENES
 
 SCHEMA: Schema = {
     "driver": Field(str, "'simulator' (rendered portrait videos played through the OpenCV driver) "

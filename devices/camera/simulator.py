@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from devices.camera.driver import OpenCvCamera
-from devices.camera.scenes import render_scenes
+from devices.camera.scene_files import missing_scenes, scene_files
 
 if TYPE_CHECKING:
     from devices.factory import DeviceContext
@@ -100,8 +100,12 @@ class SimulatedCamera:
 def build(settings: Mapping[str, Any], context: DeviceContext) -> OpenCvCamera:
     """Render the scenes (once; cached under the data folder), start the simulated camera
     and return the real driver playing it."""
-    files = render_scenes(context.data_dir / SCENE_FOLDER, settings["width"], settings["height"],
-                          settings["fps"])
+    folder, size = context.data_dir / SCENE_FOLDER, (settings["width"], settings["height"], settings["fps"])
+    files = scene_files(folder, *size)
+    if missing_scenes(files):  # OpenCV and numpy only to render; playing them is the capture thread's
+        from devices.camera.scenes import render_scenes
+
+        files = render_scenes(folder, *size)
     simulator = SimulatedCamera(files, settings["simulator_scene"])
     context.simulators["camera"] = simulator
     context.closers.append(simulator.stop)

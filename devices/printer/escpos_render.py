@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, NoReturn
 
-import numpy as np
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 log = logging.getLogger(__name__)
@@ -584,6 +583,8 @@ class EscposInterpreter:
 
     def _raster_image(self, reader: _Reader) -> None:
         """GS v 0 m xL xH yL yH d1...dk: rows of `x` bytes, most significant bit leftmost."""
+        import numpy as np  # only for pictures: the simulated printer starts without it
+
         scale = reader.byte() % 48
         width_bytes, rows = reader.word(), reader.word()
         if not 1 <= width_bytes <= MAX_RASTER_BYTES_PER_ROW or not 1 <= rows <= MAX_RASTER_ROWS:
@@ -598,6 +599,8 @@ class EscposInterpreter:
 
     def _column_image(self, reader: _Reader) -> None:
         """ESC * m nL nH d...: one line of 8 or 24 dots high columns, placed like a character."""
+        import numpy as np
+
         density = reader.byte()
         if density not in (0, 1, 32, 33):
             raise _Malformed(f"ESC * density {density} is not 0, 1, 32 or 33")
@@ -633,6 +636,8 @@ class EscposInterpreter:
             self._print_qr()
 
     def _print_qr(self) -> None:
+        import numpy as np
+
         import qrcode
         from qrcode.exceptions import DataOverflowError
 
@@ -689,6 +694,8 @@ class EscposInterpreter:
         self._draw_barcode(modules, human, name)
 
     def _draw_barcode(self, modules: str, human: str, name: str) -> None:
+        import numpy as np
+
         mode = self.mode
         bars = np.array([ch == "1" for ch in modules], dtype=bool)
         row = np.repeat(np.where(bars, 0, 255).astype(np.uint8), mode.barcode_module)
