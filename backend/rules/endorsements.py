@@ -66,23 +66,28 @@ def eligible_options(applicant: Applicant, permit_valid_to: dt.date | None, hall
     if applicant.registered_state_employee:
         raise NotEligible("REGISTERED_STATE_EMPLOYEE",
                           "registered state employees need their unit's approval at the counter")
-    offered = [p for p in rules_config.catalogue() if _suits(applicant, p, hall_region_code, today)]
+    # Asked once per call, not once per product: the answer is the applicant's and the hall's
+    # (issue 23: every check of a permit runs this over the whole catalogue).
+    individual_visit = may_apply_for_individual_visit(applicant, hall_region_code, today)
+    offered = [p for p in rules_config.catalogue() if _suits(applicant, p, hall_region_code, individual_visit)]
     if permit_valid_to is None:
         if not offered:
             raise NotEligible("OPTION_NOT_OFFERED", "no endorsement is offered to this applicant")
         return offered
     if permit_valid_to < today:
         raise NotEligible("PERMIT_EXPIRED", "the travel permit has expired")
-    within_permit = [p for p in offered if endorsement_end(today, p.validity_months) <= permit_valid_to]
+    ends = {months: endorsement_end(today, months) for months in {p.validity_months for p in offered}}
+    within_permit = [p for p in offered if ends[p.validity_months] <= permit_valid_to]
     if not within_permit:
         raise NotEligible("PERMIT_VALIDITY_TOO_SHORT",
                           "the travel permit expires before any endorsement would end")
     return within_permit
 
 
-def _suits(applicant: Applicant, product: Product, hall_region_code: str, today: dt.date) -> bool:
+def _suits(applicant: Applicant, product: Product, hall_region_code: str, individual_visit: bool) -> bool:
+    """`individual_visit`: may_apply_for_individual_visit's answer for this applicant and hall."""
     if product.type == "G":
-        return may_apply_for_individual_visit(applicant, hall_region_code, today)
+        return individual_visit
     if not is_local(applicant.hukou_region_code, hall_region_code):
         return product.type == "L"
     if product.type == "T":
