@@ -34,7 +34,7 @@ BACKEND_SCHEMA: Schema = {
                                    "add` ('' = none). Set, the terminal signs every call with a PasswordDigest "
                                    "UsernameToken named by terminal.id (docs/hall.md); wsse_username/password "
                                    "are then not used."),
-    "outbox_path": Field(str, "SQLite file of the outbox: heartbeats and transaction reports waiting "
+    "outbox_path": Field(str, "SQLite file of the outbox: heartbeats, transaction reports and evaluations waiting "
                               "to be delivered ('' = backend/outbox.sqlite3 in the terminal's data_dir)."),
     "outbox_backoff_seconds": Field(float, "Outbox: first wait after a failed delivery; doubles after "
                                            "each further failure.", minimum=0.01, maximum=600),

@@ -842,6 +842,18 @@ class EvaluationReceipt:
     recorded_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    """One citizen's evaluation of a finished service as SubmitEvaluation sends it: what the
+    outbox keeps when the back end could not be reached (backend_client/outbox.py)."""
+    service: str
+    level: EvaluationLevel
+    reasons: tuple[EvaluationReason, ...]
+    evaluated_at: dt.datetime
+    transaction_id: str | None = None
+    comment: str | None = None
+
+
 class AppealReason(enum.StrEnum):
     CLONED_PLATE = "CLONED_PLATE"        # 套牌: another car carries my plate
     NOT_MY_VEHICLE = "NOT_MY_VEHICLE"    # the car photographed is not mine

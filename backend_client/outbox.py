@@ -1,4 +1,5 @@
-"""The outbox: heartbeats and transaction reports that need no answer, delivered durably and in order.
+"""The outbox: heartbeats, transaction reports and evaluations that need no answer, delivered
+durably and in order.
 
 A flow puts a message and moves on; the message is in SQLite (WAL, synchronous=FULL) before
 `put_*` returns, so a crash or power cut loses nothing. One worker thread delivers the oldest
@@ -7,6 +8,10 @@ but lost its answer is recognised there instead of counted twice. While the back
 be reached, the worker waits with exponential backoff and keeps the order. A message the back
 end refuses for good (an error marked `final`, e.g. invalid input) is moved to a `rejected`
 table and logged, so one bad message cannot block the queue forever.
+
+An evaluation (好差评) comes here only when sending it at once failed for want of a back end
+(flows/evaluation.py): it keeps the request id of that first try, so one that reached the back
+end but lost its answer is still counted once.
 """
 
 from __future__ import annotations
@@ -19,16 +24,16 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Any, Callable, Protocol
 
 from backend_client.client import new_request_id
 from backend_client.convert import from_wire, to_json_ready
 from backend_client.errors import BackendError
-from backend_client.models import Heartbeat, TransactionReport
+from backend_client.models import Evaluation, EvaluationReceipt, Heartbeat, TransactionReport
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT, REPORT = "heartbeat", "report"
+HEARTBEAT, REPORT, EVALUATION = "heartbeat", "report", "evaluation"
 STOP_JOIN_SECONDS = 5.0
 
 DDL = """
@@ -48,6 +53,9 @@ class OutboxSender(Protocol):
     def send_heartbeat(self, heartbeat: Heartbeat, request_id: str) -> dt.datetime: ...
 
     def report_transaction(self, report: TransactionReport, request_id: str) -> dt.datetime: ...
+
+    def submit_evaluation(self, service: str, level: Any, reasons: Any, request_id: str, evaluated_at: dt.datetime,
+                          transaction_id: str | None = None, comment: str | None = None) -> EvaluationReceipt: ...
 
 
 @dataclass(frozen=True)
@@ -85,8 +93,12 @@ class Outbox:
     def put_report(self, report: TransactionReport) -> str:
         return self._put(REPORT, json.dumps(to_json_ready(report)))
 
-    def _put(self, kind: str, payload: str) -> str:
-        request_id = new_request_id()
+    def put_evaluation(self, evaluation: Evaluation, request_id: str) -> str:
+        """Queued under the request id its first (failed) send used."""
+        return self._put(EVALUATION, json.dumps(to_json_ready(evaluation)), request_id)
+
+    def _put(self, kind: str, payload: str, request_id: str | None = None) -> str:
+        request_id = request_id or new_request_id()
         with self._wake:
             self._db.execute("INSERT INTO outbox (kind, request_id, payload, queued_at) VALUES (?, ?, ?, ?)",
                              (kind, request_id, payload, _now()))
@@ -196,6 +208,12 @@ class Outbox:
         data = json.loads(message.payload)
         if message.kind == HEARTBEAT:
             self._sender.send_heartbeat(from_wire(Heartbeat, data), message.request_id)
+        elif message.kind == EVALUATION:
+            evaluation = from_wire(Evaluation, data)
+            receipt = self._sender.submit_evaluation(
+                evaluation.service, evaluation.level, evaluation.reasons, message.request_id, evaluation.evaluated_at,
+                transaction_id=evaluation.transaction_id, comment=evaluation.comment)
+            log.info("outbox: evaluation of %s recorded late (%s)", evaluation.service, receipt.evaluation_number)
         else:
             self._sender.report_transaction(from_wire(TransactionReport, data), message.request_id)
 

@@ -16,6 +16,7 @@ from devices.base import DeviceError
 
 if TYPE_CHECKING:
     from backend_client.client import BackendClient
+    from backend_client.outbox import Outbox
     from core.config import Config
     from core.session import Session
     from devices.camera.contract import Camera
@@ -46,6 +47,9 @@ class FlowContext:
     journal: "Journal"
     session: "Session"
     now: Callable[[], float] = field(default=time.monotonic)
+    # The terminal's durable queue to the back end (heartbeats, reports, evaluations), asked for
+    # when a message must wait for a back end that did not answer; None where there is none.
+    outbox: Callable[[], "Outbox"] | None = None
 
     @property
     def settings(self) -> Mapping[str, Any]:

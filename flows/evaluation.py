@@ -14,8 +14,11 @@ lower level and the reasons ticked so far) is sent; nothing chosen, nothing sent
 
 What is sent (SubmitEvaluation): the service id, the kiosk's transaction number when the service
 had one, the level, reasons and comment. Nothing that names the citizen. It is sent on a thread
-of its own, so home comes at once even when the back end is slow or away (a lost evaluation is
-logged, not retried: it holds no one's data worth a queue; see the report of issue 20).
+of its own, so home comes at once even when the back end is slow or away. An evaluation the
+back end did not answer goes to the terminal's outbox under the same request id and is sent
+when the back end is back (a hall follows up every poor evaluation, so none may be lost; one
+that arrived but lost its answer is counted once). The comment is sent, and kept there, with
+every ID, permit, card and phone number and the session's names masked, as the logs keep text.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from typing import Any, ClassVar
 
 from backend_client import errors as backend_errors
 from backend_client.client import new_request_id
-from backend_client.models import EvaluationLevel, EvaluationReason
+from backend_client.models import Evaluation, EvaluationLevel, EvaluationReason
 from core.i18n import N_
+from core.privacy import KNOWN_NAMES, mask_text
 from flows.context import FlowContext
 from flows.engine import Event, Flow, Tick, Touch
 from flows.registry import FLOWS
@@ -105,6 +109,7 @@ class EvaluationFlow(Flow[EvalState]):
         self.comment = ""
         self.sent = threading.Event()  # set once the submission is over (delivered or not)
         self.receipt_number: str | None = None
+        self.queued = False  # sent to the outbox: the back end did not answer
         self._restart_countdown()
 
     @property
@@ -182,6 +187,10 @@ class EvaluationFlow(Flow[EvalState]):
     def _submit(self) -> None:
         level, reasons = self.level, tuple(self.reasons) if self.level in LEVELS_WITH_REASONS else ()
         comment = self.comment if self.level in LEVELS_WITH_REASONS else ""
+        # Numbers and the session's names masked before the comment leaves the screen: the back
+        # end's records and a copy waiting in the outbox hold no more than a log would, and the
+        # copy is the same request as the first try (its request id is checked against the body).
+        comment = mask_text(comment, KNOWN_NAMES.snapshot()) if comment else ""
         request_id, at = new_request_id(), dt.datetime.now(dt.UTC)
         assert level is not None
 
@@ -192,11 +201,26 @@ class EvaluationFlow(Flow[EvalState]):
                 self.receipt_number = receipt.evaluation_number
                 log.info("evaluation of %s recorded: %s (%s)", self.service, level.value, receipt.evaluation_number)
             except backend_errors.BackendError as error:
-                log.warning("evaluation of %s not delivered: %s", self.service, error.message_key)
+                if error.final or not self._queue(Evaluation(self.service, level, reasons, at, self.transaction,
+                                                             comment or None), request_id):
+                    log.warning("evaluation of %s not delivered: %s", self.service, error.message_key)
             finally:
                 self.sent.set()
 
         threading.Thread(target=send, name="evaluation-submit", daemon=True).start()
+
+    def _queue(self, evaluation: Evaluation, request_id: str) -> bool:
+        """Into the outbox for later; False when there is no outbox or it cannot take it."""
+        if self.ctx.outbox is None:
+            return False
+        try:
+            self.ctx.outbox().put_evaluation(evaluation, request_id)
+        except Exception:  # noqa: BLE001 - a disk or queue fault: the evaluation is lost, said in the log
+            log.exception("evaluation of %s could not be queued", self.service)
+            return False
+        self.queued = True
+        log.info("evaluation of %s queued until the back end answers", self.service)
+        return True
 
     # ----- the screen -----
     def actions(self) -> tuple[str, ...]:

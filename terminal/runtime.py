@@ -42,7 +42,8 @@ class Runtime:
         return self.link.client
 
     def flow_context(self) -> FlowContext:
-        return FlowContext(self.config, self.devices, self.backend, self.journal, self.session)
+        return FlowContext(self.config, self.devices, self.backend, self.journal, self.session,
+                           outbox=self.link.outbox)
 
     @property
     def simulators(self) -> dict[str, Any]:
