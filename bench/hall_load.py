@@ -1,7 +1,7 @@
 """A province's terminals against one served back end: throughput, latency percentiles, errors.
 
     .venv/bin/python bench/hall_load.py --terminals 5000 --seconds 120 [--database sqlite|postgresql|URL]
-                                        [--interval 30] [--tps 20] [--workers 2] [--json]
+                                        [--interval 30] [--tps 20] [--workers 4] [--json]
 
 Starts the reference back end as `python main.py backend` on gunicorn (--workers processes) on
 loopback, on a fresh SQLite file or PostgreSQL (its own throwaway cluster unless a URL is given),
@@ -395,7 +395,8 @@ def main() -> int:
     parser.add_argument("--database", default="postgresql", help="sqlite, postgresql (a throwaway cluster) or a URL")
     parser.add_argument("--interval", type=float, default=30.0, help="heartbeat interval, seconds")
     parser.add_argument("--tps", type=float, default=20.0, help="transactions per second (each 5 calls)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--workers", type=int, default=4,
+                        help="gunicorn worker processes (docs/hall.md: two per core; 2 left PostgreSQL's p99 over 50 ms)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
 
