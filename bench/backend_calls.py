@@ -26,10 +26,10 @@ from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
 from backend import seed  # noqa: E402
 from backend_client import BackendClient, ClientSettings, new_request_id  # noqa: E402
 from backend_client import models as mo  # noqa: E402
+from bench.stats import percentile
 from devices.base import DeviceStatus  # noqa: E402
 
 SERVER_START_SECONDS = 20.0
@@ -64,11 +64,6 @@ def start_server(db: Path) -> tuple[subprocess.Popen, str]:
 
 def make_client(url: str) -> BackendClient:
     return BackendClient(ClientSettings(url, "BENCH-T01", retries=0))
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def construction(url: str, times: int = 20) -> tuple[float, float]:

@@ -20,15 +20,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from bench.stats import percentile
 from devices.camera.driver import OpenCvCamera
 from devices.camera.scenes import render_scenes
 from devices.camera.simulator import SimulatedCamera
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def line(name: str, values_ms: list[float]) -> str:

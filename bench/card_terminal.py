@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from bench.stats import percentile
 from devices.card_terminal.contract import CardTransaction, TransactionKind
 from devices.card_terminal.driver import SerialCardTerminal
 from devices.card_terminal.framing import StxLrcFraming
@@ -50,11 +50,6 @@ def serve_simulator(baud: int, control: Connection) -> None:
             simulator.present_card("funds")
             control.send("ok")
     simulator.stop()
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def report(name: str, totals: list[float], modelled: float) -> None:

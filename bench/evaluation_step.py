@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from bench.stats import percentile
 from flows.demo_cards import card_for
 from flows.endorsement_enquiry import EndorsementEnquiryFlow
 from flows.pump import FlowPump
@@ -33,11 +33,6 @@ from terminal.selftest_cli import selftest_config
 DEFAULT_RUNS = 10
 SEND_WAIT_SECONDS = 10.0
 FIGURES = ("ping (anchor)", "finish -> ask", "level -> thanks", "submitted", "skip -> end")
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def finished_enquiry(runtime) -> FlowPump:

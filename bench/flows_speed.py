@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from bench.stats import percentile
 from core.config import Config  # noqa: E402
 from devices.base import DeviceError  # noqa: E402
 from devices.permit.records import Destination, Endorsement, EndorsementType, Trips  # noqa: E402
@@ -228,11 +228,6 @@ def as_json(results: dict[str, Figures], runs: int) -> dict[str, Any]:
         flows[key] = entry
     return {"flows": flows, "runs": runs, "load_average": round(os.getloadavg()[0], 2),
             "target_seconds": {"endorsement": ENDORSEMENT_TARGET_SECONDS}}
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main() -> int:

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from bench.stats import percentile
 from terminal.config import load_config  # noqa: E402
 from terminal.runtime import start_runtime  # noqa: E402
 from terminal.selftest import SelftestResult, run_scenario  # noqa: E402
@@ -45,11 +45,6 @@ def one_run() -> tuple[list[SelftestResult], float]:
         return [run_scenario(runtime, service) for service in SERVICES], startup
     finally:
         runtime.close()
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main() -> int:

@@ -53,10 +53,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
 from backend import seed
 from backend.dashboard_auth import hash_password
 from backend.storage.throwaway import BENCH, ThrowawayCluster
+from bench.stats import percentile
 
 NS = "urn:exit-entry-kiosk:backend:v1"
 SENDERS = 64  # keep-alive connections of the generator
@@ -326,18 +326,13 @@ def dashboard(host: str, port: int, stats: Stats, terminals: int) -> dict[str, A
     return figures
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
-
-
 def summary(stats: Stats, seconds: float) -> dict[str, Any]:
     operations = {}
     for name in sorted(set(stats.latencies) | set(stats.errors)):
         values = stats.latencies.get(name, [])
         operations[name] = {"calls": len(values), "per_second": round(len(values) / seconds, 1),
-                            "p50_ms": round(percentile(values, 0.50), 1), "p95_ms": round(percentile(values, 0.95), 1),
-                            "p99_ms": round(percentile(values, 0.99), 1), "errors": stats.errors.get(name, 0)}
+                            "p50_ms": round(percentile(values, 0.50, 0.0), 1), "p95_ms": round(percentile(values, 0.95, 0.0), 1),
+                            "p99_ms": round(percentile(values, 0.99, 0.0), 1), "errors": stats.errors.get(name, 0)}
     return operations
 
 
@@ -438,7 +433,7 @@ def main() -> int:
         "error_examples": stats.examples,
         "worst_p99_ms": max((v["p99_ms"] for v in load_ops.values()), default=0.0),
         "target_met": all(v["p99_ms"] < TARGET_P99_MS for v in load_ops.values()) and not stats.errors,
-        "late_p99_ms": round(percentile(stats.late, 0.99), 1), "dashboard": board, "anchor": anchor,
+        "late_p99_ms": round(percentile(stats.late, 0.99, 0.0), 1), "dashboard": board, "anchor": anchor,
         "load_average": [round(x, 2) for x in load_after], "cpus": os.cpu_count(),
     }
     if args.json:

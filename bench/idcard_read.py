@@ -28,7 +28,7 @@ from pathlib import Path
 import serial
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from bench.stats import percentile
 from devices.channels import line_time
 from devices.idcard import protocol, records
 from devices.idcard.contract import ReadOutcome
@@ -71,11 +71,6 @@ def anchor_cycle(port: serial.Serial) -> None:
         port.write(request)
         if len(port.read(size)) != size:
             raise SystemExit("the anchor's answer came short")
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def time_cycles(reader: SerialIdCardReader, anchor: serial.Serial, control: Connection,

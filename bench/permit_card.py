@@ -21,7 +21,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from bench.stats import percentile
 from devices.channels import line_time
 from devices.permit.driver import SerialPermitDriver
 from devices.permit.protocol import FRAME_OVERHEAD, RECORD_SIZE, encode_card
@@ -44,11 +44,6 @@ def serve_simulator(state_file: Path, baud: int, control: Connection) -> None:
         elif command == "stop":
             simulator.stop()
             return
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def report(name: str, totals: list[float], modelled: float) -> None:

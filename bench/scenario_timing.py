@@ -13,15 +13,11 @@ import statistics
 import sys
 from collections.abc import Callable, Sequence
 
+from bench.stats import percentile
 from terminal.config import load_config
 from terminal.runtime import Runtime, start_runtime
 from terminal.selftest import run_scenario
 from terminal.selftest_cli import selftest_config
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def time_scenarios(services: Sequence[str], runs: int, before_each: Callable[[Runtime], None] | None = None,
