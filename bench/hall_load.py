@@ -19,7 +19,8 @@ a slow server shows as latency, not as fewer calls; `late_p99_ms` says how far t
 fell behind its schedule (large = the figures understate the latency).
 
 Anchor, measured in the same run: Ping (spyne's trivial call) on the idle server, and under load.
-Prints per-operation calls/s, p50/p95/p99 ms and errors; --json as one JSON object:
+Prints per-operation calls/s, p50/p95/p99 ms and errors, and on PostgreSQL how many checkpoints
+the server made during the load (one can stall every call at once); --json as one JSON object:
     {"operations": {"Heartbeat": {"calls": .., "per_second": .., "p50_ms": .., "p95_ms": .., "p99_ms": ..,
      "errors": 0}, ...}, "errors": 0, "anchor": {...}, "load_average": [..], ...}
 Client and server share the machine (2 cores on the development box): the figures are an
@@ -374,6 +375,23 @@ def start_server(folder: Path, database: str, workers: int) -> tuple[subprocess.
             time.sleep(0.3)
 
 
+def checkpoints(database: str) -> int | None:
+    """Checkpoints the PostgreSQL server has made so far (timed and requested): one during the load
+    can explain a stall of every call at once. None on SQLite."""
+    if not database.startswith("postgres"):
+        return None
+    import psycopg
+
+    with psycopg.connect(database) as db:
+        for query in ("SELECT num_timed + num_requested FROM pg_stat_checkpointer",  # PostgreSQL 17
+                      "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter"):
+            try:
+                return int(db.execute(query).fetchone()[0])
+            except psycopg.Error:
+                db.rollback()
+    return None
+
+
 def idle_anchor(port: int) -> dict[str, float]:
     stats = Stats()
     sender = Sender("127.0.0.1", port, stats)
@@ -408,9 +426,11 @@ def main() -> int:
     try:
         anchor = idle_anchor(port)
         stats = Stats()
+        checkpoints_before = checkpoints(database)
         started = time.monotonic()
         sold = run_load("127.0.0.1", port, args, stats)
         elapsed = time.monotonic() - started
+        checkpoints_after = checkpoints(database)
         load_after = os.getloadavg()
         reconcile("127.0.0.1", port, sold, stats)
         board = dashboard("127.0.0.1", port, stats, args.terminals)
@@ -435,6 +455,8 @@ def main() -> int:
         "target_met": all(v["p99_ms"] < TARGET_P99_MS for v in load_ops.values()) and not stats.errors,
         "late_p99_ms": round(percentile(stats.late, 0.99, 0.0), 1), "dashboard": board, "anchor": anchor,
         "load_average": [round(x, 2) for x in load_after], "cpus": os.cpu_count(),
+        "checkpoints_during_load": None if checkpoints_before is None or checkpoints_after is None
+        else checkpoints_after - checkpoints_before,
     }
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -447,7 +469,9 @@ def main() -> int:
         print(f"{name:30} {figures['per_second']:8.1f} {figures['p50_ms']:8.1f} {figures['p95_ms']:8.1f} "
               f"{figures['p99_ms']:8.1f} {figures['errors']:7d}")
     print(f"anchor: Ping idle p50 {anchor['idle_ping_p50_ms']} ms, p99 {anchor['idle_ping_p99_ms']} ms; "
-          f"under load p99 {anchor['loaded_ping_p99_ms']} ms; generator late p99 {result['late_p99_ms']} ms")
+          f"under load p99 {anchor['loaded_ping_p99_ms']} ms; generator late p99 {result['late_p99_ms']} ms"
+          + ("" if result["checkpoints_during_load"] is None
+             else f"; PostgreSQL checkpoints during the load: {result['checkpoints_during_load']}"))
     print(f"dashboard: {board}")
     print(f"worst p99 {result['worst_p99_ms']} ms: target (p99 < {TARGET_P99_MS:g} ms, no error) "
           f"{'met' if result['target_met'] else 'NOT met'}")
