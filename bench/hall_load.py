@@ -19,8 +19,9 @@ a slow server shows as latency, not as fewer calls; `late_p99_ms` says how far t
 fell behind its schedule (large = the figures understate the latency).
 
 Anchor, measured in the same run: Ping (spyne's trivial call) on the idle server, and under load.
-Prints per-operation calls/s, p50/p95/p99 ms and errors, and on PostgreSQL how many checkpoints
-the server made during the load (one can stall every call at once); --json as one JSON object:
+Prints per-operation calls/s, p50/p95/p99 ms and errors, the generator's longest garbage-collector
+pause, and on PostgreSQL how many checkpoints the server made during the load (either can stall
+every call at once); --json as one JSON object:
     {"operations": {"Heartbeat": {"calls": .., "per_second": .., "p50_ms": .., "p95_ms": .., "p99_ms": ..,
      "errors": 0}, ...}, "errors": 0, "anchor": {...}, "load_average": [..], ...}
 Client and server share the machine (2 cores on the development box): the figures are an
@@ -31,6 +32,7 @@ upper bound of what the server alone needs. The target (issue 17): 5,000 termina
 from __future__ import annotations
 
 import argparse
+import gc
 import http.client
 import json
 import os
@@ -50,7 +52,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -223,6 +225,28 @@ def schedule(terminals: int, seconds: float, interval: float, tps: float, seed_v
         events.append((at, "sale", rng.randrange(terminals)))
     events.sort()
     return events
+
+
+class CollectorPauses:
+    """The generator's own garbage-collector pauses during the load: a long one makes every call
+    it sends late and every latency it times longer, which is not the server's doing."""
+
+    def __init__(self) -> None:
+        self.pauses_ms: list[float] = []
+        self._began = 0.0
+
+    def __enter__(self) -> Self:
+        gc.callbacks.append(self._note)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        gc.callbacks.remove(self._note)
+
+    def _note(self, phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.pauses_ms.append((time.perf_counter() - self._began) * 1000)
 
 
 def run_load(host: str, port: int, args: argparse.Namespace, stats: Stats) -> set[int]:
@@ -428,7 +452,8 @@ def main() -> int:
         stats = Stats()
         checkpoints_before = checkpoints(database)
         started = time.monotonic()
-        sold = run_load("127.0.0.1", port, args, stats)
+        with CollectorPauses() as collector:
+            sold = run_load("127.0.0.1", port, args, stats)
         elapsed = time.monotonic() - started
         checkpoints_after = checkpoints(database)
         load_after = os.getloadavg()
@@ -457,6 +482,7 @@ def main() -> int:
         "load_average": [round(x, 2) for x in load_after], "cpus": os.cpu_count(),
         "checkpoints_during_load": None if checkpoints_before is None or checkpoints_after is None
         else checkpoints_after - checkpoints_before,
+        "generator_gc_max_ms": round(max(collector.pauses_ms, default=0.0), 1),
     }
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -470,6 +496,7 @@ def main() -> int:
               f"{figures['p99_ms']:8.1f} {figures['errors']:7d}")
     print(f"anchor: Ping idle p50 {anchor['idle_ping_p50_ms']} ms, p99 {anchor['idle_ping_p99_ms']} ms; "
           f"under load p99 {anchor['loaded_ping_p99_ms']} ms; generator late p99 {result['late_p99_ms']} ms"
+          + f"; its longest garbage collection {result['generator_gc_max_ms']} ms"
           + ("" if result["checkpoints_during_load"] is None
              else f"; PostgreSQL checkpoints during the load: {result['checkpoints_during_load']}"))
     print(f"dashboard: {board}")
