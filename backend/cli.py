@@ -32,9 +32,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--payment-expiry", type=float, metavar="SECONDS", help="payment QR codes expire after SECONDS")
     parser.add_argument("--public-url", metavar="URL", help="base URL put in payment QR codes (reachable by phones)")
     parser.set_defaults(func=serve)
+    from backend.applications_cli import add_application_commands
     from backend.terminals_cli import add_terminal_commands
 
-    add_terminal_commands(parser, DEFAULT_DB)
+    commands = parser.add_subparsers(dest="backend_command", metavar="terminals|applications")
+    add_terminal_commands(commands, DEFAULT_DB)
+    add_application_commands(commands, DEFAULT_DB)
 
 
 def serve(args: argparse.Namespace, config: Config) -> int:

@@ -19,8 +19,8 @@ if TYPE_CHECKING:  # annotations only: `main.py --help` imports no configuration
 
 
 
-def add_terminal_commands(backend_parser: argparse.ArgumentParser, default_db: str) -> None:
-    commands = backend_parser.add_subparsers(dest="backend_command", metavar="terminals")
+def add_terminal_commands(commands: argparse._SubParsersAction, default_db: str) -> None:
+    """`backend terminals ...` among the back end's commands (backend/cli.py)."""
     terminals = commands.add_parser(
         "terminals", help="add, rotate, revoke and list the terminals' credentials",
         description="Per-terminal WS-Security credentials of the reference back end (docs/hall.md).")
@@ -33,14 +33,14 @@ def add_terminal_commands(backend_parser: argparse.ArgumentParser, default_db: s
         if name != "revoke":
             action.add_argument("-o", "--output", type=Path, metavar="FILE",
                                 help="write the secret to FILE (mode 0600) instead of showing it")
-        _db_option(action, default_db)
+        db_option(action, default_db)
         action.set_defaults(func=run, action=name)
     listing = actions.add_parser("list", help="every terminal with a credential, and its state")
-    _db_option(listing, default_db)
+    db_option(listing, default_db)
     listing.set_defaults(func=run, action="list")
 
 
-def _db_option(parser: argparse.ArgumentParser, default_db: str) -> None:
+def db_option(parser: argparse.ArgumentParser, default_db: str) -> None:
     parser.add_argument("--db", dest="credentials_db", metavar="FILE|URL",
                         help=f"the back end's SQLite file or postgresql:// URL (default [backend] "
                              f"reference_database_url, else <data_dir>/{default_db})")

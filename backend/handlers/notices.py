@@ -11,13 +11,14 @@ reference back end has no back office moving statuses, so only the subscription 
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from typing import Any
 
 from backend import messages as m
 from backend.faults import InvalidInput, NotFound
 from backend.handlers.common import CallEnv, require_valid_id_number
-from backend.timeutil import HALL_TIMEZONE, iso, parse
+from backend.timeutil import HALL_TIMEZONE, hall_day, iso, parse
 
 APPLICATION_MILESTONES = ("ACCEPTED", "READY_FOR_COLLECTION", "POSTED")
 APPOINTMENT_MILESTONES = ("APPOINTMENT_REMINDER",)
@@ -63,6 +64,12 @@ def subscribe_notices(env: CallEnv, req: Any) -> m.NoticeSubscription:
 def record_milestone(env: CallEnv, subject: sqlite3.Row, milestone: str, only: str | None = None) -> int:
     """Record the text of `milestone` for every subscriber of `subject` (an applications or an
     appointments row) who asked for it, or only for subscription `only`; the count recorded."""
+    return record_milestone_at(env.db, env.now, subject, milestone, only)
+
+
+def record_milestone_at(db: sqlite3.Connection, now: dt.datetime, subject: sqlite3.Row, milestone: str,
+                        only: str | None = None) -> int:
+    """record_milestone outside a SOAP call (backend/application_status.py: staff move a status)."""
     columns = subject.keys()  # a Row's `in` looks at its values
     if "application_number" in columns:
         column, reference = "application_number", subject["application_number"]
@@ -73,15 +80,15 @@ def record_milestone(env: CallEnv, subject: sqlite3.Row, milestone: str, only: s
         starts = parse(subject["starts_at"])
         values = {"number": reference, "time": _hall_time(starts) if starts else ""}
     text = TEXTS[milestone].format(**values)
-    subscribers = env.db.execute(f"SELECT subscription_number, mobile, milestones FROM notice_subscriptions "
-                                 f"WHERE {column} = ?", (reference,)).fetchall()
+    subscribers = db.execute(f"SELECT subscription_number, mobile, milestones FROM notice_subscriptions "
+                             f"WHERE {column} = ?", (reference,)).fetchall()
     count = 0
     for row in subscribers:
         if (only is None or row["subscription_number"] == only) and milestone in row["milestones"].split(","):
-            env.db.execute("INSERT INTO notice_messages (subscription_number, milestone, mobile, text, created_at, "
-                           "hall_day) VALUES (?, ?, ?, ?, ?, ?)",
-                           (row["subscription_number"], milestone, row["mobile"], text, iso(env.now),
-                            env.today.isoformat()))
+            db.execute("INSERT INTO notice_messages (subscription_number, milestone, mobile, text, created_at, "
+                       "hall_day) VALUES (?, ?, ?, ?, ?, ?)",
+                       (row["subscription_number"], milestone, row["mobile"], text, iso(now),
+                        hall_day(now).isoformat()))
             count += 1
     return count
 
