@@ -23,9 +23,10 @@ import gc
 import time
 import weakref
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Callable
 
-from core.config import Config
+from core.config import PROJECT_ROOT, Config
 
 # Frames drawn after the root is added, so the home screen is laid out before a touch.
 SETTLE_FRAMES = 3
@@ -104,6 +105,7 @@ class HeadlessKiosk:
 
         if App.get_running_app() is app:
             App._running_app = None  # what App.stop() does; the window stays for the next app
+        release_what_the_app_left_scheduled()
 
     def leaked(self) -> bool:
         """After close: does anything still hold the app (a clock event, a binding, a thread)?"""
@@ -115,6 +117,29 @@ class HeadlessKiosk:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def release_what_the_app_left_scheduled() -> None:
+    """Cancel what a closed app left on Kivy's clock, which the next app shares: a view a flow's
+    thread handed over during the close (FlowHost's delivery, a closure holding the host and so
+    the app) and every animation still running (an Animation holds its widgets). Nothing may
+    run them any more (the app has stopped), and held they keep the closed app alive, which the
+    next open's leak check reports. The kiosk itself closes its app only when the process ends.
+    Kivy's own events (its caches' purges) and bound methods (held weakly) are left alone."""
+    from kivy.animation import Animation
+    from kivy.clock import Clock
+
+    for animation in list(Animation._instances):
+        # Kivy keeps no public list of an animation's widgets; its cancel needs only their uid
+        # (a Sequence's or Parallel's entries are not the widget itself).
+        for uid in list(animation._widgets):
+            animation.cancel(SimpleNamespace(uid=uid))
+    project = str(PROJECT_ROOT)
+    for event in Clock.get_events():
+        callback = event.get_callback()
+        code = getattr(callback, "__code__", None)
+        if code is not None and code.co_filename.startswith(project) and "site-packages" not in code.co_filename:
+            event.cancel()
 
 
 def frames(count: int = 1) -> None:
